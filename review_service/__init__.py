@@ -1,0 +1,50 @@
+"""重大执法决定法制审核 service: create_app() wires config, logging, extensions, blueprints and CLI."""
+import logging
+
+from flask import Flask
+from flask_smorest import Api
+
+from .config import Config
+from .errors import http_exception_response, register_error_handlers
+from .extensions import db, migrate
+
+
+class ReviewApi(Api):
+    """flask-smorest with our error body for every HTTP error."""
+
+    def handle_http_exception(self, error):
+        return http_exception_response(error)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(Config)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    api = ReviewApi(app)
+    _register_blueprints(app, api)
+    register_error_handlers(app)
+
+    from .cli import review_cli
+    app.cli.add_command(review_cli)
+    return app
+
+
+def _register_blueprints(app: Flask, api: Api) -> None:
+    from . import models  # noqa: F401  (every table known to metadata and migrations)
+    from .accounts.api import blp as auth_blp
+    from .attachments.api import blp as attachments_blp
+    from .cases.api import blp as cases_blp
+    from .health import blp as health_blp
+    from .openapi import document_forms, document_security
+    from .tasks.api import blp as tasks_blp
+
+    for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health_blp)
+    document_security(api)
+    document_forms(api, app.config["FORMS_DIR"])

@@ -1,0 +1,42 @@
+"""POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me."""
+from flask import current_app
+from flask_smorest import Blueprint
+
+from ..errors import Unauthorized
+from ..extensions import db
+from .auth import bearer_token, current_actor, require_actor
+from .schemas import LoginSchema, TokenSchema, UserSchema
+from .service import log_in, log_out
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录与令牌")
+
+
+@blp.route("/login", methods=["POST"])
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+def login(credentials):
+    """Exchange a username and password for a bearer token."""
+    try:
+        token, user = log_in(credentials["username"], credentials["password"])
+    except Unauthorized:
+        db.session.commit()  # keep the failed-attempt count
+        raise
+    db.session.commit()
+    return {"token": token, "expires_in_hours": current_app.config["TOKEN_TTL_HOURS"], "user": user}
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+def logout():
+    """Revoke the bearer token of this request."""
+    require_actor()
+    log_out(bearer_token())
+    db.session.commit()
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, UserSchema)
+def me():
+    """The logged-in user, with roles and agency."""
+    require_actor()
+    return current_actor()

@@ -1,0 +1,71 @@
+"""Log in, resolve bearer tokens, create users."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..db_types import utcnow
+from ..errors import InvalidInput, Unauthorized
+from ..extensions import db
+from .models import ROLES, ApiToken, User, UserRole
+
+# Compared against when the username is unknown, so both paths take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(username: str, password: str) -> tuple[str, User]:
+    """Check the password and issue a bearer token; repeated failures lock the account for a while."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    if user is None or not user.is_active:
+        check_password_hash(_DUMMY_HASH, password)
+        raise Unauthorized("用户名或密码错误", code="invalid_credentials")
+    if user.locked_until and user.locked_until > now:
+        raise Unauthorized("登录失败次数过多，账号暂时锁定，请稍后再试", code="account_locked")
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+        raise Unauthorized("用户名或密码错误", code="invalid_credentials")
+    user.failed_logins = 0
+    user.locked_until = None
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token),
+                            expires_at=now + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])))
+    return token, user
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None if unknown, expired or revoked."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+        return None
+    return row.user
+
+
+def log_out(token: str) -> None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def create_user(*, agency_id: int, username: str, full_name: str, password: str, roles: list[str]) -> User:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise InvalidInput(f"未知角色: {', '.join(unknown)}", fields={"roles": [f"未知角色: {r}" for r in unknown]})
+    if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InvalidInput("用户名已存在", fields={"username": ["用户名已存在"]}, code="username_taken")
+    user = User(agency_id=agency_id, username=username, full_name=full_name,
+                password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
+                role_rows=[UserRole(role=role) for role in sorted(set(roles))])
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,1 @@
+"""Agencies: the tenants every case, user and process version belongs to."""

@@ -1,0 +1,1 @@
+"""Attachments: uploaded files of case materials, checked for size and content."""

@@ -1,0 +1,43 @@
+"""POST /api/v1/attachments (multipart upload), GET /api/v1/attachments/{id} (download)."""
+from flask import request, send_file
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from ..accounts.auth import current_actor, require_actor
+from ..errors import InvalidInput
+from ..extensions import db
+from .service import attachment_path, get_attachment, store_upload
+
+blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", description="附件")
+blp.before_request(require_actor)
+
+
+class AttachmentOutSchema(Schema):
+    id = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    case_id = fields.Integer(allow_none=True)
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}})
+@blp.response(201, AttachmentOutSchema)
+def upload():
+    """Upload one file; reference its id from a form's materials[].attachment_ids."""
+    file = request.files.get("file")
+    if file is None:
+        raise InvalidInput("缺少文件字段 file", fields={"file": ["必填"]})
+    attachment = store_upload(file.stream, file.filename, actor=current_actor())
+    db.session.commit()
+    return attachment
+
+
+@blp.route("/<attachment_id>", methods=["GET"])
+def download(attachment_id):
+    """Download an attachment of the caller's agency."""
+    attachment = get_attachment(attachment_id, actor=current_actor())
+    return send_file(attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.filename)

@@ -1,0 +1,72 @@
+"""Append to and verify a case's history (hash-chained, append-only)."""
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import event, select
+
+from ..db_types import utcnow
+from ..extensions import db
+from .models import CaseEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def to_plain(data: dict) -> dict:
+    """Data as it will be stored: JSON types only (Decimal -> str, date -> ISO)."""
+    return json.loads(json.dumps(data, default=_jsonable))
+
+
+def _digest(fields: dict) -> str:
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _chained_fields(event_row: CaseEvent) -> dict:
+    return {"case_id": event_row.case_id, "seq": event_row.seq, "occurred_at": event_row.occurred_at.isoformat(),
+            "actor_id": event_row.actor_id, "actor_name": event_row.actor_name, "action": event_row.action,
+            "task_id": event_row.task_id, "round": event_row.round, "data": event_row.data,
+            "prev_hash": event_row.prev_hash}
+
+
+def record_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
+    """Append one event to the case's history. The caller holds the case lock."""
+    last = db.session.execute(
+        select(CaseEvent.seq, CaseEvent.hash).where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.seq.desc()).limit(1)).first()
+    row = CaseEvent(case_id=case.id, seq=(last.seq + 1) if last else 1, occurred_at=utcnow(),
+                    actor_id=actor.id if actor else None, actor_name=actor.full_name if actor else "系统",
+                    action=action, task_id=task_id, round=case.round, data=to_plain(data or {}),
+                    prev_hash=last.hash if last else GENESIS_HASH)
+    row.hash = _digest(_chained_fields(row))
+    db.session.add(row)
+    return row
+
+
+def case_history(case_id: int) -> list[CaseEvent]:
+    return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)))
+
+
+def verify_chain(events: list[CaseEvent]) -> int | None:
+    """The seq of the first event whose hash or link does not match, or None if the chain is intact."""
+    previous = GENESIS_HASH
+    for row in events:
+        if row.prev_hash != previous or _digest(_chained_fields(row)) != row.hash:
+            return row.seq
+        previous = row.hash
+    return None
+
+
+@event.listens_for(CaseEvent, "before_update")
+@event.listens_for(CaseEvent, "before_delete")
+def _refuse_changes(_mapper, _connection, _target):
+    raise RuntimeError("case history is append-only")

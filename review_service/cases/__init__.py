@@ -1,0 +1,1 @@
+"""Cases: submissions for legal review, their rounds of opinions and the decision."""

@@ -1,0 +1,73 @@
+"""POST/GET /api/v1/cases, GET /api/v1/cases/{id}, .../history, POST .../decision."""
+from flask import request
+from flask_smorest import Blueprint
+
+from ..accounts.auth import current_actor, require_actor
+from ..audit.service import case_history, verify_chain
+from ..errors import InvalidInput
+from ..extensions import db
+from ..tasks.schemas import TaskDetailSchema
+from ..tasks.service import complete_task
+from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, HistorySchema
+from .service import decision_task_for, get_case, list_cases, submit_case
+
+blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
+blp.before_request(require_actor)
+
+
+def json_object_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体必须是 JSON 对象", code="invalid_json", fields={"_body": ["必须是 JSON 对象"]})
+    return body
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"application/json": {
+    "schema": {"$ref": "#/components/schemas/case_submission"}}}})
+@blp.response(201, CaseSchema)
+@blp.alt_response(409, description="Duplicate case number in the agency")
+@blp.alt_response(422, description="Submission invalid; error.fields names each failing field")
+def create():
+    """送审: submit a case file. The answer says whether review is required, and why."""
+    case = submit_case(actor=current_actor(), data=json_object_body())
+    db.session.commit()
+    return case
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(CaseQuerySchema, location="query")
+@blp.response(200, CaseListSchema)
+def index(query):
+    """Cases of the caller's agency (supervisors: and the agencies below it), newest first."""
+    return {"items": list_cases(actor=current_actor(), **query)}
+
+
+@blp.route("/<int:case_id>", methods=["GET"])
+@blp.response(200, CaseSchema)
+def show(case_id):
+    """Status, round, open tasks, every round's opinion and the decision."""
+    return get_case(case_id, actor=current_actor())
+
+
+@blp.route("/<int:case_id>/history", methods=["GET"])
+@blp.response(200, HistorySchema)
+def history(case_id):
+    """Every action on the case, oldest first, with the hash chain checked."""
+    case = get_case(case_id, actor=current_actor())
+    events = case_history(case.id)
+    broken = verify_chain(events)
+    return {"case_id": case.id, "chain_intact": broken is None, "broken_at_seq": broken, "events": events}
+
+
+@blp.route("/<int:case_id>/decision", methods=["POST"])
+@blp.arguments(DecisionRequestSchema)
+@blp.response(200, TaskDetailSchema)
+@blp.alt_response(409, description="review_not_passed: no decision without a passed review")
+def decide(payload, case_id):
+    """Record the head's decision; refused unless the current round's review has passed."""
+    actor = current_actor()
+    task = decision_task_for(case_id, actor=actor)
+    task = complete_task(task.id, actor=actor, data=payload["data"])
+    db.session.commit()
+    return task

@@ -1,0 +1,93 @@
+"""What completing each kind of task does to the case, beyond moving the process on.
+
+Task kinds are BPMN properties (taskKind), so an agency's own diagram keeps these guarantees.
+"""
+from datetime import date
+
+from ..attachments.service import bind_attachments
+from ..errors import Conflict
+from ..extensions import db
+from .facts import apply_updated_facts
+from .models import Decision, Material, Opinion
+
+
+def check_preconditions(case, kind: str) -> None:
+    """Guards the service enforces whatever the diagram says."""
+    if kind == "decision" and not case.review_passed:
+        raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
+
+
+def apply_effects(case, kind: str, *, actor, data: dict) -> dict:
+    """Record the domain rows a completed task produces; return extra facts for the history event."""
+    handler = _EFFECTS.get(kind)
+    if handler is None:
+        return {}
+    return handler(case, actor, data) or {}
+
+
+def add_materials(case, items: list[dict], *, actor, field: str = "materials") -> list[Material]:
+    added = []
+    for index, item in enumerate(items):
+        material = Material(case_id=case.id, name=item["name"], category=item["category"], round=case.round,
+                            submitted_by_id=actor.id)
+        db.session.add(material)
+        db.session.flush()
+        bind_attachments(item.get("attachment_ids", []), case=case, material=material,
+                         field=f"{field}.{index}.attachment_ids")
+        added.append(material)
+    return added
+
+
+def _accepted(case, actor, data):
+    case.reviewer_id = case.reviewer_id or actor.id
+    return {"result": data["result"]}
+
+
+def _supplied(case, actor, data):
+    materials = add_materials(case, data["materials"], actor=actor)
+    return {"material_ids": [m.id for m in materials]}
+
+
+def _opinion_issued(case, actor, data):
+    case.reviewer_id = actor.id
+    opinion = Opinion(case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
+                      text=data["opinion_text"], suggestions=data.get("suggestions", []),
+                      checklist=data["checklist"], transfer_target=data.get("transfer_target"),
+                      reasons=data.get("transfer_reasons"), reviewer_id=actor.id)
+    db.session.add(opinion)
+    if data["opinion"] == "approve":
+        case.passed_round = case.round
+    return {"opinion": data["opinion"]}
+
+
+def _corrected(case, actor, data):
+    if data.get("action", "correct") != "correct":
+        return {"action": data["action"]}
+    changes = apply_updated_facts(case, data.get("updated", {}))
+    materials = add_materials(case, data.get("materials", []), actor=actor)
+    return {"action": "correct", "changes": changes, "material_ids": [m.id for m in materials]}
+
+
+def _coordinated(case, actor, data):
+    if data["outcome"] == "revise_to_approve":
+        db.session.add(Opinion(case_id=case.id, round=case.round, kind="revision", opinion="approve",
+                               text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id))
+        case.passed_round = case.round
+    return {"outcome": data["outcome"]}
+
+
+def _decided(case, actor, data):
+    check_preconditions(case, "decision")
+    db.session.add(Decision(case_id=case.id, text=data["decision_text"],
+                            decided_on=date.fromisoformat(data["decided_on"]),
+                            document_number=data.get("document_number"),
+                            collective_discussion_held=bool(data.get("collective_discussion_held")),
+                            collective_discussion_minutes=data.get("collective_discussion_minutes"),
+                            passed_round=case.passed_round, decided_by_id=actor.id))
+    return {"passed_round": case.passed_round}
+
+
+_EFFECTS = {
+    "acceptance": _accepted, "supplement": _supplied, "review_opinion": _opinion_issued,
+    "response": _corrected, "correction": _corrected, "coordination": _coordinated, "decision": _decided,
+}

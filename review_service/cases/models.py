@@ -1,0 +1,108 @@
+"""Cases under legal review, their materials, every round's opinion and the decision."""
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class Case(db.Model):
+    """A major enforcement decision submitted for legal review (送审案件)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("agency_id", "case_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    decision_type: Mapped[str] = mapped_column(String(32))
+    party_type: Mapped[str] = mapped_column(String(16))
+    party_name: Mapped[str] = mapped_column(String(200))
+    facts: Mapped[str | None] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    proposed_decision: Mapped[str] = mapped_column(Text)
+    fine_amount = mapped_column(Numeric(16, 2), nullable=False, default=0)
+    confiscation_amount = mapped_column(Numeric(16, 2), nullable=False, default=0)
+    sanctions: Mapped[list] = mapped_column(db.JSON, default=list)
+    hearing_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    filed_on = mapped_column(Date, nullable=True)  # 立案日期
+    complexity: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    handler_opinion: Mapped[str | None] = mapped_column(Text)
+    review_required: Mapped[bool] = mapped_column(Boolean)
+    review_required_reasons: Mapped[list] = mapped_column(db.JSON, default=list)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    passed_round: Mapped[int | None] = mapped_column(Integer)  # set only by an approving opinion
+    handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    closed_at = mapped_column(UTCDateTime, nullable=True)
+
+    agency = relationship("Agency", lazy="joined")
+    handler = relationship("User", foreign_keys=[handler_id], lazy="joined")
+    reviewer = relationship("User", foreign_keys=[reviewer_id], lazy="joined")
+    materials: Mapped[list["Material"]] = relationship(order_by="Material.id", lazy="selectin")
+    opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id", lazy="selectin")
+    decision: Mapped["Decision | None"] = relationship(lazy="selectin", uselist=False)
+
+    @property
+    def review_passed(self) -> bool:
+        return self.passed_round is not None and self.passed_round == self.round
+
+
+class Material(db.Model):
+    """One item of the case file (送审材料), submitted with the case or supplied later."""
+
+    __tablename__ = "case_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(32))
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    attachments = relationship("Attachment", order_by="Attachment.uploaded_at", lazy="selectin")
+
+
+class Opinion(db.Model):
+    """A written review opinion (审核意见) of one round; revisions after coordination are new rows."""
+
+    __tablename__ = "review_opinions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # review | revision
+    opinion: Mapped[str] = mapped_column(String(16))  # approve | issues | transfer
+    text: Mapped[str] = mapped_column(Text)
+    suggestions: Mapped[list] = mapped_column(db.JSON, default=list)
+    checklist: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    transfer_target: Mapped[str | None] = mapped_column(String(200))
+    reasons: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    issued_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    reviewer = relationship("User", lazy="joined")
+
+
+class Decision(db.Model):
+    """The head's decision (执法决定), recordable only after a passed review."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    decided_on = mapped_column(Date, nullable=False)
+    document_number: Mapped[str | None] = mapped_column(String(100))
+    collective_discussion_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    collective_discussion_minutes: Mapped[str | None] = mapped_column(Text)
+    passed_round: Mapped[int] = mapped_column(Integer)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    decided_by = relationship("User", lazy="joined")

@@ -1,0 +1,121 @@
+"""Marshmallow schemas of the cases API."""
+from marshmallow import Schema, fields
+
+from ..tasks.schemas import TaskSchema
+from .service import open_tasks_of
+from .status import CASE_STATUSES
+
+
+def _person(user):
+    return {"id": user.id, "full_name": user.full_name} if user else None
+
+
+class AttachmentSchema(Schema):
+    id = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class MaterialSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    category = fields.String()
+    round = fields.Integer()
+    submitted_at = fields.DateTime()
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+
+
+class OpinionSchema(Schema):
+    round = fields.Integer()
+    kind = fields.String(metadata={"description": "review: 审核意见; revision: 协调后修改的意见"})
+    opinion = fields.String(metadata={"description": "approve | issues | transfer"})
+    text = fields.String()
+    suggestions = fields.List(fields.String())
+    checklist = fields.Dict()
+    transfer_target = fields.String(allow_none=True)
+    reasons = fields.String(allow_none=True)
+    reviewer = fields.Function(lambda o: _person(o.reviewer))
+    issued_at = fields.DateTime()
+
+
+class DecisionSchema(Schema):
+    text = fields.String()
+    decided_on = fields.Date()
+    document_number = fields.String(allow_none=True)
+    collective_discussion_held = fields.Boolean()
+    collective_discussion_minutes = fields.String(allow_none=True)
+    passed_round = fields.Integer()
+    decided_by = fields.Function(lambda d: _person(d.decided_by))
+    recorded_at = fields.DateTime()
+
+
+class CaseSummarySchema(Schema):
+    id = fields.Integer()
+    case_number = fields.String()
+    title = fields.String()
+    agency = fields.Function(lambda c: {"code": c.agency.code, "name": c.agency.name})
+    decision_type = fields.String()
+    status = fields.String(metadata={"description": "Stable codes: " + ", ".join(CASE_STATUSES)})
+    status_title = fields.Function(lambda c: CASE_STATUSES.get(c.status, c.status))
+    round = fields.Integer()
+    review_required = fields.Boolean()
+    review_required_reasons = fields.List(fields.Dict())
+    created_at = fields.DateTime()
+
+
+class CaseSchema(CaseSummarySchema):
+    party = fields.Function(lambda c: {"type": c.party_type, "name": c.party_name})
+    facts = fields.String(allow_none=True)
+    legal_basis = fields.String(allow_none=True)
+    proposed_decision = fields.String()
+    fine_amount = fields.Decimal(as_string=True)
+    confiscation_amount = fields.Decimal(as_string=True)
+    sanctions = fields.List(fields.String())
+    hearing_held = fields.Boolean()
+    filed_on = fields.Date(allow_none=True)
+    complexity = fields.Dict()
+    handler_opinion = fields.String(allow_none=True)
+    review_passed = fields.Boolean()
+    passed_round = fields.Integer(allow_none=True)
+    handler = fields.Function(lambda c: _person(c.handler))
+    reviewer = fields.Function(lambda c: _person(c.reviewer))
+    materials = fields.List(fields.Nested(MaterialSchema))
+    open_tasks = fields.Function(lambda c: TaskSchema(many=True).dump(open_tasks_of(c)))
+    opinions = fields.List(fields.Nested(OpinionSchema))
+    decision = fields.Nested(DecisionSchema, allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+
+
+class CaseListSchema(Schema):
+    items = fields.List(fields.Nested(CaseSummarySchema))
+
+
+class CaseQuerySchema(Schema):
+    status = fields.String(metadata={"description": "Filter by status code"})
+    limit = fields.Integer(load_default=50, validate=lambda n: 1 <= n <= 200)
+    offset = fields.Integer(load_default=0, validate=lambda n: n >= 0)
+
+
+class EventSchema(Schema):
+    seq = fields.Integer()
+    occurred_at = fields.DateTime()
+    actor = fields.Function(lambda e: {"id": e.actor_id, "full_name": e.actor_name})
+    action = fields.String()
+    task_id = fields.String(allow_none=True)
+    round = fields.Integer()
+    data = fields.Dict()
+    hash = fields.String()
+
+
+class HistorySchema(Schema):
+    case_id = fields.Integer()
+    chain_intact = fields.Boolean()
+    broken_at_seq = fields.Integer(allow_none=True)
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class DecisionRequestSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "record_decision 表单数据"})

@@ -1,0 +1,101 @@
+"""Submit a case, read it within the actor's reach, and record the decision."""
+from datetime import date
+
+from sqlalchemy import select
+
+from ..agencies.models import Agency
+from ..audit.service import record_event
+from ..catalog.service import default_catalog, evaluate_review_requirement
+from ..engine import ScriptFailed
+from ..errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..extensions import db
+from ..processes.service import version_for_new_case
+from ..tasks.forms import validate_form
+from ..tasks.models import OPEN, Task
+from .effects import add_materials, check_preconditions
+from .facts import gate_facts, to_amount
+from .models import Case
+from .workflow import start_run, sync_tasks
+
+SUBMISSION_FORM = "case_submission"
+
+
+def submit_case(*, actor, data) -> Case:
+    """送审: validate the file, decide whether review is required, start the process. Caller commits."""
+    if not actor.has_role("handler"):
+        raise Forbidden("只有承办人可以送审", code="role_required")
+    validate_form(SUBMISSION_FORM, data)
+    if db.session.scalar(select(Case.id).where(Case.agency_id == actor.agency_id,
+                                               Case.case_number == data["case_number"])) is not None:
+        raise Conflict("本机关已有相同案件编号", code="duplicate_case_number",
+                       fields={"case_number": ["案件编号已存在"]})
+    case = Case(agency_id=actor.agency_id, agency=actor.agency, case_number=data["case_number"],
+                title=data["title"], decision_type=data["decision_type"], party_type=data["party"]["type"],
+                party_name=data["party"]["name"], facts=data.get("facts"), legal_basis=data.get("legal_basis"),
+                proposed_decision=data["proposed_decision"],
+                fine_amount=to_amount(data.get("fine_amount"), "fine_amount"),
+                confiscation_amount=to_amount(data.get("confiscation_amount"), "confiscation_amount"),
+                sanctions=data.get("sanctions", []), hearing_held=bool(data.get("hearing_held")),
+                filed_on=date.fromisoformat(data["filed_on"]) if data.get("filed_on") else None,
+                complexity=data.get("complexity", {}), handler_opinion=data.get("handler_opinion"),
+                handler_id=actor.id, status="awaiting_acceptance", round=1)
+    gate = evaluate_review_requirement(gate_facts(case), default_catalog())
+    case.review_required, case.review_required_reasons = gate.review_required, gate.reasons
+    version = version_for_new_case(actor.agency)
+    db.session.add(case)
+    db.session.flush()
+    add_materials(case, data["materials"], actor=actor)
+    record_event(case, actor=actor, action="case.submitted",
+                 data={"form": data, "review_required": gate.review_required, "reasons": gate.reasons,
+                       "process_version": version.number})
+    try:
+        run = start_run(case, version)
+    except ScriptFailed as exc:
+        raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]})
+    sync_tasks(case, version, run)
+    db.session.flush()
+    return case
+
+
+def visible_agency_ids(actor) -> set[int]:
+    """The actor's own agency; supervisors also see every agency below theirs."""
+    ids = {actor.agency_id}
+    if actor.has_role("supervisor"):
+        children: dict[int, list[int]] = {}
+        for agency_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id)):
+            children.setdefault(parent_id, []).append(agency_id)
+        frontier = [actor.agency_id]
+        while frontier:
+            below = children.get(frontier.pop(), [])
+            ids.update(below)
+            frontier.extend(below)
+    return ids
+
+
+def get_case(case_id: int, *, actor) -> Case:
+    case = db.session.get(Case, case_id)
+    if case is None or case.agency_id not in visible_agency_ids(actor):
+        raise NotFound("案件不存在", code="case_not_found")
+    return case
+
+
+def list_cases(*, actor, status: str | None = None, limit: int = 50, offset: int = 0) -> list[Case]:
+    query = select(Case).where(Case.agency_id.in_(visible_agency_ids(actor)))
+    if status:
+        query = query.where(Case.status == status)
+    return list(db.session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)))
+
+
+def open_tasks_of(case: Case) -> list[Task]:
+    return list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN)
+                                   .order_by(Task.created_at)))
+
+
+def decision_task_for(case_id: int, *, actor) -> Task:
+    """The open decision task of a case; refuse with review_not_passed before a passed review."""
+    case = get_case(case_id, actor=actor)
+    check_preconditions(case, "decision")
+    task = next((t for t in open_tasks_of(case) if t.kind == "decision"), None)
+    if task is None:
+        raise Conflict("本案当前没有待作出的决定", code="no_decision_pending")
+    return task

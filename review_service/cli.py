@@ -1,0 +1,86 @@
+"""`flask review ...` commands. Each command is one transaction."""
+import secrets
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from .accounts.models import User
+from .accounts.service import create_user
+from .agencies.models import Agency
+from .engine import ProcessDefinitionError
+from .extensions import db
+from .processes.service import publish_default_version
+
+review_cli = click.Group("review", help="法制审核服务的管理命令")
+
+DEMO_AGENCIES = [
+    ("demo-city-samr", "示例市市场监督管理局", "city", None),
+    ("demo-county-samr", "示例县市场监督管理局", "county", "demo-city-samr"),
+    ("demo-city-eco", "示例市生态环境局", "city", None),
+]
+DEMO_USERS = [  # username, full name, roles, agency
+    ("handler", "张承办", ["handler"], "demo-city-samr"),
+    ("handler2", "李承办", ["handler"], "demo-city-samr"),
+    ("reviewer", "王审核", ["reviewer"], "demo-city-samr"),
+    ("reviewer2", "赵审核", ["reviewer"], "demo-city-samr"),
+    ("head", "陈局长", ["head"], "demo-city-samr"),
+    ("designer", "周设计", ["designer"], "demo-city-samr"),
+    ("supervisor", "吴监督", ["supervisor"], "demo-city-samr"),
+    ("admin", "郑管理", ["admin"], "demo-city-samr"),
+    ("county.handler", "孙承办", ["handler"], "demo-county-samr"),
+    ("county.reviewer", "钱审核", ["reviewer"], "demo-county-samr"),
+    ("eco.handler", "冯承办", ["handler"], "demo-city-eco"),
+]
+
+
+@review_cli.command("publish-defaults")
+def publish_defaults_command():
+    """Parse workflows/default and store it as a new version if it changed."""
+    try:
+        version = publish_default_version()
+    except ProcessDefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(f"{problem.file}:{problem.line or '-'}: {problem.element_id or '-'}: {problem.message}", err=True)
+        raise click.exceptions.Exit(1)
+    db.session.commit()
+    click.echo(f"national default process: version {version.number} ({version.content_hash[:12]})")
+
+
+@review_cli.command("seed-demo")
+@click.option("--password-file", type=click.Path(path_type=Path), default=None,
+              help="Where demo passwords are kept (default: instance/demo-passwords.txt, not in git).")
+def seed_demo_command(password_file: Path | None):
+    """Create demo agencies and one user per role (demo only), and print their passwords."""
+    password_file = password_file or Path(current_app.root_path).parent / "instance" / "demo-passwords.txt"
+    passwords = _read_passwords(password_file)
+    agencies = {}
+    for code, name, level, parent in DEMO_AGENCIES:
+        agency = db.session.scalar(select(Agency).where(Agency.code == code))
+        if agency is None:
+            agency = Agency(code=code, name=name, level=level, parent_id=agencies[parent].id if parent else None)
+            db.session.add(agency)
+            db.session.flush()
+        agencies[code] = agency
+    for username, full_name, roles, agency_code in DEMO_USERS:
+        if db.session.scalar(select(User.id).where(User.username == username)) is None:
+            passwords[username] = passwords.get(username) or secrets.token_urlsafe(9)
+            create_user(agency_id=agencies[agency_code].id, username=username, full_name=full_name,
+                        password=passwords[username], roles=roles)
+    publish_default_version()
+    db.session.commit()
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
+    password_file.chmod(0o600)
+    click.echo("Demo users (DEMO ONLY - passwords kept in %s):" % password_file)
+    for username, full_name, roles, agency_code in DEMO_USERS:
+        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
+                   f"{full_name} @ {agency_code}")
+
+
+def _read_passwords(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
+    return {user: password for user, password in pairs}

@@ -1,0 +1,48 @@
+"""Every setting of the service, read once from the environment, with its default."""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'instance' / 'review.db'}")
+    # psycopg 3 is the only PostgreSQL driver we ship; accept the plain scheme operators type.
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    # Alembic revisions (Flask-Migrate), date-prefixed.
+    MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+    # Signs browser sessions. Unset: a random key per process (sessions end on restart).
+    SECRET_KEY = os.environ.get("REVIEW_SECRET_KEY") or secrets.token_hex(32)
+    # SQLite by default; PostgreSQL in production through DATABASE_URL.
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # BPMN/DMN folders: default/ is the national template, <agency-code>/ overrides it.
+    WORKFLOWS_DIR = Path(os.environ.get("REVIEW_WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
+    # JSON Schema per user task, <form-key>.schema.json.
+    FORMS_DIR = Path(os.environ.get("REVIEW_FORMS_DIR", PROJECT_ROOT / "forms"))
+    # Uploaded case materials are stored here, one folder per agency.
+    ATTACHMENTS_DIR = Path(os.environ.get("REVIEW_ATTACHMENTS_DIR", PROJECT_ROOT / "instance" / "attachments"))
+    # Largest accepted attachment, in bytes (default 20 MiB).
+    MAX_ATTACHMENT_BYTES = int(os.environ.get("REVIEW_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
+    # Whole request body limit: an attachment plus its multipart envelope.
+    MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
+    # werkzeug password hash method; tests use a cheap one.
+    PASSWORD_HASH_METHOD = os.environ.get("REVIEW_PASSWORD_HASH_METHOD", "scrypt")
+    # Bearer tokens expire after this many hours.
+    TOKEN_TTL_HOURS = int(os.environ.get("REVIEW_TOKEN_TTL_HOURS", 12))
+    # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.
+    LOGIN_MAX_FAILURES = int(os.environ.get("REVIEW_LOGIN_MAX_FAILURES", 5))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("REVIEW_LOGIN_LOCKOUT_MINUTES", 15))
+    # OpenAPI document served at /api/openapi.json.
+    API_TITLE = "重大执法决定法制审核 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    JSON_AS_ASCII = False

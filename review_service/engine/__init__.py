@@ -1,0 +1,11 @@
+"""The only package that imports SpiffWorkflow: specs, the restricted script engine, state, runs."""
+from .runner import HumanTask, Runtime, ScriptFailed, TaskNotReady, UnknownTask, WorkflowRun
+from .scripting import ScriptRejected
+from .serializer import dump_spec, load_spec
+from .specs import DefinitionProblem, ParsedProcess, ProcessDefinitionError, content_hash, parse_process
+
+__all__ = [
+    "DefinitionProblem", "HumanTask", "ParsedProcess", "ProcessDefinitionError", "Runtime",
+    "ScriptFailed", "ScriptRejected", "TaskNotReady", "UnknownTask", "WorkflowRun",
+    "content_hash", "dump_spec", "load_spec", "parse_process",
+]

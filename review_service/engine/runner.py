@@ -1,0 +1,141 @@
+"""Run workflow instances: start, list ready human tasks, complete one, report where it ended.
+
+Nothing outside engine/ sees a SpiffWorkflow object; callers get dataclasses and JSON text.
+"""
+import copy
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .scripting import ScriptRejected, make_script_engine
+from .serializer import dump_instance, load_instance
+
+
+class TaskNotReady(Exception):
+    """The task exists but is not a READY human task (completed, cancelled or not reached)."""
+
+
+class UnknownTask(Exception):
+    """No task with that id in this instance."""
+
+
+class ScriptFailed(Exception):
+    """A BPMN script or expression failed or was refused by the sandbox; nothing was saved."""
+
+    def __init__(self, message: str, element_id: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.element_id = element_id
+        self.line = line
+
+
+@dataclass(frozen=True)
+class HumanTask:
+    """A READY user or manual task, with the BPMN properties the service routes on."""
+
+    id: str
+    name: str
+    title: str
+    lane: str | None
+    properties: dict = field(default_factory=dict)
+    instructions: str | None = None
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything needed to run instances of one process version."""
+
+    spec: object
+    subprocess_specs: dict
+    helpers: dict = field(default_factory=dict)
+
+
+class WorkflowRun:
+    """One loaded instance. Create with start() or load(); persist with dump()."""
+
+    def __init__(self, workflow: BpmnWorkflow):
+        self._workflow = workflow
+
+    @classmethod
+    def start(cls, runtime: Runtime, data: dict) -> "WorkflowRun":
+        workflow = BpmnWorkflow(runtime.spec, runtime.subprocess_specs,
+                                script_engine=make_script_engine(runtime.helpers))
+        workflow.data.update(copy.deepcopy(data))
+        workflow.task_tree.data.update(copy.deepcopy(data))
+        run = cls(workflow)
+        run._advance()
+        return run
+
+    @classmethod
+    def load(cls, runtime: Runtime, state: str) -> "WorkflowRun":
+        return cls(load_instance(state, runtime.spec, runtime.subprocess_specs,
+                                 make_script_engine(runtime.helpers)))
+
+    def dump(self) -> str:
+        return dump_instance(self._workflow)
+
+    def ready_human_tasks(self) -> list[HumanTask]:
+        tasks = self._workflow.get_tasks(state=TaskState.READY, manual=True)
+        return [_human_task(task) for task in tasks]
+
+    def complete(self, task_id: str, key: str, data: dict) -> None:
+        """Store a deep copy of data under task data[key], run the task and the engine until it blocks."""
+        task = self._find(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(f"task {task_id} is {TaskState.get_name(task.state)}")
+        task.data[key] = copy.deepcopy(data)
+        self._guard(task.run)
+        self._advance()
+
+    def fire_due_timers(self) -> None:
+        self._advance()
+
+    @property
+    def is_completed(self) -> bool:
+        return self._workflow.is_completed()
+
+    def end_properties(self) -> dict:
+        """The BPMN properties of the end event the instance finished on ({} while running)."""
+        ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)]
+        if not ends:
+            return {}
+        last = max(ends, key=lambda t: t.last_state_change)
+        return dict(last.task_spec.extensions.get("properties", {}))
+
+    def _find(self, task_id: str):
+        try:
+            return self._workflow.get_task_from_id(UUID(str(task_id)))
+        except (ValueError, SpiffWorkflowException) as exc:
+            raise UnknownTask(task_id) from exc
+
+    def _advance(self) -> None:
+        # do_engine_steps marks expired timers READY only at its end; the second call runs them.
+        self._guard(self._workflow.do_engine_steps)
+        self._guard(self._workflow.refresh_timers)
+        self._guard(self._workflow.do_engine_steps)
+
+    @staticmethod
+    def _guard(step) -> None:
+        try:
+            step()
+        except (ScriptRejected, SyntaxError) as exc:
+            raise ScriptFailed(f"流程脚本被安全沙箱拒绝: {exc}") from exc
+        except WorkflowException as exc:
+            task = getattr(exc, "task", None)
+            element = task.task_spec.name if task is not None else None
+            raise ScriptFailed(f"流程脚本执行失败: {exc}", element, getattr(exc, "line_number", None)) from exc
+        except Exception as exc:  # a bad timer value or data type inside an engine step
+            raise ScriptFailed(f"流程执行失败: {exc}") from exc
+
+
+def _human_task(task) -> HumanTask:
+    spec = task.task_spec
+    extensions = getattr(spec, "extensions", {}) or {}
+    return HumanTask(
+        id=str(task.id), name=spec.name, title=spec.bpmn_name or spec.name, lane=spec.lane,
+        properties=dict(extensions.get("properties", {})),
+        instructions=extensions.get("instructionsForEndUser"),
+    )

@@ -1,0 +1,95 @@
+"""The restricted script engine: BPMN scripts and expressions are untrusted designer input.
+
+Every snippet is compiled with RestrictedPython (no imports, no dunder access, no open/eval),
+runs with a whitelist of builtins and pure helpers, and compiled code is cached per source text.
+"""
+from functools import lru_cache
+
+from RestrictedPython import (compile_restricted_eval, compile_restricted_exec, limited_builtins,
+                              safe_builtins, utility_builtins)
+from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
+from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence,
+                                     guarded_unpack_sequence, safer_getattr)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+
+class ScriptRejected(Exception):
+    """A snippet that the restricted compiler refuses (e.g. an import or a dunder attribute)."""
+
+
+_INPLACE_OPERATORS = {
+    "+=": lambda x, y: x + y, "-=": lambda x, y: x - y, "*=": lambda x, y: x * y,
+    "/=": lambda x, y: x / y, "//=": lambda x, y: x // y, "%=": lambda x, y: x % y,
+}
+
+
+def _inplace(op, x, y):
+    if op not in _INPLACE_OPERATORS:
+        raise ScriptRejected(f"operator {op} is not allowed in BPMN scripts")
+    return _INPLACE_OPERATORS[op](x, y)
+
+
+def _builtins() -> dict:
+    allowed = {**safe_builtins, **limited_builtins, **utility_builtins}
+    for name in ("random", "whrandom", "string"):  # keep scripts deterministic and module-free
+        allowed.pop(name, None)
+    allowed.update({"dict": dict, "list": list, "set": set, "sum": sum, "min": min, "max": max,
+                    "any": any, "all": all, "enumerate": enumerate, "sorted": sorted})
+    return allowed
+
+
+RESTRICTED_GLOBALS = {
+    "__builtins__": _builtins(),
+    "_getattr_": safer_getattr,
+    "_getitem_": default_guarded_getitem,
+    "_getiter_": default_guarded_getiter,
+    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+    "_unpack_sequence_": guarded_unpack_sequence,
+    "_write_": full_write_guard,
+    "_inplacevar_": _inplace,
+}
+
+
+@lru_cache(maxsize=2048)
+def compile_expression(source: str):
+    """Compile one expression (condition, timer, DMN cell); raise ScriptRejected if refused."""
+    result = compile_restricted_eval(source)
+    if result.errors:
+        raise ScriptRejected("; ".join(result.errors))
+    return result.code
+
+
+@lru_cache(maxsize=512)
+def compile_script(source: str):
+    """Compile one script task body; raise ScriptRejected if refused."""
+    result = compile_restricted_exec(source)
+    if result.errors:
+        raise ScriptRejected("; ".join(result.errors))
+    return result.code
+
+
+class RestrictedEnvironment(TaskDataEnvironment):
+    """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
+
+    def __init__(self, helpers: dict | None = None):
+        super().__init__({**RESTRICTED_GLOBALS, **(helpers or {})})
+
+    def evaluate(self, expression, context, external_context=None):
+        code = compile_expression(expression)
+        return eval(code, {**self.globals, **(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        code = compile_script(script)
+        self.check_for_overwrite(context, external_context or {})
+        context.update(self.globals)
+        context.update(external_context or {})
+        try:
+            exec(code, context)
+        finally:
+            self._remove_globals_and_functions_from_context(context, external_context)
+        return True
+
+
+def make_script_engine(helpers: dict | None = None) -> PythonScriptEngine:
+    """The only script engine a workflow may run with; set again after every load."""
+    return PythonScriptEngine(environment=RestrictedEnvironment(helpers))

@@ -1,0 +1,8 @@
+"""Imports every model so metadata (and Alembic autogenerate) sees all tables."""
+from .accounts.models import ApiToken, User, UserRole  # noqa: F401
+from .agencies.models import Agency  # noqa: F401
+from .attachments.models import Attachment  # noqa: F401
+from .audit.models import CaseEvent  # noqa: F401
+from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
+from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
+from .tasks.models import Task  # noqa: F401

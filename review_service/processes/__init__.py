@@ -1,0 +1,1 @@
+"""Process definitions: versions of the BPMN per agency, and each case's running instance."""

@@ -1,0 +1,1 @@
+"""Tasks: the human steps of a case's process, as inbox rows."""

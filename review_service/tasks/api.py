@@ -1,0 +1,47 @@
+"""GET /api/v1/tasks, GET /api/v1/tasks/{id}, POST .../claim, POST .../complete."""
+from flask_smorest import Blueprint
+
+from ..accounts.auth import current_actor, require_actor
+from ..extensions import db
+from .schemas import CompleteTaskSchema, TaskDetailSchema, TaskListSchema
+from .service import claim_task, complete_task, get_task, list_open_tasks
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
+blp.before_request(require_actor)
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, TaskListSchema)
+def inbox():
+    """The caller's open tasks (assigned to them, or claimable by their role)."""
+    return {"items": list_open_tasks(current_actor())}
+
+
+@blp.route("/<task_id>", methods=["GET"])
+@blp.response(200, TaskDetailSchema)
+def show(task_id):
+    """One task with the JSON Schema of its form."""
+    return get_task(task_id, actor=current_actor())
+
+
+@blp.route("/<task_id>/claim", methods=["POST"])
+@blp.response(200, TaskDetailSchema)
+def claim(task_id):
+    """Take an unassigned task; it then appears only in the caller's inbox."""
+    task = claim_task(task_id, actor=current_actor())
+    db.session.commit()
+    return task
+
+
+@blp.route("/<task_id>/complete", methods=["POST"])
+@blp.arguments(CompleteTaskSchema)
+@blp.response(200, TaskDetailSchema)
+@blp.alt_response(403, description="Not the caller's task")
+@blp.alt_response(404, description="No such task in the caller's agency")
+@blp.alt_response(409, description="Already completed, changed meanwhile, or a guard refused it")
+@blp.alt_response(422, description="Form data invalid; error.fields names each failing field")
+def complete(payload, task_id):
+    """Complete a READY task with its form data; one transaction."""
+    task = complete_task(task_id, actor=current_actor(), data=payload["data"])
+    db.session.commit()
+    return task

@@ -1,0 +1,61 @@
+"""Load the JSON Schema of a form key and validate submitted data against it (server is the authority)."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from jsonschema import Draft202012Validator, FormatChecker
+
+from ..errors import InvalidInput, NotFound
+
+MESSAGES = {
+    "required": "必填", "type": "类型不正确", "enum": "取值不在允许范围内", "const": "取值不正确",
+    "minLength": "不能为空", "maxLength": "内容过长", "minimum": "数值过小", "maximum": "数值过大",
+    "minItems": "至少需要一项", "maxItems": "项目过多", "uniqueItems": "存在重复项", "format": "格式不正确",
+    "pattern": "格式不正确", "additionalProperties": "不允许的字段", "not": "与其他填写内容矛盾",
+}
+
+
+@lru_cache(maxsize=64)
+def _load(path: str, mtime: float) -> tuple[dict, Draft202012Validator]:
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema, Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _form_path(form_key: str) -> Path:
+    name = form_key if form_key.endswith(".schema.json") else f"{form_key}.schema.json"
+    path = (current_app.config["FORMS_DIR"] / name).resolve()
+    if path.parent != current_app.config["FORMS_DIR"].resolve() or not path.is_file():
+        raise NotFound(f"表单 {form_key} 不存在", code="form_not_found")
+    return path
+
+
+def form_schema(form_key: str) -> dict:
+    path = _form_path(form_key)
+    return _load(str(path), path.stat().st_mtime)[0]
+
+
+def validate_form(form_key: str, data) -> None:
+    """Raise InvalidInput with {field path: [messages]} for every violation of the form's schema."""
+    path = _form_path(form_key)
+    _, validator = _load(str(path), path.stat().st_mtime)
+    fields: dict[str, list[str]] = {}
+    for error in validator.iter_errors(data):
+        for field, message in _describe(error):
+            fields.setdefault(field or "_schema", []).append(message)
+    if fields:
+        raise InvalidInput("表单数据不合法", fields={k: sorted(set(v)) for k, v in sorted(fields.items())})
+
+
+def _describe(error):
+    base = ".".join(str(part) for part in error.absolute_path)
+    join = (lambda name: f"{base}.{name}" if base else name)
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        return [(join(name), MESSAGES["required"]) for name in error.validator_value if name not in present]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        return [(join(name), MESSAGES["additionalProperties"]) for name in error.instance if name not in allowed]
+    message = error.schema.get("description") if error.validator == "not" else None
+    return [(base, message or MESSAGES.get(error.validator, error.message))]

@@ -1,0 +1,34 @@
+"""Human tasks mirrored from the engine so inboxes are plain indexed queries."""
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_inbox", "agency_id", "status", "role"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    name: Mapped[str] = mapped_column(String(100))  # BPMN element id
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # taskKind property
+    lane: Mapped[str] = mapped_column(String(64))  # lane id
+    role: Mapped[str] = mapped_column(String(16))
+    form_key: Mapped[str] = mapped_column(String(100))
+    round: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=OPEN)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    completed_at = mapped_column(UTCDateTime, nullable=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict | None] = mapped_column(db.JSON)
+
+    case = relationship("Case", lazy="joined")
+    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
+    completed_by = relationship("User", foreign_keys=[completed_by_id], lazy="joined")

@@ -1,0 +1,40 @@
+"""Marshmallow schemas of the tasks API."""
+from marshmallow import Schema, fields
+
+from .forms import form_schema
+
+
+def _person(user):
+    return {"id": user.id, "full_name": user.full_name} if user else None
+
+
+class TaskSchema(Schema):
+    id = fields.String(dump_only=True)
+    case_id = fields.Integer()
+    case_number = fields.Function(lambda t: t.case.case_number)
+    case_title = fields.Function(lambda t: t.case.title)
+    name = fields.String()
+    title = fields.String()
+    kind = fields.String()
+    lane = fields.String()
+    role = fields.String()
+    round = fields.Integer()
+    status = fields.String()
+    form_key = fields.String()
+    assignee = fields.Function(lambda t: _person(t.assignee))
+    completed_by = fields.Function(lambda t: _person(t.completed_by))
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form_schema = fields.Function(lambda t: form_schema(t.form_key))
+    data = fields.Dict(allow_none=True)
+
+
+class TaskListSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+
+
+class CompleteTaskSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "表单数据，按任务的 JSON Schema 校验"})

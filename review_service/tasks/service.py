@@ -1,0 +1,81 @@
+"""Complete, claim and list human tasks. One call is one transaction, owned by the caller."""
+from sqlalchemy import or_, select
+
+from ..audit.service import record_event
+from ..cases.effects import apply_effects, check_preconditions
+from ..cases.models import Case
+from ..cases.workflow import load_run, lock_case, save_run, sync_tasks
+from ..db_types import utcnow
+from ..engine import ScriptFailed, TaskNotReady, UnknownTask
+from ..errors import Conflict, InvalidInput, NotFound
+from ..extensions import db
+from .forms import validate_form
+from .models import COMPLETED, OPEN, Task
+from .permissions import check_can_work, check_visible
+
+
+def get_task(task_id: str, *, actor) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("任务不存在", code="task_not_found")
+    check_visible(actor, task)
+    return task
+
+
+def list_open_tasks(actor) -> list[Task]:
+    """The actor's inbox: open tasks of their agency and roles, assigned to them or to nobody."""
+    query = (select(Task).join(Case, Case.id == Task.case_id)
+             .where(Task.agency_id == actor.agency_id, Task.status == OPEN, Task.role.in_(actor.roles),
+                    or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
+                    or_(Task.role != "reviewer", Case.handler_id != actor.id))
+             .order_by(Task.created_at, Task.id))
+    return list(db.session.scalars(query))
+
+
+def claim_task(task_id: str, *, actor) -> Task:
+    task = _locked_open_task(task_id, actor)
+    check_can_work(actor, task)
+    task.assignee_id = actor.id
+    record_event(task.case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
+    return task
+
+
+def complete_task(task_id: str, *, actor, data) -> Task:
+    """Validate and apply one task completion: lock, check, run the engine, mirror, audit, save.
+
+    Raises NotFound, Forbidden, Conflict (already done / changed meanwhile / guard) or InvalidInput.
+    The caller commits; any exception leaves nothing changed once it rolls back.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
+    task = _locked_open_task(task_id, actor)
+    check_can_work(actor, task)
+    validate_form(task.form_key, data)
+    case = task.case
+    check_preconditions(case, task.kind)
+    run, instance, version = load_run(case)
+    try:
+        run.complete(task.id, task.name, data)
+    except (TaskNotReady, UnknownTask):
+        raise Conflict("任务状态已变化，请刷新后重试", code="task_not_ready")
+    except ScriptFailed as exc:
+        raise InvalidInput(str(exc), code="workflow_script_error",
+                           fields={"process": [f"{exc.element_id or '-'}: {exc}"]})
+    effects = apply_effects(case, task.kind, actor=actor, data=data)
+    task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
+    task.assignee_id = task.assignee_id or actor.id
+    record_event(case, actor=actor, action="task.completed", task_id=task.id,
+                 data={"task": task.name, "title": task.title, "form": data, **effects})
+    sync_tasks(case, version, run)
+    save_run(run, instance)
+    db.session.flush()
+    return task
+
+
+def _locked_open_task(task_id: str, actor) -> Task:
+    task = get_task(task_id, actor=actor)
+    lock_case(task.case_id)
+    db.session.refresh(task)
+    if task.status != OPEN:
+        raise Conflict("任务已办理或已取消", code="task_not_open")
+    return task

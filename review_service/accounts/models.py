@@ -21,7 +21,7 @@ class User(db.Model):
     locked_until = mapped_column(UTCDateTime, nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    agency = relationship("Agency", lazy="joined")
+    agency = relationship("Agency")
     role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
 
     @property
@@ -51,4 +51,4 @@ class ApiToken(db.Model):
     expires_at = mapped_column(UTCDateTime, nullable=False)
     revoked_at = mapped_column(UTCDateTime, nullable=True)
 
-    user: Mapped[User] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()

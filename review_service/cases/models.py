@@ -40,12 +40,12 @@ class Case(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     closed_at = mapped_column(UTCDateTime, nullable=True)
 
-    agency = relationship("Agency", lazy="joined")
-    handler = relationship("User", foreign_keys=[handler_id], lazy="joined")
-    reviewer = relationship("User", foreign_keys=[reviewer_id], lazy="joined")
-    materials: Mapped[list["Material"]] = relationship(order_by="Material.id", lazy="selectin")
-    opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id", lazy="selectin")
-    decision: Mapped["Decision | None"] = relationship(lazy="selectin", uselist=False)
+    agency = relationship("Agency")
+    handler = relationship("User", foreign_keys=[handler_id])
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    materials: Mapped[list["Material"]] = relationship(order_by="Material.id")
+    opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id")
+    decision: Mapped["Decision | None"] = relationship(uselist=False)
 
     @property
     def review_passed(self) -> bool:
@@ -86,7 +86,7 @@ class Opinion(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     issued_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    reviewer = relationship("User", lazy="joined")
+    reviewer = relationship("User")
 
 
 class Decision(db.Model):
@@ -105,4 +105,4 @@ class Decision(db.Model):
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    decided_by = relationship("User", lazy="joined")
+    decided_by = relationship("User")

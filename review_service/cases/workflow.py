@@ -16,8 +16,8 @@ def lock_case(case_id: int) -> Case | None:
 
     PostgreSQL: SELECT ... FOR UPDATE. SQLite: every transaction already began with BEGIN IMMEDIATE.
     """
-    return db.session.scalar(select(Case).where(Case.id == case_id).with_for_update().execution_options(
-        populate_existing=True))
+    locked = db.session.scalar(select(Case.id).where(Case.id == case_id).with_for_update())
+    return db.session.get(Case, locked, populate_existing=True) if locked is not None else None
 
 
 def workflow_data(case: Case) -> dict:

@@ -29,6 +29,6 @@ class Task(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict | None] = mapped_column(db.JSON)
 
-    case = relationship("Case", lazy="joined")
-    assignee = relationship("User", foreign_keys=[assignee_id], lazy="joined")
-    completed_by = relationship("User", foreign_keys=[completed_by_id], lazy="joined")
+    case = relationship("Case")
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    completed_by = relationship("User", foreign_keys=[completed_by_id])

@@ -5,8 +5,8 @@ runs with a whitelist of builtins and pure helpers, and compiled code is cached 
 """
 from functools import lru_cache
 
-from RestrictedPython import (compile_restricted_eval, compile_restricted_exec, limited_builtins,
-                              safe_builtins, utility_builtins)
+from RestrictedPython import (RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec,
+                              limited_builtins, safe_builtins, utility_builtins)
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence,
                                      guarded_unpack_sequence, safer_getattr)
@@ -50,10 +50,20 @@ RESTRICTED_GLOBALS = {
 }
 
 
+class NoImportsPolicy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus: no import statements at all (refused when a diagram is published)."""
+
+    def visit_Import(self, node):
+        self.error(node, "import statements are not allowed in BPMN scripts")
+        return node
+
+    visit_ImportFrom = visit_Import
+
+
 @lru_cache(maxsize=2048)
 def compile_expression(source: str):
     """Compile one expression (condition, timer, DMN cell); raise ScriptRejected if refused."""
-    result = compile_restricted_eval(source)
+    result = compile_restricted_eval(source, policy=NoImportsPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
@@ -62,7 +72,7 @@ def compile_expression(source: str):
 @lru_cache(maxsize=512)
 def compile_script(source: str):
     """Compile one script task body; raise ScriptRejected if refused."""
-    result = compile_restricted_exec(source)
+    result = compile_restricted_exec(source, policy=NoImportsPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code

@@ -1,0 +1,83 @@
+"""Uploads: size limit, content checks, agency scope, and binding to one case's materials."""
+import io
+
+from ..helpers import submission
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload(api, content: bytes, filename: str):
+    return api.client.post("/api/v1/attachments", headers=api.headers, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(content), filename)})
+
+
+def stored_files(app):
+    root = app.config["ATTACHMENTS_DIR"]
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def test_upload_then_reference_from_the_submission(as_user, app):
+    handler = as_user("handler")
+    uploaded = upload(handler, PDF, "调查终结报告.pdf")
+    assert uploaded.status_code == 201
+    attachment = uploaded.get_json()
+    assert attachment["content_type"] == "application/pdf" and attachment["size"] == len(PDF)
+    case = handler.submit(materials=[{"name": "调查终结报告", "category": "investigation_report",
+                                      "attachment_ids": [attachment["id"]]}])
+    material = case["materials"][0]
+    assert [a["id"] for a in material["attachments"]] == [attachment["id"]]
+    download = as_user("reviewer").get(f"/api/v1/attachments/{attachment['id']}")
+    assert download.status_code == 200 and download.data == PDF
+    assert stored_files(app) == [attachment["id"]]
+
+
+def test_an_attachment_belongs_to_one_case_only(as_user):
+    handler = as_user("handler")
+    attachment = upload(handler, PNG, "现场照片.png").get_json()
+    materials = [{"name": "现场照片", "category": "evidence", "attachment_ids": [attachment["id"]]}]
+    handler.submit(materials=materials)
+    response = handler.post("/api/v1/cases", json=submission(case_number="第2号", materials=materials))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "attachment_invalid"
+    assert "materials.0.attachment_ids" in error["fields"]
+    assert [c["case_number"] for c in handler.get("/api/v1/cases").get_json()["items"]] == [submission()["case_number"]]
+
+
+def test_other_agencies_can_neither_download_nor_reference(as_user):
+    attachment = upload(as_user("handler"), PDF, "a.pdf").get_json()
+    outsider = as_user("other.handler")
+    assert outsider.get(f"/api/v1/attachments/{attachment['id']}").status_code == 404
+    response = outsider.post("/api/v1/cases", json=submission(materials=[
+        {"name": "x", "category": "other", "attachment_ids": [attachment["id"]]}]))
+    assert response.status_code == 422
+
+
+def test_mislabelled_executable_is_refused_and_not_kept(as_user, app):
+    response = upload(as_user("handler"), b"MZ\x90\x00" + b"\x00" * 200, "report.pdf")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "attachment_type_refused"
+    assert stored_files(app) == []
+
+
+def test_extension_must_match_content(as_user):
+    response = upload(as_user("handler"), PNG, "photo.pdf")
+    assert response.status_code == 422
+
+
+def test_oversized_and_empty_files_are_refused(as_user, app):
+    limit = app.config["MAX_ATTACHMENT_BYTES"]
+    too_big = upload(as_user("handler"), PDF + b"0" * limit, "big.pdf")
+    assert too_big.status_code == 422
+    assert too_big.get_json()["error"]["code"] == "attachment_too_large"
+    empty = upload(as_user("handler"), b"", "empty.txt")
+    assert empty.status_code == 422
+    assert stored_files(app) == []
+
+
+def test_upload_without_file_field(as_user):
+    response = as_user("handler").client.post("/api/v1/attachments", headers=as_user("handler").headers,
+                                              content_type="multipart/form-data", data={})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {"file": ["必填"]}

@@ -18,6 +18,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 run: install
+	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) review seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -17,8 +17,8 @@ class ProcessVersion(db.Model):
     process_id: Mapped[str] = mapped_column(String(100))
     number: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    sources: Mapped[dict] = mapped_column(db.JSON)  # file name -> BPMN/DMN text
-    spec_json: Mapped[str] = mapped_column(Text)  # serialized spec + subprocess specs
+    sources: Mapped[dict] = mapped_column(db.JSON, deferred=True)  # file name -> BPMN/DMN text
+    spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # serialized spec + subprocess specs
     lanes: Mapped[dict] = mapped_column(db.JSON)  # lane label -> lane id
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

@@ -71,11 +71,14 @@ def version_for_new_case(agency) -> ProcessVersion:
 
 
 def runtime_for(version: ProcessVersion) -> Runtime:
-    return _cached_runtime(version.id, version.content_hash, version.spec_json)
+    """The parsed spec of a version, restored from its stored JSON once per process."""
+    return _cached_runtime(version.id, version.content_hash)
 
 
 @lru_cache(maxsize=64)
-def _cached_runtime(version_id: int, digest: str, spec_json: str) -> Runtime:
+def _cached_runtime(version_id: int, digest: str) -> Runtime:
+    spec_json = db.session.scalar(select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id,
+                                                                         ProcessVersion.content_hash == digest))
     spec, subprocess_specs = load_spec(spec_json)
     return Runtime(spec=spec, subprocess_specs=subprocess_specs)
 

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from .scripting import ScriptRejected, make_script_engine
+from .scripting import ScriptRejected, ScriptTooLong, make_script_engine
 from .serializer import dump_instance, load_instance
 
 
@@ -123,6 +123,8 @@ class WorkflowRun:
             step()
         except (ScriptRejected, SyntaxError) as exc:
             raise ScriptFailed(f"流程脚本被安全沙箱拒绝: {exc}") from exc
+        except ScriptTooLong as exc:
+            raise ScriptFailed(f"流程脚本运行超出步数上限: {exc}") from exc
         except WorkflowException as exc:
             task = getattr(exc, "task", None)
             element = task.task_spec.name if task is not None else None

@@ -3,6 +3,8 @@
 Every snippet is compiled with RestrictedPython (no imports, no dunder access, no open/eval),
 runs with a whitelist of builtins and pure helpers, and compiled code is cached per source text.
 """
+import sys
+from contextlib import contextmanager
 from functools import lru_cache
 
 from RestrictedPython import (RestrictingNodeTransformer, compile_restricted_eval, compile_restricted_exec,
@@ -78,6 +80,34 @@ def compile_script(source: str):
     return result.code
 
 
+# Python lines one script or expression may execute before it is stopped (stops `while True`).
+MAX_SCRIPT_STEPS = 200_000
+
+
+class ScriptTooLong(Exception):
+    """A snippet ran past MAX_SCRIPT_STEPS lines."""
+
+
+@contextmanager
+def step_budget(limit: int = MAX_SCRIPT_STEPS):
+    """Trace the snippet's frames and abort it after `limit` line events; restore any previous tracer."""
+    remaining = [limit]
+
+    def count_lines(frame, event, arg):
+        if event == "line":
+            remaining[0] -= 1
+            if remaining[0] < 0:
+                raise ScriptTooLong(f"script exceeded {limit} steps")
+        return count_lines
+
+    previous = sys.gettrace()
+    sys.settrace(lambda frame, event, arg: count_lines if event == "call" else None)
+    try:
+        yield
+    finally:
+        sys.settrace(previous)
+
+
 class RestrictedEnvironment(TaskDataEnvironment):
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 
@@ -86,7 +116,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         code = compile_expression(expression)
-        return eval(code, {**self.globals, **(external_context or {}), **context})
+        with step_budget():
+            return eval(code, {**self.globals, **(external_context or {}), **context})
 
     def execute(self, script, context, external_context=None):
         code = compile_script(script)
@@ -94,7 +125,8 @@ class RestrictedEnvironment(TaskDataEnvironment):
         context.update(self.globals)
         context.update(external_context or {})
         try:
-            exec(code, context)
+            with step_budget():
+                exec(code, context)
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
         return True

@@ -5,7 +5,7 @@ import pytest
 
 from review_service.agencies.models import Agency
 from review_service.engine import ProcessDefinitionError, parse_process
-from review_service.engine.scripting import ScriptRejected, make_script_engine
+from review_service.engine.scripting import ScriptRejected, ScriptTooLong, make_script_engine
 from review_service.extensions import db
 from review_service.processes.service import publish_version
 
@@ -52,6 +52,12 @@ def test_escapes_are_refused_at_compile_time(source):
 @pytest.mark.parametrize("source", ["x = open('/etc/hostname').read()", "x = globals()", "x = getattr"])
 def test_dangerous_builtins_do_not_exist(source):
     with pytest.raises(NameError):
+        run(source)
+
+
+@pytest.mark.parametrize("source", ["while True:\n    pass", "total = 0\nfor n in range(1000):\n    for m in range(1000):\n        total += n * m"])
+def test_endless_scripts_are_stopped(source):
+    with pytest.raises(ScriptTooLong):
         run(source)
 
 

@@ -2,6 +2,11 @@
 from marshmallow import Schema, fields, validate
 
 
+def person_ref(user) -> dict | None:
+    """How a user appears inside other resources."""
+    return {"id": user.id, "full_name": user.full_name} if user else None
+
+
 class LoginSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))

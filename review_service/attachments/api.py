@@ -1,30 +1,22 @@
 """POST /api/v1/attachments (multipart upload), GET /api/v1/attachments/{id} (download)."""
 from flask import request, send_file
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
 from ..accounts.auth import current_actor, require_actor
 from ..errors import InvalidInput
 from ..extensions import db
+from .schemas import AttachmentSchema
 from .service import attachment_path, get_attachment, store_upload
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", description="附件")
 blp.before_request(require_actor)
 
 
-class AttachmentOutSchema(Schema):
-    id = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    case_id = fields.Integer(allow_none=True)
-
 
 @blp.route("", methods=["POST"])
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
     "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}})
-@blp.response(201, AttachmentOutSchema)
+@blp.response(201, AttachmentSchema)
 def upload():
     """Upload one file; reference its id from a form's materials[].attachment_ids."""
     file = request.files.get("file")

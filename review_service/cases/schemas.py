@@ -1,22 +1,11 @@
 """Marshmallow schemas of the cases API."""
 from marshmallow import Schema, fields
 
+from ..accounts.schemas import person_ref
+from ..attachments.schemas import AttachmentSchema
 from ..tasks.schemas import TaskSchema
 from .service import open_tasks_of
 from .status import CASE_STATUSES
-
-
-def _person(user):
-    return {"id": user.id, "full_name": user.full_name} if user else None
-
-
-class AttachmentSchema(Schema):
-    id = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    uploaded_at = fields.DateTime()
 
 
 class MaterialSchema(Schema):
@@ -37,7 +26,7 @@ class OpinionSchema(Schema):
     checklist = fields.Dict()
     transfer_target = fields.String(allow_none=True)
     reasons = fields.String(allow_none=True)
-    reviewer = fields.Function(lambda o: _person(o.reviewer))
+    reviewer = fields.Function(lambda o: person_ref(o.reviewer))
     issued_at = fields.DateTime()
 
 
@@ -48,7 +37,7 @@ class DecisionSchema(Schema):
     collective_discussion_held = fields.Boolean()
     collective_discussion_minutes = fields.String(allow_none=True)
     passed_round = fields.Integer()
-    decided_by = fields.Function(lambda d: _person(d.decided_by))
+    decided_by = fields.Function(lambda d: person_ref(d.decided_by))
     recorded_at = fields.DateTime()
 
 
@@ -80,8 +69,8 @@ class CaseSchema(CaseSummarySchema):
     handler_opinion = fields.String(allow_none=True)
     review_passed = fields.Boolean()
     passed_round = fields.Integer(allow_none=True)
-    handler = fields.Function(lambda c: _person(c.handler))
-    reviewer = fields.Function(lambda c: _person(c.reviewer))
+    handler = fields.Function(lambda c: person_ref(c.handler))
+    reviewer = fields.Function(lambda c: person_ref(c.reviewer))
     materials = fields.List(fields.Nested(MaterialSchema))
     open_tasks = fields.Function(lambda c: TaskSchema(many=True).dump(open_tasks_of(c)))
     opinions = fields.List(fields.Nested(OpinionSchema))

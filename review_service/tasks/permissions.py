@@ -6,6 +6,10 @@ from ..extensions import db
 from .models import COMPLETED, Task
 
 
+ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "head": "机关负责人", "designer": "流程设计人员",
+               "supervisor": "监督人员", "admin": "系统管理员"}
+
+
 def worked_on_handling_side(user_id: int, case) -> bool:
     """Four-eyes: the case's handler, or anyone who completed a handling-unit task of it."""
     if case.handler_id == user_id:
@@ -30,6 +34,3 @@ def check_can_work(actor, task: Task) -> None:
     if task.role == "reviewer" and worked_on_handling_side(actor.id, task.case):
         raise Forbidden("承办过本案的人员不得审核本案", code="handled_case")
 
-
-ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "head": "机关负责人", "designer": "流程设计人员",
-               "supervisor": "监督人员", "admin": "系统管理员"}

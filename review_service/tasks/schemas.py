@@ -1,11 +1,8 @@
 """Marshmallow schemas of the tasks API."""
 from marshmallow import Schema, fields
 
+from ..accounts.schemas import person_ref
 from .forms import form_schema
-
-
-def _person(user):
-    return {"id": user.id, "full_name": user.full_name} if user else None
 
 
 class TaskSchema(Schema):
@@ -21,8 +18,8 @@ class TaskSchema(Schema):
     round = fields.Integer()
     status = fields.String()
     form_key = fields.String()
-    assignee = fields.Function(lambda t: _person(t.assignee))
-    completed_by = fields.Function(lambda t: _person(t.completed_by))
+    assignee = fields.Function(lambda t: person_ref(t.assignee))
+    completed_by = fields.Function(lambda t: person_ref(t.completed_by))
     created_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
 

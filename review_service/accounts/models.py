@@ -5,7 +5,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
-ROLES = ("handler", "reviewer", "head", "designer", "supervisor", "admin")
+ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "head": "机关负责人", "designer": "流程设计人员",
+               "supervisor": "监督人员", "admin": "系统管理员"}
+ROLES = tuple(ROLE_TITLES)
 
 
 class User(db.Model):

@@ -1,13 +1,10 @@
 """Who may see, claim and complete a task."""
 from sqlalchemy import select
 
+from ..accounts.models import ROLE_TITLES
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from .models import COMPLETED, Task
-
-
-ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "head": "机关负责人", "designer": "流程设计人员",
-               "supervisor": "监督人员", "admin": "系统管理员"}
 
 
 def worked_on_handling_side(user_id: int, case) -> bool:

@@ -21,7 +21,8 @@ class Config:
     SECRET_KEY = os.environ.get("REVIEW_SECRET_KEY") or secrets.token_hex(32)
     # SQLite by default; PostgreSQL in production through DATABASE_URL.
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A dropped PostgreSQL connection is replaced before use; SQLite has no connection to lose.
+    SQLALCHEMY_ENGINE_OPTIONS = {} if SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
     # BPMN/DMN folders: default/ is the national template, <agency-code>/ overrides it.
     WORKFLOWS_DIR = Path(os.environ.get("REVIEW_WORKFLOWS_DIR", PROJECT_ROOT / "workflows"))
     # JSON Schema per user task, <form-key>.schema.json.

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised by the app factory."""
+from flask import has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -12,7 +13,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+# Objects stay loaded after commit: the response is built from them without re-reading every row.
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
 
 
@@ -31,9 +33,11 @@ def _configure_sqlite(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _begin_sqlite_immediately(conn):
-    """SQLite: take the write lock at BEGIN, so a transaction never fails upgrading a stale snapshot.
+    """SQLite: writers take the write lock at BEGIN, so they never fail upgrading a stale snapshot.
 
-    This serialises writers the way SELECT ... FOR UPDATE does on PostgreSQL.
+    This serialises writers the way SELECT ... FOR UPDATE does on PostgreSQL; GET requests only read
+    and begin a plain (deferred) transaction, so they run beside a writer under WAL.
     """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = has_request_context() and request.method in ("GET", "HEAD")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -24,7 +24,7 @@ class User(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     agency = relationship("Agency")
-    role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+    role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan")
 
     @property
     def roles(self) -> set[str]:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db_types import utcnow
@@ -45,7 +46,9 @@ def log_in(username: str, password: str) -> tuple[str, User]:
 
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None if unknown, expired or revoked."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    query = (select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
+             .options(joinedload(ApiToken.user).joinedload(User.role_rows)))
+    row = db.session.execute(query).unique().scalar_one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
         return None
     return row.user

@@ -39,15 +39,13 @@ def _chained_fields(event_row: CaseEvent) -> dict:
 
 
 def record_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
-    """Append one event to the case's history. The caller holds the case lock."""
-    last = db.session.execute(
-        select(CaseEvent.seq, CaseEvent.hash).where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc()).limit(1)).first()
-    row = CaseEvent(case_id=case.id, seq=(last.seq + 1) if last else 1, occurred_at=utcnow(),
+    """Append one event to the case's history; the case row keeps the chain's head. The caller holds the case lock."""
+    row = CaseEvent(case_id=case.id, seq=(case.history_seq or 0) + 1, occurred_at=utcnow(),
                     actor_id=actor.id if actor else None, actor_name=actor.full_name if actor else "系统",
                     action=action, task_id=task_id, round=case.round, data=to_plain(data or {}),
-                    prev_hash=last.hash if last else GENESIS_HASH)
+                    prev_hash=case.history_hash or GENESIS_HASH)
     row.hash = _digest(_chained_fields(row))
+    case.history_seq, case.history_hash = row.seq, row.hash
     db.session.add(row)
     return row
 

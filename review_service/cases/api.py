@@ -6,7 +6,7 @@ from ..accounts.auth import current_actor, require_actor
 from ..audit.service import case_history, verify_chain
 from ..errors import InvalidInput
 from ..extensions import db
-from ..tasks.schemas import TaskDetailSchema
+from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
 from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, HistorySchema
 from .service import decision_task_for, get_case, list_cases, submit_case
@@ -62,7 +62,7 @@ def history(case_id):
 
 @blp.route("/<int:case_id>/decision", methods=["POST"])
 @blp.arguments(DecisionRequestSchema)
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, CompletedTaskSchema)
 @blp.alt_response(409, description="review_not_passed: no decision without a passed review")
 def decide(payload, case_id):
     """Record the head's decision; refused unless the current round's review has passed."""

@@ -55,6 +55,7 @@ def _opinion_issued(case, actor, data):
                       checklist=data["checklist"], transfer_target=data.get("transfer_target"),
                       reasons=data.get("transfer_reasons"), reviewer_id=actor.id)
     db.session.add(opinion)
+    case.opinion_round = case.round
     if data["opinion"] == "approve":
         case.passed_round = case.round
     return {"opinion": data["opinion"]}
@@ -72,7 +73,7 @@ def _coordinated(case, actor, data):
     if data["outcome"] == "revise_to_approve":
         db.session.add(Opinion(case_id=case.id, round=case.round, kind="revision", opinion="approve",
                                text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id))
-        case.passed_round = case.round
+        case.opinion_round = case.passed_round = case.round
     return {"outcome": data["outcome"]}
 
 

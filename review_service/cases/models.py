@@ -34,6 +34,9 @@ class Case(db.Model):
     status: Mapped[str] = mapped_column(String(32), index=True)
     round: Mapped[int] = mapped_column(Integer, default=0)
     passed_round: Mapped[int | None] = mapped_column(Integer)  # set only by an approving opinion
+    opinion_round: Mapped[int | None] = mapped_column(Integer)  # round of the latest opinion
+    history_seq: Mapped[int] = mapped_column(Integer, default=0)  # head of the history hash chain
+    history_hash: Mapped[str] = mapped_column(String(64), default="0" * 64)
     handler_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

@@ -49,10 +49,10 @@ def submit_case(*, actor, data) -> Case:
                  data={"form": data, "review_required": gate.review_required, "reasons": gate.reasons,
                        "process_version": version.number})
     try:
-        run = start_run(case, version)
+        run, runtime = start_run(case, version)
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]})
-    sync_tasks(case, version, run)
+    sync_tasks(case, runtime, run)
     db.session.flush()
     return case
 

@@ -2,13 +2,13 @@
 from sqlalchemy import select, update
 
 from ..db_types import utcnow
-from ..engine import HumanTask, WorkflowRun
+from ..engine import HumanTask, Runtime, WorkflowRun
 from ..errors import Conflict
 from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
-from ..processes.service import LANE_ROLES, lane_id, runtime_for
+from ..processes.service import LANE_ROLES, runtime_for
 from ..tasks.models import CANCELLED, OPEN, Task
-from .models import Case, Opinion
+from .models import Case
 from .status import CASE_STATUSES
 
 def lock_case(case_id: int) -> Case | None:
@@ -16,8 +16,17 @@ def lock_case(case_id: int) -> Case | None:
 
     PostgreSQL: SELECT ... FOR UPDATE. SQLite: every transaction already began with BEGIN IMMEDIATE.
     """
-    locked = db.session.scalar(select(Case.id).where(Case.id == case_id).with_for_update())
-    return db.session.get(Case, locked, populate_existing=True) if locked is not None else None
+    return db.session.scalar(select(Case).where(Case.id == case_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def refresh_after_lock(row, *attribute_names: str) -> None:
+    """Re-read columns another transaction may have changed before we got the lock.
+
+    Not needed on SQLite, where the transaction held the write lock before its first read.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        db.session.refresh(row, attribute_names=list(attribute_names))
 
 
 def workflow_data(case: Case) -> dict:
@@ -34,16 +43,18 @@ def workflow_data(case: Case) -> dict:
     }
 
 
-def start_run(case: Case, version: ProcessVersion) -> WorkflowRun:
-    run = WorkflowRun.start(runtime_for(version), workflow_data(case))
-    db.session.add(WorkflowInstance(case_id=case.id, process_version_id=version.id, state=run.dump()))
-    return run
+def start_run(case: Case, version: ProcessVersion) -> tuple[WorkflowRun, Runtime]:
+    runtime = runtime_for(version.id, version.content_hash)
+    run = WorkflowRun.start(runtime, workflow_data(case))
+    db.session.add(WorkflowInstance(case_id=case.id, process_version_id=version.id,
+                                    process_hash=version.content_hash, state=run.dump()))
+    return run, runtime
 
 
-def load_run(case: Case) -> tuple[WorkflowRun, WorkflowInstance, ProcessVersion]:
+def load_run(case: Case) -> tuple[WorkflowRun, WorkflowInstance, Runtime]:
     instance = db.session.get(WorkflowInstance, case.id, populate_existing=True)
-    version = db.session.get(ProcessVersion, instance.process_version_id)
-    return WorkflowRun.load(runtime_for(version), instance.state), instance, version
+    runtime = runtime_for(instance.process_version_id, instance.process_hash)
+    return WorkflowRun.load(runtime, instance.state), instance, runtime
 
 
 def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
@@ -57,25 +68,28 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
 
-def sync_tasks(case: Case, version: ProcessVersion, run: WorkflowRun) -> list[Task]:
+def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
     """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status."""
     ready = {task.id: task for task in run.ready_human_tasks()}
-    open_rows = list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN)))
+    with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
+        open_rows = [row for row in db.session.scalars(select(Task).where(Task.case_id == case.id,
+                                                                          Task.status == OPEN))
+                     if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()
     known = {row.id for row in open_rows}
-    created = [_create_task(case, version, task) for task_id, task in ready.items() if task_id not in known]
+    created = [_create_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
     _update_status(case, run, list(ready.values()))
     return created
 
 
-def _create_task(case: Case, version: ProcessVersion, human: HumanTask) -> Task:
+def _create_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
     props = human.properties
     kind = props.get("taskKind", "generic")
-    if kind == "review_opinion" and _has_opinion(case, case.round):
+    if kind == "review_opinion" and case.opinion_round == case.round:
         case.round += 1  # a new review after an opinion opens the next round
-    lane = lane_id(version, human.lane)
+    lane = runtime.lane_id(human.lane)
     role = LANE_ROLES.get(lane, "admin")
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
@@ -90,11 +104,6 @@ def _default_assignee(case: Case, role: str) -> int | None:
     if role == "reviewer":
         return case.reviewer_id
     return None  # any head of the agency may take it
-
-
-def _has_opinion(case: Case, round_number: int) -> bool:
-    return db.session.scalar(select(Opinion.id).where(Opinion.case_id == case.id,
-                                                      Opinion.round == round_number).limit(1)) is not None
 
 
 def _update_status(case: Case, run: WorkflowRun, ready: list[HumanTask]) -> None:

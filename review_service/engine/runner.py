@@ -50,7 +50,11 @@ class Runtime:
 
     spec: object
     subprocess_specs: dict
+    lanes: dict = field(default_factory=dict)  # lane label -> lane id
     helpers: dict = field(default_factory=dict)
+
+    def lane_id(self, lane_label: str | None) -> str:
+        return self.lanes.get(lane_label or "", lane_label or "")
 
 
 class WorkflowRun:

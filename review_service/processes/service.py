@@ -70,18 +70,10 @@ def version_for_new_case(agency) -> ProcessVersion:
     return version
 
 
-def runtime_for(version: ProcessVersion) -> Runtime:
-    """The parsed spec of a version, restored from its stored JSON once per process."""
-    return _cached_runtime(version.id, version.content_hash)
-
-
 @lru_cache(maxsize=64)
-def _cached_runtime(version_id: int, digest: str) -> Runtime:
-    spec_json = db.session.scalar(select(ProcessVersion.spec_json).where(ProcessVersion.id == version_id,
-                                                                         ProcessVersion.content_hash == digest))
+def runtime_for(version_id: int, digest: str) -> Runtime:
+    """The parsed spec of a version, restored from its stored JSON once per process and version."""
+    spec_json, lanes = db.session.execute(select(ProcessVersion.spec_json, ProcessVersion.lanes).where(
+        ProcessVersion.id == version_id, ProcessVersion.content_hash == digest)).one()
     spec, subprocess_specs = load_spec(spec_json)
-    return Runtime(spec=spec, subprocess_specs=subprocess_specs)
-
-
-def lane_id(version: ProcessVersion, lane_label: str | None) -> str:
-    return version.lanes.get(lane_label or "", lane_label or "")
+    return Runtime(spec=spec, subprocess_specs=subprocess_specs, lanes=lanes)

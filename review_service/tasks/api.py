@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..extensions import db
-from .schemas import CompleteTaskSchema, TaskDetailSchema, TaskListSchema
+from .schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
 from .service import claim_task, complete_task, get_task, list_open_tasks
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
@@ -35,7 +35,7 @@ def claim(task_id):
 
 @blp.route("/<task_id>/complete", methods=["POST"])
 @blp.arguments(CompleteTaskSchema)
-@blp.response(200, TaskDetailSchema)
+@blp.response(200, CompletedTaskSchema)
 @blp.alt_response(403, description="Not the caller's task")
 @blp.alt_response(404, description="No such task in the caller's agency")
 @blp.alt_response(409, description="Already completed, changed meanwhile, or a guard refused it")

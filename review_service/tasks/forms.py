@@ -24,11 +24,18 @@ def _load(path: str, mtime: float) -> tuple[dict, Draft202012Validator]:
 
 
 def _form_path(form_key: str) -> Path:
-    name = form_key if form_key.endswith(".schema.json") else f"{form_key}.schema.json"
-    path = (current_app.config["FORMS_DIR"] / name).resolve()
-    if path.parent != current_app.config["FORMS_DIR"].resolve() or not path.is_file():
+    path = _resolve(current_app.config["FORMS_DIR"], form_key)
+    if path is None or not path.is_file():
         raise NotFound(f"表单 {form_key} 不存在", code="form_not_found")
     return path
+
+
+@lru_cache(maxsize=256)
+def _resolve(forms_dir: Path, form_key: str) -> Path | None:
+    """forms_dir/<key>.schema.json, refusing keys that would leave the folder."""
+    name = form_key if form_key.endswith(".schema.json") else f"{form_key}.schema.json"
+    path = (forms_dir / name).resolve()
+    return path if path.parent == forms_dir.resolve() else None
 
 
 def form_schema(form_key: str) -> dict:

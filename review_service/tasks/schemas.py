@@ -29,6 +29,12 @@ class TaskDetailSchema(TaskSchema):
     data = fields.Dict(allow_none=True)
 
 
+class CompletedTaskSchema(TaskSchema):
+    data = fields.Dict(allow_none=True)
+    case_status = fields.Function(lambda t: t.case.status)
+    case_round = fields.Function(lambda t: t.case.round)
+
+
 class TaskListSchema(Schema):
     items = fields.List(fields.Nested(TaskSchema))
 

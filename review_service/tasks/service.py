@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
 from ..cases.models import Case
-from ..cases.workflow import load_run, lock_case, save_run, sync_tasks
+from ..cases.workflow import load_run, lock_case, refresh_after_lock, save_run, sync_tasks
 from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
@@ -33,10 +33,10 @@ def list_open_tasks(actor) -> list[Task]:
 
 
 def claim_task(task_id: str, *, actor) -> Task:
-    task = _locked_open_task(task_id, actor)
+    task, case = _locked_open_task(task_id, actor)
     check_can_work(actor, task)
     task.assignee_id = actor.id
-    record_event(task.case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
+    record_event(case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
     return task
 
 
@@ -48,12 +48,11 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     """
     if not isinstance(data, dict):
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
-    task = _locked_open_task(task_id, actor)
+    task, case = _locked_open_task(task_id, actor)
     check_can_work(actor, task)
     validate_form(task.form_key, data)
-    case = task.case
     check_preconditions(case, task.kind)
-    run, instance, version = load_run(case)
+    run, instance, runtime = load_run(case)
     try:
         run.complete(task.id, task.name, data)
     except (TaskNotReady, UnknownTask):
@@ -66,16 +65,17 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     task.assignee_id = task.assignee_id or actor.id
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
-    sync_tasks(case, version, run)
+    sync_tasks(case, runtime, run)
     save_run(run, instance)
     db.session.flush()
     return task
 
 
-def _locked_open_task(task_id: str, actor) -> Task:
+def _locked_open_task(task_id: str, actor) -> tuple[Task, Case]:
+    """The task, still open, and its case locked for this transaction."""
     task = get_task(task_id, actor=actor)
-    lock_case(task.case_id)
-    db.session.refresh(task)
+    case = lock_case(task.case_id)  # keep the reference: the session's identity map is weak
+    refresh_after_lock(task, "status", "assignee_id")
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
-    return task
+    return task, case

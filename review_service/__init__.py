@@ -5,12 +5,14 @@ from flask import Flask
 from flask_smorest import Api
 
 from .config import Config
-from .errors import http_exception_response, register_error_handlers
+from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
 
 
 class ReviewApi(Api):
-    """flask-smorest with our error body for every HTTP error."""
+    """flask-smorest with our error body for every HTTP error, documented as such."""
+
+    ERROR_SCHEMA = ErrorEnvelopeSchema
 
     def handle_http_exception(self, error):
         return http_exception_response(error)

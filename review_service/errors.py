@@ -5,6 +5,7 @@ Body: {"error": {"code": <stable machine code>, "message": <human text>, "fields
 import logging
 
 from flask import jsonify
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,19 @@ class Conflict(ServiceError):
 
 class InvalidInput(ServiceError):
     status, code = 422, "validation_failed"
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable machine code, e.g. review_not_passed"})
+    message = fields.String(required=True, metadata={"description": "human-readable message (zh-CN)"})
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+                          metadata={"description": "failing field path -> messages"})
+
+
+class ErrorEnvelopeSchema(Schema):
+    """The body of every error response."""
+
+    error = fields.Nested(ErrorSchema, required=True)
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

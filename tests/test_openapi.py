@@ -7,6 +7,9 @@ def test_openapi_documents_the_contract(client):
         assert path in spec["paths"], path
     assert "review_case" in spec["components"]["schemas"]
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/auth/login"]["post"]["security"] == []
+    error = spec["components"]["schemas"]["ErrorEnvelope"]
+    assert error["required"] == ["error"]
 
 
 def test_healthz(client):

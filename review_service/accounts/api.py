@@ -12,6 +12,7 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录
 
 
 @blp.route("/login", methods=["POST"])
+@blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 def login(credentials):

@@ -42,8 +42,9 @@ def publish_defaults_command():
         version = publish_default_version()
     except ProcessDefinitionError as exc:
         for problem in exc.problems:
-            click.echo(f"{problem.file}:{problem.line or '-'}: {problem.element_id or '-'}: {problem.message}", err=True)
-        raise click.exceptions.Exit(1)
+            location = f"{problem.file}:{problem.line or '-'}: {problem.element_id or '-'}"
+            click.echo(f"{location}: {problem.message}", err=True)
+        raise click.exceptions.Exit(1) from exc
     db.session.commit()
     click.echo(f"national default process: version {version.number} ({version.content_hash[:12]})")
 
@@ -73,7 +74,7 @@ def seed_demo_command(password_file: Path | None):
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
     password_file.chmod(0o600)
-    click.echo("Demo users (DEMO ONLY - passwords kept in %s):" % password_file)
+    click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
     for username, full_name, roles, agency_code in DEMO_USERS:
         click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
                    f"{full_name} @ {agency_code}")

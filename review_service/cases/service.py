@@ -51,7 +51,7 @@ def submit_case(*, actor, data) -> Case:
     try:
         run, runtime = start_run(case, version)
     except ScriptFailed as exc:
-        raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]})
+        raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
     sync_tasks(case, runtime, run)
     db.session.flush()
     return case

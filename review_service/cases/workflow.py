@@ -11,6 +11,7 @@ from ..tasks.models import CANCELLED, OPEN, Task
 from .models import Case
 from .status import CASE_STATUSES
 
+
 def lock_case(case_id: int) -> Case | None:
     """Load the case holding its row lock for the rest of the transaction.
 

@@ -20,9 +20,7 @@ def rule_applies_to(rule: dict, facts: dict) -> bool:
     """Whether the rule's scope (decision type, party type) covers the case."""
     if rule.get("decision_types") and facts["decision_type"] not in rule["decision_types"]:
         return False
-    if rule.get("party_types") and facts["party_type"] not in rule["party_types"]:
-        return False
-    return True
+    return not (rule.get("party_types") and facts["party_type"] not in rule["party_types"])
 
 
 def evaluate_rule(rule: dict, facts: dict) -> tuple[bool, str]:

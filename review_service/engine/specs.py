@@ -7,8 +7,8 @@ from SpiffWorkflow.bpmn.parser import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from .scripting import ScriptRejected, compile_expression, compile_script
 
@@ -64,7 +64,8 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
         try:
             tree = etree.fromstring(payload)
         except etree.XMLSyntaxError as exc:
-            raise ProcessDefinitionError([DefinitionProblem(name, None, exc.lineno, f"XML 格式错误: {exc.msg}")])
+            problem = DefinitionProblem(name, None, exc.lineno, f"XML 格式错误: {exc.msg}")
+            raise ProcessDefinitionError([problem]) from exc
         for element in tree.iter():
             if isinstance(element.tag, str) and element.get("id"):
                 lines.setdefault(element.get("id"), (name, element.sourceline))
@@ -76,12 +77,12 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
             else:
                 parser.add_bpmn_str(payload, filename=name)
         except ValidationException as exc:
-            raise ProcessDefinitionError([_problem(exc, name, lines)])
+            raise ProcessDefinitionError([_problem(exc, name, lines)]) from exc
     try:
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
-        raise ProcessDefinitionError([_problem(exc, exc.file_name or "", lines)])
+        raise ProcessDefinitionError([_problem(exc, exc.file_name or "", lines)]) from exc
     problems = lint_snippets(spec, lines) + [
         p for sub in subprocess_specs.values() for p in lint_snippets(sub, lines)]
     if problems:

@@ -57,7 +57,9 @@ def validate_form(form_key: str, data) -> None:
 
 def _describe(error):
     base = ".".join(str(part) for part in error.absolute_path)
-    join = (lambda name: f"{base}.{name}" if base else name)
+
+    def join(name: str) -> str:
+        return f"{base}.{name}" if base else name
     if error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
         return [(join(name), MESSAGES["required"]) for name in error.validator_value if name not in present]

@@ -56,10 +56,10 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     try:
         run.complete(task.id, task.name, data)
     except (TaskNotReady, UnknownTask):
-        raise Conflict("任务状态已变化，请刷新后重试", code="task_not_ready")
+        raise Conflict("任务状态已变化，请刷新后重试", code="task_not_ready") from None
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error",
-                           fields={"process": [f"{exc.element_id or '-'}: {exc}"]})
+                           fields={"process": [f"{exc.element_id or '-'}: {exc}"]}) from exc
     effects = apply_effects(case, task.kind, actor=actor, data=data)
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id

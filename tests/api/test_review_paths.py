@@ -263,7 +263,8 @@ def test_returned_for_materials_then_supplied_and_accepted(as_user):
     handler.complete(case_id, "supply_materials", {"materials": [{"name": "现场检查笔录", "category": "evidence"}]})
     supplied = reviewer.case(case_id)
     assert len(supplied["materials"]) == before + 1
-    assert (supplied["materials"][-1]["name"], supplied["materials"][-1]["round"]) == ("现场检查笔录", supplied["round"])
+    newest = supplied["materials"][-1]
+    assert (newest["name"], newest["round"]) == ("现场检查笔录", supplied["round"])
     assert (supplied["status"], supplied["round"]) == ("awaiting_acceptance", 1)
 
     reviewer.complete(case_id, "accept_submission", {"result": "accept"})
@@ -335,7 +336,7 @@ def test_history_lists_every_action_in_order(as_user):
     assert [e["action"] for e in events] == ["case.submitted"] + ["task.completed"] * len(steps)
     assert events[0]["actor"]["full_name"] == "handler"
     assert events[0]["data"]["form"]["case_number"] == case["case_number"]
-    for event, (client, name, data), task in zip(events[1:], steps, completed):
+    for event, (_client, name, data), task in zip(events[1:], steps, completed, strict=True):
         assert (event["data"]["task"], event["data"]["form"], event["task_id"]) == (name, data, task["id"])
         assert event["actor"]["full_name"] == task["completed_by"]["full_name"]
     assert [e["actor"]["full_name"] for e in events] == ["handler", "reviewer", "reviewer", "handler", "reviewer",

@@ -55,7 +55,10 @@ def test_dangerous_builtins_do_not_exist(source):
         run(source)
 
 
-@pytest.mark.parametrize("source", ["while True:\n    pass", "total = 0\nfor n in range(999):\n    for m in range(999):\n        total += n * m"])
+NESTED_LOOPS = "total = 0\nfor n in range(999):\n    for m in range(999):\n        total += n * m"
+
+
+@pytest.mark.parametrize("source", ["while True:\n    pass", NESTED_LOOPS])
 def test_endless_scripts_are_stopped(source):
     with pytest.raises(ScriptTooLong):
         run(source)

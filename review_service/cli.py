@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .accounts.models import User
@@ -13,7 +14,7 @@ from .engine import ProcessDefinitionError
 from .extensions import db
 from .processes.service import publish_default_version
 
-review_cli = click.Group("review", help="法制审核服务的管理命令")
+review_cli = AppGroup("review", help="法制审核服务的管理命令")
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

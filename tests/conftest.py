@@ -49,7 +49,7 @@ def database_template(tmp_path_factory):
         if PG_URL:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return folder / "template.db"
 

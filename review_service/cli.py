@@ -12,9 +12,11 @@ from .accounts.service import create_user
 from .agencies.models import Agency
 from .engine import ProcessDefinitionError
 from .extensions import db
+from .jobs.cli import register as register_job_commands
 from .processes.service import publish_default_version
 
 review_cli = AppGroup("review", help="法制审核服务的管理命令")
+register_job_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

@@ -25,7 +25,7 @@ USERS = [  # username, roles, agency code
     ("reviewer", ["reviewer"], "city"), ("reviewer2", ["reviewer"], "city"),
     ("head", ["head"], "city"), ("supervisor", ["supervisor"], "province"),
     ("designer", ["designer"], "city"), ("handler_reviewer", ["handler", "reviewer"], "city"),
-    ("other.handler", ["handler"], "other"), ("other.reviewer", ["reviewer"], "other"),
+    ("admin", ["admin"], "city"), ("other.handler", ["handler"], "other"), ("other.reviewer", ["reviewer"], "other"),
     ("other.head", ["head"], "other"),
 ]
 

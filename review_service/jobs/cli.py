@@ -1,0 +1,51 @@
+"""`flask review worker`, `flask review incidents`, `flask review retry-incident`."""
+import signal
+import threading
+
+import click
+
+from ..extensions import db
+from .service import list_incidents, retry_incident
+from .worker import run_worker, work_once, worker_name
+
+
+def register(group) -> None:
+    group.add_command(worker_command)
+    group.add_command(incidents_command)
+    group.add_command(retry_incident_command)
+
+
+@click.command("worker")
+@click.option("--batch", default=20, show_default=True, help="Jobs leased per iteration.")
+@click.option("--poll", "poll_seconds", default=5.0, show_default=True, help="Seconds to wait when idle.")
+@click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
+def worker_command(batch: int, poll_seconds: float, once: bool):
+    """Run due jobs (timers, reminders, deadlines) until stopped with SIGTERM or Ctrl-C."""
+    owner = worker_name()
+    if once:
+        results = work_once(owner, batch=batch)
+        click.echo(f"{owner}: {sum(r.outcome == 'done' for r in results)} done, "
+                   f"{sum(r.outcome != 'done' for r in results)} not done")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo(f"worker {owner} started (batch {batch}, poll {poll_seconds}s)")
+    done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop)
+    click.echo(f"worker {owner} stopped after {done} jobs")
+
+
+@click.command("incidents")
+def incidents_command():
+    """List jobs that failed every attempt."""
+    for job in list_incidents():
+        click.echo(f"{job.id}\t{job.kind}\tcase={job.case_id}\tattempts={job.attempts}\t{job.last_error}")
+
+
+@click.command("retry-incident")
+@click.argument("job_id", type=int)
+def retry_incident_command(job_id: int):
+    """Make a failed job due again now."""
+    retry_incident(job_id)
+    db.session.commit()
+    click.echo(f"job {job_id} is due again")

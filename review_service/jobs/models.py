@@ -1,0 +1,30 @@
+"""The due-job table: written in the same transaction as the state that needs the job."""
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+
+PENDING, INCIDENT = "pending", "incident"
+
+
+class DueJob(db.Model):
+    """One job. Done jobs are deleted in the transaction that did their work; failures become incidents."""
+
+    __tablename__ = "due_jobs"
+    __table_args__ = (Index("ix_due_jobs_claimable", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    payload: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    due_at = mapped_column(UTCDateTime, nullable=False)
+    next_attempt_at = mapped_column(UTCDateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), default=PENDING)
+    lock_owner: Mapped[str | None] = mapped_column(String(100))
+    lock_expires_at = mapped_column(UTCDateTime, nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=5)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)

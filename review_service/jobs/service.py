@@ -1,0 +1,126 @@
+"""Schedule, claim and run due jobs, exactly once per job, from any number of worker processes.
+
+Claiming: PostgreSQL `FOR UPDATE SKIP LOCKED` plus a lease; SQLite a compare-and-set per row.
+Running: one transaction locks the job row, checks the lease is still ours, does the work and
+deletes the job; a failure is recorded in a second transaction with a backoff, and after
+max_attempts the job becomes an incident that an admin can retry.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+
+from ..db_types import utcnow
+from ..errors import NotFound
+from ..extensions import db
+from .models import INCIDENT, PENDING, DueJob
+from .registry import handler_for
+
+LEASE = timedelta(minutes=5)
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    job_id: int
+    outcome: str  # done | failed | incident | lost (lease taken by another worker, or job gone)
+    error: str | None = None
+
+
+def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, payload: dict | None = None,
+                 dedupe_key: str | None = None, max_attempts: int = 5) -> DueJob:
+    """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead."""
+    if dedupe_key is not None:
+        existing = db.session.scalar(select(DueJob).where(DueJob.dedupe_key == dedupe_key))
+        if existing is not None:
+            existing.due_at = existing.next_attempt_at = due_at
+            existing.payload, existing.status, existing.attempts = payload or {}, PENDING, 0
+            existing.lock_owner = existing.lock_expires_at = None
+            return existing
+    job = DueJob(kind=kind, case_id=case_id, payload=payload or {}, due_at=due_at, next_attempt_at=due_at,
+                 dedupe_key=dedupe_key, max_attempts=max_attempts)
+    db.session.add(job)
+    return job
+
+
+def cancel_jobs(*, case_id: int, kinds: tuple[str, ...]) -> int:
+    """Delete a case's pending jobs of the given kinds (e.g. a timer whose task was completed)."""
+    result = db.session.execute(delete(DueJob).where(DueJob.case_id == case_id, DueJob.kind.in_(kinds),
+                                                     DueJob.status == PENDING))
+    return result.rowcount
+
+
+def _claimable(now: datetime):
+    return (DueJob.status == PENDING, DueJob.next_attempt_at <= now,
+            or_(DueJob.lock_owner.is_(None), DueJob.lock_expires_at < now))
+
+
+def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) -> list[int]:
+    """Lease up to `limit` due jobs to `owner`, oldest first. The caller commits."""
+    now = now or utcnow()
+    query = select(DueJob.id).where(*_claimable(now)).order_by(DueJob.next_attempt_at, DueJob.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.scalars(query.with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(update(DueJob).where(DueJob.id.in_(ids))
+                               .values(lock_owner=owner, lock_expires_at=now + LEASE))
+        return ids
+    claimed = []
+    for job_id in db.session.scalars(query).all():
+        result = db.session.execute(update(DueJob).where(DueJob.id == job_id, *_claimable(now))
+                                    .values(lock_owner=owner, lock_expires_at=now + LEASE))
+        if result.rowcount == 1:
+            claimed.append(job_id)
+    return claimed
+
+
+def run_job(job_id: int, owner: str) -> RunResult:
+    """Do one claimed job in its own transaction, committing or recording the failure."""
+    try:
+        job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
+                                .execution_options(populate_existing=True))
+        if job is None or job.lock_owner != owner or job.status != PENDING:
+            db.session.rollback()
+            return RunResult(job_id, "lost")
+        handler_for(job.kind)(job)
+        db.session.delete(job)
+        db.session.commit()
+        return RunResult(job_id, "done")
+    except Exception as exc:  # noqa: BLE001  (any failure of a job is recorded, never lost)
+        db.session.rollback()
+        return _record_failure(job_id, owner, f"{type(exc).__name__}: {exc}")
+
+
+def _record_failure(job_id: int, owner: str, error: str) -> RunResult:
+    job = db.session.get(DueJob, job_id, populate_existing=True)
+    if job is None or job.lock_owner != owner:
+        db.session.rollback()
+        return RunResult(job_id, "lost", error)
+    job.attempts += 1
+    job.last_error = error[:4000]
+    job.lock_owner = job.lock_expires_at = None
+    if job.attempts >= job.max_attempts:
+        job.status = INCIDENT
+    else:
+        job.next_attempt_at = utcnow() + BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
+    db.session.commit()
+    return RunResult(job_id, "incident" if job.status == INCIDENT else "failed", error)
+
+
+def list_incidents(agency_ids: set[int] | None = None) -> list[DueJob]:
+    """Failed jobs; with agency_ids, only those of these agencies' cases and those of no case."""
+    query = select(DueJob).where(DueJob.status == INCIDENT).order_by(DueJob.id)
+    if agency_ids is not None:
+        from ..cases.models import Case
+        query = query.outerjoin(Case, Case.id == DueJob.case_id).where(
+            or_(DueJob.case_id.is_(None), Case.agency_id.in_(agency_ids)))
+    return list(db.session.scalars(query))
+
+
+def retry_incident(job_id: int, agency_ids: set[int] | None = None) -> DueJob:
+    """Make an incident due again now, with a fresh attempt count. The caller commits."""
+    job = next((incident for incident in list_incidents(agency_ids) if incident.id == job_id), None)
+    if job is None:
+        raise NotFound("没有该故障作业", code="incident_not_found")
+    job.status, job.attempts, job.next_attempt_at = PENDING, 0, utcnow()
+    return job

@@ -43,10 +43,11 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .cases.api import blp as cases_blp
     from .health import blp as health_blp
     from .jobs.api import blp as incidents_blp
+    from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .tasks.api import blp as tasks_blp
 
-    for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp):
+    for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -1,0 +1,56 @@
+"""Send notifications to users and find who must be told (supervisors, the review unit's head)."""
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from ..accounts.models import User, UserRole
+from ..agencies.models import Agency
+from ..db_types import utcnow
+from ..errors import NotFound
+from ..extensions import db
+from .models import Notification
+
+
+def notify(user_ids: Iterable[int], *, kind: str, message: str, case_id: int | None = None,
+           data: dict | None = None) -> list[Notification]:
+    """Add one notification per distinct user in the caller's transaction."""
+    rows = [Notification(user_id=user_id, case_id=case_id, kind=kind, message=message, data=data or {})
+            for user_id in sorted(set(user_ids))]
+    db.session.add_all(rows)
+    return rows
+
+
+def users_with_role(agency_ids: Iterable[int], role: str) -> list[int]:
+    """Active users holding `role` in any of these agencies."""
+    query = (select(User.id).join(UserRole, UserRole.user_id == User.id)
+             .where(User.agency_id.in_(list(agency_ids)), UserRole.role == role, User.is_active.is_(True)))
+    return list(db.session.scalars(query))
+
+
+def agency_and_ancestors(agency_id: int) -> list[int]:
+    """The agency itself and every agency above it (supervisors sit at any level above)."""
+    chain, current = [], db.session.get(Agency, agency_id)
+    while current is not None and current.id not in chain:
+        chain.append(current.id)
+        current = current.parent
+    return chain
+
+
+def supervisors_of(agency_id: int) -> list[int]:
+    """Supervisors of this agency or of any agency above it."""
+    return users_with_role(agency_and_ancestors(agency_id), "supervisor")
+
+
+def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
+    query = select(Notification).where(Notification.user_id == user_id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(notification_id: int, *, user_id: int) -> Notification:
+    row = db.session.get(Notification, notification_id)
+    if row is None or row.user_id != user_id:
+        raise NotFound("通知不存在", code="notification_not_found")
+    row.read_at = row.read_at or utcnow()
+    return row

@@ -7,3 +7,4 @@ from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
 from .jobs.models import DueJob  # noqa: F401
 from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

@@ -46,8 +46,10 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .tasks.api import blp as tasks_blp
+    from .workdays.api import blp as calendar_blp
 
-    for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp):
+    for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
+                      calendar_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

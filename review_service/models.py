@@ -8,3 +8,4 @@ from .jobs.models import DueJob  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

@@ -17,12 +17,18 @@ def check_preconditions(case, kind: str) -> None:
         raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
 
 
-def apply_effects(case, kind: str, *, actor, data: dict) -> dict:
+def apply_effects(case, kind: str, *, actor, data: dict, task=None) -> dict:
     """Record the domain rows a completed task produces; return extra facts for the history event."""
+    if kind in TASK_EFFECTS:  # effects that need the task row itself (service-opened tasks)
+        return TASK_EFFECTS[kind](case, task, actor, data) or {}
     handler = _EFFECTS.get(kind)
     if handler is None:
         return {}
     return handler(case, actor, data) or {}
+
+
+# Filled by packages that open tasks of their own (e.g. deadlines: extension approval, withdrawal).
+TASK_EFFECTS: dict = {}
 
 
 def add_materials(case, items: list[dict], *, actor, field: str = "materials") -> list[Material]:

@@ -1,7 +1,9 @@
 """Keep a case, its engine state and its task mirror in step (the case holds the lock)."""
 from sqlalchemy import select, update
 
+from ..audit.service import record_event
 from ..db_types import utcnow
+from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
 from ..errors import Conflict
 from ..extensions import db
@@ -74,7 +76,8 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
     ready = {task.id: task for task in run.ready_human_tasks()}
     with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
         open_rows = [row for row in db.session.scalars(select(Task).where(Task.case_id == case.id,
-                                                                          Task.status == OPEN))
+                                                                          Task.status == OPEN,
+                                                                          Task.engine_task.is_(True)))
                      if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
@@ -82,6 +85,9 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
     known = {row.id for row in open_rows}
     created = [_create_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
     _update_status(case, run, list(ready.values()))
+    task_rows = {row.id: row for row in open_rows + created if row.status == OPEN}
+    for change in sync_deadlines(case, run, list(ready.values()), task_rows):
+        record_event(case, actor=None, action=change.pop("action"), data=change)
     return created
 
 

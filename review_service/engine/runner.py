@@ -94,6 +94,16 @@ class WorkflowRun:
         self._guard(task.run)
         self._advance()
 
+    def evaluate(self, task_id: str, expression: str, context: dict | None = None):
+        """Evaluate a designer's expression (e.g. a deadline property) in a task's data, sandboxed."""
+        task = self._find(task_id)
+        try:
+            return self._workflow.script_engine.environment.evaluate(expression, task.data, context or {})
+        except (ScriptRejected, SyntaxError) as exc:
+            raise ScriptFailed(f"表达式被安全沙箱拒绝: {exc}", task.task_spec.name) from exc
+        except Exception as exc:  # noqa: BLE001  (any failure of designer code is reported, not raised raw)
+            raise ScriptFailed(f"表达式求值失败（{expression}）: {exc}", task.task_spec.name) from exc
+
     def fire_due_timers(self) -> None:
         self._advance()
 

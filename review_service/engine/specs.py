@@ -111,7 +111,16 @@ def lint_snippets(spec, lines: dict) -> list[DefinitionProblem]:
     return problems
 
 
+# User-task properties whose values are expressions the service evaluates (deadlines).
+EXPRESSION_PROPERTIES = ("deadlineWorkingDays", "deadlineCalendarDays", "deadlineStart", "deadlineCap",
+                         "extensionWorkingDays", "supplementMode", "reminderWorkingDays")
+
+
 def _snippets(task_spec):
+    properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    for name in EXPRESSION_PROPERTIES:
+        if properties.get(name):
+            yield f"property {name}", properties[name], compile_expression
     if isinstance(task_spec, ScriptTask) and task_spec.script:
         yield "script", task_spec.script, compile_script
     for attribute in ("prescript", "postscript"):

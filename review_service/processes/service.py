@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..deadlines.scripting import SCRIPT_HELPERS
 from ..engine import Runtime, content_hash, dump_spec, load_spec, parse_process
 from ..errors import Conflict
 from ..extensions import db
@@ -76,4 +77,4 @@ def runtime_for(version_id: int, digest: str) -> Runtime:
     spec_json, lanes = db.session.execute(select(ProcessVersion.spec_json, ProcessVersion.lanes).where(
         ProcessVersion.id == version_id, ProcessVersion.content_hash == digest)).one()
     spec, subprocess_specs = load_spec(spec_json)
-    return Runtime(spec=spec, subprocess_specs=subprocess_specs, lanes=lanes)
+    return Runtime(spec=spec, subprocess_specs=subprocess_specs, lanes=lanes, helpers=SCRIPT_HELPERS)

@@ -1,5 +1,5 @@
 """Human tasks mirrored from the engine so inboxes are plain indexed queries."""
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -28,7 +28,10 @@ class Task(db.Model):
     completed_at = mapped_column(UTCDateTime, nullable=True)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict | None] = mapped_column(db.JSON)
+    engine_task: Mapped[bool] = mapped_column(Boolean, default=True)  # False: opened by the service itself
+    deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
 
     case = relationship("Case")
     assignee = relationship("User", foreign_keys=[assignee_id])
     completed_by = relationship("User", foreign_keys=[completed_by_id])
+    deadline = relationship("Deadline")

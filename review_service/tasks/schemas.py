@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields
 
 from ..accounts.schemas import person_ref
+from ..deadlines.service import working_days_left
 from .forms import form_schema
 
 
@@ -22,6 +23,10 @@ class TaskSchema(Schema):
     completed_by = fields.Function(lambda t: person_ref(t.completed_by))
     created_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
+    due_on = fields.Function(lambda t: t.deadline.due_on.isoformat() if t.deadline and t.deadline.due_on else None,
+                             metadata={"description": "the date this task's time limit ends (期限届满日)"})
+    working_days_left = fields.Function(lambda t: working_days_left(t.deadline) if t.status == "open" else None)
+    overdue = fields.Function(lambda t: bool(t.deadline and t.deadline.overdue))
 
 
 class TaskDetailSchema(TaskSchema):

@@ -33,7 +33,7 @@ def list_open_tasks(actor) -> list[Task]:
 
 
 def claim_task(task_id: str, *, actor) -> Task:
-    task, case = _locked_open_task(task_id, actor)
+    task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     task.assignee_id = actor.id
     record_event(case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
@@ -48,11 +48,27 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     """
     if not isinstance(data, dict):
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
-    task, case = _locked_open_task(task_id, actor)
+    task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     validate_form(task.form_key, data)
     check_preconditions(case, task.kind)
-    run, instance, runtime = load_run(case)
+    run = instance = runtime = None
+    if task.engine_task:
+        run, instance, runtime = load_run(case)
+        _run_engine_task(run, task, data)
+    task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
+    task.assignee_id = task.assignee_id or actor.id
+    effects = apply_effects(case, task.kind, actor=actor, data=data, task=task)
+    record_event(case, actor=actor, action="task.completed", task_id=task.id,
+                 data={"task": task.name, "title": task.title, "form": data, **effects})
+    if task.engine_task:
+        sync_tasks(case, runtime, run)
+        save_run(run, instance)
+    db.session.flush()
+    return task
+
+
+def _run_engine_task(run, task: Task, data: dict) -> None:
     try:
         run.complete(task.id, task.name, data)
     except (TaskNotReady, UnknownTask):
@@ -60,18 +76,9 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error",
                            fields={"process": [f"{exc.element_id or '-'}: {exc}"]}) from exc
-    effects = apply_effects(case, task.kind, actor=actor, data=data)
-    task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
-    task.assignee_id = task.assignee_id or actor.id
-    record_event(case, actor=actor, action="task.completed", task_id=task.id,
-                 data={"task": task.name, "title": task.title, "form": data, **effects})
-    sync_tasks(case, runtime, run)
-    save_run(run, instance)
-    db.session.flush()
-    return task
 
 
-def _locked_open_task(task_id: str, actor) -> tuple[Task, Case]:
+def lock_open_task(task_id: str, actor) -> tuple[Task, Case]:
     """The task, still open, and its case locked for this transaction."""
     task = get_task(task_id, actor=actor)
     case = lock_case(task.case_id)  # keep the reference: the session's identity map is weak

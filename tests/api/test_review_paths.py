@@ -93,8 +93,12 @@ def test_approved_the_first_time(as_user):
     assert decided["decision"]["passed_round"] == 1
     assert decided["decision"]["text"] == decision()["decision_text"]
     assert decided["decision"]["decided_by"]["full_name"] == "head"
-    assert decided["closed_at"] is not None
-    assert decided["open_tasks"] == []
+    assert decided["closed_at"] is None and open_task_names(decided) == ["publish_decision", "archive_case"]
+    handler.complete(case["id"], "publish_decision", {"published": True, "published_on": "2026-10-21",
+                                                      "platform": "国家企业信用信息公示系统"})
+    handler.complete(case["id"], "archive_case", {"archived_on": "2026-10-30", "archive_number": "2026-永久-001"})
+    closed = head.case(case["id"])
+    assert (closed["status"], closed["open_tasks"]) == ("decided", []) and closed["closed_at"] is not None
 
 
 # --- 2. issues, correction, approval in round 2 -----------------------------------------------------------
@@ -332,7 +336,13 @@ def test_history_lists_every_action_in_order(as_user):
     result = history(head, case["id"])
     events = result["events"]
     assert result["chain_intact"] is True and result["broken_at_seq"] is None
-    assert [e["seq"] for e in events] == list(range(1, len(steps) + 2))
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    clocks = [(e["action"], e["data"]["kind"], e["round"]) for e in events if e["action"].startswith("deadline.")]
+    assert clocks == [("deadline.started", "review", 1), ("deadline.met", "review", 1),
+                      ("deadline.started", "review", 2), ("deadline.met", "review", 2),
+                      ("deadline.started", "publication", 2), ("deadline.started", "archiving", 2)]
+    assert all(e["actor"]["id"] is None for e in events if e["action"].startswith("deadline."))
+    events = [e for e in events if not e["action"].startswith("deadline.")]
     assert [e["action"] for e in events] == ["case.submitted"] + ["task.completed"] * len(steps)
     assert events[0]["actor"]["full_name"] == "handler"
     assert events[0]["data"]["form"]["case_number"] == case["case_number"]

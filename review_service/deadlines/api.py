@@ -1,0 +1,82 @@
+"""Deadline lists for supervisors, extension requests and withdrawals."""
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from ..accounts.auth import current_actor, require_actor
+from ..cases.service import get_case, visible_agency_ids
+from ..cases.workflow import lock_case
+from ..errors import Forbidden
+from ..extensions import db
+from ..tasks.permissions import check_can_work
+from ..tasks.schemas import TaskSchema
+from ..tasks.service import lock_open_task
+from . import alerts, recompute  # noqa: F401  (register the job handlers and the calendar listener)
+from .clock import today_in_china
+from .extensions import request_extension
+from .models import RUNNING, Deadline
+from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
+                      WithdrawalRequestSchema)
+from .service import working_days_left
+from .withdrawals import open_withdrawal
+
+blp = Blueprint("deadlines", __name__, url_prefix="/api/v1", description="期限")
+blp.before_request(require_actor)
+
+WATCHING_ROLES = ("supervisor", "head", "deputy_head", "review_head", "admin")
+
+
+def _watched_deadlines(actor):
+    if not any(actor.has_role(role) for role in WATCHING_ROLES):
+        raise Forbidden("需要监督人员或负责人角色", code="role_required")
+    return (select(Deadline).where(Deadline.agency_id.in_(visible_agency_ids(actor)), Deadline.status == RUNNING)
+            .order_by(Deadline.due_on, Deadline.id))
+
+
+@blp.route("/deadlines/overdue", methods=["GET"])
+@blp.response(200, DeadlineListSchema)
+def overdue():
+    """Running deadlines that are past due, in the caller's agencies (supervisors: and those below)."""
+    query = _watched_deadlines(current_actor()).where(Deadline.due_on < today_in_china())
+    return {"items": list(db.session.scalars(query))}
+
+
+@blp.route("/deadlines/upcoming", methods=["GET"])
+@blp.arguments(UpcomingQuerySchema, location="query")
+@blp.response(200, DeadlineListSchema)
+def upcoming(query_args):
+    """Running deadlines due from today within the given number of working days."""
+    query = _watched_deadlines(current_actor()).where(Deadline.due_on >= today_in_china())
+    within = query_args["within_working_days"]
+    items = [d for d in db.session.scalars(query) if (left := working_days_left(d)) is not None and left <= within]
+    return {"items": items}
+
+
+@blp.route("/tasks/<task_id>/extension-request", methods=["POST"])
+@blp.arguments(ExtensionRequestSchema)
+@blp.response(201, ExtensionResultSchema)
+def ask_for_extension(payload, task_id):
+    """Ask the deputy head for the one extension the process allows for this task's deadline."""
+    actor = current_actor()
+    task, case = lock_open_task(task_id, actor)
+    check_can_work(actor, task)
+    request = request_extension(task, case, actor=actor, reason=payload["reason"])
+    db.session.commit()
+    return request
+
+
+@blp.route("/cases/<int:case_id>/withdrawals", methods=["POST"])
+@blp.arguments(WithdrawalRequestSchema)
+@blp.response(201, TaskSchema)
+def withdraw_publication(payload, case_id):
+    """A changing or revoking decision was received: open the withdrawal task and its deadline."""
+    actor = current_actor()
+    get_case(case_id, actor=actor)
+    if not (actor.has_role("handler") or actor.has_role("head")):
+        raise Forbidden("需要承办人或机关负责人角色", code="role_required")
+    case = lock_case(case_id)
+    if case.agency_id != actor.agency_id:
+        raise Forbidden("只能处理本机关的案件", code="other_agency")
+    task = open_withdrawal(case, actor=actor, received_on=payload["received_on"], document=payload["document"],
+                           reason=payload["reason"])
+    db.session.commit()
+    return task

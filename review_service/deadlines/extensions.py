@@ -1,0 +1,65 @@
+"""延期: the reviewer asks for one extension of a running deadline; the deputy head (分管负责人) decides.
+
+The request opens a service task in the deputy heads' inbox; completing it (approve or reject)
+is an ordinary task completion, validated against forms/approve_extension.schema.json.
+"""
+import uuid
+
+from sqlalchemy import select
+
+from ..audit.service import record_event
+from ..cases.effects import TASK_EFFECTS
+from ..db_types import utcnow
+from ..errors import Conflict
+from ..extensions import db
+from ..notifications.service import notify, users_with_role
+from ..tasks.models import OPEN, Task
+from .models import RUNNING, Deadline, ExtensionRequest
+from .service import KIND_TITLES, recompute_due
+
+APPROVAL_KIND = "extension_approval"
+
+
+def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionRequest:
+    """Open the approval task. The caller has locked the case and checked the actor may work `task`."""
+    deadline = db.session.get(Deadline, task.deadline_id) if task.deadline_id else None
+    if deadline is None or deadline.status != RUNNING:
+        raise Conflict("该任务没有正在计算的期限", code="no_running_deadline")
+    if deadline.extension_limit <= 0:
+        raise Conflict("本流程未设置延期", code="extension_not_allowed")
+    if db.session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
+                                                           ExtensionRequest.status != "rejected")) is not None:
+        raise Conflict("本期限已申请过延期（只能延期一次）", code="extension_already_requested")
+    approval = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="approve_extension",
+                    title="审批延期申请", kind=APPROVAL_KIND, lane="deputy_head", role="deputy_head",
+                    form_key="approve_extension.schema.json", round=case.round, status=OPEN, engine_task=False,
+                    deadline_id=deadline.id)
+    request = ExtensionRequest(deadline_id=deadline.id, case_id=case.id, approval_task_id=approval.id,
+                               working_days=deadline.extension_limit, reason=reason, requested_by_id=actor.id)
+    db.session.add_all([approval, request])
+    notify(users_with_role([case.agency_id], "deputy_head"), kind="extension.requested",
+           message=f"{case.case_number}《{case.title}》申请{KIND_TITLES.get(deadline.kind, '')}延期"
+                   f"{deadline.extension_limit}个工作日，待审批", case_id=case.id)
+    record_event(case, actor=actor, action="deadline.extension_requested", task_id=task.id,
+                 data={"kind": deadline.kind, "working_days": deadline.extension_limit, "reason": reason,
+                       "approval_task_id": approval.id})
+    return request
+
+
+def _decide_extension(case, task: Task, actor, data: dict) -> dict:
+    request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
+    deadline = db.session.get(Deadline, request.deadline_id)
+    approved = data["decision"] == "approve"
+    request.status = "approved" if approved else "rejected"
+    request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), data.get("note")
+    old_due = deadline.due_on
+    if approved and deadline.status in (RUNNING, "paused"):
+        deadline.extension_days += request.working_days
+        recompute_due(deadline)
+    notify([request.requested_by_id], kind=f"extension.{request.status}",
+           message=f"{case.case_number}的延期申请已{'批准' if approved else '驳回'}", case_id=case.id)
+    return {"extension": request.status, "working_days": request.working_days, "old_due_on": old_due,
+            "due_on": deadline.due_on}
+
+
+TASK_EFFECTS[APPROVAL_KIND] = _decide_extension

@@ -1,0 +1,39 @@
+"""Loading a holiday arrangement moves the open deadlines it affects; each move goes into the case history."""
+from sqlalchemy import select
+
+from ..audit.service import record_event
+from ..cases.workflow import lock_case
+from ..extensions import db
+from ..workdays.service import register_calendar_listener
+from .models import OPEN_STATUSES, Deadline
+from .service import recompute_due
+
+
+def recompute_open_deadlines(changed_days) -> int:
+    """Recompute every open deadline whose period can contain a changed day; return how many moved."""
+    if not changed_days:
+        return 0
+    first, last = min(changed_days), max(changed_days)
+    query = (select(Deadline.id, Deadline.case_id).where(Deadline.status.in_(OPEN_STATUSES),
+                                                         Deadline.start_on < last)
+             .order_by(Deadline.case_id, Deadline.id))
+    moved = 0
+    for deadline_id, case_id in db.session.execute(query).all():
+        case = lock_case(case_id)
+        deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
+        if deadline.due_on is not None and deadline.due_on < first:
+            continue
+        old_due, old_problem = deadline.due_on, deadline.problem
+        if recompute_due(deadline) != old_due or deadline.problem != old_problem:
+            moved += 1
+            record_event(case, actor=None, action="deadline.recomputed",
+                         data={"kind": deadline.kind, "old_due_on": old_due, "due_on": deadline.due_on,
+                               "problem": deadline.problem, "reason": "节假日安排更新"})
+    return moved
+
+
+def _on_arrangement_loaded(loaded) -> None:
+    recompute_open_deadlines(loaded.changed_days)
+
+
+register_calendar_listener(_on_arrangement_loaded)

@@ -1,0 +1,233 @@
+"""Open, pause, resume, close and compute deadlines as a case's tasks come and go.
+
+The rules come from the BPMN: a user task with the property `deadlineKind` runs a clock whose
+length and start are expressions the designer writes (evaluated in the task's data, sandboxed):
+
+    deadlineKind          review | publication | archiving | ...   (one clock per kind and round)
+    deadlineWorkingDays   e.g. time_limits["review_working_days"]    (or deadlineCalendarDays)
+    deadlineStart         e.g. record_decision["decided_on"]         (default: today, Beijing)
+    deadlineCap           e.g. add_calendar_days(case["filed_on"], 90) if case["filed_on"] else None
+    extensionWorkingDays  working days one approved extension adds (0: no extension)
+    supplementMode        RESTART | SUSPEND: what returning the file for materials does to the clock
+    reminderWorkingDays   how many working days before the due date the reminder goes out
+
+A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充材料).
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from ..engine import HumanTask, ScriptFailed, WorkflowRun
+from ..errors import InvalidInput
+from ..extensions import db
+from ..jobs.models import DueJob
+from ..jobs.service import schedule_job
+from ..tasks.models import COMPLETED, Task
+from ..workdays import service as workdays
+from .clock import REMINDER_HOUR, breach_moment, start_of_day, today_in_china
+from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline
+
+KIND_TITLES = {"review": "法制审核期限", "publication": "公示期限", "archiving": "归档期限",
+               "withdrawal": "撤回公示信息期限"}
+REMINDER_JOB, BREACH_JOB = "deadline.reminder", "deadline.breach"
+SERVICE_KINDS = {"withdrawal"}  # clocks the service opens itself (no BPMN task behind them)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    kind: str
+    unit: str
+    period_days: int
+    start_on: date
+    cap_on: date | None
+    extension_limit: int
+    supplement_mode: str
+    reminder_days: int
+
+
+def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task]) -> list[dict]:
+    """Keep the case's clocks in step with its ready tasks; return history entries for what changed."""
+    changes = []
+    by_kind = {t.properties["deadlineKind"]: t for t in ready if t.properties.get("deadlineKind")}
+    pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
+    for deadline in open_deadlines(case.id):
+        human = by_kind.get(deadline.kind)
+        if deadline.kind in SERVICE_KINDS:
+            continue
+        if human is not None and deadline.round == case.round:
+            if deadline.status == PAUSED:
+                changes.append(_resume(deadline))
+            deadline.task_id = human.id
+            by_kind.pop(deadline.kind)
+        elif deadline.kind in pausing:
+            if deadline.status == RUNNING:
+                changes.append(_pause(deadline))
+        else:
+            changes.append(close_deadline(deadline))
+    for kind, human in by_kind.items():
+        deadline = _open_deadline(case, run, human, kind)
+        changes.append({"action": "deadline.started", "kind": kind, "due_on": deadline.due_on,
+                        "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
+    db.session.flush()
+    _link_tasks(case.id, task_rows)
+    return changes
+
+
+def case_deadlines(case_id: int) -> list[Deadline]:
+    """Every deadline of the case, oldest first."""
+    return list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.id)))
+
+
+def open_deadlines(case_id: int) -> list[Deadline]:
+    return list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id,
+                                                          Deadline.status.in_(OPEN_STATUSES))))
+
+
+def _link_tasks(case_id: int, task_rows: dict[str, Task]) -> None:
+    for deadline in open_deadlines(case_id):
+        if deadline.task_id in task_rows:
+            task_rows[deadline.task_id].deadline_id = deadline.id
+
+
+def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
+    rule = evaluate_rule(run, human, kind)
+    deadline = Deadline(case_id=case.id, agency_id=case.agency_id, kind=kind, round=case.round, task_id=human.id,
+                        unit=rule.unit, period_days=rule.period_days, extension_days=0,
+                        extension_limit=rule.extension_limit, supplement_mode=rule.supplement_mode, days_used=0,
+                        reminder_days=rule.reminder_days, start_on=rule.start_on, cap_on=rule.cap_on,
+                        status=RUNNING)
+    db.session.add(deadline)
+    db.session.flush()
+    recompute_due(deadline)
+    return deadline
+
+
+def evaluate_rule(run: WorkflowRun, human: HumanTask, kind: str) -> DeadlineRule:
+    """Evaluate the task's deadline properties; a designer's mistake is a clear 422, not a 500."""
+    props = human.properties
+
+    def value(name, default=None):
+        source = props.get(name)
+        return default if not source else run.evaluate(human.id, source)
+
+    try:
+        unit = CALENDAR if props.get("deadlineCalendarDays") else WORKING
+        period = int(value("deadlineCalendarDays" if unit == CALENDAR else "deadlineWorkingDays", 0))
+        start = value("deadlineStart")
+        cap = value("deadlineCap")
+        return DeadlineRule(kind=kind, unit=unit, period_days=period,
+                            start_on=date.fromisoformat(str(start)[:10]) if start else today_in_china(),
+                            cap_on=date.fromisoformat(str(cap)[:10]) if cap else None,
+                            extension_limit=int(value("extensionWorkingDays", 0)),
+                            supplement_mode=str(value("supplementMode", "RESTART")).upper(),
+                            reminder_days=int(value("reminderWorkingDays", 1)))
+    except ScriptFailed as exc:
+        if isinstance(exc.__cause__, workdays.CalendarDataMissing):
+            raise exc.__cause__ from None
+        raise InvalidInput(str(exc), code="workflow_script_error",
+                           fields={"process": [f"{human.name}: {exc}"]}) from exc
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"期限属性取值无效: {exc}", code="workflow_script_error",
+                           fields={"process": [f"{human.name}: {exc}"]}) from exc
+
+
+def recompute_due(deadline: Deadline) -> date | None:
+    """Compute due_on from the clock's facts; a year without calendar data leaves it NULL with a problem."""
+    try:
+        remaining = deadline.period_days + deadline.extension_days - deadline.days_used
+        if deadline.unit == CALENDAR:
+            due = workdays.add_calendar_days(deadline.start_on, remaining, agency_id=deadline.agency_id)
+        else:
+            due = workdays.add_working_days(deadline.start_on, max(remaining, 0), agency_id=deadline.agency_id)
+        deadline.capped = deadline.cap_on is not None and due > deadline.cap_on
+        deadline.due_on, deadline.problem = (deadline.cap_on if deadline.capped else due), None
+    except workdays.CalendarDataMissing as exc:
+        deadline.due_on, deadline.problem, deadline.capped = None, exc.message, False
+    if deadline.overdue and deadline.due_on is not None and deadline.due_on >= today_in_china():
+        deadline.overdue, deadline.overdue_since = False, None  # an extension cured the breach
+    schedule_alerts(deadline)
+    return deadline.due_on
+
+
+def _pause(deadline: Deadline) -> dict:
+    """退回补充材料: stop the clock; SUSPEND keeps the working days used so far."""
+    today = today_in_china()
+    if deadline.supplement_mode == "SUSPEND":
+        deadline.days_used += _working_days_used(deadline, today)
+    deadline.status, deadline.paused_on = PAUSED, today
+    schedule_alerts(deadline)
+    return {"action": "deadline.paused", "kind": deadline.kind, "mode": deadline.supplement_mode,
+            "days_used": deadline.days_used}
+
+
+def _working_days_used(deadline: Deadline, today: date) -> int:
+    try:
+        return workdays.working_days_between(deadline.start_on, today, agency_id=deadline.agency_id)
+    except workdays.CalendarDataMissing:
+        return 0
+
+
+def _resume(deadline: Deadline) -> dict:
+    """Materials supplied: RESTART counts the whole period again from today; SUSPEND the rest of it."""
+    if deadline.supplement_mode != "SUSPEND":
+        deadline.days_used = 0
+    deadline.start_on, deadline.paused_on, deadline.status = today_in_china(), None, RUNNING
+    deadline.reminded_for_on = None
+    recompute_due(deadline)
+    return {"action": "deadline.resumed", "kind": deadline.kind, "mode": deadline.supplement_mode,
+            "days_used": deadline.days_used, "due_on": deadline.due_on}
+
+
+def close_deadline(deadline: Deadline) -> dict:
+    """The clock's task is done (met) or went away without being done (cancelled)."""
+    task = db.session.get(Task, deadline.task_id) if deadline.task_id else None
+    deadline.status = MET if task is not None and task.status == COMPLETED else CANCELLED
+    deadline.closed_at = task.completed_at if task is not None and task.completed_at else None
+    schedule_alerts(deadline)
+    late = deadline.due_on is not None and today_in_china() > deadline.due_on
+    return {"action": f"deadline.{deadline.status}", "kind": deadline.kind, "due_on": deadline.due_on,
+            "late": late and deadline.status == MET}
+
+
+def schedule_alerts(deadline: Deadline) -> None:
+    """(Re)schedule the reminder and the breach job of a running deadline, or drop them."""
+    keys = {kind: f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)}
+    if deadline.status != RUNNING or deadline.due_on is None:
+        for key in keys.values():
+            db.session.execute(DueJob.__table__.delete().where(DueJob.dedupe_key == key))
+        return
+    payload = {"deadline_id": deadline.id}
+    if not deadline.overdue:
+        schedule_job(BREACH_JOB, breach_moment(deadline.due_on), case_id=deadline.case_id, payload=payload,
+                     dedupe_key=keys[BREACH_JOB])
+    remind_on = reminder_day(deadline)
+    if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
+        schedule_job(REMINDER_JOB, start_of_day(remind_on, REMINDER_HOUR), case_id=deadline.case_id,
+                     payload=payload, dedupe_key=keys[REMINDER_JOB])
+
+
+def reminder_day(deadline: Deadline) -> date | None:
+    """The working day `reminder_days` before the due date (None: no reminder)."""
+    if deadline.reminder_days <= 0 or deadline.due_on is None:
+        return None
+    day = deadline.due_on
+    try:
+        for _ in range(deadline.reminder_days):
+            day = workdays.previous_working_day(day, agency_id=deadline.agency_id)
+    except workdays.CalendarDataMissing:
+        return deadline.due_on - timedelta(days=deadline.reminder_days)
+    return day
+
+
+def working_days_left(deadline: Deadline | None) -> int | None:
+    """Working days from today to the due date: 0 on the last day, negative once overdue."""
+    if deadline is None or deadline.due_on is None:
+        return None
+    today = today_in_china()
+    try:
+        if deadline.due_on >= today:
+            return workdays.working_days_between(today, deadline.due_on, agency_id=deadline.agency_id)
+        return -workdays.working_days_between(deadline.due_on, today, agency_id=deadline.agency_id)
+    except workdays.CalendarDataMissing:
+        return None

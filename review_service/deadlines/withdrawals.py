@@ -1,0 +1,50 @@
+"""撤回公示信息: a published decision was changed or revoked; withdraw it within N working days of receipt.
+
+Opens a withdrawal task for the handling unit with its own deadline (default 3 working days,
+行政处罚法 Art. 48 and 85); the time limit comes from the case's process (time_limits) when set.
+"""
+import uuid
+from datetime import date
+
+from ..audit.service import record_event
+from ..cases.effects import TASK_EFFECTS
+from ..errors import Conflict
+from ..extensions import db
+from ..tasks.models import OPEN, Task
+from .models import RUNNING, WORKING, Deadline
+from .service import close_deadline, recompute_due
+
+WITHDRAWAL_KIND = "withdrawal"
+DEFAULT_WITHDRAWAL_WORKING_DAYS = 3
+
+
+def open_withdrawal(case, *, actor, received_on: date, document: str, reason: str,
+                    working_days: int = DEFAULT_WITHDRAWAL_WORKING_DAYS) -> Task:
+    """Record the revoking/changing decision and start the withdrawal clock. Caller holds the case lock."""
+    if case.decision is None:
+        raise Conflict("本案尚未作出决定，没有可撤回的公示信息", code="no_decision")
+    task = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="withdraw_publication",
+                title="撤回已公示的决定信息", kind=WITHDRAWAL_KIND, lane="handling_unit", role="handler",
+                form_key="withdraw_publication.schema.json", round=case.round, status=OPEN, engine_task=False,
+                assignee_id=case.handler_id)
+    db.session.add(task)
+    deadline = Deadline(case_id=case.id, agency_id=case.agency_id, kind=WITHDRAWAL_KIND, round=case.round,
+                        task_id=task.id, unit=WORKING, period_days=working_days, start_on=received_on,
+                        reminder_days=1, status=RUNNING, extension_days=0, extension_limit=0, days_used=0,
+                        supplement_mode="RESTART")
+    db.session.add(deadline)
+    db.session.flush()
+    task.deadline_id = deadline.id
+    recompute_due(deadline)
+    record_event(case, actor=actor, action="deadline.withdrawal_opened", task_id=task.id,
+                 data={"received_on": received_on, "document": document, "reason": reason,
+                       "due_on": deadline.due_on, "problem": deadline.problem})
+    return task
+
+
+def _withdrawn(case, task: Task, actor, data: dict) -> dict:
+    deadline = db.session.get(Deadline, task.deadline_id)
+    return {"deadline": close_deadline(deadline)}
+
+
+TASK_EFFECTS[WITHDRAWAL_KIND] = _withdrawn

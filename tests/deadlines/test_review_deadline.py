@@ -1,0 +1,147 @@
+"""The review clock: due dates across holidays and make-up days, RESTART and SUSPEND, the Art. 60 cap,
+and a year without calendar data. The clock is frozen; Beijing is UTC+8."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from review_service.agencies.models import Agency
+from review_service.extensions import db
+from review_service.processes.service import publish_version, read_process_files
+
+from ..helpers import submission
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+def beijing(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
+
+
+def submit_unfiled(as_user, **overrides) -> dict:
+    """Submit a case without a 立案 date (no Art. 60 cap)."""
+    data = {key: value for key, value in submission(**overrides).items() if key != "filed_on"}
+    response = as_user("handler").post("/api/v1/cases", json=data)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def review_deadline(case: dict) -> dict:
+    [deadline] = [d for d in case["deadlines"] if d["kind"] == "review" and d["status"] in ("running", "paused")]
+    return deadline
+
+
+@pytest.mark.parametrize("submitted_on, due_on", [
+    ("2026-04-30", "2026-05-11"),  # 劳动节 05-01..05-05 off, Sat 05-09 is a make-up working day
+    ("2026-01-30", "2026-02-06"),
+    ("2025-09-30", "2025-10-14"),  # 国庆+中秋 2025: 10-01..10-08 off, Sat 10-11 make-up
+    ("2026-02-13", "2026-02-27"),  # 春节 2026: Sat 02-14 make-up, 02-15..02-23 off
+    ("2026-09-18", "2026-09-24"),  # Sun 2026-09-20 is a make-up working day
+    ("2026-12-24", "2026-12-31"),
+])
+def test_the_review_is_due_five_working_days_after_submission(as_user, submitted_on, due_on):
+    with freeze_time(beijing(submitted_on)):
+        case = submit_unfiled(as_user)
+        task = as_user("reviewer").open_task(case["id"], "accept_submission")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["start_on"], deadline["due_on"], deadline["status"]) == (submitted_on, due_on, "running")
+    assert task["due_on"] == due_on and task["overdue"] is False
+
+
+def test_a_task_shows_working_days_left_and_the_review_task_keeps_the_clock(as_user):
+    reviewer = as_user("reviewer")
+    with freeze_time(beijing("2026-04-30")):
+        case = submit_unfiled(as_user)
+    with freeze_time(beijing("2026-05-06")):  # first working day after the holiday
+        assert reviewer.open_task(case["id"], "accept_submission")["working_days_left"] == 4
+        reviewer.complete(case["id"], "accept_submission", {"result": "accept"})
+        review = reviewer.open_task(case["id"], "review_case")
+        inbox = reviewer.get("/api/v1/tasks").get_json()["items"]
+    assert (review["due_on"], review["working_days_left"]) == ("2026-05-11", 4)
+    assert [(t["name"], t["due_on"]) for t in inbox] == [("review_case", "2026-05-11")]
+    assert len([d for d in reviewer.case(case["id"])["deadlines"] if d["kind"] == "review"]) == 1
+
+
+def _return_and_supply(as_user, case_id, returned_on, supplied_on):
+    reviewer, handler = as_user("reviewer"), as_user("handler")
+    with freeze_time(beijing(returned_on)):
+        reviewer.complete(case_id, "accept_submission", {"result": "return", "missing_materials": ["听证笔录"]})
+        paused = [d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review"][0]
+    with freeze_time(beijing(supplied_on)):
+        handler.complete(case_id, "supply_materials", {"materials": [
+            {"name": "听证笔录", "category": "hearing_record"}]})
+    return paused, review_deadline(reviewer.case(case_id))
+
+
+def test_restart_counts_the_whole_period_again_from_the_supplement(as_user):
+    with freeze_time(beijing("2026-03-02")):
+        case = submit_unfiled(as_user)
+    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    assert (paused["status"], paused["days_used"]) == ("paused", 0)
+    assert (resumed["status"], resumed["start_on"], resumed["due_on"]) == ("running", "2026-03-09", "2026-03-16")
+
+
+def _publish_agency_process(app, replace: tuple[str, str]) -> None:
+    with app.app_context():
+        files = read_process_files(app.config["WORKFLOWS_DIR"] / "default")
+        files["legal_review.bpmn"] = files["legal_review.bpmn"].replace(
+            replace[0].encode(), replace[1].encode())
+        assert replace[1].encode() in files["legal_review.bpmn"]
+        city = db.session.scalar(select(Agency).where(Agency.code == "city"))
+        publish_version(files, agency_id=city.id)
+        db.session.commit()
+
+
+def test_suspend_keeps_the_working_days_used_before_the_return(app, as_user):
+    _publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SUSPEND"'))
+    with freeze_time(beijing("2026-03-02")):
+        case = submit_unfiled(as_user)
+    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    assert (paused["status"], paused["days_used"]) == ("paused", 2)  # 03-03 and 03-04 were used
+    assert (resumed["start_on"], resumed["due_on"]) == ("2026-03-09", "2026-03-12")  # 3 days left
+
+
+def test_an_agency_process_sets_its_own_review_time_limit(app, as_user):
+    _publish_agency_process(app, ('"review_working_days": 5', '"review_working_days": 7'))
+    with freeze_time(beijing("2026-03-02")):
+        case = submit_unfiled(as_user)
+    assert review_deadline(as_user("reviewer").case(case["id"]))["due_on"] == "2026-03-11"
+
+
+def test_the_review_may_not_run_past_the_statutory_decision_deadline(as_user):
+    # 立案 2026-01-01 + 90 days = 2026-04-01; five working days from 03-30 would end on 04-07 (清明 04-04..06)
+    with freeze_time(beijing("2026-03-30")):
+        case = as_user("handler").submit(filed_on="2026-01-01")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["cap_on"], deadline["due_on"], deadline["capped"]) == ("2026-04-01", "2026-04-01", True)
+    assert deadline["warnings"] == ["exceeds_statutory_deadline"]
+
+
+def test_a_review_that_ends_well_before_the_cap_is_not_capped(as_user):
+    with freeze_time(beijing("2026-03-02")):
+        case = as_user("handler").submit(filed_on="2026-01-01")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["capped"], deadline["warnings"]) == ("2026-03-09", False, [])
+
+
+def test_a_period_reaching_a_year_without_data_stops_with_a_message_until_it_is_loaded(app, as_user, runner,
+                                                                                      tmp_path):
+    with freeze_time(beijing("2026-12-28")):
+        case = submit_unfiled(as_user)
+        task = as_user("reviewer").open_task(case["id"], "accept_submission")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert deadline["due_on"] is None and "2027" in deadline["problem"] and task["due_on"] is None
+    arrangement = tmp_path / "2027.json"
+    arrangement.write_text('{"year": 2027, "notice": "测试用安排", "holidays": '
+                           '[{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}]}', encoding="utf-8")
+    with freeze_time(beijing("2026-12-29")):
+        result = runner.invoke(args=["review", "calendar", "load", str(arrangement)])
+    assert result.exit_code == 0, result.output
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    # 12-29, 12-30, 12-31, (01-01..01-03 off), 01-04, 01-05
+    assert (deadline["due_on"], deadline["problem"]) == ("2027-01-05", None)
+    events = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/history").get_json()["events"]
+    recomputed = [e["data"] for e in events if e["action"] == "deadline.recomputed"]
+    assert recomputed == [{"kind": "review", "old_due_on": None, "due_on": "2027-01-05", "problem": None,
+                           "reason": "节假日安排更新"}]

@@ -1,5 +1,5 @@
 """Loading a year's arrangement: validation, replacement with revisions, changed days, listeners."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -7,10 +7,18 @@ from sqlalchemy import func, select
 from review_service.errors import InvalidInput
 from review_service.extensions import db
 from review_service.workdays.models import CalendarArrangement, CalendarArrangementDay
-from review_service.workdays.service import (CalendarDataMissing, add_calendar_days, add_working_days,
-                                             covered_years, describe_years, is_working_day, load_arrangement,
-                                             register_calendar_listener, unregister_calendar_listener,
-                                             working_days_between)
+from review_service.workdays.service import (
+    CalendarDataMissing,
+    add_calendar_days,
+    add_working_days,
+    covered_years,
+    describe_years,
+    is_working_day,
+    load_arrangement,
+    register_calendar_listener,
+    unregister_calendar_listener,
+    working_days_between,
+)
 
 D = date.fromisoformat
 

@@ -193,7 +193,8 @@ def _build(key: tuple) -> Snapshot:
     kinds: dict[int, dict[str, list[date]]] = {row.id: {HOLIDAY: [], MAKE_UP: []} for row in latest.values()}
     if latest:
         day = CalendarArrangementDay
-        rows = db.session.execute(select(day.arrangement_id, day.day, day.kind).where(day.arrangement_id.in_(list(kinds))))
+        rows = db.session.execute(select(day.arrangement_id, day.day, day.kind)
+                                  .where(day.arrangement_id.in_(list(kinds))))
         for arrangement_id, on, kind in rows:
             kinds[arrangement_id][kind].append(on)
     loaded = {year: LoadedYear(row.id, row.revision, row.notice, row.source_file, row.loaded_at,

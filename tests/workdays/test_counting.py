@@ -4,9 +4,16 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 
-from review_service.workdays.service import (CalendarDataMissing, add_calendar_days, add_working_days,
-                                             check_year_covered, covered_years, is_working_day,
-                                             previous_working_day, working_days_between)
+from review_service.workdays.service import (
+    CalendarDataMissing,
+    add_calendar_days,
+    add_working_days,
+    check_year_covered,
+    covered_years,
+    is_working_day,
+    previous_working_day,
+    working_days_between,
+)
 
 D = date.fromisoformat
 

@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=50), nullable=True),
-    sa.ForeignKeyConstraint(['arrangement_id'], ['calendar_arrangements.id'], 
+    sa.ForeignKeyConstraint(['arrangement_id'], ['calendar_arrangements.id'],
                             name=op.f('fk_calendar_arrangement_days_arrangement_id_calendar_arrangements')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_arrangement_days')),
     sa.UniqueConstraint('arrangement_id', 'day', name=op.f('uq_calendar_arrangement_days_arrangement_id'))

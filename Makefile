@@ -21,7 +21,8 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) review seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@# the worker fires reminders and overdue flags; it stops with the web server
+	$(FLASK) review worker & trap 'kill $$!' EXIT INT TERM; $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install test-sqlite test-postgres
 

@@ -30,6 +30,8 @@ DEMO_USERS = [  # username, full name, roles, agency
     ("handler2", "李承办", ["handler"], "demo-city-samr"),
     ("reviewer", "王审核", ["reviewer"], "demo-city-samr"),
     ("reviewer2", "赵审核", ["reviewer"], "demo-city-samr"),
+    ("review.head", "刘科长", ["review_head"], "demo-city-samr"),
+    ("deputy", "黄副局长", ["deputy_head"], "demo-city-samr"),
     ("head", "陈局长", ["head"], "demo-city-samr"),
     ("designer", "周设计", ["designer"], "demo-city-samr"),
     ("supervisor", "吴监督", ["supervisor"], "demo-city-samr"),

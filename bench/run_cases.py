@@ -80,6 +80,8 @@ CORRECTION = {"action": "correct", "correction_summary": "已按审核意见将�
               "updated": {"fine_amount": 100000, "proposed_decision": "没收违法所得二万元，并处罚款十万元。"}}
 DECISION = {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": "2026-10-20",
             "document_number": "市监罚决〔2026〕1号"}
+PUBLICATION = {"published": True, "published_on": "2026-10-22", "platform": "国家企业信用信息公示系统"}
+ARCHIVING = {"archived_on": "2026-10-30", "archive_number": "2026-永久-001"}
 
 # The realistic path with one correction round: (task name, user who completes it, form data).
 CASE_PATH = (
@@ -88,6 +90,8 @@ CASE_PATH = (
     ("respond_to_opinion", "handler", CORRECTION),
     ("review_case", "reviewer", review("approve")),
     ("record_decision", "head", DECISION),
+    ("publish_decision", "handler", PUBLICATION),
+    ("archive_case", "handler", ARCHIVING),
 )
 
 

@@ -49,6 +49,7 @@ class Case(db.Model):
     materials: Mapped[list["Material"]] = relationship(order_by="Material.id")
     opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id")
     decision: Mapped["Decision | None"] = relationship(uselist=False)
+    deadlines = relationship("Deadline", order_by="Deadline.id", viewonly=True)
 
     @property
     def review_passed(self) -> bool:

@@ -4,7 +4,6 @@ from marshmallow import Schema, fields
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
 from ..deadlines.schemas import DeadlineSchema
-from ..deadlines.service import case_deadlines
 from ..tasks.schemas import TaskSchema
 from .service import open_tasks_of
 from .status import CASE_STATUSES
@@ -78,8 +77,8 @@ class CaseSchema(CaseSummarySchema):
     opinions = fields.List(fields.Nested(OpinionSchema))
     decision = fields.Nested(DecisionSchema, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
-    deadlines = fields.Function(lambda c: DeadlineSchema(many=True).dump(case_deadlines(c.id)))
-    overdue = fields.Function(lambda c: any(d.overdue and d.status == "running" for d in case_deadlines(c.id)),
+    deadlines = fields.List(fields.Nested(DeadlineSchema))
+    overdue = fields.Function(lambda c: any(d.overdue and d.status == "running" for d in c.deadlines),
                               metadata={"description": "some running deadline of the case is past due"})
 
 

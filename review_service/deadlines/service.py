@@ -48,10 +48,11 @@ class DeadlineRule:
 
 def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task]) -> list[dict]:
     """Keep the case's clocks in step with its ready tasks; return history entries for what changed."""
-    changes = []
+    changes, still_open = [], []
     by_kind = {t.properties["deadlineKind"]: t for t in ready if t.properties.get("deadlineKind")}
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
     for deadline in open_deadlines(case.id):
+        still_open.append(deadline)
         human = by_kind.get(deadline.kind)
         if deadline.kind in SERVICE_KINDS:
             continue
@@ -67,27 +68,18 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
             changes.append(close_deadline(deadline))
     for kind, human in by_kind.items():
         deadline = _open_deadline(case, run, human, kind)
+        still_open.append(deadline)
         changes.append({"action": "deadline.started", "kind": kind, "due_on": deadline.due_on,
                         "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
-    db.session.flush()
-    _link_tasks(case.id, task_rows)
+    for deadline in still_open:  # the task a clock runs for shows its due date
+        if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
+            task_rows[deadline.task_id].deadline_id = deadline.id
     return changes
-
-
-def case_deadlines(case_id: int) -> list[Deadline]:
-    """Every deadline of the case, oldest first."""
-    return list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id).order_by(Deadline.id)))
 
 
 def open_deadlines(case_id: int) -> list[Deadline]:
     return list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id,
                                                           Deadline.status.in_(OPEN_STATUSES))))
-
-
-def _link_tasks(case_id: int, task_rows: dict[str, Task]) -> None:
-    for deadline in open_deadlines(case_id):
-        if deadline.task_id in task_rows:
-            task_rows[deadline.task_id].deadline_id = deadline.id
 
 
 def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:

@@ -26,6 +26,7 @@ from .models import HOLIDAY, MAKE_UP, CalendarAdjustment, CalendarArrangement, C
 
 WRITTEN = "workdays.written"  # session.info flag: this transaction changed calendar rows
 SESSION_SNAPSHOT = "workdays.snapshot"
+REVISION_KEY = "workdays.revision"  # session.info: the calendar revision read in this transaction
 
 
 class CalendarDataMissing(InvalidInput):
@@ -156,8 +157,10 @@ _REVISION = select(select(func.max(CalendarArrangement.id)).scalar_subquery(),
 
 def current_snapshot() -> Snapshot:
     """The snapshot for the database's current calendar revision (one small query when warm)."""
-    key = tuple(db.session.execute(_REVISION).one())
     session = db.session()
+    key = session.info.get(REVISION_KEY)
+    if key is None or session.info.get(WRITTEN):  # read the revision once per transaction
+        key = session.info[REVISION_KEY] = tuple(db.session.execute(_REVISION).one())
     if session.info.get(WRITTEN):  # uncommitted calendar rows: never share them with other requests
         snapshot = session.info.get(SESSION_SNAPSHOT)
         if snapshot is None or snapshot.key != key:
@@ -175,6 +178,7 @@ def mark_written() -> None:
     session = db.session()
     session.info[WRITTEN] = True
     session.info.pop(SESSION_SNAPSHOT, None)
+    session.info.pop(REVISION_KEY, None)
 
 
 @event.listens_for(Session, "after_commit")
@@ -182,6 +186,7 @@ def mark_written() -> None:
 def _transaction_ended(session) -> None:
     session.info.pop(WRITTEN, None)
     session.info.pop(SESSION_SNAPSHOT, None)
+    session.info.pop(REVISION_KEY, None)
 
 
 def _build(key: tuple) -> Snapshot:

@@ -8,3 +8,5 @@ from .jobs.models import DueJob  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .staff.models import StaffMember  # noqa: F401
+from .staffing.models import AssignmentProblem, Recusal  # noqa: F401

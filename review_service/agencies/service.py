@@ -16,7 +16,7 @@ def check_admin(actor, agency_id: int | None) -> None:
     """Administrators manage their own agency and those below it."""
     if not actor.has_role("admin"):
         raise Forbidden("需要系统管理员角色", code="admin_required")
-    if agency_id is None or not within_reach(actor, agency_id):
+    if not within_reach(actor, agency_id):
         raise Forbidden("只能管理本机关及下级机关", code="outside_reach")
 
 
@@ -89,21 +89,20 @@ def import_agencies(content: bytes, *, actor) -> list[Agency]:
         if parent_code and parent_code not in known and parent_code not in seen:
             return {"parent_code": "上级机关不存在（须已登记或在前面的行中）"}
         parent = db.session.scalar(select(Agency).where(Agency.code == parent_code)) if parent_code in known else None
-        if parent is not None and not (actor.has_role("admin") and within_reach(actor, parent.id)):
+        if (parent_code is None or parent is not None) and not within_reach(actor, parent.id if parent else None):
             return {"parent_code": "只能在本机关及下级机关下登记"}
-        if not parent_code:
-            return {"parent_code": "必须指定上级机关"}
         seen.add(data["code"])
         parsed.append(data)
         return {}
 
-    check_admin(actor, actor.agency_id)
+    if not actor.has_role("admin"):
+        raise Forbidden("需要系统管理员角色", code="admin_required")
     check_all(rows, check)
     return [_create_imported(data) for data in parsed]
 
 
 def _create_imported(data: dict) -> Agency:
-    parent = db.session.scalar(select(Agency).where(Agency.code == data["parent_code"]))
+    parent = db.session.scalar(select(Agency).where(Agency.code == data.get("parent_code")))
     agency = Agency(code=data["code"], name=data["name"], level=data["level"], parent=parent,
                     **{key: data[key] for key in SETTINGS if key in data})
     db.session.add(agency)

@@ -44,6 +44,8 @@ def descendant_ids(agency_id: int) -> list[int]:
     return ordered
 
 
-def within_reach(actor, agency_id: int) -> bool:
-    """Whether the agency is the actor's own or below it."""
-    return actor.agency_id in ancestor_ids(agency_id)
+def within_reach(actor, agency_id: int | None) -> bool:
+    """Whether the agency is the actor's own or below it; the command-line operator reaches every agency."""
+    if getattr(actor, "is_operator", False):
+        return True
+    return agency_id is not None and actor.agency_id in ancestor_ids(agency_id)

@@ -58,13 +58,12 @@ def choose_reviewer(case, *, exclude: Iterable[int] = ()) -> int | None:
 def assign_by_load(case, task: Task, *, actor, exclude: Iterable[int] = (), why: str = "new_task") -> int | None:
     """Assign the task by load and record it; with nobody eligible, leave it open and raise the flag."""
     user_id = choose_reviewer(case, exclude=exclude)
-    task.assignee_id = user_id
-    case.reviewer_id = user_id
-    if user_id is None:
+    assignee = db.session.get(User, user_id) if user_id is not None else None
+    task.assignee, case.reviewer = assignee, assignee
+    if assignee is None:
         flag_no_eligible_reviewer(case, task)
         return None
     clear_flag(case)
-    assignee = db.session.get(User, user_id)
     record_event(case, actor=actor, action="task.assigned", task_id=task.id,
                  data={"task": task.name, "assignee": {"id": user_id, "full_name": assignee.full_name},
                        "rule": "fewest_open_reviews", "why": why})

@@ -42,7 +42,7 @@ def reassign_task(task_id: str, *, actor, username: str) -> Task:
         raise InvalidInput("该人员不得审核本案", code="reviewer_not_eligible",
                            fields={"assignee": [REASONS[r] for r in reasons]})
     previous = task.assignee
-    task.assignee_id, case.reviewer_id = target.id, target.id
+    task.assignee, case.reviewer = target, target
     clear_flag(case)
     record_event(case, actor=actor, action="task.reassigned", task_id=task.id,
                  data={"task": task.name, "from": _person(previous), "to": _person(target)})

@@ -84,3 +84,26 @@ def _run_import(action, file: Path, noun: str) -> None:
         raise click.exceptions.Exit(1) from exc
     db.session.commit()
     click.echo(f"imported {len(created)} {noun}")
+
+
+DEMO_OFFICERS = {"demo-city-samr": 45, "demo-county-samr": 12, "demo-city-eco": 30}  # city short by 1 (3 needed)
+DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer")
+
+
+def seed_demo_staff() -> None:
+    """Demo only: qualified reviewer records for the demo reviewers and some enforcement officers."""
+    from ..accounts.models import User
+    from ..staff.models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, StaffMember
+    start = date(2020, 1, 1)
+    for username in DEMO_REVIEWERS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user and db.session.scalar(select(StaffMember.id).where(StaffMember.user_id == user.id)) is None:
+            db.session.add(StaffMember(agency_id=user.agency_id, kind=LEGAL_REVIEWER, name=user.full_name,
+                                       user_id=user.id, legal_qualification_no=f"A2019{user.id:07d}", valid_from=start))
+    for code, officers in DEMO_OFFICERS.items():
+        agency = agency_by_code(code)
+        if db.session.scalar(select(StaffMember.id).where(StaffMember.agency_id == agency.id,
+                                                          StaffMember.kind == ENFORCEMENT_OFFICER)) is None:
+            db.session.add_all(StaffMember(agency_id=agency.id, kind=ENFORCEMENT_OFFICER, name=f"执法人员{n + 1}",
+                                           enforcement_certificate_no=f"{code}-{n + 1:04d}", valid_from=start)
+                               for n in range(officers))

@@ -14,11 +14,14 @@ from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
 from .processes.service import publish_default_version
+from .staffing.cli import register as register_staffing_commands
+from .staffing.cli import seed_demo_staff
 from .workdays.cli import register as register_calendar_commands
 
 review_cli = AppGroup("review", help="法制审核服务的管理命令")
 register_job_commands(review_cli)
 register_calendar_commands(review_cli)
+register_staffing_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),
@@ -76,6 +79,7 @@ def seed_demo_command(password_file: Path | None):
             passwords[username] = passwords.get(username) or secrets.token_urlsafe(9)
             create_user(agency_id=agencies[agency_code].id, username=username, full_name=full_name,
                         password=passwords[username], roles=roles)
+    seed_demo_staff()
     publish_default_version()
     db.session.commit()
     password_file.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,7 @@ TEST_DATABASE_URL=postgresql://...: the schema is migrated once, tables are trun
 """
 import os
 import shutil
+from datetime import date
 
 import pytest
 from flask_migrate import upgrade
@@ -15,6 +16,7 @@ from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.processes.service import publish_default_version
+from review_service.staff.models import StaffMember
 
 from .helpers import ApiClient
 
@@ -28,6 +30,8 @@ USERS = [  # username, roles, agency code
     ("admin", ["admin"], "city"), ("other.handler", ["handler"], "other"), ("other.reviewer", ["reviewer"], "other"),
     ("other.head", ["head"], "other"),
 ]
+STAFF_FROM = date(2020, 1, 1)
+OFFICERS = {"city": 40, "other": 10}  # 5% rule: 2 and 1 reviewers required
 
 
 def _config(url: str, tmp_path) -> dict:
@@ -85,8 +89,16 @@ def _seed():
         db.session.add(agencies[code])
     db.session.flush()
     for username, roles, agency in USERS:
-        create_user(agency_id=agencies[agency].id, username=username, full_name=username, password=PASSWORD,
-                    roles=roles)
+        user = create_user(agency_id=agencies[agency].id, username=username, full_name=username, password=PASSWORD,
+                           roles=roles)
+        if "reviewer" in roles:  # qualified reviewers, so every existing case stays assignable
+            db.session.add(StaffMember(agency_id=user.agency_id, kind="legal_reviewer", name=username, user_id=user.id,
+                                       legal_qualification_no=f"A2019{user.id:07d}", valid_from=STAFF_FROM))
+    agencies["city"].acceptance_from_queue = True  # its reviewers claim acceptances from a shared queue
+    for code, officers in OFFICERS.items():
+        db.session.add_all(StaffMember(agency_id=agencies[code].id, kind="enforcement_officer", name=f"{code}执法{n}",
+                                       enforcement_certificate_no=f"{code}-{n:04d}", valid_from=STAFF_FROM)
+                           for n in range(officers))
     publish_default_version()
     db.session.commit()
 

@@ -9,6 +9,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import LANE_ROLES, runtime_for
+from ..staffing.assignment import assign_review_task
 from ..tasks.models import CANCELLED, OPEN, Task
 from .models import Case
 from .status import CASE_STATUSES
@@ -102,14 +103,14 @@ def _create_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
                round=case.round, status=OPEN, assignee_id=_default_assignee(case, role))
     db.session.add(row)
+    if role == "reviewer":
+        assign_review_task(case, row)
     return row
 
 
 def _default_assignee(case: Case, role: str) -> int | None:
     if role == "handler":
         return case.handler_id
-    if role == "reviewer":
-        return case.reviewer_id
     return None  # any head of the agency may take it
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from ..accounts.models import ROLE_TITLES
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..staffing import eligibility
 from .models import COMPLETED, Task
 
 
@@ -17,7 +18,7 @@ def worked_on_handling_side(user_id: int, case) -> bool:
 
 
 def check_visible(actor, task: Task) -> None:
-    if task.agency_id != actor.agency_id:
+    if task.agency_id != actor.agency_id and task.assignee_id != actor.id:  # pooled advisors work assigned tasks
         raise NotFound("任务不存在", code="task_not_found")
 
 
@@ -30,4 +31,6 @@ def check_can_work(actor, task: Task) -> None:
         raise Forbidden("该任务已分配给其他人员", code="not_assignee")
     if task.role == "reviewer" and worked_on_handling_side(actor.id, task.case):
         raise Forbidden("承办过本案的人员不得审核本案", code="handled_case")
+    if task.role == "reviewer":
+        eligibility.check_reviewer_eligible(actor, task.case)
 

@@ -9,6 +9,7 @@ from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..staffing.eligibility import eligible_tasks_only
 from .forms import validate_form
 from .models import COMPLETED, OPEN, Task
 from .permissions import check_can_work, check_visible
@@ -25,11 +26,11 @@ def get_task(task_id: str, *, actor) -> Task:
 def list_open_tasks(actor) -> list[Task]:
     """The actor's inbox: open tasks of their agency and roles, assigned to them or to nobody."""
     query = (select(Task).join(Case, Case.id == Task.case_id)
-             .where(Task.agency_id == actor.agency_id, Task.status == OPEN, Task.role.in_(actor.roles),
+             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id), Task.status == OPEN, Task.role.in_(actor.roles),
                     or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
                     or_(Task.role != "reviewer", Case.handler_id != actor.id))
              .order_by(Task.created_at, Task.id))
-    return list(db.session.scalars(query))
+    return eligible_tasks_only(actor, list(db.session.scalars(query)))
 
 
 def claim_task(task_id: str, *, actor) -> Task:

@@ -1,0 +1,51 @@
+"""Walk the agency tree: ancestors (for pools and supervisors) and descendants (for reach and roll-ups)."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from .models import Agency
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """The calendar date in China (staff dates are Chinese calendar dates)."""
+    return utcnow().astimezone(CHINA).date()
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
+
+
+def ancestor_ids(agency_id: int) -> list[int]:
+    """The agency itself and every agency above it, nearest first."""
+    chain, current = [], db.session.get(Agency, agency_id)
+    while current is not None and current.id not in chain:
+        chain.append(current.id)
+        current = current.parent
+    return chain
+
+
+def descendant_ids(agency_id: int) -> list[int]:
+    """The agency itself and every agency below it, depth first."""
+    children: dict[int | None, list[int]] = {}
+    for child_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id).order_by(Agency.code)):
+        children.setdefault(parent_id, []).append(child_id)
+    ordered, stack = [], [agency_id]
+    while stack:
+        current = stack.pop()
+        if current in ordered:
+            continue
+        ordered.append(current)
+        stack.extend(reversed(children.get(current, [])))
+    return ordered
+
+
+def within_reach(actor, agency_id: int | None) -> bool:
+    """Whether the agency is the actor's own or below it; the command-line operator reaches every agency."""
+    if getattr(actor, "is_operator", False):
+        return True
+    return agency_id is not None and actor.agency_id in ancestor_ids(agency_id)

@@ -1,0 +1,67 @@
+"""Staffing report, reassign, hand back, recusals and eligible reviewers (all under /api/v1)."""
+from flask import jsonify
+from flask_smorest import Blueprint
+
+from ..accounts.auth import current_actor, require_actor
+from ..agencies.service import agency_by_code
+from ..extensions import db
+from ..tasks.schemas import TaskSchema
+from .report import staffing_report
+from .schemas import (EligibleReviewersSchema, HandBackSchema, ReassignSchema, RecusalRequestSchema,
+                      RecusalSchema, StaffingQuerySchema, StaffingRollupSchema, StaffingSchema)
+from .service import declare_recusal, eligible_reviewers, hand_back_task, reassign_task
+
+blp = Blueprint("staffing", __name__, url_prefix="/api/v1", description="人员配备（5% 规则）与审核任务分配")
+blp.before_request(require_actor)
+
+
+@blp.route("/agencies/<code>/staffing", methods=["GET"])
+@blp.arguments(StaffingQuerySchema, location="query")
+@blp.response(200, StaffingSchema, description="One agency; with rollup=true the body is a StaffingRollup "
+                                               "(agency_code, on, agencies: [Staffing], total)")
+@blp.alt_response(403, description="report_forbidden")
+def staffing(query, code):
+    """Reviewers against ceil(5% × enforcement staff) on a date; a shortfall is a warning, not a block."""
+    report = staffing_report(agency_by_code(code), actor=current_actor(), on=query.get("on"), rollup=query["rollup"])
+    return jsonify(StaffingRollupSchema().dump(report)) if query["rollup"] else report
+
+
+@blp.route("/tasks/<task_id>/reassign", methods=["POST"])
+@blp.arguments(ReassignSchema)
+@blp.response(200, TaskSchema)
+@blp.alt_response(403, description="review_head_required")
+@blp.alt_response(422, description="reviewer_not_eligible: error.fields.assignee gives the reasons")
+def reassign(payload, task_id):
+    """The review unit's head gives a review task to another eligible reviewer or a pooled advisor."""
+    task = reassign_task(task_id, actor=current_actor(), username=payload["assignee"])
+    db.session.commit()
+    return task
+
+
+@blp.route("/tasks/<task_id>/hand-back", methods=["POST"])
+@blp.arguments(HandBackSchema)
+@blp.response(200, TaskSchema)
+@blp.alt_response(403, description="not_assignee")
+def hand_back(payload, task_id):
+    """The assigned reviewer returns a review task; it goes to the next eligible reviewer (or is flagged)."""
+    task = hand_back_task(task_id, actor=current_actor(), reason=payload["reason"])
+    db.session.commit()
+    return task
+
+
+@blp.route("/cases/<int:case_id>/recusals", methods=["POST"])
+@blp.arguments(RecusalRequestSchema)
+@blp.response(201, RecusalSchema)
+@blp.alt_response(409, description="already_recused")
+def recuse(payload, case_id):
+    """回避: the calling reviewer declares a conflict of interest; any review task they held is reassigned."""
+    recusal = declare_recusal(case_id, actor=current_actor(), reason=payload["reason"])
+    db.session.commit()
+    return recusal
+
+
+@blp.route("/cases/<int:case_id>/eligible-reviewers", methods=["GET"])
+@blp.response(200, EligibleReviewersSchema)
+def eligible(case_id):
+    """Reviewers and pooled advisors of the case's agency, each eligible or with the reasons why not."""
+    return eligible_reviewers(case_id, actor=current_actor())

@@ -1,0 +1,110 @@
+"""Who may review a case: an active reviewer of its agency or a pooled advisor available to it, independent
+of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from ..agencies.tree import ancestor_ids, today
+from ..errors import Forbidden
+from ..extensions import db
+from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
+from ..tasks import permissions as task_permissions
+from .models import Recusal
+
+PENALTY = "administrative_penalty"
+QUALIFICATION_REQUIRED_FROM = date(2021, 7, 15)  # the revised 行政处罚法 in force
+REASONS = {
+    "not_a_reviewer": "没有本机关有效的法制审核人员登记，也不是可调用的法律顾问或公职律师",
+    "account_inactive": "登录账号已停用",
+    "handled_case": "承办过本案的人员不得审核本案",
+    "recused": "已声明回避",
+    "no_legal_qualification": "初次从事行政处罚决定法制审核的人员应当取得法律职业资格（行政处罚法第五十八条第二款）",
+}
+
+
+@dataclass
+class Candidate:
+    """A staff record that could review the case, and why it may not (empty reasons: eligible)."""
+
+    staff: StaffMember
+    pooled: bool
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
+    """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
+    query = (select(StaffMember).where(
+        StaffMember.user_id.is_not(None), StaffMember.active_on_clause(on),
+        db.or_(db.and_(StaffMember.agency_id == agency_id, StaffMember.kind == LEGAL_REVIEWER),
+               db.and_(StaffMember.agency_id.in_(ancestor_ids(agency_id)), StaffMember.kind.in_(POOLED_KINDS))))
+        .order_by(StaffMember.id))
+    if user_id is not None:
+        query = query.where(StaffMember.user_id == user_id)
+    return list(db.session.scalars(query))
+
+
+def qualified_for_penalties(staff: StaffMember, agency) -> bool:
+    """法律职业资格, or (if the agency grandfathers) first reviewed penalty decisions before 2021-07-15."""
+    if staff.legal_qualification_no:
+        return True
+    return bool(agency.grandfather_pre_2021_reviewers and staff.first_reviewed_on
+                and staff.first_reviewed_on < QUALIFICATION_REQUIRED_FROM)
+
+
+def reasons_against(staff: StaffMember, case) -> list[str]:
+    """Codes of every rule that bars this staff record's user from reviewing the case."""
+    reasons = []
+    if not staff.user.is_active:
+        reasons.append("account_inactive")
+    if task_permissions.worked_on_handling_side(staff.user_id, case):
+        reasons.append("handled_case")
+    if db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id,
+                                                  Recusal.user_id == staff.user_id)) is not None:
+        reasons.append("recused")
+    if case.decision_type == PENALTY and not qualified_for_penalties(staff, case.agency):
+        reasons.append("no_legal_qualification")
+    return reasons
+
+
+def candidates(case, *, on: date | None = None) -> list[Candidate]:
+    """Every reviewer and pooled advisor who could review the case, eligible or not."""
+    return [Candidate(staff, staff.kind in POOLED_KINDS, reasons_against(staff, case))
+            for staff in reviewing_staff(case.agency_id, on or today())]
+
+
+def reasons_for_user(user_id: int, case) -> list[str]:
+    """Why this user may not review the case; empty if one of their staff records is eligible."""
+    records = reviewing_staff(case.agency_id, today(), user_id=user_id)
+    if not records:
+        return ["not_a_reviewer"]
+    every = [reasons_against(staff, case) for staff in records]
+    return next((reasons for reasons in every if not reasons), every[0])
+
+
+def is_eligible(user_id: int, case) -> bool:
+    return not reasons_for_user(user_id, case)
+
+
+def check_reviewer_eligible(actor, case) -> None:
+    """Raise Forbidden(reviewer_not_eligible) unless the actor may review the case today."""
+    reasons = reasons_for_user(actor.id, case)
+    if reasons:
+        raise Forbidden("；".join(REASONS[r] for r in reasons), code="reviewer_not_eligible",
+                        fields={"reasons": reasons})
+
+
+def eligible_tasks_only(actor, tasks: list) -> list:
+    """Drop review tasks the actor may not work from an inbox listing."""
+    verdicts: dict[int, bool] = {}
+    kept = []
+    for task in tasks:
+        if task.role == "reviewer" and task.case_id not in verdicts:
+            verdicts[task.case_id] = is_eligible(actor.id, task.case)
+        if task.role != "reviewer" or verdicts[task.case_id]:
+            kept.append(task)
+    return kept

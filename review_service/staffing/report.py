@@ -1,0 +1,21 @@
+"""Who may read a staffing report, and the report itself (one agency or rolled up)."""
+from datetime import date
+
+from ..agencies.tree import today, within_reach
+from ..errors import Forbidden
+from .rule import staffing_of, staffing_rollup
+
+
+def check_can_read_report(actor, agency) -> None:
+    """The agency's own users; administrators and supervisors of any agency above it."""
+    if actor.agency_id == agency.id:
+        return
+    if (actor.has_role("admin") or actor.has_role("supervisor")) and within_reach(actor, agency.id):
+        return
+    raise Forbidden("无权查看该机关的人员配备情况", code="report_forbidden")
+
+
+def staffing_report(agency, *, actor, on: date | None = None, rollup: bool = False) -> dict:
+    check_can_read_report(actor, agency)
+    on = on or today()
+    return staffing_rollup(agency, on) if rollup else staffing_of(agency, on).as_dict()

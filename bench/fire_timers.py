@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run_cases import PASSWORD, check, environment, make_app, normalize_url, submission  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"  # worker logs: fire_timers-worker-<K>-<n>.log (gitignored)
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wt_bench"
 AGENCY = ("city", "市市场监督管理局", "city")  # code, name, level
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("review_head", "review_head"),
@@ -242,7 +243,8 @@ def run_workers(url: str, workers: int, batch: int, poll: float, timeout: float,
     procs, logs = [], []
     start = time.perf_counter()
     for number in range(workers):
-        log = open(logdir / f"worker-{workers}-{number}.log", "w+")  # noqa: SIM115  (closed below)
+        logdir.mkdir(parents=True, exist_ok=True)
+        log = open(logdir / f"fire_timers-worker-{workers}-{number}.log", "w+")  # noqa: SIM115  (closed below)
         logs.append(log)
         procs.append(subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
     first_fired = drained = None
@@ -404,7 +406,7 @@ def main(argv=None) -> int:
                   f"with deadlines due {prepared['due_on']} in {prepare_seconds:.1f} s; "
                   f"{prepared['recipients_per_case']} recipients per case", flush=True)
             load = os.getloadavg()[0]
-            timing = run_workers(url, workers, args.batch, args.poll, args.timeout, workdir)
+            timing = run_workers(url, workers, args.batch, args.poll, args.timeout, RESULTS_DIR)
             numbers, violations = verify(url, workdir, prepared, args.sample, seed=workers)
             rate = args.timers / timing["wall_seconds"]
             print(f"wall {timing['wall_seconds']:.2f} s (start-up to first fired {timing['startup_seconds']:.2f} s, "
@@ -423,7 +425,7 @@ def main(argv=None) -> int:
                   f"{numbers['chains_verified']} chains verified, {numbers['sampled_chains_broken']} broken")
             if timing["worker_warnings"]:
                 violations.append(f"worker logs contain {timing['worker_warnings']} warning/error lines "
-                                  f"(see {workdir}; kept only for the run)")
+                                  f"(see {RESULTS_DIR.relative_to(ROOT)}/fire_timers-worker-{workers}-*.log)")
             done = timing["jobs_per_worker"]
             if None not in done and sum(done) != args.timers:
                 violations.append(f"workers report {sum(done)} jobs done, expected {args.timers}")

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from contextlib import contextmanager
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -193,13 +194,18 @@ def seed() -> None:
     from review_service.agencies.models import Agency
     from review_service.extensions import db
     from review_service.processes.service import publish_default_version
+    from review_service.staff.models import StaffMember
 
     code, name, level = AGENCY
     agency = Agency(code=code, name=name, level=level)
     db.session.add(agency)
     db.session.flush()
     for username, role in USERS:
-        create_user(agency_id=agency.id, username=username, full_name=username, password=PASSWORD, roles=[role])
+        user = create_user(agency_id=agency.id, username=username, full_name=username, password=PASSWORD,
+                           roles=[role])
+        if role == "reviewer":  # a registered, qualified legal reviewer (see review_service/staff)
+            db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=username, user_id=user.id,
+                                       legal_qualification_no="A20190000001", valid_from=date(2020, 1, 1)))
     publish_default_version()
 
 

@@ -19,7 +19,8 @@ def test_seed_demo_is_idempotent_and_keeps_passwords_private(app, runner, tmp_pa
     assert dict(line.split("\t") for line in password_file.read_text().splitlines()) == passwords
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id)).where(User.username == "county.reviewer")) == 1
-    login = client.post("/api/v1/auth/login", json={"username": "county.handler", "password": passwords["county.handler"]})
+    login = client.post("/api/v1/auth/login",
+                        json={"username": "county.handler", "password": passwords["county.handler"]})
     assert login.status_code == 200
 
 

@@ -13,7 +13,8 @@ blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description
 blp.before_request(require_actor)
 
 CSV_BODY = {"required": True, "content": {
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    "multipart/form-data": {"schema": {"type": "object",
+                                       "properties": {"file": {"type": "string", "format": "binary"}}}},
     "text/csv": {"schema": {"type": "string"}}}}
 
 

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, pre_load, validate
 
 from .models import LEVEL_TITLES, LEVELS
 
-TRUTHY, FALSY = {"true", "1", "yes", "y", "是", True, 1}, {"false", "0", "no", "n", "否", False, 0}
+TRUTHY, FALSY = {"true", "1", "yes", "y", "是", True}, {"false", "0", "no", "n", "否", False}
 LEVEL_CODES = {title: code for code, title in LEVEL_TITLES.items()}
 CSV_COLUMNS = ("code", "name", "level", "parent_code", "sector", "advisors_count_toward_ratio",
                "grandfather_pre_2021_reviewers", "acceptance_from_queue")
@@ -30,7 +30,8 @@ class AgencyListSchema(Schema):
 
 class AgencyUpdateSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
-    level = fields.String(validate=validate.OneOf(LEVELS), metadata={"description": "province/city/county/township 或 省/市/县/乡镇"})
+    level = fields.String(validate=validate.OneOf(LEVELS),
+                          metadata={"description": "province/city/county/township 或 省/市/县/乡镇"})
     parent_code = fields.String(allow_none=True, validate=validate.Length(max=64))
     sector = fields.String(allow_none=True, validate=validate.Length(max=64), metadata={"description": "所属领域"})
     advisors_count_toward_ratio = flag("5% 比例是否计入可调用的法律顾问、公职律师（默认否）")

@@ -1,23 +1,8 @@
 """Walk the agency tree: ancestors (for pools and supervisors) and descendants (for reach and roll-ups)."""
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 
-from ..db_types import utcnow
 from ..extensions import db
 from .models import Agency
-
-CHINA = ZoneInfo("Asia/Shanghai")
-
-
-def today() -> date:
-    """The calendar date in China (staff dates are Chinese calendar dates)."""
-    return utcnow().astimezone(CHINA).date()
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(CHINA).date()
 
 
 def ancestor_ids(agency_id: int) -> list[int]:

@@ -17,18 +17,20 @@ def check_preconditions(case, kind: str) -> None:
         raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
 
 
-def apply_effects(case, kind: str, *, actor, data: dict, task=None) -> dict:
+def apply_effects(case, kind: str, *, actor, data: dict, task) -> dict:
     """Record the domain rows a completed task produces; return extra facts for the history event."""
-    if kind in TASK_EFFECTS:  # effects that need the task row itself (service-opened tasks)
-        return TASK_EFFECTS[kind](case, task, actor, data) or {}
     handler = _EFFECTS.get(kind)
     if handler is None:
         return {}
-    return handler(case, actor, data) or {}
+    return handler(case, task, actor, data) or {}
 
 
-# Filled by packages that open tasks of their own (e.g. deadlines: extension approval, withdrawal).
-TASK_EFFECTS: dict = {}
+def register_effect(kind: str):
+    """Decorator for packages that open tasks of their own (e.g. deadlines: extension approval, withdrawal)."""
+    def register(function):
+        _EFFECTS[kind] = function
+        return function
+    return register
 
 
 def add_materials(case, items: list[dict], *, actor, field: str = "materials") -> list[Material]:
@@ -44,17 +46,17 @@ def add_materials(case, items: list[dict], *, actor, field: str = "materials") -
     return added
 
 
-def _accepted(case, actor, data):
+def _accepted(case, _task, actor, data):
     case.reviewer_id = case.reviewer_id or actor.id
     return {"result": data["result"]}
 
 
-def _supplied(case, actor, data):
+def _supplied(case, _task, actor, data):
     materials = add_materials(case, data["materials"], actor=actor)
     return {"material_ids": [m.id for m in materials]}
 
 
-def _opinion_issued(case, actor, data):
+def _opinion_issued(case, _task, actor, data):
     case.reviewer_id = actor.id
     opinion = Opinion(case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
                       text=data["opinion_text"], suggestions=data.get("suggestions", []),
@@ -67,7 +69,7 @@ def _opinion_issued(case, actor, data):
     return {"opinion": data["opinion"]}
 
 
-def _corrected(case, actor, data):
+def _corrected(case, _task, actor, data):
     if data.get("action", "correct") != "correct":
         return {"action": data["action"]}
     changes = apply_updated_facts(case, data.get("updated", {}))
@@ -75,7 +77,7 @@ def _corrected(case, actor, data):
     return {"action": "correct", "changes": changes, "material_ids": [m.id for m in materials]}
 
 
-def _coordinated(case, actor, data):
+def _coordinated(case, _task, actor, data):
     if data["outcome"] == "revise_to_approve":
         db.session.add(Opinion(case_id=case.id, round=case.round, kind="revision", opinion="approve",
                                text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id))
@@ -83,7 +85,7 @@ def _coordinated(case, actor, data):
     return {"outcome": data["outcome"]}
 
 
-def _decided(case, actor, data):
+def _decided(case, _task, actor, data):
     check_preconditions(case, "decision")
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
                             decided_on=date.fromisoformat(data["decided_on"]),

@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..agencies.models import Agency
+from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
 from ..catalog.service import default_catalog, evaluate_review_requirement
 from ..engine import ScriptFailed
@@ -59,17 +59,9 @@ def submit_case(*, actor, data) -> Case:
 
 def visible_agency_ids(actor) -> set[int]:
     """The actor's own agency; supervisors also see every agency below theirs."""
-    ids = {actor.agency_id}
     if actor.has_role("supervisor"):
-        children: dict[int, list[int]] = {}
-        for agency_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id)):
-            children.setdefault(parent_id, []).append(agency_id)
-        frontier = [actor.agency_id]
-        while frontier:
-            below = children.get(frontier.pop(), [])
-            ids.update(below)
-            frontier.extend(below)
-    return ids
+        return set(descendant_ids(actor.agency_id))
+    return {actor.agency_id}
 
 
 def get_case(case_id: int, *, actor) -> Case:

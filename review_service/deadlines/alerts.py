@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from ..audit.service import record_event
 from ..cases.workflow import lock_case
+from ..china_time import today_in_china
 from ..extensions import db
 from ..jobs.registry import job_handler
 from ..notifications.service import notify, supervisors_of, users_with_role
 from ..tasks.models import Task
-from .clock import today_in_china
 from .models import RUNNING, Deadline
 from .service import BREACH_JOB, KIND_TITLES, REMINDER_JOB, reminder_day
 

@@ -5,13 +5,13 @@ from sqlalchemy import select
 from ..accounts.auth import current_actor, require_actor
 from ..cases.service import get_case, visible_agency_ids
 from ..cases.workflow import lock_case
+from ..china_time import today_in_china
 from ..errors import Forbidden
 from ..extensions import db
 from ..tasks.permissions import check_can_work
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import lock_open_task
 from . import alerts, recompute  # noqa: F401  (register the job handlers and the calendar listener)
-from .clock import today_in_china
 from .extensions import request_extension
 from .models import RUNNING, Deadline
 from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,

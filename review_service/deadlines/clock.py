@@ -1,14 +1,9 @@
-"""China's civil date and the moments deadlines fire at (UTC+8 all year: China has no summer time)."""
+"""The moments deadlines fire at, in Beijing time."""
 from datetime import date, datetime, time, timedelta, timezone
 
-from ..db_types import utcnow
+from ..china_time import CHINA
 
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 REMINDER_HOUR = 9  # reminders go out at 09:00 Beijing time on their working day
-
-
-def today_in_china() -> date:
-    return utcnow().astimezone(CHINA).date()
 
 
 def start_of_day(day: date, hour: int = 0) -> datetime:

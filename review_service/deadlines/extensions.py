@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from ..audit.service import record_event
-from ..cases.effects import TASK_EFFECTS
+from ..cases.effects import register_effect
 from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
@@ -46,6 +46,7 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
     return request
 
 
+@register_effect(APPROVAL_KIND)
 def _decide_extension(case, task: Task, actor, data: dict) -> dict:
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
     deadline = db.session.get(Deadline, request.deadline_id)
@@ -61,5 +62,3 @@ def _decide_extension(case, task: Task, actor, data: dict) -> dict:
     return {"extension": request.status, "working_days": request.working_days, "old_due_on": old_due,
             "due_on": deadline.due_on}
 
-
-TASK_EFFECTS[APPROVAL_KIND] = _decide_extension

@@ -5,8 +5,8 @@ A year without calendar data raises CalendarDataMissing, which the caller report
 """
 from datetime import date
 
+from ..china_time import today_in_china
 from ..workdays import service as workdays
-from .clock import today_in_china
 
 
 def _day(value) -> date:

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
 from ..errors import InvalidInput
 from ..extensions import db
@@ -25,7 +26,7 @@ from ..jobs.models import DueJob
 from ..jobs.service import schedule_job
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
-from .clock import REMINDER_HOUR, breach_moment, start_of_day, today_in_china
+from .clock import REMINDER_HOUR, breach_moment, start_of_day
 from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline
 
 KIND_TITLES = {"review": "法制审核期限", "publication": "公示期限", "archiving": "归档期限",

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from ..audit.service import record_event
-from ..cases.effects import TASK_EFFECTS
+from ..cases.effects import register_effect
 from ..errors import Conflict
 from ..extensions import db
 from ..tasks.models import OPEN, Task
@@ -42,9 +42,8 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
     return task
 
 
+@register_effect(WITHDRAWAL_KIND)
 def _withdrawn(case, task: Task, actor, data: dict) -> dict:
     deadline = db.session.get(Deadline, task.deadline_id)
     return {"deadline": close_deadline(deadline)}
 
-
-TASK_EFFECTS[WITHDRAWAL_KIND] = _withdrawn

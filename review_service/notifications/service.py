@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from ..accounts.models import User, UserRole
-from ..agencies.models import Agency
+from ..agencies.tree import ancestor_ids
 from ..db_types import utcnow
 from ..errors import NotFound
 from ..extensions import db
@@ -27,18 +27,9 @@ def users_with_role(agency_ids: Iterable[int], role: str) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def agency_and_ancestors(agency_id: int) -> list[int]:
-    """The agency itself and every agency above it (supervisors sit at any level above)."""
-    chain, current = [], db.session.get(Agency, agency_id)
-    while current is not None and current.id not in chain:
-        chain.append(current.id)
-        current = current.parent
-    return chain
-
-
 def supervisors_of(agency_id: int) -> list[int]:
     """Supervisors of this agency or of any agency above it."""
-    return users_with_role(agency_and_ancestors(agency_id), "supervisor")
+    return users_with_role(ancestor_ids(agency_id), "supervisor")
 
 
 def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:

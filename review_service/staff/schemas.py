@@ -1,7 +1,7 @@
 """Marshmallow schemas of the staff API and of staff CSV rows."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from ..agencies.tree import today
+from ..china_time import today_in_china as today
 from .models import ENFORCEMENT_OFFICER, KIND_TITLES, KINDS
 
 KIND_CODES = {title: code for code, title in KIND_TITLES.items()}

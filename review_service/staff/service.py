@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..agencies.service import check_admin
-from ..agencies.tree import today, within_reach
+from ..agencies.tree import within_reach
+from ..china_time import today_in_china as today
 from ..csvimport import check_all, first_errors, read_rows
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..agencies.models import Agency
 from ..agencies.service import agency_by_code, import_agencies
-from ..agencies.tree import today
+from ..china_time import today_in_china as today
 from ..errors import ServiceError
 from ..extensions import db
 from ..staff.service import import_staff

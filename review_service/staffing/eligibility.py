@@ -5,7 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..agencies.tree import ancestor_ids, today
+from ..agencies.tree import ancestor_ids
+from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
 from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember

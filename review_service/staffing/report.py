@@ -1,7 +1,8 @@
 """Who may read a staffing report, and the report itself (one agency or rolled up)."""
 from datetime import date
 
-from ..agencies.tree import today, within_reach
+from ..agencies.tree import within_reach
+from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from .rule import staffing_of, staffing_rollup
 

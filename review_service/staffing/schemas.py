@@ -48,7 +48,8 @@ class HandBackSchema(Schema):
 
 
 class RecusalRequestSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={"description": "回避理由"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "回避理由"})
 
 
 class RecusalSchema(Schema):

@@ -26,7 +26,8 @@ def get_task(task_id: str, *, actor) -> Task:
 def list_open_tasks(actor) -> list[Task]:
     """The actor's inbox: open tasks of their agency and roles, assigned to them or to nobody."""
     query = (select(Task).join(Case, Case.id == Task.case_id)
-             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id), Task.status == OPEN, Task.role.in_(actor.roles),
+             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
+                    Task.status == OPEN, Task.role.in_(actor.roles),
                     or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
                     or_(Task.role != "reviewer", Case.handler_id != actor.id))
              .order_by(Task.created_at, Task.id))

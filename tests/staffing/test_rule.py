@@ -63,7 +63,8 @@ def test_expired_enforcement_certificate_stops_counting(province_admin):
 def test_pooled_advisors_count_only_if_the_agency_says_so(as_user, province_admin):
     supervisor = as_user("supervisor")
     for n in range(21):  # other: 31 officers -> 2 required, 1 reviewer
-        add_staff(province_admin, "other", kind="enforcement_officer", name=f"o{n}", enforcement_certificate_no=f"O-{n}")
+        add_staff(province_admin, "other", kind="enforcement_officer", name=f"o{n}",
+                  enforcement_certificate_no=f"O-{n}")
     add_staff(province_admin, "province", kind="legal_advisor", name="顾问")  # held by the parent, usable below
     plain = report(supervisor, "other")
     assert (plain["pooled_advisors"], plain["reviewers"], plain["shortfall"], plain["rule"]) == \

@@ -16,160 +16,27 @@ its default serializer and unrestricted script engine; each step is deserialize 
 Every HTTP status and every end state is asserted, so a broken run stops instead of reporting numbers.
 """
 import argparse
-import copy
 import cProfile
 import json
 import os
-import platform
 import pstats
-import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
-from contextlib import contextmanager
-from importlib.metadata import version as package_version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "bench" / "results"
-BPMN_FILE = ROOT / "workflows" / "default" / "legal_review.bpmn"
-PROCESS_ID = "legal_review"
-PASSWORD = "bench password 2026"
-AGENCY = ("city", "市市场监督管理局", "city")  # code, name, level
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (PASSWORD, RESULTS_DIR, ROOT, Timings, check, environment, make_app,  # noqa: E402
+                    normalize_url, percentile, seed_agency, summarize)
+from engine_alone import run_engine  # noqa: E402
+from payloads import CASE_PATH, submission  # noqa: E402
+
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("head", "head"))  # username, role
 MAX_RATIO = 3.0  # target: a task completion costs at most 3x the engine-alone step
 MAX_P95_MS = 30.0  # target: p95 of task completion on SQLite, 2 cores
 
-# ---------------------------------------------------------------- payloads (see tests/helpers.py, forms/)
-
-CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
-                    "legal_basis_and_discretion", "authority", "documents", "crime_referral")
-
-
-def submission(case_number: str) -> dict:
-    """A case file that requires legal review (fine of 150,000 yuan)."""
-    return {
-        "case_number": case_number,
-        "title": "某公司销售不合格产品案",
-        "decision_type": "administrative_penalty",
-        "party": {"type": "legal_person", "name": "某某贸易有限公司"},
-        "facts": "当事人销售不合格电线电缆。",
-        "legal_basis": "《产品质量法》第四十九条",
-        "proposed_decision": "没收违法所得二万元，并处罚款十五万元。",
-        "fine_amount": 150000,
-        "confiscation_amount": 20000,
-        "sanctions": [],
-        "hearing_held": False,
-        "filed_on": "2026-09-01",
-        "materials": [{"name": "调查终结报告", "category": "investigation_report"},
-                      {"name": "行政处罚决定书（代拟稿）", "category": "decision_draft"}],
-    }
-
-
-def review(opinion: str) -> dict:
-    """A review_case form: every checklist point passes, except one when opinion is 'issues'."""
-    checklist = {point: {"verdict": "pass"} for point in CHECKLIST_POINTS}
-    data = {"checklist": checklist, "opinion": opinion, "opinion_text": "经审核，" + opinion}
-    if opinion == "issues":
-        checklist["legal_basis_and_discretion"] = {"verdict": "issue", "note": "裁量过重"}
-        data["suggestions"] = ["罚款数额超出裁量基准，建议调整"]
-    return data
-
-
-CORRECTION = {"action": "correct", "correction_summary": "已按审核意见将罚款调整为十万元。",
-              "updated": {"fine_amount": 100000, "proposed_decision": "没收违法所得二万元，并处罚款十万元。"}}
-DECISION = {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": "2026-10-20",
-            "document_number": "市监罚决〔2026〕1号"}
-PUBLICATION = {"published": True, "published_on": "2026-10-22", "platform": "国家企业信用信息公示系统"}
-ARCHIVING = {"archived_on": "2026-10-30", "archive_number": "2026-永久-001"}
-
-# The realistic path with one correction round: (task name, user who completes it, form data).
-CASE_PATH = (
-    ("accept_submission", "reviewer", {"result": "accept"}),
-    ("review_case", "reviewer", review("issues")),
-    ("respond_to_opinion", "handler", CORRECTION),
-    ("review_case", "reviewer", review("approve")),
-    ("record_decision", "head", DECISION),
-    ("publish_decision", "handler", PUBLICATION),
-    ("archive_case", "handler", ARCHIVING),
-)
-
-
-def engine_initial_data(case_file: dict) -> dict:
-    """What review_service/cases/workflow.py workflow_data() gives the engine for this case file."""
-    return {
-        "review_required": True,
-        "case": {"agency_code": AGENCY[0], "decision_type": case_file["decision_type"],
-                 "party_type": case_file["party"]["type"], "fine_amount": float(case_file["fine_amount"]),
-                 "confiscation_amount": float(case_file["confiscation_amount"]),
-                 "sanctions": list(case_file["sanctions"]), "hearing_held": case_file["hearing_held"],
-                 "filed_on": case_file["filed_on"], "complexity": {}},
-    }
-
-
-# ---------------------------------------------------------------- statistics
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (pct in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * pct // 100))  # ceil without floats drifting
-    return ordered[int(rank) - 1]
-
-
-def summarize(seconds: list[float]) -> dict:
-    """count, p50, p95 and max in milliseconds."""
-    return {"count": len(seconds), "p50_ms": percentile(seconds, 50) * 1000,
-            "p95_ms": percentile(seconds, 95) * 1000, "max_ms": max(seconds) * 1000}
-
-
-class Timings:
-    """Samples in seconds, grouped by kind (submit_case, get_case, complete:<task name>, ...)."""
-
-    def __init__(self):
-        self.samples: dict[str, list[float]] = {}
-        self.order: list[tuple[str, float]] = []  # every sample, in the order taken
-
-    @contextmanager
-    def measure(self, kind: str):
-        """Time the with-block as one sample of kind."""
-        start = time.perf_counter()
-        yield
-        elapsed = time.perf_counter() - start
-        self.samples.setdefault(kind, []).append(elapsed)
-        self.order.append((kind, elapsed))
-
-    def completions(self, prefix: str = "complete:") -> list[float]:
-        """Every sample whose kind starts with prefix (all task completions by default)."""
-        return [s for kind, values in self.samples.items() if kind.startswith(prefix) for s in values]
-
-    def raw_ms(self) -> dict[str, list[float]]:
-        """Every sample in ms, by kind (for the JSON output)."""
-        return {kind: [round(s * 1000, 4) for s in values] for kind, values in self.samples.items()}
-
-    def drift(self, prefix: str = "complete:") -> tuple[float, float]:
-        """p50 in ms of the first and the last quarter of completions: growth hints at per-row work."""
-        values = [seconds for kind, seconds in self.order if kind.startswith(prefix)]
-        quarter = max(1, len(values) // 4)
-        return percentile(values[:quarter], 50) * 1000, percentile(values[-quarter:], 50) * 1000
-
 
 # ---------------------------------------------------------------- service: database and seed
-
-
-def normalize_url(url: str) -> str:
-    """The service ships psycopg 3 only; accept the plain postgresql:// scheme like config.py does."""
-    if url.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
-
-
-def make_app(url: str, workdir: Path):
-    """create_app() on the given database with a cheap password hash (seeding stays fast)."""
-    from review_service import create_app
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "ATTACHMENTS_DIR": workdir / "attachments",
-                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 
 
 def prepare_database(app) -> None:
@@ -183,30 +50,9 @@ def prepare_database(app) -> None:
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
         upgrade()
-        seed()
+        seed_agency(USERS)  # handler, reviewer (a qualified legal reviewer), head
         db.session.commit()
         db.session.remove()
-
-
-def seed() -> None:
-    """One agency, its handler, reviewer and head, and the published default process."""
-    from review_service.accounts.service import create_user
-    from review_service.agencies.models import Agency
-    from review_service.extensions import db
-    from review_service.processes.service import publish_default_version
-    from review_service.staff.models import StaffMember
-
-    code, name, level = AGENCY
-    agency = Agency(code=code, name=name, level=level)
-    db.session.add(agency)
-    db.session.flush()
-    for username, role in USERS:
-        user = create_user(agency_id=agency.id, username=username, full_name=username, password=PASSWORD,
-                           roles=[role])
-        if role == "reviewer":  # a registered, qualified legal reviewer (see review_service/staff)
-            db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=username, user_id=user.id,
-                                       legal_qualification_no="A20190000001", valid_from=date(2020, 1, 1)))
-    publish_default_version()
 
 
 # ---------------------------------------------------------------- service: driving cases over HTTP
@@ -275,13 +121,6 @@ class ServiceDriver:
         return case["id"]
 
 
-def check(response, expect: int, what: str) -> None:
-    """Stop the run on an unexpected HTTP status, showing the error body."""
-    if response.status_code != expect:
-        raise AssertionError(f"{what}: HTTP {response.status_code}, expected {expect}: "
-                             f"{response.get_data(as_text=True)[:2000]}")
-
-
 def verify_cases(app, case_ids: list[int]) -> None:
     """Every driven case is decided, after two review rounds, with one decision on the approved round."""
     from sqlalchemy import func, select
@@ -328,78 +167,6 @@ def report_profile(profiler: cProfile.Profile, path: Path) -> None:
     print(f"\n== cProfile of the service loop (saved to {path.relative_to(ROOT)}), review_service only")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.sort_stats("cumulative").print_stats(r"review_service[/\\](?!migrations)", 35)
-
-
-# ---------------------------------------------------------------- engine alone (SpiffWorkflow in memory)
-
-
-def parse_bpmn():
-    """(spec, subprocess specs) of legal_review.bpmn, parsed once with XSD validation."""
-    from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
-    parser = SpiffBpmnParser(validator=VALIDATOR)
-    parser.add_bpmn_file(str(BPMN_FILE))
-    return parser.get_spec(PROCESS_ID), parser.get_subprocess_specs(PROCESS_ID)
-
-
-def default_serializer():
-    """SpiffWorkflow's own serializer with the Spiff config (spec included in every state)."""
-    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
-
-
-def engine_start(spec, subprocess_specs, serializer, data: dict) -> str:
-    """Start an instance with the service's initial data, run to the first user task, serialize."""
-    from SpiffWorkflow.bpmn import BpmnWorkflow
-    workflow = BpmnWorkflow(spec, subprocess_specs)  # default, unrestricted script engine
-    workflow.data.update(copy.deepcopy(data))
-    workflow.task_tree.data.update(copy.deepcopy(data))
-    workflow.do_engine_steps()
-    return serializer.serialize_json(workflow)
-
-
-def engine_step(serializer, state: str, name: str, data: dict):
-    """Deserialize, complete the READY user task called name with data, run on, serialize."""
-    from SpiffWorkflow.util.task import TaskState
-    workflow = serializer.deserialize_json(state)
-    ready = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name]
-    assert len(ready) == 1, f"engine: expected one READY {name}, got {ready}"
-    ready[0].data[name] = copy.deepcopy(data)
-    ready[0].run()
-    workflow.do_engine_steps()
-    return serializer.serialize_json(workflow), workflow
-
-
-def engine_case(spec, subprocess_specs, serializer, timings: Timings, case_file: dict) -> None:
-    """One instance along CASE_PATH, each step timed under engine:<task name>."""
-    with timings.measure("engine:start"):
-        state = engine_start(spec, subprocess_specs, serializer, engine_initial_data(case_file))
-    workflow = None
-    for name, _user, data in CASE_PATH:
-        with timings.measure(f"engine:{name}"):
-            state, workflow = engine_step(serializer, state, name, data)
-    assert workflow.is_completed() and finished_on(workflow) == "end_decided", "engine: did not reach end_decided"
-
-
-def finished_on(workflow) -> str | None:
-    """The BPMN id of the end event a completed instance reached."""
-    from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
-    from SpiffWorkflow.util.task import TaskState
-    ends = workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)
-    return max(ends, key=lambda t: t.last_state_change).task_spec.name if ends else None
-
-
-def run_engine(cases: int, warmup: int) -> Timings:
-    """Parse once, then warm-up runs (not counted) and N timed runs of the same path."""
-    spec, subprocess_specs = parse_bpmn()
-    serializer = default_serializer()
-    case_file = submission("engine")
-    for _ in range(warmup):
-        engine_case(spec, subprocess_specs, serializer, Timings(), case_file)
-    timings = Timings()
-    for _ in range(cases):
-        engine_case(spec, subprocess_specs, serializer, timings, case_file)
-    return timings
 
 
 # ---------------------------------------------------------------- report
@@ -500,30 +267,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.cases < 1 or args.warmup < 0:
         parser.error("--cases must be >= 1 and --warmup >= 0")
     return args
-
-
-def _git(*args: str) -> str:
-    """Output of a read-only git command in the project."""
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def git_revision() -> str:
-    """HEAD's short hash, plus '+dirty' when the measured code (service, workflows, forms) has local changes."""
-    try:
-        dirty = _git("status", "--porcelain", "--", "review_service", "workflows", "forms")
-        return _git("rev-parse", "--short", "HEAD") + ("+dirty" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def environment(url: str) -> dict:
-    """Where the numbers come from: database (password hidden), code revision, versions, CPUs, load."""
-    from sqlalchemy.engine import make_url
-    parsed = make_url(url)
-    return {"database": parsed.render_as_string(hide_password=True), "backend": parsed.get_backend_name(),
-            "revision": git_revision(), "python": platform.python_version(),
-            "spiffworkflow": package_version("SpiffWorkflow"), "cpu_count": os.cpu_count(),
-            "load_average": os.getloadavg()}
 
 
 def benchmark_service(args, workdir: Path) -> tuple[dict, dict]:

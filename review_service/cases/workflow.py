@@ -102,9 +102,9 @@ def _create_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
                round=case.round, status=OPEN, assignee_id=_default_assignee(case, role))
-    db.session.add(row)
-    if role == "reviewer":
+    if role == "reviewer":  # before the row is added, so its INSERT carries the assignee
         assign_review_task(case, row)
+    db.session.add(row)
     return row
 
 

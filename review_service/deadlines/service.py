@@ -90,9 +90,10 @@ def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadl
                         extension_limit=rule.extension_limit, supplement_mode=rule.supplement_mode, days_used=0,
                         reminder_days=rule.reminder_days, start_on=rule.start_on, cap_on=rule.cap_on,
                         status=RUNNING)
+    _compute_due(deadline)  # before the INSERT, which then carries the due date
     db.session.add(deadline)
     db.session.flush()
-    recompute_due(deadline)
+    schedule_alerts(deadline, new=True)
     return deadline
 
 
@@ -126,7 +127,14 @@ def evaluate_rule(run: WorkflowRun, human: HumanTask, kind: str) -> DeadlineRule
 
 
 def recompute_due(deadline: Deadline) -> date | None:
-    """Compute due_on from the clock's facts; a year without calendar data leaves it NULL with a problem."""
+    """Compute due_on from the clock's facts and move its reminder and breach jobs accordingly."""
+    _compute_due(deadline)
+    schedule_alerts(deadline)
+    return deadline.due_on
+
+
+def _compute_due(deadline: Deadline) -> None:
+    """due_on from start, period, extension and days used; a year without calendar data: NULL and a problem."""
     try:
         remaining = deadline.period_days + deadline.extension_days - deadline.days_used
         if deadline.unit == CALENDAR:
@@ -139,8 +147,6 @@ def recompute_due(deadline: Deadline) -> date | None:
         deadline.due_on, deadline.problem, deadline.capped = None, exc.message, False
     if deadline.overdue and deadline.due_on is not None and deadline.due_on >= today_in_china():
         deadline.overdue, deadline.overdue_since = False, None  # an extension cured the breach
-    schedule_alerts(deadline)
-    return deadline.due_on
 
 
 def _pause(deadline: Deadline) -> dict:
@@ -183,21 +189,24 @@ def close_deadline(deadline: Deadline) -> dict:
             "late": late and deadline.status == MET}
 
 
-def schedule_alerts(deadline: Deadline) -> None:
-    """(Re)schedule the reminder and the breach job of a running deadline, or drop them."""
+def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
+    """(Re)schedule the reminder and the breach job of a running deadline, or drop them.
+
+    new: the deadline was just created, so it has no jobs to move yet.
+    """
     keys = {kind: f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)}
     if deadline.status != RUNNING or deadline.due_on is None:
-        for key in keys.values():
-            db.session.execute(DueJob.__table__.delete().where(DueJob.dedupe_key == key))
+        if not new:
+            db.session.execute(DueJob.__table__.delete().where(DueJob.dedupe_key.in_(list(keys.values()))))
         return
     payload = {"deadline_id": deadline.id}
     if not deadline.overdue:
         schedule_job(BREACH_JOB, breach_moment(deadline.due_on), case_id=deadline.case_id, payload=payload,
-                     dedupe_key=keys[BREACH_JOB])
+                     dedupe_key=keys[BREACH_JOB], replace=not new)
     remind_on = reminder_day(deadline)
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
         schedule_job(REMINDER_JOB, start_of_day(remind_on, REMINDER_HOUR), case_id=deadline.case_id,
-                     payload=payload, dedupe_key=keys[REMINDER_JOB])
+                     payload=payload, dedupe_key=keys[REMINDER_JOB], replace=not new)
 
 
 def reminder_day(deadline: Deadline) -> date | None:

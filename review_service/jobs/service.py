@@ -28,9 +28,12 @@ class RunResult:
 
 
 def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, payload: dict | None = None,
-                 dedupe_key: str | None = None, max_attempts: int = 5) -> DueJob:
-    """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead."""
-    if dedupe_key is not None:
+                 dedupe_key: str | None = None, max_attempts: int = 5, replace: bool = True) -> DueJob:
+    """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead.
+
+    replace=False: the caller knows no job has this dedupe_key yet (saves the lookup).
+    """
+    if dedupe_key is not None and replace:
         existing = db.session.scalar(select(DueJob).where(DueJob.dedupe_key == dedupe_key))
         if existing is not None:
             existing.due_at = existing.next_attempt_at = due_at

@@ -94,6 +94,8 @@ def is_eligible(user_id: int, case) -> bool:
 def check_reviewer_eligible(actor, case) -> None:
     """Raise Forbidden(reviewer_not_eligible) unless the actor may review the case today."""
     reasons = reasons_for_user(actor.id, case)
+    if "handled_case" in reasons:  # the four-eyes rule keeps its own stable code
+        raise Forbidden(REASONS["handled_case"], code="handled_case", fields={"reasons": reasons})
     if reasons:
         raise Forbidden("；".join(REASONS[r] for r in reasons), code="reviewer_not_eligible",
                         fields={"reasons": reasons})

@@ -29,8 +29,6 @@ def check_can_work(actor, task: Task) -> None:
         raise Forbidden(f"该任务需要“{ROLE_TITLES.get(task.role, task.role)}”角色", code="role_required")
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise Forbidden("该任务已分配给其他人员", code="not_assignee")
-    if task.role == "reviewer" and worked_on_handling_side(actor.id, task.case):
-        raise Forbidden("承办过本案的人员不得审核本案", code="handled_case")
-    if task.role == "reviewer":
+    if task.role == "reviewer":  # four-eyes (handled_case), registration, recusal, qualification
         eligibility.check_reviewer_eligible(actor, task.case)
 

@@ -76,7 +76,7 @@ def http_exception_response(error: HTTPException):
     messages = (getattr(error, "data", None) or {}).get("messages")
     if messages:  # webargs: {"json": {"field": ["msg"]}}
         for location_errors in messages.values():
-            fields.update(_flatten(location_errors))
+            fields.update(flatten_messages(location_errors))
     status = error.code or 500
     message = "请求数据不合法" if fields else (error.description or error.name)
     response = jsonify(error_body(HTTP_CODES.get(status, "http_error"), message, fields))
@@ -86,11 +86,12 @@ def http_exception_response(error: HTTPException):
     return response
 
 
-def _flatten(errors, prefix=""):
+def flatten_messages(errors, prefix="") -> dict:
+    """marshmallow's nested {field: messages} as {"a.b.c": [messages]}."""
     flat = {}
     if isinstance(errors, dict):
         for key, value in errors.items():
-            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            flat.update(flatten_messages(value, f"{prefix}.{key}" if prefix else str(key)))
     else:
         flat[prefix or "_schema"] = errors if isinstance(errors, list) else [errors]
     return flat

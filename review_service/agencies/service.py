@@ -40,6 +40,10 @@ def create_agency(*, actor, data: dict) -> Agency:
     check_admin(actor, parent.id if parent else None)
     if db.session.scalar(select(Agency.id).where(Agency.code == data["code"])) is not None:
         raise InvalidInput("机关代码已存在", code="agency_code_taken", fields={"code": ["机关代码已存在"]})
+    return _add_agency(data, parent)
+
+
+def _add_agency(data: dict, parent: Agency | None) -> Agency:
     agency = Agency(code=data["code"], name=data["name"], level=data["level"], parent=parent,
                     **{key: data[key] for key in SETTINGS if key in data})
     db.session.add(agency)
@@ -98,13 +102,4 @@ def import_agencies(content: bytes, *, actor) -> list[Agency]:
     if not actor.has_role("admin"):
         raise Forbidden("需要系统管理员角色", code="admin_required")
     check_all(rows, check)
-    return [_create_imported(data) for data in parsed]
-
-
-def _create_imported(data: dict) -> Agency:
-    parent = db.session.scalar(select(Agency).where(Agency.code == data.get("parent_code")))
-    agency = Agency(code=data["code"], name=data["name"], level=data["level"], parent=parent,
-                    **{key: data[key] for key in SETTINGS if key in data})
-    db.session.add(agency)
-    db.session.flush()
-    return agency
+    return [_add_agency(data, _parent(data.get("parent_code"))) for data in parsed]

@@ -14,7 +14,7 @@ from ..errors import Conflict
 from ..extensions import db
 from ..notifications.service import notify, users_with_role
 from ..tasks.models import OPEN, Task
-from .models import RUNNING, Deadline, ExtensionRequest
+from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest
 from .service import KIND_TITLES, recompute_due
 
 APPROVAL_KIND = "extension_approval"
@@ -54,7 +54,7 @@ def _decide_extension(case, task: Task, actor, data: dict) -> dict:
     request.status = "approved" if approved else "rejected"
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), data.get("note")
     old_due = deadline.due_on
-    if approved and deadline.status in (RUNNING, "paused"):
+    if approved and deadline.status in OPEN_STATUSES:
         deadline.extension_days += request.working_days
         recompute_due(deadline)
     notify([request.requested_by_id], kind=f"extension.{request.status}",

@@ -5,23 +5,19 @@ from ..accounts.models import User
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
-from ..cases.workflow import lock_case, refresh_after_lock
+from ..cases.workflow import lock_case
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify
 from ..tasks.models import OPEN, Task
-from ..tasks.service import get_task
+from ..tasks.service import lock_open_task
 from .assignment import assign_by_load, clear_flag
 from .eligibility import REASONS, candidates, reasons_for_user
 from .models import AssignmentProblem, Recusal
 
 
 def _open_review_task(task_id: str, actor) -> tuple[Task, object]:
-    task = get_task(task_id, actor=actor)
-    case = lock_case(task.case_id)
-    refresh_after_lock(task, "status", "assignee_id")
-    if task.status != OPEN:
-        raise Conflict("任务已办理或已取消", code="task_not_open")
+    task, case = lock_open_task(task_id, actor)
     if task.role != "reviewer":
         raise Conflict("只有法制审核任务可以这样分配", code="not_a_review_task")
     return task, case

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ..agencies.models import Agency
-from ..errors import InvalidInput
+from ..errors import InvalidInput, flatten_messages
 from ..extensions import db
 from .models import HOLIDAY, MAKE_UP, CalendarAdjustment, CalendarArrangement, CalendarArrangementDay
 from .schemas import ArrangementFileSchema
@@ -141,7 +141,7 @@ def load_arrangement(document: dict, *, source: str | None = None) -> LoadedArra
     try:
         data = ArrangementFileSchema().load(document)
     except ValidationError as exc:
-        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement", fields=_flatten(exc.messages)) from exc
+        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement", fields=flatten_messages(exc.messages)) from exc
     year = data["year"]
     before = _national_days_or_none(year)
     arrangement = _store(data, source)
@@ -180,15 +180,6 @@ def _national_days_or_none(year: int) -> tuple[int, ...] | None:
 
 def _every_day(year: int) -> list[int]:
     return list(range(date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal() + 1))
-
-
-def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    if not isinstance(messages, dict):
-        return {prefix or "_schema": [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
-    return flat
 
 
 def adjust_day(agency_id: int, day: date, *, is_working_day: bool, reason: str) -> CalendarAdjustment:

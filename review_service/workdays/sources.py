@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from ..agencies.models import Agency
+from ..agencies.tree import ancestor_ids
 from ..errors import InvalidInput
 from ..extensions import db
 from .models import HOLIDAY, MAKE_UP, CalendarAdjustment, CalendarArrangement, CalendarArrangementDay
@@ -138,11 +138,7 @@ class Snapshot:
     def _ancestry(self, agency_id: int) -> tuple[int, ...]:
         """The agency and every agency above it, nearest first."""
         if agency_id not in self.ancestors:
-            chain, current = [], agency_id
-            while current is not None and current not in chain:
-                chain.append(current)
-                current = db.session.scalar(select(Agency.parent_id).where(Agency.id == current))
-            self.ancestors[agency_id] = tuple(chain)
+            self.ancestors[agency_id] = tuple(ancestor_ids(agency_id))
         return self.ancestors[agency_id]
 
 

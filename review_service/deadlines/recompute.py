@@ -1,6 +1,8 @@
-"""Loading a holiday arrangement moves the open deadlines it affects; each move goes into the case history."""
+"""A loaded holiday arrangement or an agency's local adjustment moves the open deadlines it affects;
+each move goes into the case history."""
 from sqlalchemy import select
 
+from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
 from ..cases.workflow import lock_case
 from ..extensions import db
@@ -9,14 +11,19 @@ from .models import OPEN_STATUSES, Deadline
 from .service import recompute_due
 
 
-def recompute_open_deadlines(changed_days) -> int:
-    """Recompute every open deadline whose period can contain a changed day; return how many moved."""
+def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
+    """Recompute every open deadline whose period can contain a changed day; return how many moved.
+
+    agency_id: only that agency's and its subordinates' deadlines (a local adjustment); None: all.
+    """
     if not changed_days:
         return 0
     first, last = min(changed_days), max(changed_days)
     query = (select(Deadline.id, Deadline.case_id).where(Deadline.status.in_(OPEN_STATUSES),
                                                          Deadline.start_on < last)
              .order_by(Deadline.case_id, Deadline.id))
+    if agency_id is not None:
+        query = query.where(Deadline.agency_id.in_(descendant_ids(agency_id)))
     moved = 0
     for deadline_id, case_id in db.session.execute(query).all():
         case = lock_case(case_id)
@@ -32,8 +39,4 @@ def recompute_open_deadlines(changed_days) -> int:
     return moved
 
 
-def _on_arrangement_loaded(loaded) -> None:
-    recompute_open_deadlines(loaded.changed_days)
-
-
-register_calendar_listener(_on_arrangement_loaded)
+register_calendar_listener(recompute_open_deadlines)

@@ -35,16 +35,17 @@ class LoadedArrangement:
     changed_days: list[date]  # days whose working/rest kind differs from before (every day for a new year)
 
 
-_listeners: list[Callable[[LoadedArrangement], None]] = []
+CalendarListener = Callable[[list[date], int | None], None]  # (changed days, agency id or None for all)
+_listeners: list[CalendarListener] = []
 
 
-def register_calendar_listener(listener: Callable[[LoadedArrangement], None]) -> None:
-    """Call `listener` after every load_arrangement, inside the loading transaction."""
+def register_calendar_listener(listener: CalendarListener) -> None:
+    """Call `listener` after every loaded arrangement and agency adjustment, inside that transaction."""
     if listener not in _listeners:
         _listeners.append(listener)
 
 
-def unregister_calendar_listener(listener: Callable[[LoadedArrangement], None]) -> None:
+def unregister_calendar_listener(listener: CalendarListener) -> None:
     if listener in _listeners:
         _listeners.remove(listener)
 
@@ -149,9 +150,13 @@ def load_arrangement(document: dict, *, source: str | None = None) -> LoadedArra
     after = arrangement_working_days(year, [d.day for d in holidays], data["make_up_working_days"])
     changed = sorted(set(after) ^ set(before)) if before is not None else _every_day(year)
     loaded = LoadedArrangement(year, arrangement.revision, [date.fromordinal(o) for o in changed])
-    for listener in list(_listeners):
-        listener(loaded)
+    _tell_listeners(loaded.changed_days, None)
     return loaded
+
+
+def _tell_listeners(changed_days: list[date], agency_id: int | None) -> None:
+    for listener in list(_listeners):
+        listener(changed_days, agency_id)
 
 
 def _store(data: dict, source: str | None) -> CalendarArrangement:
@@ -193,6 +198,7 @@ def adjust_day(agency_id: int, day: date, *, is_working_day: bool, reason: str) 
     db.session.add(adjustment)
     db.session.flush()
     mark_written()
+    _tell_listeners([day], agency_id)
     return adjustment
 
 

@@ -145,3 +145,17 @@ def test_a_period_reaching_a_year_without_data_stops_with_a_message_until_it_is_
     recomputed = [e["data"] for e in events if e["action"] == "deadline.recomputed"]
     assert recomputed == [{"kind": "review", "old_due_on": None, "due_on": "2027-01-05", "problem": None,
                            "reason": "节假日安排更新"}]
+
+
+def test_an_agency_rest_day_moves_its_open_deadlines_and_no_others(as_user, runner):
+    with freeze_time(beijing("2026-03-02")):  # both due Mon 03-09
+        city_case = submit_unfiled(as_user)
+        other_case = as_user("other.handler").submit(case_number="环罚〔2026〕9号", filed_on="2026-01-01")
+        result = runner.invoke(args=["review", "calendar", "adjust", "city", "2026-03-05", "--rest",
+                                     "--reason", "地方性假日"])
+    assert result.exit_code == 0, result.output
+    assert review_deadline(as_user("reviewer").case(city_case["id"]))["due_on"] == "2026-03-10"
+    assert review_deadline(as_user("other.reviewer").case(other_case["id"]))["due_on"] == "2026-03-09"
+    events = as_user("reviewer").get(f"/api/v1/cases/{city_case['id']}/history").get_json()["events"]
+    assert [(e["data"]["old_due_on"], e["data"]["due_on"]) for e in events
+            if e["action"] == "deadline.recomputed"] == [("2026-03-09", "2026-03-10")]

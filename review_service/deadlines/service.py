@@ -32,12 +32,12 @@ from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WO
 KIND_TITLES = {"review": "法制审核期限", "publication": "公示期限", "archiving": "归档期限",
                "withdrawal": "撤回公示信息期限"}
 REMINDER_JOB, BREACH_JOB = "deadline.reminder", "deadline.breach"
-SERVICE_KINDS = {"withdrawal"}  # clocks the service opens itself (no BPMN task behind them)
+SERVICE_KINDS = {"withdrawal"}
+SUPPLEMENT_MODES = ("RESTART", "SUSPEND")  # clocks the service opens itself (no BPMN task behind them)
 
 
 @dataclass(frozen=True)
 class DeadlineRule:
-    kind: str
     unit: str
     period_days: int
     start_on: date
@@ -54,9 +54,9 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
     for deadline in open_deadlines(case.id):
         still_open.append(deadline)
-        human = by_kind.get(deadline.kind)
         if deadline.kind in SERVICE_KINDS:
             continue
+        human = by_kind.get(deadline.kind)
         if human is not None and deadline.round == case.round:
             if deadline.status == PAUSED:
                 changes.append(_resume(deadline))
@@ -84,7 +84,7 @@ def open_deadlines(case_id: int) -> list[Deadline]:
 
 
 def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
-    rule = evaluate_rule(run, human, kind)
+    rule = evaluate_rule(run, human)
     deadline = Deadline(case_id=case.id, agency_id=case.agency_id, kind=kind, round=case.round, task_id=human.id,
                         unit=rule.unit, period_days=rule.period_days, extension_days=0,
                         extension_limit=rule.extension_limit, supplement_mode=rule.supplement_mode, days_used=0,
@@ -97,7 +97,7 @@ def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadl
     return deadline
 
 
-def evaluate_rule(run: WorkflowRun, human: HumanTask, kind: str) -> DeadlineRule:
+def evaluate_rule(run: WorkflowRun, human: HumanTask) -> DeadlineRule:
     """Evaluate the task's deadline properties; a designer's mistake is a clear 422, not a 500."""
     props = human.properties
 
@@ -110,12 +110,15 @@ def evaluate_rule(run: WorkflowRun, human: HumanTask, kind: str) -> DeadlineRule
         period = int(value("deadlineCalendarDays" if unit == CALENDAR else "deadlineWorkingDays", 0))
         start = value("deadlineStart")
         cap = value("deadlineCap")
-        return DeadlineRule(kind=kind, unit=unit, period_days=period,
+        rule = DeadlineRule(unit=unit, period_days=period,
                             start_on=date.fromisoformat(str(start)[:10]) if start else today_in_china(),
                             cap_on=date.fromisoformat(str(cap)[:10]) if cap else None,
                             extension_limit=int(value("extensionWorkingDays", 0)),
                             supplement_mode=str(value("supplementMode", "RESTART")).upper(),
                             reminder_days=int(value("reminderWorkingDays", 1)))
+        if rule.supplement_mode not in SUPPLEMENT_MODES or min(period, rule.extension_limit) < 0:
+            raise ValueError(f"supplementMode 须为 RESTART 或 SUSPEND，天数不能为负（{rule}）")
+        return rule
     except ScriptFailed as exc:
         if isinstance(exc.__cause__, workdays.CalendarDataMissing):
             raise exc.__cause__ from None

@@ -159,3 +159,12 @@ def test_an_agency_rest_day_moves_its_open_deadlines_and_no_others(as_user, runn
     events = as_user("reviewer").get(f"/api/v1/cases/{city_case['id']}/history").get_json()["events"]
     assert [(e["data"]["old_due_on"], e["data"]["due_on"]) for e in events
             if e["action"] == "deadline.recomputed"] == [("2026-03-09", "2026-03-10")]
+
+
+def test_a_designer_mistake_in_a_deadline_property_is_a_clear_error_that_changes_nothing(app, as_user):
+    _publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SOMETIMES"'))
+    response = as_user("handler").post("/api/v1/cases", json=submission())
+    body = response.get_json()["error"]
+    assert (response.status_code, body["code"]) == (422, "workflow_script_error")
+    assert "supplementMode" in body["message"]
+    assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []

@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
@@ -79,7 +80,9 @@ def list_cases(*, actor, status: str | None = None, limit: int = 50, offset: int
 
 
 def open_tasks_of(case: Case) -> list[Task]:
+    """The case's open tasks with what their listing shows (assignee, deadline) loaded in the same query."""
     return list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN)
+                                   .options(joinedload(Task.assignee), joinedload(Task.deadline))
                                    .order_by(Task.created_at)))
 
 

@@ -1,5 +1,6 @@
 """Complete, claim and list human tasks. One call is one transaction, owned by the caller."""
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
@@ -30,6 +31,7 @@ def list_open_tasks(actor) -> list[Task]:
                     Task.status == OPEN, Task.role.in_(actor.roles),
                     or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
                     or_(Task.role != "reviewer", Case.handler_id != actor.id))
+             .options(contains_eager(Task.case), joinedload(Task.assignee), joinedload(Task.deadline))
              .order_by(Task.created_at, Task.id))
     return eligible_tasks_only(actor, list(db.session.scalars(query)))
 

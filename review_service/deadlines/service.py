@@ -24,6 +24,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..jobs.models import DueJob
 from ..jobs.service import schedule_job
+from ..notifications.service import notify, users_with_role
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
@@ -70,6 +71,8 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
     for kind, human in by_kind.items():
         deadline = _open_deadline(case, run, human, kind)
         still_open.append(deadline)
+        if deadline.capped:
+            _warn_capped(case, deadline)
         changes.append({"action": "deadline.started", "kind": kind, "due_on": deadline.due_on,
                         "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
     for deadline in still_open:  # the task a clock runs for shows its due date
@@ -95,6 +98,14 @@ def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadl
     db.session.flush()
     schedule_alerts(deadline, new=True)
     return deadline
+
+
+def _warn_capped(case, deadline: Deadline) -> None:
+    """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
+    notify([case.handler_id] + users_with_role([case.agency_id], "review_head"), kind="deadline.capped",
+           case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
+           message=f"{case.case_number}《{case.title}》的{KIND_TITLES.get(deadline.kind, deadline.kind)}"
+                   f"已按法定决定期限截止于{deadline.cap_on:%Y年%m月%d日}（行政处罚法第六十条）")
 
 
 def evaluate_rule(run: WorkflowRun, human: HumanTask) -> DeadlineRule:

@@ -116,6 +116,8 @@ def test_the_review_may_not_run_past_the_statutory_decision_deadline(as_user):
     deadline = review_deadline(as_user("reviewer").case(case["id"]))
     assert (deadline["cap_on"], deadline["due_on"], deadline["capped"]) == ("2026-04-01", "2026-04-01", True)
     assert deadline["warnings"] == ["exceeds_statutory_deadline"]
+    notes = as_user("handler").get("/api/v1/notifications").get_json()["items"]
+    assert [(n["kind"], n["case_id"]) for n in notes] == [("deadline.capped", case["id"])]
 
 
 def test_a_review_that_ends_well_before_the_cap_is_not_capped(as_user):
@@ -123,6 +125,7 @@ def test_a_review_that_ends_well_before_the_cap_is_not_capped(as_user):
         case = as_user("handler").submit(filed_on="2026-01-01")
     deadline = review_deadline(as_user("reviewer").case(case["id"]))
     assert (deadline["due_on"], deadline["capped"], deadline["warnings"]) == ("2026-03-09", False, [])
+    assert as_user("handler").get("/api/v1/notifications").get_json()["items"] == []
 
 
 def test_a_period_reaching_a_year_without_data_stops_with_a_message_until_it_is_loaded(app, as_user, runner,

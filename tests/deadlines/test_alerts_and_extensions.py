@@ -1,5 +1,7 @@
 """Reminders and overdue flags fired by the worker, the supervisors' lists, extensions, and the
 deadlines after the decision (publication, archiving, withdrawal)."""
+import threading
+
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -161,3 +163,29 @@ def test_a_withdrawal_needs_a_decision(as_user):
         "received_on": "2026-05-06", "document": "复议决定书", "reason": "撤销"})
     assert (response.status_code, response.get_json()["error"]["code"]) == (409, "no_decision")
 
+
+
+def test_three_workers_racing_over_breach_jobs_flag_each_deadline_once(app, as_user):
+    case_ids = [accepted_case(as_user, "2026-04-30")]  # one assigned review, six waiting for acceptance
+    with freeze_time(beijing("2026-04-30")):
+        case_ids += [submit_unfiled(as_user, case_number=f"市监罚〔2026〕{n}号")["id"] for n in range(10, 16)]
+    barrier = threading.Barrier(3)
+
+    def worker(name):
+        with app.app_context():
+            barrier.wait()
+            while work_once(name, batch=2):
+                pass
+            db.session.remove()
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(3)]
+    with freeze_time(beijing("2026-05-12", 1)):  # freezegun is process-wide: freeze once, outside the threads
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    for case_id in case_ids:
+        events = as_user("reviewer").get(f"/api/v1/cases/{case_id}/history").get_json()
+        assert [e["action"] for e in events["events"]].count("deadline.overdue") == 1, case_id
+        assert [e["action"] for e in events["events"]].count("deadline.reminder_sent") == 1, case_id
+        assert events["chain_intact"] is True
+    assert [kind for kind, _ in notifications(as_user("supervisor"))].count("deadline.overdue") == len(case_ids)

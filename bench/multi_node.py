@@ -3,7 +3,7 @@
 From the project root:
     .venv/bin/python bench/multi_node.py                     # short run (20 cases), as in .ci/run
     .venv/bin/python bench/multi_node.py --cases 200         # the full run
-    .venv/bin/python bench/multi_node.py --database-url postgresql://postgres@127.0.0.1:5432/wt_deploy
+    .venv/bin/python bench/multi_node.py --cases 200 --database-url postgresql://postgres@127.0.0.1:5432/mine
 
 Preparation: the database's public schema is DROPPED and recreated, `flask db upgrade` runs as its own
 step (as the compose file's migrate service does), one agency gets a handler, a qualified reviewer, a
@@ -39,7 +39,7 @@ from payloads import CASE_PATH, submission  # noqa: E402
 
 from review_service.china_time import today_in_china  # noqa: E402
 
-DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wt_deploy"
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"  # the database `make test` uses (and empties)
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("head", "head"), ("review_head", "review_head"),
          ("supervisor", "supervisor"))  # username, role
 

@@ -19,7 +19,6 @@ accesslog = None
 errorlog = "-"
 loglevel = Config.LOG_LEVEL.lower()
 preload_app = False  # each worker opens its own database connections after the fork
-forwarded_allow_ips = "*"  # behind the agency's reverse proxy; the proxy network is the trust boundary
 
 logconfig_dict = {
     "version": 1,

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test test-sqlite test-postgres bench
+.PHONY: install run test test-sqlite test-postgres bench multi-node
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,7 @@ test-postgres: install
 
 bench: install
 	$(PY) bench/run_cases.py --cases 200
+
+# Two gunicorn nodes + two workers on PostgreSQL, 200 whole cases at once (drops PG_TEST_URL's public schema).
+multi-node: install
+	$(PY) bench/multi_node.py --cases 200 --database-url $(PG_TEST_URL)

@@ -4,6 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
+from . import observability
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     app.config.update(config or {})
     app.json.ensure_ascii = False
+    observability.init_app(app)  # JSON or text logs, request id, request metrics, GET /metrics
     logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data
 
     db.init_app(app)

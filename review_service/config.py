@@ -40,6 +40,22 @@ class Config:
     # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.
     LOGIN_MAX_FAILURES = int(os.environ.get("REVIEW_LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("REVIEW_LOGIN_LOCKOUT_MINUTES", 15))
+    # Log lines: "json" (one JSON object per event, for production) or "text" (readable, the default).
+    LOG_FORMAT = os.environ.get("REVIEW_LOG_FORMAT", "text")
+    # Lowest level logged by the service (DEBUG, INFO, WARNING, ...).
+    LOG_LEVEL = os.environ.get("REVIEW_LOG_LEVEL", "INFO")
+    # GET /metrics: open when unset; otherwise it requires "Authorization: Bearer <this token>".
+    METRICS_TOKEN = os.environ.get("REVIEW_METRICS_TOKEN") or None
+    # gunicorn: prometheus_client reads this folder itself (multiprocess mode); named here to document it once.
+    PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    # gunicorn (docker/gunicorn.conf.py): listen address, worker processes, threads each, request timeout.
+    WEB_BIND = os.environ.get("REVIEW_WEB_BIND", "0.0.0.0:8000")
+    WEB_WORKERS = int(os.environ.get("REVIEW_WEB_WORKERS", 2))
+    WEB_THREADS = int(os.environ.get("REVIEW_WEB_THREADS", 4))
+    WEB_TIMEOUT_SECONDS = int(os.environ.get("REVIEW_WEB_TIMEOUT_SECONDS", 60))
+    # `flask review worker` in the image (docker/entrypoint.sh): jobs per iteration, idle wait in seconds.
+    WORKER_BATCH = int(os.environ.get("REVIEW_WORKER_BATCH", 20))
+    WORKER_POLL_SECONDS = float(os.environ.get("REVIEW_WORKER_POLL_SECONDS", 5))
     # OpenAPI document served at /api/openapi.json.
     API_TITLE = "重大执法决定法制审核 API"
     API_VERSION = "v1"

@@ -3,6 +3,7 @@ import signal
 import threading
 
 import click
+from flask import current_app
 
 from ..extensions import db
 from .service import list_incidents, retry_incident
@@ -16,11 +17,14 @@ def register(group) -> None:
 
 
 @click.command("worker")
-@click.option("--batch", default=20, show_default=True, help="Jobs leased per iteration.")
-@click.option("--poll", "poll_seconds", default=5.0, show_default=True, help="Seconds to wait when idle.")
+@click.option("--batch", type=int, default=None, help="Jobs leased per iteration (default: WORKER_BATCH, 20).")
+@click.option("--poll", "poll_seconds", type=float, default=None,
+              help="Seconds to wait when idle (default: WORKER_POLL_SECONDS, 5).")
 @click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
 def worker_command(batch: int, poll_seconds: float, once: bool):
     """Run due jobs (timers, reminders, deadlines) until stopped with SIGTERM or Ctrl-C."""
+    batch = batch or current_app.config["WORKER_BATCH"]
+    poll_seconds = current_app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
     owner = worker_name()
     if once:
         results = work_once(owner, batch=batch)

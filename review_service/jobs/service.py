@@ -80,6 +80,7 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
 def run_job(job_id: int, owner: str) -> RunResult:
     """Do one claimed job in its own transaction, committing or recording the failure."""
     try:
+        _lock_case_of_job(job_id)
         job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
                                 .execution_options(populate_existing=True))
         if job is None or job.lock_owner != owner or job.status != PENDING:
@@ -94,8 +95,21 @@ def run_job(job_id: int, owner: str) -> RunResult:
         return _record_failure(job_id, owner, f"{type(exc).__name__}: {exc}")
 
 
+def _lock_case_of_job(job_id: int) -> None:
+    """Lock the job's case row before the job row: requests lock the case, then change its jobs.
+
+    Taking them in the other order deadlocks against a request completing a task of the same case
+    (seen with two web nodes and two workers on PostgreSQL, bench/multi_node.py).
+    """
+    from ..cases.models import Case
+    case_id = db.session.scalar(select(DueJob.case_id).where(DueJob.id == job_id))
+    if case_id is not None:
+        db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+
+
 def _record_failure(job_id: int, owner: str, error: str) -> RunResult:
-    job = db.session.get(DueJob, job_id, populate_existing=True)
+    job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
+                            .execution_options(populate_existing=True))  # a request may delete it meanwhile
     if job is None or job.lock_owner != owner:
         db.session.rollback()
         return RunResult(job_id, "lost", error)

@@ -1,0 +1,200 @@
+"""Processes of bench/multi_node.py: the migrate step, two gunicorn nodes, two workers, a /metrics monitor."""
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from common import PASSWORD, ROOT, make_app, percentile, seed_agency
+from multi_node_http import Node, NodeClient
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def child_env(database_url: str, workdir: Path, **extra: str) -> dict:
+    """The settings every process of the cluster shares (one database, one attachments folder)."""
+    return {**os.environ, "FLASK_APP": "review_service", "DATABASE_URL": database_url,
+            "REVIEW_ATTACHMENTS_DIR": str(workdir / "attachments"), "REVIEW_LOG_FORMAT": "json",
+            "REVIEW_SECRET_KEY": extra.pop("secret", "bench"), **extra}
+
+
+def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
+    """Fresh schema; `flask db upgrade` as its own process; seed the agency, its users and the process."""
+    from sqlalchemy import create_engine, text
+
+    from review_service.extensions import db
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=child_env(database_url, workdir), cwd=ROOT,
+                   check=True, capture_output=True)
+    app = make_app(url, workdir)
+    with app.app_context():
+        seed_agency(users)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Cluster:
+    """Two web nodes and two workers; a context manager that always stops them."""
+
+    def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path):
+        self.database_url, self.url, self.workdir, self.web_workers = database_url, url, workdir, web_workers
+        self.logdir = logdir
+        self.nodes = [Node("127.0.0.1", free_port()) for _ in range(2)]
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.lag_samples: list[float] = []
+        self.stop_event = threading.Event()
+        self.app = make_app(url, workdir)
+
+    def __enter__(self) -> "Cluster":
+        self.logdir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_hex(16)
+        try:
+            for number, node in enumerate(self.nodes):
+                metrics_dir = self.workdir / f"prometheus-{number}"
+                metrics_dir.mkdir()
+                env = child_env(self.database_url, self.workdir, secret=secret, REVIEW_WEB_BIND=f"{node.host}:{node.port}",
+                                REVIEW_WEB_WORKERS=str(self.web_workers), PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+                self._start(f"web-{number}", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
+                                              "review_service:create_app()"], env)
+            for number in range(2):
+                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2"],
+                            child_env(self.database_url, self.workdir, secret=secret))
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        self.monitor = threading.Thread(target=self._scrape, daemon=True)
+        self.monitor.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+    def _start(self, name: str, command: list[str], env: dict) -> None:
+        log = open(self.logdir / f"multi_node-{name}.log", "w")  # noqa: SIM115  (the process owns it)
+        self.procs.append((name, subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)))
+
+    def _wait_ready(self, timeout: float = 60) -> None:
+        client = NodeClient(self.nodes, {})
+        deadline = time.monotonic() + timeout
+        for _ in self.nodes:
+            while True:
+                try:
+                    status, body = client.send(None, "GET", "/readyz")
+                    if status == 200:
+                        break
+                except OSError:
+                    client.sent -= 1  # ask the same node again
+                if time.monotonic() > deadline or any(p.poll() is not None for _n, p in self.procs):
+                    raise RuntimeError(f"web nodes not ready: see {self.logdir}/multi_node-*.log")
+                time.sleep(0.2)
+        client.close()
+
+    def login(self, usernames: list[str]) -> dict[str, str]:
+        client, tokens = NodeClient(self.nodes, {}), {}
+        for username in usernames:
+            status, body = client.send(None, "POST", "/api/v1/auth/login", {"username": username, "password": PASSWORD})
+            assert status == 200, body
+            tokens[username] = body["token"]
+        client.close()
+        return tokens
+
+    def backdate(self, case_id: int) -> float:
+        """Under the case lock: review deadline due yesterday (schedule_alerts), its breach job due now."""
+        from sqlalchemy import select, update
+        from timer_cases import backdate_api_cases
+
+        from review_service.cases.models import Case
+        from review_service.db_types import utcnow
+        from review_service.deadlines.service import BREACH_JOB
+        from review_service.extensions import db
+        from review_service.jobs.models import DueJob
+        with self.app.app_context():
+            db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+            backdate_api_cases([case_id])
+            db.session.execute(update(DueJob).where(DueJob.case_id == case_id, DueJob.kind == BREACH_JOB)
+                               .values(next_attempt_at=utcnow()))
+            db.session.commit()
+            db.session.remove()
+        return time.time()
+
+    def _scrape(self) -> None:
+        client = NodeClient(self.nodes, {})
+        while not self.stop_event.wait(0.25):
+            status, text = client.send(None, "GET", "/metrics")
+            if status == 200:
+                self.lag_samples.append(_sample(text, "review_worker_lag_seconds"))
+        client.close()
+
+    def stop_monitor(self) -> dict:
+        """Stop scraping; the lag gauge's samples and every node's request count (summed over its processes)."""
+        self.stop_event.set()
+        self.monitor.join()
+        client = NodeClient(self.nodes, {})
+        served = []
+        for _node in self.nodes:
+            _status, text = client.send(None, "GET", "/metrics")
+            served.append(int(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                                  if line.startswith("review_http_requests_total{"))))
+        samples = self.lag_samples or [0.0]
+        return {"scrapes": len(self.lag_samples), "max_seconds": max(samples), "p95_seconds": percentile(samples, 95),
+                "served": served}
+
+    def wait_for_due_jobs(self, timeout: float) -> None:
+        """Until no job is due any more (the workers caught up)."""
+        from sqlalchemy import create_engine, text
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        deadline = time.monotonic() + timeout
+        with engine.connect() as conn:
+            while conn.scalar(text("SELECT count(*) FROM due_jobs WHERE status = 'pending' AND next_attempt_at <= now()")):
+                if time.monotonic() > deadline:
+                    break  # the checks report what is left
+                time.sleep(0.1)
+        engine.dispose()
+
+    def stop(self) -> None:
+        for _name, proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for _name, proc in self.procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        from review_service.extensions import db
+        with self.app.app_context():
+            db.engine.dispose()
+
+    def log_problems(self) -> list[str]:
+        """Exit codes other than 0, and ERROR / CRITICAL / Traceback lines or job failures in the logs."""
+        problems = [f"{name} exited with {proc.returncode}" for name, proc in self.procs if proc.returncode != 0]
+        for name, _proc in self.procs:
+            text = (self.logdir / f"multi_node-{name}.log").read_text(encoding="utf-8", errors="replace")
+            bad = [line for line in text.splitlines()
+                   if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line or "Traceback" in line
+                   or ("review_service.jobs" in line and '"level": "WARNING"' in line)]
+            if bad:
+                problems.append(f"{name}: {len(bad)} error lines, first: {bad[0][:300]}")
+        return problems
+
+
+def _sample(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0

@@ -1,0 +1,98 @@
+"""docker/backup.sh and restore.sh for real: back up the PostgreSQL test database and the attachments,
+restore them into a freshly created empty database, and find every case, its history and its files intact.
+
+Runs in the PostgreSQL pass (`make test` runs it; CI requires it); on SQLite it is skipped.
+"""
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from review_service import create_app
+from review_service.audit.service import case_history, verify_chain
+from review_service.extensions import db
+from review_service.observability.readiness import readiness_checks
+
+from .attachments.test_attachments import PDF, upload
+from .conftest import PASSWORD, PG_URL
+from .helpers import ApiClient, review
+
+DOCKER = Path(__file__).resolve().parent.parent / "docker"
+pytestmark = pytest.mark.skipif(not PG_URL, reason="backup/restore uses pg_dump and pg_restore: "
+                                                   "runs in the PostgreSQL pass (TEST_DATABASE_URL)")
+
+
+@pytest.fixture
+def scratch_database():
+    """An empty database beside the test database, dropped afterwards; yields its URL."""
+    name = f"wt_restore_{uuid.uuid4().hex[:10]}"
+    base, _, _ = PG_URL.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _script(name: str, argument: Path, database_url: str, attachments: Path):
+    assert shutil.which("pg_dump") and shutil.which("pg_restore"), "PostgreSQL client tools are required"
+    result = subprocess.run(["sh", str(DOCKER / name), str(argument)], capture_output=True, text=True,
+                            env={**os.environ, "DATABASE_URL": database_url, "REVIEW_ATTACHMENTS_DIR": str(attachments)})
+    assert result.returncode == 0, result.stderr
+
+
+def _make_cases(as_user) -> dict[int, dict]:
+    handler, reviewer = as_user("handler"), as_user("reviewer")
+    cases = {}
+    for number in range(3):
+        attachment = upload(handler, PDF, f"调查终结报告{number}.pdf").get_json()
+        case = handler.submit(case_number=f"市监罚〔2026〕备份{number}号", materials=[
+            {"name": "调查终结报告", "category": "investigation_report", "attachment_ids": [attachment["id"]]}])
+        if number > 0:
+            reviewer.post(f"/api/v1/tasks/{reviewer.open_task(case['id'], 'accept_submission')['id']}/claim")
+            reviewer.complete(case["id"], "accept_submission", {"result": "accept"})
+        if number > 1:
+            reviewer.complete(case["id"], "review_case", review("approve"))
+        cases[case["id"]] = {"case": handler.case(case["id"]), "attachment": attachment["id"]}
+    return cases
+
+
+def _history(case_id: int) -> list[tuple]:
+    events = case_history(case_id)
+    assert verify_chain(events) is None
+    return [(event.seq, event.action, event.hash) for event in events]
+
+
+def test_restore_a_backup_into_an_empty_database(app, as_user, tmp_path, scratch_database):
+    cases = _make_cases(as_user)
+    with app.app_context():
+        histories = {case_id: _history(case_id) for case_id in cases}
+    _script("backup.sh", tmp_path / "backup", PG_URL, app.config["ATTACHMENTS_DIR"])
+    assert {p.name for p in (tmp_path / "backup").iterdir()} == {"database.dump", "attachments.tar.gz", "MANIFEST"}
+
+    restored_files = tmp_path / "restored-attachments"
+    _script("restore.sh", tmp_path / "backup", scratch_database, restored_files)
+    restored = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database.replace(
+        "postgresql://", "postgresql+psycopg://", 1), "ATTACHMENTS_DIR": restored_files})
+    try:
+        with restored.app_context():
+            assert all(check["ok"] for check in readiness_checks().values())  # migrations at head included
+            assert {case_id: _history(case_id) for case_id in cases} == histories
+            db.session.remove()
+        handler = ApiClient.logged_in(restored.test_client(), "handler", PASSWORD)
+        for case_id, before in cases.items():
+            after = handler.case(case_id)
+            for key in ("status", "round", "case_number", "open_tasks", "materials", "deadlines"):
+                assert after[key] == before["case"][key], key
+            download = handler.get(f"/api/v1/attachments/{before['attachment']}")
+            assert download.status_code == 200 and download.data == PDF
+    finally:
+        with restored.app_context():
+            db.session.remove()
+            db.engine.dispose()

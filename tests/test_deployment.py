@@ -1,0 +1,109 @@
+"""docker/: the compose file parses, sets only settings the app reads, and runs only commands the image has.
+
+Docker itself is not available here; these tests check what can be checked without it.
+"""
+import os
+import re
+import runpy
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCKER = ROOT / "docker"
+ENTRYPOINT = DOCKER / "entrypoint.sh"
+NOT_APP_SETTINGS = {"FLASK_APP", "PYTHONPATH", "PYTHONUNBUFFERED"}  # read by flask / the interpreter
+
+
+def compose() -> dict:
+    return yaml.safe_load((DOCKER / "compose.yaml").read_text(encoding="utf-8"))
+
+
+def settings_read_by_config() -> set[str]:
+    source = (ROOT / "review_service" / "config.py").read_text(encoding="utf-8")
+    return set(re.findall(r'os\.environ\.get\("([A-Z0-9_]+)"', source))
+
+
+def app_services() -> dict:
+    return {name: service for name, service in compose()["services"].items() if service.get("image") != "postgres:15-bookworm"}
+
+
+def entrypoint(*args: str) -> str:
+    """What the image's entry point would run for these arguments (dry run)."""
+    result = subprocess.run(["sh", str(ENTRYPOINT), *args], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "REVIEW_ENTRYPOINT_DRY_RUN": "1"})
+    assert result.returncode == 0, (args, result.stderr)
+    return result.stdout.strip()
+
+
+def test_compose_has_database_migrate_two_web_nodes_and_two_workers():
+    services = compose()["services"]
+    assert set(services) == {"db", "migrate", "web", "worker"}
+    assert services["web"]["deploy"]["replicas"] == 2 and services["worker"]["deploy"]["replicas"] == 2
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["restart"] == "no"
+    assert {"pgdata", "attachments"} <= set(compose()["volumes"])
+    assert all("healthcheck" in services[name] for name in ("db", "web", "worker"))
+
+
+def test_compose_sets_only_environment_variables_the_app_reads():
+    known = settings_read_by_config() | NOT_APP_SETTINGS
+    for name, service in app_services().items():
+        unknown = set(service["environment"]) - known
+        assert not unknown, f"{name} sets variables config.py never reads: {unknown}"
+    dockerfile_env = re.findall(r"^\s+([A-Z_]+)=", (DOCKER / "Dockerfile").read_text(), re.MULTILINE)
+    assert dockerfile_env and set(dockerfile_env) <= known
+
+
+def test_no_secret_in_compose_file():
+    for name, service in app_services().items():
+        for key in ("REVIEW_SECRET_KEY",):
+            assert service["environment"][key].startswith("${"), name
+        assert "${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
+
+
+def _assert_flask_command_exists(runner, words: list[str]):
+    assert words[0] == "flask", words
+    result = runner.invoke(args=[*words[1:], "--help"])
+    assert result.exit_code == 0, (words, result.output)
+
+
+def test_every_service_command_is_a_command_of_the_entry_point(app):
+    runner = app.test_cli_runner()
+    for name, service in app_services().items():
+        commands = [service["command"]]
+        health = service.get("healthcheck", {}).get("test", [])
+        if "/app/docker/entrypoint.sh" in health:
+            commands.append(health[health.index("/app/docker/entrypoint.sh") + 1:])
+        for command in commands:
+            for step in entrypoint(*command).split(" && "):
+                words = shlex.split(step)
+                if words[0] == "gunicorn":
+                    assert words[1:3] == ["-c", "docker/gunicorn.conf.py"] and words[3] == "review_service:create_app()"
+                else:
+                    _assert_flask_command_exists(runner, words)
+
+
+def test_entry_point_refuses_an_unknown_command():
+    result = subprocess.run(["sh", str(ENTRYPOINT), "serve"], capture_output=True, text=True,
+                            env={**os.environ, "REVIEW_ENTRYPOINT_DRY_RUN": "1"})
+    assert result.returncode == 2 and "usage" in result.stderr
+
+
+def test_gunicorn_config_reads_the_settings(monkeypatch):
+    settings = runpy.run_path(str(DOCKER / "gunicorn.conf.py"))
+    assert settings["bind"] == "0.0.0.0:8000" and settings["worker_class"] == "gthread"
+    assert settings["accesslog"] is None and settings["preload_app"] is False
+
+
+@pytest.mark.parametrize("script", ["backup.sh", "restore.sh", "entrypoint.sh"])
+def test_shell_scripts_parse(script):
+    assert subprocess.run(["sh", "-n", str(DOCKER / script)]).returncode == 0
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".git", ".venv", "instance", ".env"} <= set(ignored)

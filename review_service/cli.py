@@ -13,6 +13,7 @@ from .agencies.models import Agency
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
+from .processes.cli import register as register_process_commands
 from .processes.service import publish_default_version
 from .staffing.cli import register as register_staffing_commands
 from .staffing.cli import seed_demo_staff
@@ -22,6 +23,7 @@ review_cli = AppGroup("review", help="法制审核服务的管理命令")
 register_job_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
+register_process_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

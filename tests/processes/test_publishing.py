@@ -107,3 +107,14 @@ def test_an_agency_folder_under_workflows_is_used_by_its_cases_and_its_children(
     with app.app_context():
         owners = db.session.execute(select(ProcessVersion.agency_id, ProcessVersion.number)).all()
     assert len(owners) == 2  # the national default and the province's first version
+
+
+def test_the_diagram_of_a_case_is_its_versions_bpmn_with_the_open_tasks(as_user):
+    case = as_user("handler").submit()
+    body = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/diagram").get_json()
+    assert body["process_version"] == 1 and body["current_task_ids"] == ["accept_submission"]
+    assert 'id="accept_submission"' in body["bpmn_xml"]
+    upload(as_user("designer"), "city", {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    body = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/diagram").get_json()
+    assert "collective_discussion" not in body["bpmn_xml"]  # the running case keeps its version
+    assert as_user("other.handler").get(f"/api/v1/cases/{case['id']}/diagram").status_code == 404

@@ -5,6 +5,7 @@ XML and BPMN schema, snippets under the restricted engine (engine.parse_process)
 service relies on (lanes, task kinds, form keys in forms/), and the profile and catalog schemas.
 """
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,8 +32,11 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) 
     """The parsed process if every file is valid; else ProcessDefinitionError listing every problem."""
     problems = [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
                 for name in files if not is_definition_file(name)]
-    diagrams = {name: data for name, data in files.items() if name.endswith((".bpmn", ".dmn"))}
-    if not any(name.endswith(".bpmn") for name in diagrams):
+    problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
+                 for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]
+    diagrams = {name: data for name, data in files.items()
+                if name.endswith((".bpmn", ".dmn")) and b"<!" not in _markup(data)}
+    if not any(name.endswith(".bpmn") for name in files):
         problems.append(DefinitionProblem("", None, None, "缺少 BPMN 流程文件"))
     if PROFILE_FILE in files:
         problems += profile_problems(files[PROFILE_FILE])
@@ -48,6 +52,11 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) 
     if problems:
         raise ProcessDefinitionError(_unique(problems))
     return parsed
+
+
+def _markup(data: bytes) -> bytes:
+    """The XML with CDATA sections and comments removed, to look for DTD declarations (XXE, entity bombs)."""
+    return re.sub(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", b"", data, flags=re.DOTALL)
 
 
 def load_json(payload: bytes, file_name: str) -> tuple[object, list[DefinitionProblem]]:

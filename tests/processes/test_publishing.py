@@ -118,3 +118,36 @@ def test_the_diagram_of_a_case_is_its_versions_bpmn_with_the_open_tasks(as_user)
     body = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/diagram").get_json()
     assert "collective_discussion" not in body["bpmn_xml"]  # the running case keeps its version
     assert as_user("other.handler").get(f"/api/v1/cases/{case['id']}/diagram").status_code == 404
+
+
+ANHUI_WORDS = {"approve": {"label": "同意"}, "issues": {"label": "纠正"},
+               "transfer": {"label": "移送有权机关处理", "aliases": ["移送"]}}
+
+
+def test_anhui_words_route_to_the_canonical_branches(as_user):
+    upload(as_user("designer"), "city", {"profile.json": {"opinion_vocabulary": ANHUI_WORDS}})
+    case = as_user("handler").submit()
+    as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
+    task = as_user("reviewer").open_task(case["id"], "review_case")
+    schema = as_user("reviewer").get(f"/api/v1/tasks/{task['id']}").get_json()["form_schema"]
+    assert schema["properties"]["opinion"]["options"]["enum_titles"] == ["同意", "纠正", "移送有权机关处理"]
+    as_user("reviewer").complete(case["id"], "review_case", {**review("issues"), "opinion": "纠正"})
+    body = as_user("handler").case(case["id"])
+    assert body["status"] == "issues_found" and body["opinions"][-1]["opinion"] == "issues"
+
+
+def test_an_unknown_word_is_refused_by_the_form(as_user):
+    case = as_user("handler").submit()
+    as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(case["id"], "review_case", {**review("approve"), "opinion": "随便"}, expect=422)
+
+
+def test_the_profile_sets_the_supplement_mode(app, as_user):
+    from ..deadlines.test_review_deadline import _return_and_supply
+    upload(as_user("designer"), "city", {"profile.json": {**GUANGDONG_PROFILE, "time_limits": {
+        "supplement_mode": "SUSPEND"}}})
+    with freeze_time(beijing("2026-03-02")):
+        case = submit_unfiled(as_user)
+    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    assert (paused["status"], paused["days_used"]) == ("paused", 2)
+    assert (resumed["start_on"], resumed["due_on"]) == ("2026-03-09", "2026-03-12")

@@ -77,3 +77,10 @@ def test_all_problems_of_an_upload_are_listed_together(as_user):
     found = problems(as_user, files)
     assert any(p.startswith("legal_review.bpmn:set_time_limits:") for p in found)
     assert any(p.startswith("profile.json:") for p in found)
+
+
+def test_dtd_and_entity_declarations_are_refused(as_user):
+    text = default_bpmn().replace('<?xml version="1.0" encoding="UTF-8"?>',
+                                  '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
+    [problem] = problems(as_user, {"legal_review.bpmn": text})
+    assert problem.startswith("legal_review.bpmn:") and "DTD" in problem

@@ -11,7 +11,8 @@ class CaseFactsSchema(Schema):
     confiscation_amount = fields.Raw(load_default=0)
     sanctions = fields.List(fields.String(), load_default=list)
     hearing_held = fields.Boolean(load_default=False)
-    discretion = fields.String(load_default=None, validate=validate.OneOf(["none", "lighter", "mitigated", "aggravated"]))
+    discretion = fields.String(load_default=None,
+                               validate=validate.OneOf(["none", "lighter", "mitigated", "aggravated"]))
     sector = fields.String(load_default=None)
     power_source = fields.String(load_default=None)
     complexity = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)

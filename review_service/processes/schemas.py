@@ -7,6 +7,7 @@ class ProcessVersionSchema(Schema):
     process_id = fields.String()
     content_hash = fields.String()
     created_at = fields.DateTime()
+    published_by_id = fields.Integer(allow_none=True, metadata={"description": "null: the command line or first use"})
     files = fields.Function(lambda v: sorted(v.sources), metadata={"description": "file names in this version"})
 
 

@@ -21,7 +21,7 @@ def publish_for_agency(agency, files: dict[str, bytes], *, actor) -> tuple[Proce
     before = db.session.scalar(select(ProcessVersion.id).where(ProcessVersion.agency_id == agency.id)
                                .order_by(ProcessVersion.number.desc()).limit(1))
     try:
-        version = publish_version(files, agency_id=agency.id)
+        version = publish_version(files, agency_id=agency.id, published_by_id=actor.id)
     except ProcessDefinitionError as exc:
         raise InvalidInput("流程定义未通过校验，未发布", code="process_invalid",
                            fields={"files": [describe(p) for p in exc.problems]}) from exc

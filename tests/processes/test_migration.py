@@ -34,10 +34,14 @@ def test_a_dry_run_lists_what_would_change_and_changes_nothing(app, as_user, run
 
 def test_a_case_runs_on_after_migration_and_its_history_says_so(app, as_user, runner):
     case = as_user("handler").submit()
+    before = as_user("reviewer").case(case["id"])
     number = publish(as_user, {"legal_review.bpmn": with_discussion_step(default_bpmn())})
     result = migrate(runner, "--to", str(number))
     assert result.exit_code == 0 and "migrated" in result.output, result.output
     assert version_of_case(app, case["id"])[1] == number
+    after = as_user("reviewer").case(case["id"])
+    assert after["open_tasks"][0]["id"] == before["open_tasks"][0]["id"]  # the open task and its clock are kept
+    assert after["deadlines"] == before["deadlines"]
     as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
     as_user("reviewer").complete(case["id"], "review_case", review("approve"))
     assert [t["name"] for t in as_user("head").case(case["id"])["open_tasks"]] == ["collective_discussion"]

@@ -21,7 +21,7 @@ def test_a_designer_publishes_numbered_versions_of_their_agency(as_user):
     designer = as_user("designer")
     first = upload(designer, "city", {"profile.json": GUANGDONG_PROFILE})
     assert first.status_code == 201, first.get_json()
-    assert first.get_json()["number"] == 1
+    assert first.get_json()["number"] == 1 and first.get_json()["published_by_id"] is not None
     assert first.get_json()["files"] == ["catalog.json", "legal_review.bpmn", "profile.json"]  # the rest inherited
     again = upload(designer, "city", {"profile.json": GUANGDONG_PROFILE})
     assert (again.status_code, again.get_json()["number"]) == (200, 1)  # identical: nothing new

@@ -53,6 +53,8 @@ def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, acto
         raise InvalidInput(f"案件 {case.case_number} 迁移时流程脚本失败: {exc}", code="workflow_script_error",
                            fields={"process": [f"{exc.element_id or '-'}: {exc}"]}) from exc
     if run is None:
+        record_event(case, actor=_audit_actor(actor), action="process.migration_refused",
+                     data={**report, **_plan_fields(plan)})
         return {**report, **_plan_fields(plan), "result": "refused"}
     save_run(run, instance)
     instance.process_version_id, instance.process_hash = target.id, target.content_hash

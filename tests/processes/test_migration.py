@@ -60,6 +60,9 @@ def test_a_case_whose_completed_step_changed_is_refused(app, as_user, runner):
     result = migrate(runner, "--to", str(number))
     assert "refused" in result.output and _state(app, case["id"]) == state_before
     assert version_of_case(app, case["id"]) == (None, 1)
+    events = as_user("handler").get(f"/api/v1/cases/{case['id']}/history").get_json()["events"]
+    [refusal] = [e for e in events if e["action"] == "process.migration_refused"]
+    assert any("set_time_limits" in reason for reason in refusal["data"]["refused_because"])
 
 
 def test_only_the_agencys_designer_may_migrate_and_the_version_must_exist(as_user, runner):

@@ -58,6 +58,7 @@ def engine_initial_data(case_file: dict) -> dict:
     """What review_service/cases/workflow.py workflow_data() gives the engine for this case file."""
     return {
         "review_required": True,
+        "agency_profile": {},
         "case": {"agency_code": AGENCY[0], "decision_type": case_file["decision_type"],
                  "party_type": case_file["party"]["type"], "fine_amount": float(case_file["fine_amount"]),
                  "confiscation_amount": float(case_file["confiscation_amount"]),

@@ -44,18 +44,21 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .agencies.api import blp as agencies_blp
     from .attachments.api import blp as attachments_blp
     from .cases.api import blp as cases_blp
+    from .catalog.api import blp as catalog_blp
     from .deadlines.api import blp as deadlines_blp
     from .health import blp as health_blp
     from .jobs.api import blp as incidents_blp
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
+    from .processes.api import blp as processes_blp
     from .staff.api import blp as staff_blp
     from .staffing.api import blp as staffing_blp
     from .tasks.api import blp as tasks_blp
     from .workdays.api import blp as calendar_blp
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
-                      calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp):
+                      calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
+                      catalog_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -14,6 +14,7 @@ from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
 from .observability.cli import register as register_observability_commands
+from .processes.cli import register as register_process_commands
 from .processes.service import publish_default_version
 from .staffing.cli import register as register_staffing_commands
 from .staffing.cli import seed_demo_staff
@@ -24,6 +25,7 @@ register_job_commands(review_cli)
 register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
+register_process_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

@@ -8,8 +8,8 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
-from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, HistorySchema
-from .service import decision_task_for, get_case, list_cases, submit_case
+from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, DiagramSchema, HistorySchema
+from .service import case_diagram, decision_task_for, get_case, list_cases, submit_case
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
 blp.before_request(require_actor)
@@ -58,6 +58,13 @@ def history(case_id):
     events = case_history(case.id)
     broken = verify_chain(events)
     return {"case_id": case.id, "chain_intact": broken is None, "broken_at_seq": broken, "events": events}
+
+
+@blp.route("/<int:case_id>/diagram", methods=["GET"])
+@blp.response(200, DiagramSchema)
+def diagram(case_id):
+    """The BPMN XML of the case's process version and the BPMN ids of its open tasks (for bpmn-js)."""
+    return case_diagram(case_id, actor=current_actor())
 
 
 @blp.route("/<int:case_id>/decision", methods=["POST"])

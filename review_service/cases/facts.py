@@ -21,7 +21,8 @@ def gate_facts(case) -> dict:
     return {"decision_type": case.decision_type, "party_type": case.party_type,
             "fine_amount": Decimal(case.fine_amount), "confiscation_amount": Decimal(case.confiscation_amount),
             "sanctions": list(case.sanctions or []), "hearing_held": case.hearing_held,
-            "complexity": dict(case.complexity or {})}
+            "complexity": dict(case.complexity or {}), "discretion": case.discretion,
+            "sector": case.sector, "power_source": case.power_source}
 
 
 def apply_updated_facts(case, updated: dict, field_prefix: str = "updated") -> dict:

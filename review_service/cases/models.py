@@ -26,6 +26,9 @@ class Case(db.Model):
     confiscation_amount = mapped_column(Numeric(16, 2), nullable=False, default=0)
     sanctions: Mapped[list] = mapped_column(db.JSON, default=list)
     hearing_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    discretion: Mapped[str | None] = mapped_column(String(16))  # 裁量情节: lighter / mitigated / aggravated
+    sector: Mapped[str | None] = mapped_column(String(64))  # 执法领域, for catalog rules by sector
+    power_source: Mapped[str | None] = mapped_column(String(64))  # 职权来源, for catalog rules by source of power
     filed_on = mapped_column(Date, nullable=True)  # 立案日期
     complexity: Mapped[dict] = mapped_column(db.JSON, default=dict)
     handler_opinion: Mapped[str | None] = mapped_column(Text)

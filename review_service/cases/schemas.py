@@ -65,6 +65,9 @@ class CaseSchema(CaseSummarySchema):
     confiscation_amount = fields.Decimal(as_string=True)
     sanctions = fields.List(fields.String())
     hearing_held = fields.Boolean()
+    discretion = fields.String(allow_none=True)
+    sector = fields.String(allow_none=True)
+    power_source = fields.String(allow_none=True)
     filed_on = fields.Date(allow_none=True)
     complexity = fields.Dict()
     handler_opinion = fields.String(allow_none=True)
@@ -112,3 +115,10 @@ class HistorySchema(Schema):
 
 class DecisionRequestSchema(Schema):
     data = fields.Dict(required=True, metadata={"description": "record_decision 表单数据"})
+
+
+class DiagramSchema(Schema):
+    process_version = fields.Integer(metadata={"description": "the version number the case runs on"})
+    process_owner_agency_id = fields.Integer(allow_none=True, metadata={"description": "null: the national default"})
+    bpmn_xml = fields.String()
+    current_task_ids = fields.List(fields.String(), metadata={"description": "BPMN element ids of open tasks"})

@@ -6,11 +6,12 @@ from sqlalchemy.orm import joinedload
 
 from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
-from ..catalog.service import default_catalog, evaluate_review_requirement
+from ..catalog.service import evaluate_review_requirement
 from ..engine import ScriptFailed
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
-from ..processes.service import version_for_new_case
+from ..processes.models import ProcessVersion, WorkflowInstance
+from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
@@ -37,12 +38,14 @@ def submit_case(*, actor, data) -> Case:
                 fine_amount=to_amount(data.get("fine_amount"), "fine_amount"),
                 confiscation_amount=to_amount(data.get("confiscation_amount"), "confiscation_amount"),
                 sanctions=data.get("sanctions", []), hearing_held=bool(data.get("hearing_held")),
+                discretion=data.get("discretion"), sector=data.get("sector") or actor.agency.sector,
+                power_source=data.get("power_source"),
                 filed_on=date.fromisoformat(data["filed_on"]) if data.get("filed_on") else None,
                 complexity=data.get("complexity", {}), handler_opinion=data.get("handler_opinion"),
                 handler_id=actor.id, status="awaiting_acceptance", round=1)
-    gate = evaluate_review_requirement(gate_facts(case), default_catalog())
-    case.review_required, case.review_required_reasons = gate.review_required, gate.reasons
     version = version_for_new_case(actor.agency)
+    gate = evaluate_review_requirement(gate_facts(case), catalog_of(version))
+    case.review_required, case.review_required_reasons = gate.review_required, gate.reasons
     db.session.add(case)
     db.session.flush()
     add_materials(case, data["materials"], actor=actor)
@@ -94,3 +97,14 @@ def decision_task_for(case_id: int, *, actor) -> Task:
     if task is None:
         raise Conflict("本案当前没有待作出的决定", code="no_decision_pending")
     return task
+
+
+def case_diagram(case_id: int, *, actor) -> dict:
+    """The BPMN XML of the version the case runs on, with the element ids of its open engine tasks."""
+    case = get_case(case_id, actor=actor)
+    instance = db.session.get(WorkflowInstance, case.id)
+    version = db.session.get(ProcessVersion, instance.process_version_id)
+    diagrams = [text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")]
+    main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
+    return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,
+            "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task})}

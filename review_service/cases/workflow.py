@@ -8,7 +8,7 @@ from ..engine import HumanTask, Runtime, WorkflowRun
 from ..errors import Conflict
 from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
-from ..processes.service import LANE_ROLES, runtime_for
+from ..processes.service import LANE_ROLES, profile_of, runtime_for
 from ..staffing.assignment import assign_review_task
 from ..tasks.models import CANCELLED, OPEN, Task
 from .models import Case
@@ -33,10 +33,11 @@ def refresh_after_lock(row, *attribute_names: str) -> None:
         db.session.refresh(row, attribute_names=list(attribute_names))
 
 
-def workflow_data(case: Case) -> dict:
-    """The case facts BPMN conditions and scripts may read (plain JSON types only)."""
+def workflow_data(case: Case, profile: dict | None = None) -> dict:
+    """The case facts and the agency profile BPMN conditions and scripts may read (plain JSON types only)."""
     return {
         "review_required": case.review_required,
+        "agency_profile": dict(profile or {}),
         "case": {
             "agency_code": case.agency.code, "decision_type": case.decision_type, "party_type": case.party_type,
             "fine_amount": float(case.fine_amount), "confiscation_amount": float(case.confiscation_amount),
@@ -49,7 +50,7 @@ def workflow_data(case: Case) -> dict:
 
 def start_run(case: Case, version: ProcessVersion) -> tuple[WorkflowRun, Runtime]:
     runtime = runtime_for(version.id, version.content_hash)
-    run = WorkflowRun.start(runtime, workflow_data(case))
+    run = WorkflowRun.start(runtime, workflow_data(case, profile_of(version)))
     db.session.add(WorkflowInstance(case_id=case.id, process_version_id=version.id,
                                     process_hash=version.content_hash, state=run.dump()))
     return run, runtime

@@ -1,11 +1,13 @@
 """The only package that imports SpiffWorkflow: specs, the restricted script engine, state, runs."""
+from .migration import MigrationPlan, SpecChanges, diff_specs, migrate_instance, plan_migration
 from .runner import HumanTask, Runtime, ScriptFailed, TaskNotReady, UnknownTask, WorkflowRun
 from .scripting import ScriptRejected
 from .serializer import dump_spec, load_spec
 from .specs import DefinitionProblem, ParsedProcess, ProcessDefinitionError, content_hash, parse_process
 
 __all__ = [
-    "DefinitionProblem", "HumanTask", "ParsedProcess", "ProcessDefinitionError", "Runtime",
+    "DefinitionProblem", "HumanTask", "MigrationPlan", "SpecChanges", "diff_specs", "migrate_instance",
+    "plan_migration", "ParsedProcess", "ProcessDefinitionError", "Runtime",
     "ScriptFailed", "ScriptRejected", "TaskNotReady", "UnknownTask", "WorkflowRun",
     "content_hash", "dump_spec", "load_spec", "parse_process",
 ]

@@ -3,7 +3,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser import ValidationException
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
@@ -94,6 +94,8 @@ def _problem(exc: ValidationException, file_name: str, lines: dict) -> Definitio
     element_id = getattr(exc, "id", None) or None
     located = lines.get(element_id) if element_id else None
     line = exc.line_number or (located[1] if located else None)
+    if element_id is None and line:  # XSD errors carry a line only: name the element starting there
+        element_id = next((key for key, (file, at) in lines.items() if file == file_name and at == int(line)), None)
     return DefinitionProblem(located[0] if located else file_name, element_id, int(line) if line else None,
                              str(exc).split("\n")[0])
 

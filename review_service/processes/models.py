@@ -20,6 +20,7 @@ class ProcessVersion(db.Model):
     sources: Mapped[dict] = mapped_column(db.JSON, deferred=True)  # file name -> BPMN/DMN text
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # serialized spec + subprocess specs
     lanes: Mapped[dict] = mapped_column(db.JSON)  # lane label -> lane id
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the CLI or first use
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 

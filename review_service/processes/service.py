@@ -1,4 +1,10 @@
-"""Publish process versions from workflows/, find the one a new case uses, and cache runtimes."""
+"""Publish process versions (BPMN + DMN + profile.json + catalog.json), resolve the one a case uses, cache runtimes.
+
+Resolution: an agency's own latest version, else its nearest ancestor's, else the national default.
+A folder workflows/<agency-code>/ is published for that agency the first time one of its cases needs
+a version; afterwards changes are published explicitly (API or `flask review publish-process`).
+"""
+import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -7,10 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..deadlines.scripting import SCRIPT_HELPERS
-from ..engine import Runtime, content_hash, dump_spec, load_spec, parse_process
+from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db
 from .models import ProcessVersion
+from .validation import CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file
 
 PROCESS_ID = "legal_review"
 # Lane id -> the role whose users work that lane's tasks.
@@ -18,26 +25,54 @@ LANE_ROLES = {"handling_unit": "handler", "review_unit": "reviewer", "agency_hea
 
 
 def read_process_files(folder: Path) -> dict[str, bytes]:
+    """The definition files of a folder: *.bpmn, *.dmn, profile.json, catalog.json."""
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())
-            if path.suffix in (".bpmn", ".dmn")}
+            if path.is_file() and is_definition_file(path.name)}
 
 
-def publish_version(files: dict[str, bytes], *, agency_id: int | None = None) -> ProcessVersion:
-    """Store a parsed version unless identical content is already the latest one. Caller commits."""
+def complete_files(files: dict[str, bytes], base: dict[str, str] | None) -> dict[str, bytes]:
+    """Fill what an upload leaves out from the version it replaces: the diagrams as a set, each JSON file alone."""
+    base = {name: text.encode("utf-8") for name, text in (base or {}).items()}
+    merged = dict(files)
+    if not any(name.endswith((".bpmn", ".dmn")) for name in files):
+        merged.update({name: data for name, data in base.items() if name.endswith((".bpmn", ".dmn"))})
+    for name in (PROFILE_FILE, CATALOG_FILE):
+        if name not in merged and name in base:
+            merged[name] = base[name]
+    return merged
+
+
+def publish_version(files: dict[str, bytes], *, agency_id: int | None = None,
+                    published_by_id: int | None = None) -> ProcessVersion:
+    """Validate and store a version unless identical content is already the latest one. Caller commits.
+
+    Files the upload leaves out are taken from the version the agency uses now. Raises
+    ProcessDefinitionError listing every problem; nothing is stored then.
+    """
+    files = complete_files(files, _inherited_sources(agency_id))
     latest = latest_version(agency_id)
     digest = content_hash(files)
     if latest is not None and latest.content_hash == digest:
         return latest
-    parsed = parse_process(files, PROCESS_ID)
+    parsed = check_definition(files, PROCESS_ID, current_app.config["FORMS_DIR"])
     number = (db.session.scalar(select(func.max(ProcessVersion.number)).where(
-        ProcessVersion.agency_id.is_(agency_id) if agency_id is None else ProcessVersion.agency_id == agency_id,
-        ProcessVersion.process_id == PROCESS_ID)) or 0) + 1
+        _owner(agency_id), ProcessVersion.process_id == PROCESS_ID)) or 0) + 1
     version = ProcessVersion(agency_id=agency_id, process_id=PROCESS_ID, number=number, content_hash=digest,
                              sources={name: data.decode("utf-8") for name, data in files.items()},
-                             spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), lanes=parsed.lanes_by_name)
+                             spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), lanes=parsed.lanes_by_name,
+                             published_by_id=published_by_id)
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _inherited_sources(agency_id: int | None) -> dict | None:
+    """The sources of the version an upload replaces: the agency's latest, else what it inherits."""
+    if agency_id is None:
+        return None
+    from ..agencies.models import Agency
+    agency = db.session.get(Agency, agency_id)
+    return (latest_version(agency_id) or version_for_new_case(agency.parent)).sources
 
 
 def publish_default_version() -> ProcessVersion:
@@ -45,30 +80,43 @@ def publish_default_version() -> ProcessVersion:
     return publish_version(read_process_files(folder))
 
 
+def _owner(agency_id: int | None):
+    return ProcessVersion.agency_id.is_(None) if agency_id is None else ProcessVersion.agency_id == agency_id
+
+
 def latest_version(agency_id: int | None) -> ProcessVersion | None:
-    owner = ProcessVersion.agency_id.is_(None) if agency_id is None else ProcessVersion.agency_id == agency_id
-    return db.session.scalar(select(ProcessVersion).where(owner, ProcessVersion.process_id == PROCESS_ID)
+    return db.session.scalar(select(ProcessVersion).where(_owner(agency_id), ProcessVersion.process_id == PROCESS_ID)
                              .order_by(ProcessVersion.number.desc()).limit(1))
 
 
 def version_for_new_case(agency) -> ProcessVersion:
     """The agency's own latest version, else its nearest ancestor's, else the national default."""
-    current = agency
-    while current is not None:
-        version = latest_version(current.id)
-        if version is not None:
-            return version
-        current = current.parent
-    version = latest_version(None)
-    if version is None:
-        try:
-            with db.session.begin_nested():
-                version = publish_default_version()
-        except IntegrityError:  # another request published it first
-            version = latest_version(None)
-    if version is None:
-        raise Conflict("尚未发布法制审核流程", code="process_not_published")
-    return version
+    if agency is None:
+        version = latest_version(None) or _publish_once(publish_default_version, None)
+        if version is None:
+            raise Conflict("尚未发布法制审核流程", code="process_not_published")
+        return version
+    return latest_version(agency.id) or _publish_agency_folder(agency) or version_for_new_case(agency.parent)
+
+
+def _publish_agency_folder(agency) -> ProcessVersion | None:
+    """First use of an agency that has its own folder under workflows/: publish it."""
+    folder = current_app.config["WORKFLOWS_DIR"] / agency.code
+    if agency.code == "default" or not folder.is_dir():
+        return None
+    return _publish_once(lambda: publish_version(read_process_files(folder), agency_id=agency.id), agency.id)
+
+
+def _publish_once(publish, agency_id: int | None) -> ProcessVersion | None:
+    try:
+        with db.session.begin_nested():
+            return publish()
+    except IntegrityError:  # another request published it first
+        return latest_version(agency_id)
+    except ProcessDefinitionError as exc:
+        problems = [describe(p) for p in exc.problems]
+        raise Conflict("本机关的流程定义无效，请流程设计人员修正后发布", code="process_invalid",
+                       fields={"files": problems}) from exc
 
 
 @lru_cache(maxsize=64)
@@ -78,3 +126,26 @@ def runtime_for(version_id: int, digest: str) -> Runtime:
         ProcessVersion.id == version_id, ProcessVersion.content_hash == digest)).one()
     spec, subprocess_specs = load_spec(spec_json)
     return Runtime(spec=spec, subprocess_specs=subprocess_specs, lanes=lanes, helpers=SCRIPT_HELPERS)
+
+
+@lru_cache(maxsize=64)
+def _json_source(version_id: int, digest: str, name: str) -> str | None:
+    sources = db.session.scalar(select(ProcessVersion.sources).where(ProcessVersion.id == version_id,
+                                                                     ProcessVersion.content_hash == digest))
+    return (sources or {}).get(name)
+
+
+def profile_of(version: ProcessVersion) -> dict:
+    """The version's profile.json; the national default file for versions published without one."""
+    return _json_of(version, PROFILE_FILE)
+
+
+def catalog_of(version: ProcessVersion) -> dict:
+    return _json_of(version, CATALOG_FILE)
+
+
+def _json_of(version: ProcessVersion, name: str) -> dict:
+    text = _json_source(version.id, version.content_hash, name)
+    if text is None:
+        text = (current_app.config["WORKFLOWS_DIR"] / "default" / name).read_text(encoding="utf-8")
+    return json.loads(text)

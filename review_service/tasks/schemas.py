@@ -3,6 +3,7 @@ from marshmallow import Schema, fields
 
 from ..accounts.schemas import person_ref
 from ..deadlines.service import working_days_left
+from ..processes.vocabulary import labelled_form_schema
 from .forms import form_schema
 
 
@@ -30,7 +31,8 @@ class TaskSchema(Schema):
 
 
 class TaskDetailSchema(TaskSchema):
-    form_schema = fields.Function(lambda t: form_schema(t.form_key))
+    form_schema = fields.Function(lambda t: labelled_form_schema(t, form_schema(t.form_key)),
+                                  metadata={"description": "JSON Schema of the form; opinion titles in the agency's words"})
     data = fields.Dict(allow_none=True)
 
 

@@ -10,6 +10,7 @@ from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..processes.vocabulary import normalise_opinion
 from ..staffing.eligibility import eligible_tasks_only
 from .forms import validate_form
 from .models import COMPLETED, OPEN, Task
@@ -54,6 +55,7 @@ def complete_task(task_id: str, *, actor, data) -> Task:
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
+    data = normalise_opinion(task, data)
     validate_form(task.form_key, data)
     check_preconditions(case, task.kind)
     run = instance = runtime = None

@@ -68,3 +68,16 @@ def test_form_schemas_are_valid_and_titled_in_chinese(path):
     Draft202012Validator.check_schema(schema)
     titles = [schema["title"]] + [field.get("title", "") for field in schema["properties"].values()]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in title) for title in titles), path.name
+
+
+@pytest.mark.parametrize("folder", sorted({p.parent for p in (ROOT / "workflows").glob("*/*.json")}),
+                         ids=lambda p: p.name)
+def test_shipped_profiles_and_catalogs_pass_their_schemas(folder):
+    from review_service.catalog.validation import catalog_problems
+    from review_service.processes.validation import profile_problems
+    problems = []
+    if (folder / "profile.json").is_file():
+        problems += profile_problems((folder / "profile.json").read_bytes())
+    if (folder / "catalog.json").is_file():
+        problems += catalog_problems((folder / "catalog.json").read_bytes())
+    assert problems == []

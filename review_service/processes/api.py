@@ -1,0 +1,87 @@
+"""/api/v1/agencies/{code}/processes: publish (multipart), list, download, diff, migrate running cases."""
+from pathlib import PurePath
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from ..accounts.auth import current_actor, require_actor
+from ..agencies.service import agency_by_code
+from ..extensions import db
+from .migration import migrate_cases, version_by_number
+from .schemas import (
+    DiffQuerySchema,
+    DiffSchema,
+    MigrationQuerySchema,
+    MigrationReportSchema,
+    ProcessSourcesSchema,
+    ProcessVersionListSchema,
+    ProcessVersionSchema,
+    VersionQuerySchema,
+)
+from .versions import diff_versions, list_versions, publish_for_agency, version_file
+
+blp = Blueprint("processes", __name__, url_prefix="/api/v1/agencies", description="机关流程版本（流程设计）")
+blp.before_request(require_actor)
+
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}
+
+
+def uploaded_files() -> dict[str, bytes]:
+    """Every uploaded file by its base name, whatever the form field is called."""
+    return {PurePath(storage.filename or key).name: storage.read()
+            for key in request.files for storage in request.files.getlist(key)}
+
+
+@blp.route("/<code>/processes", methods=["POST"])
+@blp.doc(requestBody=UPLOAD_BODY)
+@blp.response(201, ProcessVersionSchema)
+@blp.alt_response(200, description="Identical to the latest version; nothing new was stored")
+@blp.alt_response(403, description="designer_required: only the agency's designer or an administrator")
+@blp.alt_response(422, description="process_invalid: fields.files lists 'file:element:line: message'")
+def publish(code):
+    """Publish .bpmn/.dmn/profile.json/catalog.json as a new numbered version; files left out are inherited."""
+    version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor())
+    db.session.commit()
+    return version, 201 if created else 200
+
+
+@blp.route("/<code>/processes", methods=["GET"])
+@blp.response(200, ProcessVersionListSchema)
+def index(code):
+    """The agency's own published versions, oldest first."""
+    return {"items": list_versions(agency_by_code(code))}
+
+
+@blp.route("/<code>/processes/<int:number>", methods=["GET"])
+@blp.arguments(VersionQuerySchema, location="query")
+@blp.response(200, ProcessSourcesSchema)
+def show(query, code, number):
+    """One version's files as JSON, or ?file=name for that file raw."""
+    version = version_by_number(agency_by_code(code), number)
+    if query["file"]:
+        text = version_file(version, query["file"])
+        mimetype = "application/json" if query["file"].endswith(".json") else "application/xml"
+        return Response(text, mimetype=mimetype)
+    return version
+
+
+@blp.route("/<code>/processes/diff", methods=["GET"])
+@blp.arguments(DiffQuerySchema, location="query")
+@blp.response(200, DiffSchema)
+def diff(query, code):
+    """Text diff per file, and the task specs added, changed and removed between two versions."""
+    return diff_versions(agency_by_code(code), query["from_"], query["to"])
+
+
+@blp.route("/<code>/processes/migrations", methods=["POST"])
+@blp.arguments(MigrationQuerySchema, location="query")
+@blp.response(200, MigrationReportSchema)
+def migrate(query, code):
+    """Move running cases to version `to` (dry_run=true by default lists what would change and why refused)."""
+    reports = migrate_cases(agency_by_code(code), query["to"], actor=current_actor(), dry_run=query["dry_run"])
+    if query["dry_run"]:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return {"dry_run": query["dry_run"], "cases": reports}

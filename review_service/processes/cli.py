@@ -1,0 +1,75 @@
+"""`flask review publish-process AGENCY_CODE FOLDER` and `flask review migrate-cases AGENCY_CODE --to N [--dry-run]`."""
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..agencies.service import agency_by_code
+from ..errors import ServiceError
+from ..extensions import db
+from .migration import migrate_cases
+from .service import read_process_files
+from .versions import publish_for_agency
+
+
+class _Operator:
+    """The CLI acts for every agency (it runs with database access already); its events name no user."""
+
+    id, full_name, agency_id, is_operator = None, "命令行", None, True
+
+    @staticmethod
+    def has_role(role: str) -> bool:
+        return role == "admin"
+
+
+def register(group) -> None:
+    for command in (publish_process_command, migrate_cases_command):
+        command.callback = with_appcontext(command.callback)
+        group.add_command(command)
+
+
+def _fail(exc: ServiceError) -> None:
+    click.echo(f"{exc.code}: {exc.message}", err=True)
+    for messages in exc.fields.values():
+        for message in messages:
+            click.echo(f"  {message}", err=True)
+    raise click.exceptions.Exit(1)
+
+
+@click.command("publish-process")
+@click.argument("agency_code")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def publish_process_command(agency_code: str, folder: Path):
+    """Validate FOLDER (.bpmn, .dmn, profile.json, catalog.json) and publish it as the agency's next version."""
+    try:
+        version, created = publish_for_agency(agency_by_code(agency_code), read_process_files(folder),
+                                              actor=_Operator())
+    except ServiceError as exc:
+        db.session.rollback()
+        _fail(exc)
+    db.session.commit()
+    state = "published" if created else "unchanged, latest is"
+    click.echo(f"{agency_code}: {state} version {version.number} ({version.content_hash[:12]}): "
+               f"{', '.join(sorted(version.sources))}")
+
+
+@click.command("migrate-cases")
+@click.argument("agency_code")
+@click.option("--to", "number", type=int, required=True, help="The agency's version number to move cases to.")
+@click.option("--dry-run", is_flag=True, help="List what would change and which cases are refused; change nothing.")
+def migrate_cases_command(agency_code: str, number: int, dry_run: bool):
+    """Move the agency's running cases onto version N; cases whose completed steps changed are refused."""
+    try:
+        reports = migrate_cases(agency_by_code(agency_code), number, actor=_Operator(), dry_run=dry_run)
+    except ServiceError as exc:
+        db.session.rollback()
+        _fail(exc)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for report in reports:
+        detail = "; ".join(report["refused_because"]) or ", ".join(report["changed_tasks"]) or "-"
+        click.echo(f"{report['case_number']}: v{report['from_version']['number']} -> v{number}: "
+                   f"{report['result']} ({detail})")
+    click.echo(f"{len(reports)} running case(s){' (dry run, nothing changed)' if dry_run else ''}")

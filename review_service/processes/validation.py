@@ -1,0 +1,137 @@
+"""Check an uploaded process definition before anything is stored.
+
+Every problem names the file, the element (a BPMN id or a JSON path) and, where known, the line:
+XML and BPMN schema, snippets under the restricted engine (engine.parse_process), the structure the
+service relies on (lanes, task kinds, form keys in forms/), and the profile and catalog schemas.
+"""
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from lxml import etree
+
+from ..catalog.validation import catalog_problems
+from ..engine import DefinitionProblem, ParsedProcess, ProcessDefinitionError, parse_process
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+PROFILE_FILE, CATALOG_FILE = "profile.json", "catalog.json"
+JSON_FILES = (PROFILE_FILE, CATALOG_FILE)
+REQUIRED_LANES = ("handling_unit", "review_unit", "agency_head")
+REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决定"}
+HUMAN_TASKS = ("userTask", "manualTask")
+
+
+def is_definition_file(name: str) -> bool:
+    return name.endswith((".bpmn", ".dmn")) or name in JSON_FILES
+
+
+def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) -> ParsedProcess:
+    """The parsed process if every file is valid; else ProcessDefinitionError listing every problem."""
+    problems = [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
+                for name in files if not is_definition_file(name)]
+    problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
+                 for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]
+    diagrams = {name: data for name, data in files.items()
+                if name.endswith((".bpmn", ".dmn")) and b"<!" not in _markup(data)}
+    if not any(name.endswith(".bpmn") for name in files):
+        problems.append(DefinitionProblem("", None, None, "缺少 BPMN 流程文件"))
+    if PROFILE_FILE in files:
+        problems += profile_problems(files[PROFILE_FILE])
+    if CATALOG_FILE in files:
+        problems += catalog_problems(files[CATALOG_FILE], CATALOG_FILE)
+    parsed = None
+    if diagrams:
+        try:
+            parsed = parse_process(diagrams, process_id)
+        except ProcessDefinitionError as exc:
+            problems += exc.problems
+        problems += structure_problems(diagrams, process_id, forms_dir)
+    if problems:
+        raise ProcessDefinitionError(_unique(problems))
+    return parsed
+
+
+def _markup(data: bytes) -> bytes:
+    """The XML with CDATA sections and comments removed, to look for DTD declarations (XXE, entity bombs)."""
+    return re.sub(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", b"", data, flags=re.DOTALL)
+
+
+def load_json(payload: bytes, file_name: str) -> tuple[object, list[DefinitionProblem]]:
+    try:
+        return json.loads(payload.decode("utf-8")), []
+    except UnicodeDecodeError:
+        return None, [DefinitionProblem(file_name, None, None, "文件须为 UTF-8 编码")]
+    except json.JSONDecodeError as exc:
+        return None, [DefinitionProblem(file_name, None, exc.lineno, f"JSON 格式错误: {exc.msg}")]
+
+
+@lru_cache(maxsize=1)
+def profile_validator() -> Draft202012Validator:
+    schema = json.loads((Path(__file__).parent / "profile.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema_problems(document, validator: Draft202012Validator, file_name: str) -> list[DefinitionProblem]:
+    """One problem per schema violation, the element being the JSON path of the offending value."""
+    return [DefinitionProblem(file_name, "/".join(str(p) for p in error.absolute_path) or "/", None, error.message)
+            for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
+
+
+def profile_problems(payload: bytes) -> list[DefinitionProblem]:
+    document, problems = load_json(payload, PROFILE_FILE)
+    return problems or schema_problems(document, profile_validator(), PROFILE_FILE)
+
+
+def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path) -> list[DefinitionProblem]:
+    """The lanes and task kinds the service routes on, and a form in forms/ for every human task."""
+    problems, lanes, kinds, process_file = [], set(), set(), None
+    for name, payload in sorted(diagrams.items()):
+        if not name.endswith(".bpmn"):
+            continue
+        try:
+            tree = etree.fromstring(payload)
+        except etree.XMLSyntaxError:
+            return problems  # reported by parse_process; the structure cannot be judged
+        for process in tree.iter(f"{{{BPMN_NS}}}process"):
+            if process.get("id") != process_id:
+                continue
+            process_file = name
+            lanes |= {lane.get("id") for lane in process.iter(f"{{{BPMN_NS}}}lane")}
+            for tag in HUMAN_TASKS:
+                for task in process.iter(f"{{{BPMN_NS}}}{tag}"):
+                    props = _properties(task)
+                    kinds.add(props.get("taskKind"))
+                    problems += _form_problems(name, task, props, forms_dir)
+    if process_file is None:
+        return problems + [DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
+    problems += [DefinitionProblem(process_file, lane, None, f"缺少必需的泳道 {lane}")
+                 for lane in REQUIRED_LANES if lane not in lanes]
+    problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
+                 for kind, title in REQUIRED_TASK_KINDS.items() if kind not in kinds]
+    return problems
+
+
+def _properties(task) -> dict:
+    return {prop.get("name"): prop.get("value") for prop in task.iter(f"{{{SPIFF_NS}}}property")}
+
+
+def _form_problems(file_name: str, task, props: dict, forms_dir: Path) -> list[DefinitionProblem]:
+    form_key = props.get("formJsonSchemaFilename")
+    if not form_key:
+        return [DefinitionProblem(file_name, task.get("id"), task.sourceline, "用户任务缺少 formJsonSchemaFilename")]
+    path = (forms_dir / form_key).resolve()
+    if path.parent != forms_dir.resolve() or not path.is_file():
+        return [DefinitionProblem(file_name, task.get("id"), task.sourceline, f"表单 {form_key} 在 forms/ 中不存在")]
+    return []
+
+
+def _unique(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:
+    return list(dict.fromkeys(problems))
+
+
+def describe(problem: DefinitionProblem) -> str:
+    """"file:element:line: message", the form the API and the CLI report problems in."""
+    return f"{problem.file or '-'}:{problem.element_id or '-'}:{problem.line or '-'}: {problem.message}"

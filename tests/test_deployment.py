@@ -73,7 +73,7 @@ def _assert_flask_command_exists(runner, words: list[str]):
 
 def test_every_service_command_is_a_command_of_the_entry_point(app):
     runner = app.test_cli_runner()
-    for name, service in app_services().items():
+    for service in app_services().values():
         commands = [service["command"]]
         health = service.get("healthcheck", {}).get("test", [])
         if "/app/docker/entrypoint.sh" in health:

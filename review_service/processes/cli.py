@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..agencies.service import agency_by_code
+from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..extensions import db
 from .migration import migrate_cases
@@ -12,28 +13,10 @@ from .service import read_process_files
 from .versions import publish_for_agency
 
 
-class _Operator:
-    """The CLI acts for every agency (it runs with database access already); its events name no user."""
-
-    id, full_name, agency_id, is_operator = None, "命令行", None, True
-
-    @staticmethod
-    def has_role(role: str) -> bool:
-        return role == "admin"
-
-
 def register(group) -> None:
     for command in (publish_process_command, migrate_cases_command):
         command.callback = with_appcontext(command.callback)
         group.add_command(command)
-
-
-def _fail(exc: ServiceError) -> None:
-    click.echo(f"{exc.code}: {exc.message}", err=True)
-    for messages in exc.fields.values():
-        for message in messages:
-            click.echo(f"  {message}", err=True)
-    raise click.exceptions.Exit(1)
 
 
 @click.command("publish-process")
@@ -43,10 +26,10 @@ def publish_process_command(agency_code: str, folder: Path):
     """Validate FOLDER (.bpmn, .dmn, profile.json, catalog.json) and publish it as the agency's next version."""
     try:
         version, created = publish_for_agency(agency_by_code(agency_code), read_process_files(folder),
-                                              actor=_Operator())
+                                              actor=OPERATOR)
     except ServiceError as exc:
         db.session.rollback()
-        _fail(exc)
+        raise refusal(exc) from exc
     db.session.commit()
     state = "published" if created else "unchanged, latest is"
     click.echo(f"{agency_code}: {state} version {version.number} ({version.content_hash[:12]}): "
@@ -60,10 +43,10 @@ def publish_process_command(agency_code: str, folder: Path):
 def migrate_cases_command(agency_code: str, number: int, dry_run: bool):
     """Move the agency's running cases onto version N; cases whose completed steps changed are refused."""
     try:
-        reports = migrate_cases(agency_by_code(agency_code), number, actor=_Operator(), dry_run=dry_run)
+        reports = migrate_cases(agency_by_code(agency_code), number, actor=OPERATOR, dry_run=dry_run)
     except ServiceError as exc:
         db.session.rollback()
-        _fail(exc)
+        raise refusal(exc) from exc
     if dry_run:
         db.session.rollback()
     else:

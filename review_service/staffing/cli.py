@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..agencies.models import Agency
 from ..agencies.service import agency_by_code, import_agencies
 from ..china_time import today_in_china as today
+from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..extensions import db
 from ..staff.service import import_staff
@@ -18,16 +19,6 @@ from .rule import staffing_rollup
 
 COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_reviewers", "pooled_advisors", "reviewers",
            "required_reviewers", "shortfall", "compliant", "rule", "rule_text")
-
-
-class _Operator:
-    """The CLI acts as an administrator of every agency (it runs with database access already)."""
-
-    id, full_name, agency_id, is_operator = None, "命令行", None, True
-
-    @staticmethod
-    def has_role(role: str) -> bool:
-        return role == "admin"
 
 
 def register(group) -> None:
@@ -62,7 +53,7 @@ def staffing_report_command(code: str | None, on, as_csv: bool):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_agencies_command(file: Path):
     """Register agencies from a CSV file; any bad row stores nothing."""
-    _run_import(lambda content: import_agencies(content, actor=_Operator()), file, "agencies")
+    _run_import(lambda content: import_agencies(content, actor=OPERATOR), file, "agencies")
 
 
 @click.command("import-staff")
@@ -70,7 +61,7 @@ def import_agencies_command(file: Path):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_staff_command(agency_code: str, file: Path):
     """Register staff of an agency from a CSV file; any bad row stores nothing."""
-    _run_import(lambda content: import_staff(agency_by_code(agency_code), content, actor=_Operator()), file, "staff")
+    _run_import(lambda content: import_staff(agency_by_code(agency_code), content, actor=OPERATOR), file, "staff")
 
 
 def _run_import(action, file: Path, noun: str) -> None:
@@ -78,10 +69,7 @@ def _run_import(action, file: Path, noun: str) -> None:
         created = action(file.read_bytes())
     except ServiceError as exc:
         db.session.rollback()
-        click.echo(f"error: {exc.message}", err=True)
-        for path, messages in exc.fields.items():
-            click.echo(f"  {path}: {'; '.join(messages)}", err=True)
-        raise click.exceptions.Exit(1) from exc
+        raise refusal(exc) from exc
     db.session.commit()
     click.echo(f"imported {len(created)} {noun}")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from ..commandline import refusal
 from ..errors import ServiceError
 from ..extensions import db
 from .service import adjust_day, agency_id_for_code, check_year_covered, compute_due_date, load_arrangement
@@ -15,14 +16,6 @@ calendar_cli = AppGroup("calendar", help="工作日日历：期限计算、年�
 
 def register(group) -> None:
     group.add_command(calendar_cli)
-
-
-def _fail(error: ServiceError) -> click.exceptions.Exit:
-    click.echo(error.message, err=True)
-    for path, messages in error.fields.items():
-        for message in messages:
-            click.echo(f"  {path}: {message}", err=True)
-    return click.exceptions.Exit(1)
 
 
 def _day(value) -> date:
@@ -44,7 +37,7 @@ def due_command(start, working_days, calendar_days, agency_code):
         due_on = compute_due_date(_day(start), working_days=working_days, calendar_days=calendar_days,
                                   agency_id=agency_id)
     except ServiceError as exc:
-        raise _fail(exc) from exc
+        raise refusal(exc) from exc
     click.echo(due_on.isoformat())
 
 
@@ -56,7 +49,7 @@ def check_year_command(year):
         check_year_covered(year)
     except ServiceError as exc:
         click.echo(f"{year}: not covered", err=True)
-        raise _fail(exc) from exc
+        raise refusal(exc) from exc
     click.echo(f"{year}: covered")
 
 
@@ -76,7 +69,7 @@ def load_command(file: Path):
         loaded = load_arrangement(document, source=file.name)
     except ServiceError as exc:
         db.session.rollback()
-        raise _fail(exc) from exc
+        raise refusal(exc) from exc
     db.session.commit()
     click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed")
 
@@ -94,6 +87,6 @@ def adjust_command(agency_code, day, is_working, reason):
         adjust_day(agency_id_for_code(agency_code), _day(day), is_working_day=is_working, reason=reason)
     except ServiceError as exc:
         db.session.rollback()
-        raise _fail(exc) from exc
+        raise refusal(exc) from exc
     db.session.commit()
     click.echo(f"{agency_code} {_day(day).isoformat()}: {'working day' if is_working else 'rest day'}")

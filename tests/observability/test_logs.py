@@ -45,8 +45,6 @@ def test_application_log_inside_a_request_carries_the_context(app):
     from flask import g
 
     from review_service import create_app
-    from tests.conftest import PASSWORD
-    from tests.helpers import ApiClient
     probe_app = create_app({key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "ATTACHMENTS_DIR",
                                                             "PASSWORD_HASH_METHOD")})
 

@@ -1,0 +1,26 @@
+"""What every `flask review` command shares: the operator it acts as, and how it reports a refusal."""
+import click
+
+from .errors import ServiceError
+
+
+class CommandLineOperator:
+    """The operator at the command line acts for every agency (they already hold database access);
+    the history names no user for what they do."""
+
+    id, full_name, agency_id, is_operator = None, "命令行", None, True
+
+    @staticmethod
+    def has_role(role: str) -> bool:
+        return role == "admin"
+
+
+OPERATOR = CommandLineOperator()
+
+
+def refusal(error: ServiceError) -> click.exceptions.Exit:
+    """Print the error's code, message and every failing field to stderr; return the exit (status 1) to raise."""
+    click.echo(f"{error.code}: {error.message}", err=True)
+    for path, messages in error.fields.items():
+        click.echo(f"  {path}: {'; '.join(messages)}", err=True)
+    return click.exceptions.Exit(1)

@@ -137,15 +137,19 @@ def _json_source(version_id: int, digest: str, name: str) -> str | None:
 
 def profile_of(version: ProcessVersion) -> dict:
     """The version's profile.json; the national default file for versions published without one."""
-    return _json_of(version, PROFILE_FILE)
+    return profile_of_version(version.id, version.content_hash)
+
+
+def profile_of_version(version_id: int, digest: str) -> dict:
+    return _json_of(version_id, digest, PROFILE_FILE)
 
 
 def catalog_of(version: ProcessVersion) -> dict:
-    return _json_of(version, CATALOG_FILE)
+    return _json_of(version.id, version.content_hash, CATALOG_FILE)
 
 
-def _json_of(version: ProcessVersion, name: str) -> dict:
-    text = _json_source(version.id, version.content_hash, name)
+def _json_of(version_id: int, digest: str, name: str) -> dict:
+    text = _json_source(version_id, digest, name)
     if text is None:
         text = (current_app.config["WORKFLOWS_DIR"] / "default" / name).read_text(encoding="utf-8")
     return json.loads(text)

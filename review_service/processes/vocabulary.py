@@ -5,25 +5,30 @@ labels and a completion may send a label or an accepted alias instead of the cod
 """
 import copy
 
+from sqlalchemy import select
+
 from ..extensions import db
-from .models import ProcessVersion, WorkflowInstance
-from .service import profile_of
+from .models import WorkflowInstance
+from .service import profile_of_version
 
 OPINION_FIELD = "opinion"
 OPINION_TASK_KIND = "review_opinion"
+CANONICAL_OPINIONS = ("approve", "issues", "transfer")
 
 
 def vocabulary_of_case(case_id: int) -> dict:
-    instance = db.session.get(WorkflowInstance, case_id)
-    if instance is None:
+    """The opinion vocabulary of the process version the case runs on (one small query, the file cached)."""
+    found = db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
+                               .where(WorkflowInstance.case_id == case_id)).first()
+    if found is None:
         return {}
-    return profile_of(db.session.get(ProcessVersion, instance.process_version_id)).get("opinion_vocabulary", {})
+    return profile_of_version(*found).get("opinion_vocabulary", {})
 
 
 def normalise_opinion(task, data: dict) -> dict:
     """data with a label or alias in `opinion` replaced by its canonical code (review tasks only)."""
     value = data.get(OPINION_FIELD) if isinstance(data, dict) else None
-    if task.kind != OPINION_TASK_KIND or not isinstance(value, str):
+    if task.kind != OPINION_TASK_KIND or not isinstance(value, str) or value in CANONICAL_OPINIONS:
         return data
     for code, term in vocabulary_of_case(task.case_id).items():
         if value == term.get("label") or value in term.get("aliases", []):

@@ -1,4 +1,5 @@
 """Store uploads after checking size and content, and bind them to a case's materials."""
+import codecs
 import hashlib
 import os
 import tempfile
@@ -31,8 +32,8 @@ def _detect(head: bytes, extension: str) -> str | None:
     if kind is not None:
         return kind.mime
     if extension == ".txt":
-        try:
-            head.decode("utf-8")
+        try:  # the head may end inside a multi-byte character: only invalid bytes refuse the file
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
             return "text/plain"
         except UnicodeDecodeError:
             return None

@@ -81,3 +81,11 @@ def test_upload_without_file_field(as_user):
                                               content_type="multipart/form-data", data={})
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"file": ["必填"]}
+
+
+def test_a_chinese_text_file_whose_first_8_kib_end_inside_a_character_is_accepted(as_user, app):
+    content = "甲" + "调查终结报告" * 2000  # 3-byte characters: byte 8192 falls inside one
+    assert len(content.encode("utf-8")) > 8192 and 8192 % 3 != 0
+    response = upload(as_user("handler"), content.encode("utf-8"), "调查终结报告.txt")
+    assert response.status_code == 201, response.get_json()
+    assert upload(as_user("handler"), b"\xff\xfe" + b"x" * 100, "bad.txt").status_code == 422

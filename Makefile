@@ -6,8 +6,11 @@ FLASK := FLASK_APP=review_service $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+WEB := review_service/web
+VENDOR_STAMP := $(WEB)/static/vendor/.copied
+CATALOG := $(WEB)/translations/zh_Hans_CN/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgres bench multi-node
+.PHONY: install run test test-sqlite test-postgres bench multi-node translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +18,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# Browser libraries (bpmn-js, json-editor, ECharts, Bootstrap) from the npm registry, pinned by the lock file,
+# copied to $(WEB)/static/vendor/ and served by the app itself: no CDN at run time.
+$(VENDOR_STAMP): $(WEB)/assets/package.json $(WEB)/assets/package-lock.json $(WEB)/assets/copy-vendor.mjs
+	cd $(WEB)/assets && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+	touch $@
+
+# The Chinese catalog of the pages (gettext .po kept in git, .mo compiled here).
+$(CATALOG).mo: $(CATALOG).po $(VENV)/.installed
+	$(VENV)/bin/pybabel -q compile -d $(WEB)/translations
+
+install: $(VENV)/.installed $(VENDOR_STAMP) $(CATALOG).mo
+
+# After changing page texts: extract the English msgids and merge them into the Chinese catalog.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations
 
 run: install
 	mkdir -p instance

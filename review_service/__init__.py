@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import observability
+from . import observability, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -20,7 +20,7 @@ class ReviewApi(Api):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__, instance_relative_config=False, static_folder="web/static", template_folder="web/templates")
     app.config.from_object(Config)
     app.config.update(config or {})
     app.json.ensure_ascii = False
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
+    web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
 
     from .cli import review_cli
     app.cli.add_command(review_cli)

@@ -56,6 +56,16 @@ class Config:
     # `flask review worker` in the image (docker/entrypoint.sh): jobs per iteration, idle wait in seconds.
     WORKER_BATCH = int(os.environ.get("REVIEW_WORKER_BATCH", 20))
     WORKER_POLL_SECONDS = float(os.environ.get("REVIEW_WORKER_POLL_SECONDS", 5))
+    # Web pages: Chinese first (catalog folder zh_Hans_CN, see ecosystem notes), English available.
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent / "web" / "translations")
+    # Browser sessions: the JSON API uses bearer tokens, so CSRF is checked by the web pages' own hook.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session: a long review form never expires
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # Set to 1 behind HTTPS so the session cookie is never sent in clear.
+    SESSION_COOKIE_SECURE = os.environ.get("REVIEW_SESSION_COOKIE_SECURE", "0") == "1"
     # OpenAPI document served at /api/openapi.json.
     API_TITLE = "重大执法决定法制审核 API"
     API_VERSION = "v1"

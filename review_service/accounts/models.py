@@ -1,4 +1,5 @@
 """Users, their roles within one agency, and bearer tokens."""
+from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,7 +12,9 @@ ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "review
 ROLES = tuple(ROLE_TITLES)
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
+    """A login; UserMixin lets the web pages use it as Flask-Login's current_user."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

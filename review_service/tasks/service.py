@@ -92,3 +92,11 @@ def lock_open_task(task_id: str, actor) -> tuple[Task, Case]:
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
     return task, case
+
+
+def list_completed_tasks(actor, *, limit: int = 100) -> list[Task]:
+    """已办: tasks the actor completed, newest first."""
+    query = (select(Task).where(Task.completed_by_id == actor.id, Task.status == COMPLETED)
+             .options(joinedload(Task.case), joinedload(Task.deadline))
+             .order_by(Task.completed_at.desc(), Task.id).limit(limit))
+    return list(db.session.scalars(query))

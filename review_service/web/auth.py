@@ -1,0 +1,71 @@
+"""登录 / 退出 / 语言: the session login of the web pages."""
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..accounts.service import log_in, log_out
+from ..errors import Unauthorized
+from ..extensions import db
+from .i18n import LOCALES
+from .pages import page_blueprint
+from .session import SESSION_TOKEN_KEY
+
+bp = page_blueprint("web_auth", __name__, login=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host or http://host) may follow a login."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("web_inbox.inbox")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(url_for("web_inbox.inbox"))
+        return render_template("web/login.html", next=request.args.get("next", ""))
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        return render_template("web/login.html", error=_("Enter your username and password."),
+                               username=username, next=request.form.get("next", "")), 422
+    try:
+        token, user = log_in(username, password)
+    except Unauthorized as refusal:
+        db.session.commit()  # keep the failed-attempt count
+        message = _("Too many failed attempts; the account is locked for a while.") \
+            if refusal.code == "account_locked" else _("Wrong username or password.")
+        return render_template("web/login.html", error=message, username=username,
+                               next=request.form.get("next", "")), 401
+    db.session.commit()
+    lang = session.get("lang")
+    session.clear()  # a fresh session at login (no fixation)
+    if lang:
+        session["lang"] = lang
+    session[SESSION_TOKEN_KEY] = token
+    login_user(user)
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    token = session.get(SESSION_TOKEN_KEY)
+    if token:
+        log_out(token)
+        db.session.commit()
+    logout_user()
+    session.pop(SESSION_TOKEN_KEY, None)
+    return redirect(url_for("web_auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    chosen = request.form.get("lang")
+    if chosen in LOCALES:
+        session["lang"] = chosen
+    return redirect(_safe_next(request.form.get("next")))

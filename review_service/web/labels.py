@@ -1,0 +1,76 @@
+"""Display names of the stable codes (statuses, roles, opinions, ...) in the page's language.
+
+The msgids are English; the zh_Hans_CN catalog gives the Chinese terms of the law and the guidance.
+Enumerations of the case file itself (decision types, sanctions, material categories) are read from
+forms/case_submission.schema.json, whose titles are the agencies' own Chinese words.
+"""
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+
+from ..tasks.forms import form_schema
+
+CASE_STATUS = {
+    "review_not_required": _l("No review required"),
+    "awaiting_acceptance": _l("Awaiting acceptance"),
+    "awaiting_supplement": _l("Returned for supplementary materials"),
+    "under_review": _l("Under review"),
+    "issues_found": _l("Issues found, awaiting the handling unit"),
+    "in_coordination": _l("In coordination"),
+    "awaiting_correction": _l("Being corrected"),
+    "escalated": _l("Referred to the head or a collective discussion"),
+    "review_passed": _l("Review passed, awaiting the decision"),
+    "decided": _l("Decided"),
+    "transferred": _l("Transferred to the competent authority"),
+    "closed_without_decision": _l("Closed without a decision"),
+}
+ROLE = {
+    "handler": _l("Case handler"), "reviewer": _l("Legal reviewer"), "review_head": _l("Head of the review unit"),
+    "deputy_head": _l("Deputy head"), "head": _l("Agency head"), "designer": _l("Process designer"),
+    "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
+}
+OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"), "transfer": _l("Transfer to the competent authority")}
+DEADLINE_KIND = {
+    "review": _l("Review period"), "publication": _l("Publication period"), "archiving": _l("Archiving period"),
+    "withdrawal": _l("Withdrawal period"), "extension": _l("Extension approval"),
+}
+DEADLINE_STATUS = {"running": _l("Running"), "paused": _l("Paused"), "met": _l("Met"), "cancelled": _l("Cancelled")}
+VERDICT = {"pass": _l("No problem"), "issue": _l("Problem"), "not_applicable": _l("Not applicable")}
+
+
+def name(table: dict, code) -> str:
+    """The label of code in table, or the code itself when it is unknown (never an error on a page)."""
+    return str(table.get(code, code)) if code is not None else ""
+
+
+@lru_cache(maxsize=8)
+def _submission_enum(*path: str) -> dict:
+    node = form_schema("case_submission")
+    for key in path:
+        node = node[key]
+    return dict(zip(node["enum"], node.get("options", {}).get("enum_titles", node["enum"])))
+
+
+def decision_type(code: str) -> str:
+    return _submission_enum("properties", "decision_type").get(code, code)
+
+
+def party_type(code: str) -> str:
+    return _submission_enum("properties", "party", "properties", "type").get(code, code)
+
+
+def sanction(code: str) -> str:
+    return _submission_enum("properties", "sanctions", "items").get(code, code)
+
+
+def material_category(code: str) -> str:
+    return _submission_enum("properties", "materials", "items", "properties", "category").get(code, code)
+
+
+# Which roles see which navigation entries (the services check every action again).
+TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
+DASHBOARD_ROLES = {"supervisor", "head", "review_head", "admin"}
+
+
+def any_role(user_roles, allowed: set[str]) -> bool:
+    return bool(set(user_roles) & allowed)

@@ -1,0 +1,121 @@
+"""Page fixtures: a logged-in test client for server-rendered pages, and, for the browser tests,
+the app served on 127.0.0.1 and driven by Playwright with Debian's chromium (never a downloaded browser).
+
+Browser tests are marked `e2e`. Without chromium they are skipped, unless REQUIRE_E2E=1 (set by
+.ci/run), which turns a missing browser into a failure. Screenshots go to tests/artifacts/screenshots/.
+"""
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+from werkzeug.serving import make_server
+
+from ..conftest import PASSWORD
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A fixed Beijing working day well inside the years the calendar covers; the clock ticks from there.
+E2E_NOW = "2026-11-02 01:00:00"
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class PageClient:
+    """A test client logged in through the login page, posting forms with their CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def login(self, username: str, password: str = PASSWORD):
+        page = self.client.get("/login")
+        response = self.client.post("/login", data={"username": username, "password": password,
+                                                     "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = csrf_token(self.client.get("/inbox").get_data(as_text=True))
+        return self
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data=None, **kwargs):
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def page_as(app):
+    """page_as("reviewer") -> a PageClient with that user's browser session."""
+    return lambda username: PageClient(app.test_client()).login(username)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail("REQUIRE_E2E=1 but Debian's chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium not installed: browser tests skipped (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a free port of 127.0.0.1 in a thread, with the clock frozen at E2E_NOW and ticking."""
+    with freeze_time(E2E_NOW, tick=True, ignore=["playwright", "asyncio", "greenlet"]):
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}"
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    """A fresh browser context (zh-CN, Asia/Shanghai) and page; page.base_url is the live server."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server,
+                                  viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = PASSWORD):
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/inbox.*"))
+
+
+def browser_logout(page):
+    page.click("nav form[action='/logout'] button")
+    page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a full-page screenshot as a test artifact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

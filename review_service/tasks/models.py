@@ -35,3 +35,14 @@ class Task(db.Model):
     assignee = relationship("User", foreign_keys=[assignee_id])
     completed_by = relationship("User", foreign_keys=[completed_by_id])
     deadline = relationship("Deadline")
+
+
+class TaskDraft(db.Model):
+    """暂存: one user's unfinished form data for an open task (web pages' save-draft); not part of the history."""
+
+    __tablename__ = "task_drafts"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    data: Mapped[dict] = mapped_column(db.JSON)
+    saved_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)

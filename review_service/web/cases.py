@@ -1,21 +1,66 @@
-"""案件: the case list, the submission form (送审) and the case page."""
-from flask import render_template
+"""案件: the case list, the submission form (送审) and the case page with diagram, opinions, deadlines, history."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from ..audit.service import case_history, verify_chain
+from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
+from ..deadlines.service import working_days_left
+from ..errors import InvalidInput, ServiceError
+from ..extensions import db
+from ..tasks.forms import form_schema
+from .forms import form_page_errors, posted_json, posted_json_or_none
 from .pages import page_blueprint
+from .session import roles_required
 
 bp = page_blueprint("web_cases", __name__, url_prefix="/cases")
+PAGE_SIZE = 50
 
 
 @bp.route("")
 def index():
-    return render_template("web/error.html", title="TODO", message="cases", code=None)
+    status = request.args.get("status") or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    cases = list_cases(actor=current_user, status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template("web/cases.html", cases=cases[:PAGE_SIZE], status=status, page=page,
+                           has_next=len(cases) > PAGE_SIZE)
 
 
-@bp.route("/new")
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("handler")
 def new():
-    return render_template("web/error.html", title="TODO", message="new", code=None)
+    schema = form_schema("case_submission")
+    if request.method == "GET":
+        return render_template("web/case_new.html", schema=schema, data=None, errors=None)
+    try:
+        data = posted_json()
+        case = submit_case(actor=current_user, data=data)
+    except (InvalidInput, ServiceError) as refusal:
+        db.session.rollback()
+        if refusal.status not in (409, 422):
+            raise
+        return render_template("web/case_new.html", schema=schema, data=posted_json_or_none(),
+                               errors=form_page_errors(refusal)), refusal.status
+    db.session.commit()
+    if case.review_required:
+        flash(_("Case submitted for legal review."), "success")
+    else:
+        flash(_("No legal review is required for this decision; see the reasons on the case page."), "success")
+    return redirect(url_for("web_cases.show", case_id=case.id))
 
 
 @bp.route("/<int:case_id>")
 def show(case_id):
-    return render_template("web/error.html", title="TODO", message="case", code=None)
+    case = get_case(case_id, actor=current_user)
+    events = case_history(case.id)
+    tasks = open_tasks_of(case)
+    deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
+    return render_template("web/case.html", case=case, tasks=tasks, events=events,
+                           chain_broken_at=verify_chain(events), deadlines=deadlines,
+                           days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
+
+
+@bp.route("/<int:case_id>/diagram.json")
+def diagram(case_id):
+    """The case's BPMN and its current task ids, for the bpmn-js viewer on the case page."""
+    return case_diagram(case_id, actor=current_user)

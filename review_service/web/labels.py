@@ -74,3 +74,26 @@ DASHBOARD_ROLES = {"supervisor", "head", "review_head", "admin"}
 
 def any_role(user_roles, allowed: set[str]) -> bool:
     return bool(set(user_roles) & allowed)
+
+
+EVENT_ACTION = {
+    "case.submitted": _l("Case submitted"), "task.completed": _l("Step completed"), "task.claimed": _l("Task claimed"),
+    "task.assigned": _l("Task assigned"), "task.reassigned": _l("Task reassigned"),
+    "task.handed_back": _l("Task handed back"), "reviewer.recused": _l("Reviewer recused"),
+    "process.migrated": _l("Moved to another process version"),
+    "process.migration_refused": _l("Move to another process version refused"),
+    "deadline.started": _l("Time limit started"), "deadline.paused": _l("Time limit paused"),
+    "deadline.resumed": _l("Time limit resumed"), "deadline.capped": _l("Time limit cut to the statutory deadline"),
+    "deadline.recomputed": _l("Due date recomputed"), "deadline.reminder_sent": _l("Reminder sent"),
+    "deadline.overdue": _l("Time limit overdue"), "deadline.extension_requested": _l("Extension requested"),
+    "deadline.withdrawal_opened": _l("Withdrawal from publication opened"),
+}
+
+
+def event_action(code: str) -> str:
+    return name(EVENT_ACTION, code)
+
+
+def checklist_point(code: str) -> str:
+    points = form_schema("review_case")["properties"]["checklist"]["properties"]
+    return points.get(code, {}).get("title", code)

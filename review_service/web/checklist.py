@@ -1,0 +1,68 @@
+"""The review checklist (审查要点) as one server-rendered page: every point with its verdict and note,
+then the opinion. Field names are the form's JSON paths (checklist.procedure.note), so the server's
+field errors land beside their fields; lists are written one item per line."""
+from werkzeug.datastructures import MultiDict
+
+LINE_LIST_TYPES = ("array",)
+LINES_PREFIX = "lines:"  # a textarea whose lines are the items of a list field
+
+
+def applies(task) -> bool:
+    return task.kind == "review_opinion"
+
+
+def points(schema: dict) -> list[dict]:
+    """[{code, title, verdicts: [(value, title)], note_title}] in the schema's order."""
+    result = []
+    for code, point in schema["properties"]["checklist"]["properties"].items():
+        verdict = point["properties"]["verdict"]
+        result.append({"code": code, "title": point.get("title", code),
+                       "verdicts": list(zip(verdict["enum"], verdict.get("options", {}).get("enum_titles", verdict["enum"]))),
+                       "note_title": point["properties"].get("note", {}).get("title", "")})
+    return result
+
+
+def other_fields(schema: dict) -> list[dict]:
+    """The opinion fields after the checklist: enum as radios, arrays of strings one per line, text."""
+    fields = []
+    for name, prop in schema["properties"].items():
+        if name == "checklist":
+            continue
+        kind = "choice" if "enum" in prop else "lines" if prop.get("type") in LINE_LIST_TYPES else "text"
+        choices = list(zip(prop.get("enum", []), prop.get("options", {}).get("enum_titles", prop.get("enum", []))))
+        fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": choices,
+                       "long": prop.get("maxLength", 0) > 300, "required": name in schema.get("required", [])})
+    return fields
+
+
+def parse(form: MultiDict) -> dict:
+    """Posted fields to the form's JSON: dotted names nest, "lines:" fields split by line, blanks left out."""
+    data: dict = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        lines = key.startswith(LINES_PREFIX)
+        name = key[len(LINES_PREFIX):] if lines else key
+        value = form.get(key, "")
+        if lines:
+            value = [line.strip() for line in value.splitlines() if line.strip()]
+        else:
+            value = value.strip()
+        if not value:
+            continue
+        node = data
+        parts = name.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return data
+
+
+def value_at(data: dict | None, path: str, default=""):
+    """The saved or posted value at a dotted path, for filling the page again."""
+    node = data or {}
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node

@@ -1,0 +1,37 @@
+"""Form posts of the pages: the JSON a form renderer sends, and refusals turned into field errors."""
+import json
+
+from flask import request
+from flask_babel import gettext as _
+
+from ..errors import InvalidInput, ServiceError
+
+
+def posted_json() -> dict:
+    """The form's data: a JSON object in the `data` field of a normal (CSRF-protected) form post."""
+    raw = request.form.get("data", "")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput(_("The form data could not be read; reload the page and try again."),
+                           code="invalid_json", fields={"_body": [_("not a JSON object")]})
+    return data
+
+
+def posted_json_or_none() -> dict | None:
+    """The posted data to fill the form again after a refusal, or None if it was unreadable."""
+    try:
+        return posted_json()
+    except InvalidInput:
+        return None
+
+
+def form_page_errors(refusal: ServiceError) -> dict:
+    """What the page shows: the message, and the failing fields as json-editor paths (root.a.b)."""
+    fields = refusal.fields or {}
+    return {"code": refusal.code, "message": refusal.message, "fields": fields,
+            "editor": [{"path": "root" if name in ("_schema", "_body") else f"root.{name}",
+                        "property": "server", "message": "；".join(messages)}
+                       for name, messages in fields.items()]}

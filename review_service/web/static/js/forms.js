@@ -1,0 +1,82 @@
+// Renders a task or submission form from its JSON Schema with json-editor, posts it as JSON in a normal
+// CSRF-protected form, and shows the server's field errors beside the fields. The server validates again;
+// what the browser checks is only a convenience.
+(function () {
+  const config = JSON.parse(document.getElementById('form-config').textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  // json-editor does not understand if/then; the server enforces those rules and reports them per field.
+  function editable(schema) {
+    if (Array.isArray(schema)) return schema.map(editable);
+    if (!schema || typeof schema !== 'object') return schema;
+    const copy = {};
+    for (const [key, value] of Object.entries(schema)) {
+      if (['allOf', 'if', 'then', 'else', '$schema', '$id', 'not'].includes(key)) continue;
+      copy[key] = editable(value);
+    }
+    if (copy.properties && copy.properties.attachment_ids) {
+      copy.properties.attachment_ids.items = Object.assign({}, copy.properties.attachment_ids.items, {
+        format: 'url', title: config.texts.attachment,
+        options: { upload: { upload_handler: 'uploadAttachment', auto_upload: true, title: config.texts.browse } }
+      });
+      copy.properties.attachment_ids.format = 'table';
+    }
+    return copy;
+  }
+
+  JSONEditor.defaults.callbacks = {
+    upload: {
+      uploadAttachment: function (jseditor, type, file, cbs) {
+        const body = new FormData();
+        body.append('file', file);
+        fetch(config.uploadUrl, { method: 'POST', body: body, headers: { 'X-CSRFToken': csrf } })
+          .then(response => response.json().then(json => ({ ok: response.ok, json: json })))
+          .then(({ ok, json }) => {
+            if (ok) {
+              cbs.success(json.id);
+              const note = document.createElement('div');
+              note.className = 'small text-success uploaded-file';
+              note.textContent = json.filename;
+              jseditor.container.appendChild(note);
+            } else {
+              cbs.failure(json.error ? json.error.message : String(json));
+            }
+          })
+          .catch(error => cbs.failure(String(error)));
+      }
+    }
+  };
+
+  const element = document.getElementById('form-editor');
+  const editor = new JSONEditor(element, {
+    schema: editable(config.schema),
+    startval: config.startval || undefined,
+    theme: 'bootstrap5',
+    iconlib: 'bootstrap',
+    disable_edit_json: true,
+    disable_properties: true,
+    disable_collapse: true,
+    disable_array_delete_all_rows: true,
+    disable_array_delete_last_row: true,
+    no_additional_properties: true,
+    remove_empty_properties: true,
+    show_errors: 'interaction',
+    prompt_before_delete: false
+  });
+  window.formEditor = editor;
+
+  editor.on('ready', function () {
+    if (config.errors && config.errors.length) {
+      editor.showValidationErrors(config.errors);
+      for (const error of config.errors) {  // the first failing field comes into view
+        const field = editor.getEditor(error.path);
+        if (field && field.container) { field.container.scrollIntoView({ block: 'center' }); break; }
+      }
+    }
+  });
+
+  const form = document.getElementById('json-form');
+  form.addEventListener('submit', function () {
+    form.querySelector('input[name="data"]').value = JSON.stringify(editor.getValue());
+  });
+})();

@@ -14,13 +14,16 @@
       if (['allOf', 'if', 'then', 'else', '$schema', '$id', 'not'].includes(key)) continue;
       copy[key] = editable(value);
     }
+    if (copy.properties) {  // json-editor orders fields by name unless told; keep the schema's order
+      Object.values(copy.properties).forEach((property, index) => { property.propertyOrder = index + 1; });
+    }
     if (copy.properties && copy.properties.attachment_ids) {
       copy.properties.attachment_ids.items = Object.assign({}, copy.properties.attachment_ids.items, {
         format: 'url', title: config.texts.attachment,
         options: { upload: { upload_handler: 'uploadAttachment', auto_upload: true, title: config.texts.browse } }
       });
-      copy.properties.attachment_ids.format = 'table';
     }
+    if (copy.type === 'string' && !copy.enum && !copy.format && (copy.maxLength || 0) > 300) copy.format = 'textarea';
     return copy;
   }
 
@@ -48,9 +51,8 @@
   };
 
   const element = document.getElementById('form-editor');
-  const editor = new JSONEditor(element, {
+  const options = {
     schema: editable(config.schema),
-    startval: config.startval || undefined,
     theme: 'bootstrap5',
     iconlib: 'bootstrap',
     disable_edit_json: true,
@@ -59,10 +61,13 @@
     disable_array_delete_all_rows: true,
     disable_array_delete_last_row: true,
     no_additional_properties: true,
-    remove_empty_properties: true,
     show_errors: 'interaction',
-    prompt_before_delete: false
-  });
+    prompt_before_delete: false,
+    use_default_values: false  // an untouched optional number stays absent, never 0 (a correction must not zero a fine)
+  };
+  // json-editor drops every optional field when a startval key is present, even an undefined one
+  if (config.startval) options.startval = config.startval;
+  const editor = new JSONEditor(element, options);
   window.formEditor = editor;
 
   editor.on('ready', function () {
@@ -75,8 +80,25 @@
     }
   });
 
+  // Fields left empty are left out, so an optional field is absent rather than an empty string.
+  function withoutEmpty(value) {
+    if (Array.isArray(value)) {
+      const items = value.map(withoutEmpty).filter(v => v !== undefined);
+      return items.length ? items : undefined;
+    }
+    if (value && typeof value === 'object') {
+      const result = {};
+      for (const [key, item] of Object.entries(value)) {
+        const kept = withoutEmpty(item);
+        if (kept !== undefined) result[key] = kept;
+      }
+      return Object.keys(result).length ? result : undefined;
+    }
+    return value === '' || value === null ? undefined : value;
+  }
+
   const form = document.getElementById('json-form');
   form.addEventListener('submit', function () {
-    form.querySelector('input[name="data"]').value = JSON.stringify(editor.getValue());
+    form.querySelector('input[name="data"]').value = JSON.stringify(withoutEmpty(editor.getValue()) || {});
   });
 })();

@@ -1,0 +1,152 @@
+"""One whole case clicked through in Chromium by the handler, the reviewer and the head, with an
+issues-found round; and a server field error shown beside its field. Screenshots: tests/artifacts/."""
+import re
+
+import pytest
+
+from .conftest import browser_login, browser_logout, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def fill_submission(page, tmp_path):
+    page.goto("/cases/new")
+    page.fill('[name="root[case_number]"]', "市监罚〔2026〕88号")
+    page.fill('[name="root[title]"]', "某公司销售不合格电线电缆案")
+    page.select_option('[name="root[decision_type]"]', "administrative_penalty")
+    page.select_option('[name="root[party][type]"]', "legal_person")
+    page.fill('[name="root[party][name]"]', "某某电缆有限公司")
+    page.fill('[name="root[proposed_decision]"]', "没收违法所得二万元，并处罚款十五万元。")
+    page.fill('[name="root[fine_amount]"]', "150000")
+    page.fill('[name="root[filed_on]"]', "2026-09-01")
+    page.select_option('[name="root[materials][0][category]"]', "investigation_report")
+    page.fill('[name="root[materials][0][name]"]', "调查终结报告")
+    report = tmp_path / "调查终结报告.txt"
+    report.write_text("经调查，当事人销售不合格电线电缆。", encoding="utf-8")
+    attachments = page.locator('[data-schemapath="root.materials.0.attachment_ids"]')
+    attachments.locator("button.json-editor-btntype-add").first.click()
+    attachments.locator('input[type="file"]').set_input_files(str(report))
+    page.wait_for_selector(".uploaded-file")
+
+
+def open_task(page, case_id: int, title: str):
+    page.goto(f"/cases/{case_id}")
+    page.locator("#open-tasks li", has_text=title).get_by_role("link").click()
+    page.wait_for_selector("#task-title")
+
+
+def submit_form(page):
+    page.click("#form-submit")
+    try:
+        page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    except Exception:
+        screenshot(page, "failed_submit")
+        raise AssertionError(page.locator("#form-errors").inner_text() if page.locator("#form-errors").count()
+                             else page.inner_text("main")[:2000])
+
+
+def case_status(page) -> str:
+    return page.inner_text("#case-status").strip()
+
+
+def fill_checklist(page, issue_point: str | None = None):
+    for row in page.locator("#checklist tbody tr").all():
+        verdict = "issue" if row.get_attribute("data-point") == issue_point else "pass"
+        row.locator(f'input[value="{verdict}"]').check()
+        if verdict == "issue":
+            row.locator("textarea").fill("罚款数额超出本机关裁量基准")
+
+
+def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
+    page = browser_page
+    browser_login(page, "handler")
+    fill_submission(page, tmp_path)
+    screenshot(page, "case_new")
+    submit_form(page)
+    case_id = int(page.url.rsplit("/", 1)[1])
+    assert case_status(page) == "待受理"
+    page.wait_for_selector("#diagram[data-loaded='accept_submission']")  # the current step is marked
+    assert page.locator("#diagram .current-step").count() >= 1
+    assert page.locator("#materials a", has_text="调查终结报告.txt").count() == 1
+    screenshot(page, "case_page")
+    browser_logout(page)
+
+    browser_login(page, "reviewer")
+    assert page.locator("#inbox-table tr", has_text="某公司销售不合格电线电缆案").count() == 1
+    open_task(page, case_id, "受理")
+    page.select_option('[name="root[result]"]', "accept")
+    submit_form(page)
+    assert case_status(page) == "审核中"
+    reviewer = as_user("handler").case(case_id)["open_tasks"][0]["assignee"]["full_name"]
+    if reviewer != "reviewer":  # assignment by load: log in as whoever got the review
+        browser_logout(page)
+        browser_login(page, reviewer)
+    open_task(page, case_id, "审核")
+    fill_checklist(page, issue_point="legal_basis_and_discretion")
+    page.check('input[name="opinion"][value="issues"]')
+    page.fill("#opinion_text", "经审核，本案裁量不当。")
+    page.fill("#suggestions", "罚款数额超出裁量基准，建议调整为十万元")
+    screenshot(page, "review_checklist")
+    submit_form(page)
+    assert case_status(page) == "审核存在问题，待承办机构处理"
+    browser_logout(page)
+
+    browser_login(page, "handler")
+    open_task(page, case_id, "处理审核意见")
+    page.select_option('[name="root[action]"]', "correct")
+    page.fill('[name="root[correction_summary]"]', "已按审核意见将罚款调整为十万元。")
+    page.fill('[name="root[updated][fine_amount]"]', "100000")
+    page.fill('[name="root[updated][proposed_decision]"]', "没收违法所得二万元，并处罚款十万元。")
+    submit_form(page)
+    if page.locator("#open-tasks li", has_text="重新送审").count():
+        open_task(page, case_id, "重新送审")
+        page.fill('[name="root[correction_summary]"]', "已整改，重新送审。")
+        submit_form(page)
+    assert case_status(page) == "审核中"
+    browser_logout(page)
+
+    browser_login(page, reviewer)
+    open_task(page, case_id, "审核")
+    fill_checklist(page)
+    page.check('input[name="opinion"][value="approve"]')
+    page.fill("#opinion_text", "事实清楚，证据确凿，适用依据正确，程序合法，同意。")
+    submit_form(page)
+    assert case_status(page) == "审核通过，待作出决定"
+    assert page.locator(".opinion").count() == 2  # both rounds' opinions are kept
+    browser_logout(page)
+
+    browser_login(page, "head")
+    open_task(page, case_id, "决定")
+    page.fill('[name="root[decision_text]"]', "没收违法所得二万元，并处罚款十万元。")
+    page.fill('[name="root[decided_on]"]', "2026-11-02")
+    page.fill('[name="root[document_number]"]', "市监罚决〔2026〕88号")
+    screenshot(page, "decision_form")
+    submit_form(page)
+    assert case_status(page) == "已作出决定"
+    assert "市监罚决〔2026〕88号" in page.inner_text("#decision")
+    screenshot(page, "case_decided", full_page=True)
+
+    case = as_user("head").case(case_id)
+    assert case["status"] == "decided" and case["round"] == 2
+    assert [o["opinion"] for o in case["opinions"]] == ["issues", "approve"]
+    assert case["fine_amount"] == "100000.00"
+    assert page.js_errors == []
+
+
+def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):
+    page = browser_page
+    browser_login(page, "handler")
+    page.goto("/cases/new")
+    page.fill('[name="root[case_number]"]', "市监罚〔2026〕89号")
+    page.fill('[name="root[title]"]', "某商店销售过期食品案")
+    page.fill('[name="root[party][name]"]', "某商店")
+    page.fill('[name="root[proposed_decision]"]', "罚款五千元。")
+    page.fill('[name="root[materials][0][name]"]', "调查终结报告")
+    page.fill('[name="root[fine_amount]"]', "-100")  # the server refuses a negative amount
+    page.click("#form-submit")
+    page.wait_for_selector("#form-errors")
+    field = page.locator('[data-schemapath="root.fine_amount"]')
+    assert "数值过小" in field.inner_text()  # the server's message, inside the field's own block
+    assert page.input_value('[name="root[title]"]') == "某商店销售过期食品案"  # nothing typed is lost
+    screenshot(page, "field_error")
+    assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []

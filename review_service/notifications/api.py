@@ -1,12 +1,9 @@
 """GET /api/v1/notifications, POST /api/v1/notifications/{id}/read: the caller's own notifications."""
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
-
 from ..accounts.auth import current_actor, require_actor
 from ..extensions import db
-from .models import Notification
 from .schemas import NotificationListSchema, NotificationQuerySchema, NotificationSchema
-from .service import list_notifications, mark_read
+from .service import list_notifications, mark_read, unread_count
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="站内通知")
 blp.before_request(require_actor)
@@ -18,9 +15,7 @@ blp.before_request(require_actor)
 def index(query):
     """The caller's newest notifications and how many are unread."""
     actor = current_actor()
-    unread = db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == actor.id, Notification.read_at.is_(None)))
-    return {"items": list_notifications(actor.id, unread_only=query["unread"]), "unread": unread}
+    return {"items": list_notifications(actor.id, unread_only=query["unread"]), "unread": unread_count(actor.id)}
 
 
 @blp.route("/<int:notification_id>/read", methods=["POST"])

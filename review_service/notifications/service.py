@@ -1,7 +1,7 @@
 """Send notifications to users and find who must be told (supervisors, the review unit's head)."""
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..accounts.models import User, UserRole
 from ..agencies.tree import ancestor_ids
@@ -37,6 +37,11 @@ def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
     return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)))
 
 
 def mark_read(notification_id: int, *, user_id: int) -> Notification:

@@ -31,8 +31,16 @@ def date_time(value: datetime | None) -> str:
     return format_date(value, "long") + " " + format_datetime(value, "HH:mm")
 
 
+def _unread_notifications() -> int:
+    from flask_login import current_user
+
+    from ..notifications.service import unread_count
+    return unread_count(current_user.id) if current_user.is_authenticated else 0
+
+
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.globals.update(labels=labels, LOCALES=LOCALES, current_locale=select_locale,
+                                 unread_notifications=_unread_notifications,
                                  request_path=lambda: request.full_path.rstrip("?"))

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from flask_migrate import upgrade
+from freezegun import freeze_time
 from sqlalchemy import text
 
 from review_service import create_app
@@ -21,6 +22,10 @@ from review_service.staff.models import StaffMember
 from .helpers import ApiClient
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# Every test runs on this instant (Beijing 09:00 on a Monday the calendar covers), ticking from there, so
+# deadlines and statutory caps computed from "today" never depend on the day the suite runs. A test that
+# needs another instant freezes its own inside this one.
+TEST_NOW = "2026-11-02 01:00:00"
 PASSWORD = "correct horse battery"
 USERS = [  # username, roles, agency code
     ("handler", ["handler"], "city"), ("handler2", ["handler"], "city"),
@@ -41,6 +46,12 @@ def _config(url: str, tmp_path) -> dict:
 
 def _pg_url() -> str:
     return "postgresql+psycopg://" + PG_URL.split("://", 1)[1]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with freeze_time(TEST_NOW, tick=True, ignore=["playwright", "asyncio", "greenlet"]):
+        yield
 
 
 @pytest.fixture(scope="session")

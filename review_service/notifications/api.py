@@ -1,5 +1,6 @@
 """GET /api/v1/notifications, POST /api/v1/notifications/{id}/read: the caller's own notifications."""
 from flask_smorest import Blueprint
+
 from ..accounts.auth import current_actor, require_actor
 from ..extensions import db
 from .schemas import NotificationListSchema, NotificationQuerySchema, NotificationSchema

@@ -11,15 +11,17 @@ def applies(task) -> bool:
     return task.kind == "review_opinion"
 
 
+def _choices(prop: dict) -> list[tuple]:
+    """(value, title) of an enum, titled by json-editor's options.enum_titles."""
+    values = prop.get("enum", [])
+    return list(zip(values, prop.get("options", {}).get("enum_titles", values)))
+
+
 def points(schema: dict) -> list[dict]:
     """[{code, title, verdicts: [(value, title)], note_title}] in the schema's order."""
-    result = []
-    for code, point in schema["properties"]["checklist"]["properties"].items():
-        verdict = point["properties"]["verdict"]
-        result.append({"code": code, "title": point.get("title", code),
-                       "verdicts": list(zip(verdict["enum"], verdict.get("options", {}).get("enum_titles", verdict["enum"]))),
-                       "note_title": point["properties"].get("note", {}).get("title", "")})
-    return result
+    return [{"code": code, "title": point.get("title", code), "verdicts": _choices(point["properties"]["verdict"]),
+             "note_title": point["properties"].get("note", {}).get("title", "")}
+            for code, point in schema["properties"]["checklist"]["properties"].items()]
 
 
 def other_fields(schema: dict) -> list[dict]:
@@ -29,8 +31,7 @@ def other_fields(schema: dict) -> list[dict]:
         if name == "checklist":
             continue
         kind = "choice" if "enum" in prop else "lines" if prop.get("type") in LINE_LIST_TYPES else "text"
-        choices = list(zip(prop.get("enum", []), prop.get("options", {}).get("enum_titles", prop.get("enum", []))))
-        fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": choices,
+        fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": _choices(prop),
                        "long": prop.get("maxLength", 0) > 300, "required": name in schema.get("required", [])})
     return fields
 

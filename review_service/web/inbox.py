@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask import redirect, render_template, request, url_for
-
 from flask_login import current_user
 
 from ..deadlines.service import working_days_left

@@ -29,7 +29,8 @@ ROLE = {
     "deputy_head": _l("Deputy head"), "head": _l("Agency head"), "designer": _l("Process designer"),
     "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
 }
-OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"), "transfer": _l("Transfer to the competent authority")}
+OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"),
+           "transfer": _l("Transfer to the competent authority")}
 DEADLINE_KIND = {
     "review": _l("Review period"), "publication": _l("Publication period"), "archiving": _l("Archiving period"),
     "withdrawal": _l("Withdrawal period"), "extension": _l("Extension approval"),

@@ -11,7 +11,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from freezegun import freeze_time
 from werkzeug.serving import make_server
 
 from ..conftest import PASSWORD
@@ -19,8 +18,6 @@ from ..conftest import PASSWORD
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# A fixed Beijing working day well inside the years the calendar covers; the clock ticks from there.
-E2E_NOW = "2026-11-02 01:00:00"
 
 
 def csrf_token(html: str) -> str:
@@ -76,14 +73,13 @@ def browser(chromium_path):
 
 @pytest.fixture
 def live_server(app):
-    """The app on a free port of 127.0.0.1 in a thread, with the clock frozen at E2E_NOW and ticking."""
-    with freeze_time(E2E_NOW, tick=True, ignore=["playwright", "asyncio", "greenlet"]):
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        thread.join(timeout=5)
+    """The app on a free port of 127.0.0.1 in a thread (the clock: TEST_NOW, ticking, as in every test)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """The handler's, reviewer's and head's pages, driven with the Flask test client (browser tests: test_e2e_case)."""
+import io
 import json
 
 from ..helpers import decision, review, submission
-from .conftest import csrf_token
 
 
 def submit_through_page(page, **overrides):
@@ -151,10 +151,14 @@ def test_inbox_lists_open_tasks_and_done_lists_finished_ones(page_as, as_user):
     assert "某超市销售过期食品案" not in filtered
 
 
-def test_attachment_upload_and_download(page_as, client):
+def upload(page, content: bytes, filename: str):
+    return page.client.post("/attachments", data={"file": (io.BytesIO(content), filename)},
+                            headers={"X-CSRFToken": page.token})
+
+
+def test_attachment_upload_and_download(page_as):
     handler = page_as("handler")
-    response = handler.client.post("/attachments", data={"file": (__import__("io").BytesIO("调查终结报告正文".encode()), "报告.txt")},
-                                   headers={"X-CSRFToken": handler.token})
+    response = upload(handler, "调查终结报告正文".encode(), "报告.txt")
     assert response.status_code == 201, response.get_data(as_text=True)
     attachment = response.get_json()
     download = handler.get(f"/attachments/{attachment['id']}")
@@ -163,7 +167,11 @@ def test_attachment_upload_and_download(page_as, client):
 
 
 def test_attachment_upload_refusal_is_json_for_the_page_script(page_as):
-    handler = page_as("handler")
-    response = handler.client.post("/attachments", data={"file": (__import__("io").BytesIO(b"MZ\x90\x00binary"), "a.exe")},
-                                   headers={"X-CSRFToken": handler.token})
+    response = upload(page_as("handler"), b"MZ\x90\x00binary", "a.exe")
     assert response.status_code == 422 and response.get_json()["error"]["code"].startswith("attachment_")
+
+
+def test_upload_without_the_csrf_header_is_refused(page_as):
+    handler = page_as("handler")
+    response = handler.client.post("/attachments", data={"file": (io.BytesIO(b"text"), "a.txt")})
+    assert response.status_code == 400

@@ -148,5 +148,6 @@ def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):
     field = page.locator('[data-schemapath="root.fine_amount"]')
     assert "数值过小" in field.inner_text()  # the server's message, inside the field's own block
     assert page.input_value('[name="root[title]"]') == "某商店销售过期食品案"  # nothing typed is lost
+    assert page.locator('[name="root[facts]"]').count() == 1  # optional fields stay on the form
     screenshot(page, "field_error")
     assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []

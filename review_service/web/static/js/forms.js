@@ -65,19 +65,35 @@
     prompt_before_delete: false,
     use_default_values: false  // an untouched optional number stays absent, never 0 (a correction must not zero a fine)
   };
-  // json-editor drops every optional field when a startval key is present, even an undefined one
   if (config.startval) options.startval = config.startval;
   const editor = new JSONEditor(element, options);
   window.formEditor = editor;
 
-  editor.on('ready', function () {
-    if (config.errors && config.errors.length) {
-      editor.showValidationErrors(config.errors);
-      for (const error of config.errors) {  // the first failing field comes into view
-        const field = editor.getEditor(error.path);
-        if (field && field.container) { field.container.scrollIntoView({ block: 'center' }); break; }
-      }
+  function showServerErrors() {
+    if (!config.errors || !config.errors.length) return;
+    editor.showValidationErrors(config.errors);
+    for (const error of config.errors) {  // the first failing field comes into view
+      const field = editor.getEditor(error.path);
+      if (field && field.container) { field.container.scrollIntoView({ block: 'center' }); break; }
     }
+  }
+
+  // json-editor's startval drops every optional field the saved data lacks; put them back so the user
+  // can still fill them in after a refusal or from a draft.
+  function restoreOptionalFields() {
+    for (const field of Object.values(editor.editors)) {
+      if (!field || !field.schema || !field.schema.properties || typeof field.addObjectProperty !== 'function') continue;
+      let added = false;
+      for (const key of Object.keys(field.schema.properties)) {
+        if (!field.editors[key]) { field.addObjectProperty(key); added = true; }
+      }
+      if (added && typeof field.layoutEditors === 'function') field.layoutEditors();
+    }
+  }
+
+  editor.on('ready', function () {
+    if (config.startval) restoreOptionalFields();
+    showServerErrors();
   });
 
   // Fields left empty are left out, so an optional field is absent rather than an empty string.

@@ -18,7 +18,7 @@ from ..staff.service import import_staff
 from .rule import staffing_rollup
 
 COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_reviewers", "pooled_advisors", "reviewers",
-           "required_reviewers", "shortfall", "compliant", "rule", "rule_text")
+           "required_reviewers", "shortfall", "compliant", "rule", "rule_text", "rule_source")
 
 
 def register(group) -> None:

@@ -74,8 +74,9 @@ def _run_import(action, file: Path, noun: str) -> None:
     click.echo(f"imported {len(created)} {noun}")
 
 
-DEMO_OFFICERS = {"demo-city-samr": 45, "demo-county-samr": 12, "demo-city-eco": 30}  # city short by 1 (3 needed)
-DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer")
+DEMO_OFFICERS = {"demo-city-samr": 45, "demo-county-samr": 12, "demo-city-eco": 30,  # city short by 1 (3 needed)
+                 "demo-gd-samr": 20, "demo-ah-samr": 15}
+DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer", "gd.reviewer", "ah.reviewer")
 
 
 def seed_demo_staff() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
-from ..processes.profiles import collective_discussion_required, escalation_target, profile_of_case
+from ..processes.profiles import case_needs_collective_discussion, escalation_target, profile_of_case
 from ..tasks.models import COMPLETED, Task
 
 TARGET_TITLES = {"agency_head": "机关负责人", "collective_discussion": "集体讨论",
@@ -57,7 +57,7 @@ def discussion_of_passed_round(case) -> Task | None:
 def check_discussion_held(case) -> Task | None:
     """Refuse the decision when the profile requires a 集体讨论 after the review and none was recorded."""
     discussion = discussion_of_passed_round(case)
-    if discussion is None and collective_discussion_required(profile_of_case(case.id)):
+    if discussion is None and case_needs_collective_discussion(case.id):
         raise Conflict("本机关规定法制审核通过后须经集体讨论，尚未记录集体讨论，不得作出决定",
                        code="collective_discussion_required")
     return discussion

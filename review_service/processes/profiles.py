@@ -4,14 +4,15 @@ A case reads the profile of the version it started on (cases keep their version)
 reads the profile a new case of it would use. Defaults apply where a profile is silent.
 """
 import json
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import WorkflowInstance
-from .service import latest_version, profile_of, profile_of_version
-from .validation import PROFILE_FILE
+from .models import ProcessVersion, WorkflowInstance
+from .service import PROCESS_ID, latest_version, profile_of, profile_of_version
+from .validation import PROFILE_FILE, human_task_kinds
 
 ESCALATION_TARGETS = ("agency_head", "collective_discussion", "higher_agency", "justice_department")
 EXTENSION_APPROVERS = ("deputy_head", "head", "review_head")
@@ -19,11 +20,33 @@ DEFAULT_ESCALATION_TARGET = "agency_head"
 DEFAULT_EXTENSION_APPROVER = "deputy_head"
 
 
+def _version_of_case(case_id: int) -> tuple[int, str] | None:
+    return db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
+                              .where(WorkflowInstance.case_id == case_id)).first()
+
+
 def profile_of_case(case_id: int) -> dict:
     """The profile of the process version the case runs on (one small query; the file is cached)."""
-    found = db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
-                               .where(WorkflowInstance.case_id == case_id)).first()
+    found = _version_of_case(case_id)
     return profile_of_version(*found) if found is not None else {}
+
+
+def case_needs_collective_discussion(case_id: int) -> bool:
+    """The profile of the case's version requires a 集体讨论 after the review, and its diagram has that step.
+
+    Versions published before the setting was acted on have no such step; their cases finish as they began.
+    """
+    found = _version_of_case(case_id)
+    if found is None or not collective_discussion_required(profile_of_version(*found)):
+        return False
+    return "collective_discussion" in _task_kinds_of_version(*found)
+
+
+@lru_cache(maxsize=64)
+def _task_kinds_of_version(version_id: int, digest: str) -> frozenset:
+    sources = db.session.scalar(select(ProcessVersion.sources).where(ProcessVersion.id == version_id,
+                                                                     ProcessVersion.content_hash == digest))
+    return frozenset(human_task_kinds(sources or {}, PROCESS_ID))
 
 
 def escalation_target(profile: dict) -> str:

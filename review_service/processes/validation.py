@@ -129,6 +129,19 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
     return problems
 
 
+def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str]:
+    """The taskKind of every user or manual task of the process in a version's stored diagram sources."""
+    kinds = set()
+    for name, text in sources.items():
+        if not name.endswith(".bpmn"):
+            continue
+        for process in etree.fromstring(text.encode("utf-8")).iter(f"{{{BPMN_NS}}}process"):
+            if process.get("id") == process_id:
+                kinds |= {_properties(task).get("taskKind") for tag in HUMAN_TASKS
+                          for task in process.iter(f"{{{BPMN_NS}}}{tag}")}
+    return kinds
+
+
 def _properties(task) -> dict:
     return {prop.get("name"): prop.get("value") for prop in task.iter(f"{{{SPIFF_NS}}}property")}
 

@@ -162,6 +162,22 @@ def test_the_discussion_setting_needs_a_discussion_task_in_the_diagram(as_user):
                for p in response.get_json()["error"]["fields"]["files"])
 
 
+def test_a_case_on_a_version_without_a_discussion_step_finishes_as_it_began(as_user, monkeypatch):
+    """Versions published before the setting was acted on (simulated: the publication check switched off)."""
+    from review_service.processes import validation
+    monkeypatch.setattr(validation, "PROFILE_TASK_KINDS", ())
+    old = replace(replace(default_bpmn(), "agency_profile.get(&quot;collective_discussion_after_review&quot;) == True",
+                          "False"), 'value="collective_discussion" />', 'value="settlement" />')
+    response = upload(as_user("designer"), "city", {
+        "legal_review.bpmn": old, "profile.json": {"opinion_vocabulary": WORDS, "collective_discussion_after_review": True}})
+    assert response.status_code == 201, response.get_json()
+    case = as_user("handler").submit()
+    as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(case["id"], "review_case", review("approve"))
+    as_user("head").complete(case["id"], "record_decision", decision())
+    assert as_user("head").case(case["id"])["status"] == "decided"
+
+
 # --- extension_approver ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("approver, other", [("review_head", "deputy_head"), ("head", "deputy_head"),

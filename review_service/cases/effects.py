@@ -7,7 +7,8 @@ from datetime import date
 from ..attachments.service import bind_attachments
 from ..errors import Conflict
 from ..extensions import db
-from .escalation import check_discussion_held, check_referral, discussion_held, record_escalation
+from .escalation import (check_discussion_held, check_referral, discussion_held, discussion_of_passed_round,
+                         record_escalation)
 from .facts import apply_updated_facts
 from .models import Decision, Material, Opinion
 
@@ -91,9 +92,8 @@ def _coordinated(case, _task, actor, data):
 
 
 def _decided(case, _task, actor, data):
-    if not case.review_passed:
-        raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
-    discussion = check_discussion_held(case)
+    check_preconditions(case, "decision")
+    discussion = discussion_of_passed_round(case)
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
                             decided_on=date.fromisoformat(data["decided_on"]),

@@ -14,8 +14,6 @@ from .models import ProcessVersion, WorkflowInstance
 from .service import PROCESS_ID, latest_version, profile_of, profile_of_version
 from .validation import PROFILE_FILE, human_task_kinds
 
-ESCALATION_TARGETS = ("agency_head", "collective_discussion", "higher_agency", "justice_department")
-EXTENSION_APPROVERS = ("deputy_head", "head", "review_head")
 DEFAULT_ESCALATION_TARGET = "agency_head"
 DEFAULT_EXTENSION_APPROVER = "deputy_head"
 

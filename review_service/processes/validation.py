@@ -123,9 +123,10 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                  for lane in REQUIRED_LANES if lane not in lanes]
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
                  for kind, title in REQUIRED_TASK_KINDS.items() if kind not in kinds]
-    problems += [DefinitionProblem(PROFILE_FILE, key, None, f"该设置要求流程 {process_file} 中有 taskKind={kind} 的用户任务"
-                                                           f"（{title}），但没有")
-                 for key, needs, kind, title in PROFILE_TASK_KINDS if needs((profile or {}).get(key)) and kind not in kinds]
+    problems += [DefinitionProblem(PROFILE_FILE, key, None,
+                                   f"该设置要求流程 {process_file} 中有 taskKind={kind} 的用户任务（{title}），但没有")
+                 for key, needs, kind, title in PROFILE_TASK_KINDS
+                 if needs((profile or {}).get(key)) and kind not in kinds]
     return problems
 
 

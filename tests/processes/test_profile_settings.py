@@ -169,7 +169,8 @@ def test_a_case_on_a_version_without_a_discussion_step_finishes_as_it_began(as_u
     old = replace(replace(default_bpmn(), "agency_profile.get(&quot;collective_discussion_after_review&quot;) == True",
                           "False"), 'value="collective_discussion" />', 'value="settlement" />')
     response = upload(as_user("designer"), "city", {
-        "legal_review.bpmn": old, "profile.json": {"opinion_vocabulary": WORDS, "collective_discussion_after_review": True}})
+        "legal_review.bpmn": old,
+        "profile.json": {"opinion_vocabulary": WORDS, "collective_discussion_after_review": True}})
     assert response.status_code == 201, response.get_json()
     case = as_user("handler").submit()
     as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
@@ -227,7 +228,7 @@ def province_admin(app, as_user):
 def test_the_profile_decides_whether_pooled_advisors_count_when_it_says_so(as_user, province_admin):
     admin, supervisor = province_admin, as_user("supervisor")
     assert _staffing(supervisor) == (1, "reviewers_only", "agency_setting")  # national profile is silent
-    use_profile(as_user, "province", "province.admin", pooled_advisors_count=True)  # the province's rule reaches `other`
+    use_profile(as_user, "province", "province.admin", pooled_advisors_count=True)  # the province's rule, for `other`
     assert _staffing(supervisor) == (2, "reviewers_and_pooled_advisors", "process_profile")
     use_profile(as_user, "other", "province.admin", pooled_advisors_count=False)  # the agency's own version says no
     changed = admin.client.patch("/api/v1/agencies/other", json={"advisors_count_toward_ratio": True},

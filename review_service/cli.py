@@ -15,7 +15,7 @@ from .extensions import db
 from .jobs.cli import register as register_job_commands
 from .observability.cli import register as register_observability_commands
 from .processes.cli import register as register_process_commands
-from .processes.service import publish_default_version
+from .processes.service import publish_default_version, version_for_new_case
 from .staffing.cli import register as register_staffing_commands
 from .staffing.cli import seed_demo_staff
 from .workdays.cli import register as register_calendar_commands
@@ -31,6 +31,9 @@ DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),
     ("demo-county-samr", "示例县市场监督管理局", "county", "demo-city-samr"),
     ("demo-city-eco", "示例市生态环境局", "city", None),
+    # These two have their own folders under workflows/ (Guangdong words and limits; Anhui words), see README.
+    ("demo-gd-samr", "广东省示例市市场监督管理局", "city", None),
+    ("demo-ah-samr", "安徽省示例县市场监督管理局", "county", None),
 ]
 DEMO_USERS = [  # username, full name, roles, agency
     ("handler", "张承办", ["handler"], "demo-city-samr"),
@@ -46,6 +49,13 @@ DEMO_USERS = [  # username, full name, roles, agency
     ("county.handler", "孙承办", ["handler"], "demo-county-samr"),
     ("county.reviewer", "钱审核", ["reviewer"], "demo-county-samr"),
     ("eco.handler", "冯承办", ["handler"], "demo-city-eco"),
+    ("gd.handler", "陈承办", ["handler"], "demo-gd-samr"),
+    ("gd.reviewer", "林审核", ["reviewer"], "demo-gd-samr"),
+    ("gd.deputy", "梁副局长", ["deputy_head"], "demo-gd-samr"),
+    ("gd.head", "何局长", ["head"], "demo-gd-samr"),
+    ("ah.handler", "汪承办", ["handler"], "demo-ah-samr"),
+    ("ah.reviewer", "程审核", ["reviewer"], "demo-ah-samr"),
+    ("ah.head", "方局长", ["head"], "demo-ah-samr"),
 ]
 
 
@@ -85,6 +95,8 @@ def seed_demo_command(password_file: Path | None):
                         password=passwords[username], roles=roles)
     seed_demo_staff()
     publish_default_version()
+    for agency in agencies.values():  # publishes the folders under workflows/<code>/ (demo-gd-samr, demo-ah-samr)
+        version_for_new_case(agency)
     db.session.commit()
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")

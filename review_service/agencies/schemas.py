@@ -34,7 +34,8 @@ class AgencyUpdateSchema(Schema):
                           metadata={"description": "province/city/county/township 或 省/市/县/乡镇"})
     parent_code = fields.String(allow_none=True, validate=validate.Length(max=64))
     sector = fields.String(allow_none=True, validate=validate.Length(max=64), metadata={"description": "所属领域"})
-    advisors_count_toward_ratio = flag("5% 比例是否计入可调用的法律顾问、公职律师（默认否）")
+    advisors_count_toward_ratio = flag("5% 比例是否计入可调用的法律顾问、公职律师（默认否；适用的流程参数 "
+                                       "profile.json 写明 pooled_advisors_count 时以流程参数为准）")
     grandfather_pre_2021_reviewers = flag("2021-07-15 前已从事处罚决定审核的人员免于法律职业资格要求（默认是）")
     acceptance_from_queue = flag("受理任务进入审核机构共享队列，由审核人员领取（默认否：按工作量自动分配）")
 

@@ -7,14 +7,18 @@ from datetime import date
 from ..attachments.service import bind_attachments
 from ..errors import Conflict
 from ..extensions import db
+from .escalation import (check_discussion_held, check_referral, discussion_held, discussion_of_passed_round,
+                         record_escalation)
 from .facts import apply_updated_facts
 from .models import Decision, Material, Opinion
 
 
 def check_preconditions(case, kind: str) -> None:
-    """Guards the service enforces whatever the diagram says."""
-    if kind == "decision" and not case.review_passed:
-        raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
+    """Guards the service enforces whatever the diagram says: a passed review, and the 集体讨论 the profile requires."""
+    if kind == "decision":
+        if not case.review_passed:
+            raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
+        check_discussion_held(case)
 
 
 def apply_effects(case, kind: str, *, actor, data: dict, task) -> dict:
@@ -82,21 +86,26 @@ def _coordinated(case, _task, actor, data):
         db.session.add(Opinion(case_id=case.id, round=case.round, kind="revision", opinion="approve",
                                text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id))
         case.opinion_round = case.passed_round = case.round
+    if data["outcome"] == "escalate":
+        return {"outcome": "escalate", **record_escalation(case, actor=actor)}
     return {"outcome": data["outcome"]}
 
 
 def _decided(case, _task, actor, data):
     check_preconditions(case, "decision")
+    discussion = discussion_of_passed_round(case)
+    minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
                             decided_on=date.fromisoformat(data["decided_on"]),
                             document_number=data.get("document_number"),
-                            collective_discussion_held=bool(data.get("collective_discussion_held")),
-                            collective_discussion_minutes=data.get("collective_discussion_minutes"),
+                            collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
+                            collective_discussion_minutes=minutes,
                             passed_round=case.passed_round, decided_by_id=actor.id))
-    return {"passed_round": case.passed_round}
+    return {"passed_round": case.passed_round, "collective_discussion_task_id": discussion.id if discussion else None}
 
 
 _EFFECTS = {
     "acceptance": _accepted, "supplement": _supplied, "review_opinion": _opinion_issued,
     "response": _corrected, "correction": _corrected, "coordination": _coordinated, "decision": _decided,
+    "referral": check_referral, "collective_discussion": discussion_held,
 }

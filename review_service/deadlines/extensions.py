@@ -1,7 +1,9 @@
-"""延期: the reviewer asks for one extension of a running deadline; the deputy head (分管负责人) decides.
+"""延期: the reviewer asks for one extension of a running deadline; the approver the profile names decides.
 
-The request opens a service task in the deputy heads' inbox; completing it (approve or reject)
-is an ordinary task completion, validated against forms/approve_extension.schema.json.
+profile.json `extension_approver`: deputy_head (分管负责人, the default; GD Art. 18), head (机关负责人;
+LN) or review_head (法制审核机构负责人). The request opens a task in that role's inbox of the case's
+agency; completing it (approve or reject) is an ordinary task completion, validated against
+forms/approve_extension.schema.json. The approver is read from the version the case runs on.
 """
 import uuid
 
@@ -13,11 +15,13 @@ from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..notifications.service import notify, users_with_role
+from ..processes.profiles import extension_approver, profile_of_case
 from ..tasks.models import OPEN, Task
 from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest
 from .service import KIND_TITLES, recompute_due
 
 APPROVAL_KIND = "extension_approval"
+APPROVER_TITLES = {"deputy_head": "分管负责人", "head": "机关负责人", "review_head": "法制审核机构负责人"}
 
 
 def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionRequest:
@@ -30,19 +34,20 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
     if db.session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
                                                            ExtensionRequest.status != "rejected")) is not None:
         raise Conflict("本期限已申请过延期（只能延期一次）", code="extension_already_requested")
+    approver = extension_approver(profile_of_case(case.id))
     approval = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="approve_extension",
-                    title="审批延期申请", kind=APPROVAL_KIND, lane="deputy_head", role="deputy_head",
+                    title=f"审批延期申请（{APPROVER_TITLES[approver]}）", kind=APPROVAL_KIND, lane=approver, role=approver,
                     form_key="approve_extension.schema.json", round=case.round, status=OPEN, engine_task=False,
                     deadline_id=deadline.id)
     request = ExtensionRequest(deadline_id=deadline.id, case_id=case.id, approval_task_id=approval.id,
                                working_days=deadline.extension_limit, reason=reason, requested_by_id=actor.id)
     db.session.add_all([approval, request])
-    notify(users_with_role([case.agency_id], "deputy_head"), kind="extension.requested",
+    notify(users_with_role([case.agency_id], approver), kind="extension.requested",
            message=f"{case.case_number}《{case.title}》申请{KIND_TITLES.get(deadline.kind, '')}延期"
                    f"{deadline.extension_limit}个工作日，待审批", case_id=case.id)
     record_event(case, actor=actor, action="deadline.extension_requested", task_id=task.id,
                  data={"kind": deadline.kind, "working_days": deadline.extension_limit, "reason": reason,
-                       "approval_task_id": approval.id})
+                       "approval_task_id": approval.id, "approver_role": approver})
     return request
 
 

@@ -22,6 +22,12 @@ JSON_FILES = (PROFILE_FILE, CATALOG_FILE)
 REQUIRED_LANES = ("handling_unit", "review_unit", "agency_head")
 REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决定"}
 HUMAN_TASKS = ("userTask", "manualTask")
+# Profile settings that only work if the diagram has a task of that kind: (key, value test, kind, what it is).
+PROFILE_TASK_KINDS = (
+    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion", "审核通过后的集体讨论"),
+    ("escalation_target", lambda value: value in ("higher_agency", "justice_department"), "referral",
+     "提请上级机关或司法行政部门后记录答复"),
+)
 
 
 def is_definition_file(name: str) -> bool:
@@ -48,7 +54,7 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) 
             parsed = parse_process(diagrams, process_id)
         except ProcessDefinitionError as exc:
             problems += exc.problems
-        problems += structure_problems(diagrams, process_id, forms_dir)
+        problems += structure_problems(diagrams, process_id, forms_dir, _profile(files))
     if problems:
         raise ProcessDefinitionError(_unique(problems))
     return parsed
@@ -85,8 +91,14 @@ def profile_problems(payload: bytes) -> list[DefinitionProblem]:
     return problems or schema_problems(document, profile_validator(), PROFILE_FILE)
 
 
-def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path) -> list[DefinitionProblem]:
-    """The lanes and task kinds the service routes on, and a form in forms/ for every human task."""
+def _profile(files: dict[str, bytes]) -> dict:
+    document, problems = load_json(files[PROFILE_FILE], PROFILE_FILE) if PROFILE_FILE in files else ({}, [])
+    return document if not problems and isinstance(document, dict) else {}
+
+
+def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path,
+                       profile: dict | None = None) -> list[DefinitionProblem]:
+    """The lanes and task kinds the service routes on (also those the profile needs), and every task's form."""
     problems, lanes, kinds, process_file = [], set(), set(), None
     for name, payload in sorted(diagrams.items()):
         if not name.endswith(".bpmn"):
@@ -111,7 +123,24 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                  for lane in REQUIRED_LANES if lane not in lanes]
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
                  for kind, title in REQUIRED_TASK_KINDS.items() if kind not in kinds]
+    problems += [DefinitionProblem(PROFILE_FILE, key, None,
+                                   f"该设置要求流程 {process_file} 中有 taskKind={kind} 的用户任务（{title}），但没有")
+                 for key, needs, kind, title in PROFILE_TASK_KINDS
+                 if needs((profile or {}).get(key)) and kind not in kinds]
     return problems
+
+
+def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str]:
+    """The taskKind of every user or manual task of the process in a version's stored diagram sources."""
+    kinds = set()
+    for name, text in sources.items():
+        if not name.endswith(".bpmn"):
+            continue
+        for process in etree.fromstring(text.encode("utf-8")).iter(f"{{{BPMN_NS}}}process"):
+            if process.get("id") == process_id:
+                kinds |= {_properties(task).get("taskKind") for tag in HUMAN_TASKS
+                          for task in process.iter(f"{{{BPMN_NS}}}{tag}")}
+    return kinds
 
 
 def _properties(task) -> dict:

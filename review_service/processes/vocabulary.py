@@ -5,11 +5,7 @@ labels and a completion may send a label or an accepted alias instead of the cod
 """
 import copy
 
-from sqlalchemy import select
-
-from ..extensions import db
-from .models import WorkflowInstance
-from .service import profile_of_version
+from .profiles import profile_of_case
 
 OPINION_FIELD = "opinion"
 OPINION_TASK_KIND = "review_opinion"
@@ -18,11 +14,7 @@ CANONICAL_OPINIONS = ("approve", "issues", "transfer")
 
 def vocabulary_of_case(case_id: int) -> dict:
     """The opinion vocabulary of the process version the case runs on (one small query, the file cached)."""
-    found = db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
-                               .where(WorkflowInstance.case_id == case_id)).first()
-    if found is None:
-        return {}
-    return profile_of_version(*found).get("opinion_vocabulary", {})
+    return profile_of_case(case_id).get("opinion_vocabulary", {})
 
 
 def normalise_opinion(task, data: dict) -> dict:

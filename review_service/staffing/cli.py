@@ -18,7 +18,7 @@ from ..staff.service import import_staff
 from .rule import staffing_rollup
 
 COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_reviewers", "pooled_advisors", "reviewers",
-           "required_reviewers", "shortfall", "compliant", "rule", "rule_text")
+           "required_reviewers", "shortfall", "compliant", "rule", "rule_text", "rule_source")
 
 
 def register(group) -> None:
@@ -74,8 +74,9 @@ def _run_import(action, file: Path, noun: str) -> None:
     click.echo(f"imported {len(created)} {noun}")
 
 
-DEMO_OFFICERS = {"demo-city-samr": 45, "demo-county-samr": 12, "demo-city-eco": 30}  # city short by 1 (3 needed)
-DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer")
+DEMO_OFFICERS = {"demo-city-samr": 45, "demo-county-samr": 12, "demo-city-eco": 30,  # city short by 1 (3 needed)
+                 "demo-gd-samr": 20, "demo-ah-samr": 15}
+DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer", "gd.reviewer", "ah.reviewer")
 
 
 def seed_demo_staff() -> None:

@@ -1,6 +1,10 @@
 """The 5% rule (国办发〔2018〕118号; 粤 Art. 8): reviewers >= 5% of enforcement staff, as of any date.
 
 A shortfall is a warning, never a block on work ("原则上").
+
+Whether pooled 法律顾问/公职律师 count: the profile in force for the agency decides when it states
+`pooled_advisors_count` (a published, versioned rule, e.g. a province's for all agencies below it);
+when the profile is silent (the national default is), the agency's own `advisors_count_toward_ratio`.
 """
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -10,6 +14,7 @@ from sqlalchemy import func, select
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids, descendant_ids
 from ..extensions import db
+from ..processes.profiles import profile_in_force
 from ..staff.models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 
 RATIO_PERCENT = 5
@@ -36,6 +41,7 @@ class Staffing:
     compliant: bool
     rule: str
     rule_text: str
+    rule_source: str  # process_profile | agency_setting: which setting decided whether pooled advisors count
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,12 +58,21 @@ def _staffing(agency: Agency, on: date, counts: dict, pool_holders: list[int]) -
     officers = counts.get((agency.id, ENFORCEMENT_OFFICER), 0)
     own = counts.get((agency.id, LEGAL_REVIEWER), 0)
     pooled = sum(counts.get((holder, kind), 0) for holder in pool_holders for kind in POOLED_KINDS)
-    rule = "reviewers_and_pooled_advisors" if agency.advisors_count_toward_ratio else "reviewers_only"
-    counted = own + pooled if agency.advisors_count_toward_ratio else own
+    pooled_count, source = pooled_advisors_count(agency)
+    rule = "reviewers_and_pooled_advisors" if pooled_count else "reviewers_only"
+    counted = own + pooled if pooled_count else own
     required = required_reviewers(officers)
     shortfall = max(required - counted, 0)
     return Staffing(agency.code, agency.name, on, officers, own, pooled, counted, required, shortfall,
-                    shortfall == 0, rule, RULES[rule])
+                    shortfall == 0, rule, RULES[rule], source)
+
+
+def pooled_advisors_count(agency: Agency) -> tuple[bool, str]:
+    """(whether pooled advisors count, which setting said so): the profile if it states it, else the agency."""
+    stated = profile_in_force(agency).get("pooled_advisors_count")
+    if isinstance(stated, bool):
+        return stated, "process_profile"
+    return bool(agency.advisors_count_toward_ratio), "agency_setting"
 
 
 def staffing_of(agency: Agency, on: date) -> Staffing:

@@ -20,6 +20,8 @@ class StaffingSchema(Schema):
     compliant = fields.Boolean()
     rule = fields.String(metadata={"description": "reviewers_only | reviewers_and_pooled_advisors"})
     rule_text = fields.String()
+    rule_source = fields.String(metadata={"description": "process_profile（流程参数 pooled_advisors_count 决定）| "
+                                                         "agency_setting（机关设置 advisors_count_toward_ratio 决定）"})
     warning = fields.Function(lambda s: None if s["compliant"] else
                               f"法制审核人员不足：应不少于 {s['required_reviewers']} 人，尚缺 {s['shortfall']} 人（警示，不影响办案）")
 

@@ -17,18 +17,20 @@ GUANGDONG_PROFILE = {
     "collective_discussion_after_review": True,
 }
 
-DISCUSSION_TASK = """    <bpmn:userTask id="collective_discussion" name="集体讨论">
+EXTRA_TASK = """    <bpmn:userTask id="leaders_meeting" name="局务会审议">
       <bpmn:extensionElements>
         <spiffworkflow:properties>
           <spiffworkflow:property name="formJsonSchemaFilename" value="record_collective_discussion.schema.json" />
-          <spiffworkflow:property name="taskKind" value="collective_discussion" />
+          <spiffworkflow:property name="taskKind" value="leaders_meeting" />
           <spiffworkflow:property name="caseStatus" value="review_passed" />
         </spiffworkflow:properties>
       </bpmn:extensionElements>
-      <bpmn:incoming>f_to_decision</bpmn:incoming>
-      <bpmn:outgoing>f_discussed</bpmn:outgoing>
+      <bpmn:incoming>f_ready_to_decide</bpmn:incoming>
+      <bpmn:outgoing>f_met</bpmn:outgoing>
     </bpmn:userTask>
 """
+MEETING = {"discussed_on": "2026-03-03", "participants": ["局长", "副局长"], "minutes": "局务会审议",
+           "conclusion": "同意作出处罚决定"}
 
 
 def default_bpmn() -> str:
@@ -40,18 +42,18 @@ def replace(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
-def with_discussion_step(bpmn: str) -> str:
-    """A 集体讨论 user task between a passed review and the decision (head's lane)."""
-    flow = '<bpmn:sequenceFlow id="f_to_decision" sourceRef="gw_to_decision" targetRef="{}" />'
-    discussed = '<bpmn:sequenceFlow id="f_discussed" sourceRef="collective_discussion" targetRef="record_decision" />'
-    bpmn = replace(bpmn, flow.format("record_decision"), flow.format("collective_discussion") + "\n    " + discussed)
+def with_extra_step(bpmn: str) -> str:
+    """An agency's own extra step: a 局务会审议 user task just before the decision (head's lane)."""
+    flow = '<bpmn:sequenceFlow id="f_ready_to_decide" sourceRef="gw_ready_to_decide" targetRef="{}" />'
+    met = '<bpmn:sequenceFlow id="f_met" sourceRef="leaders_meeting" targetRef="record_decision" />'
+    bpmn = replace(bpmn, flow.format("record_decision"), flow.format("leaders_meeting") + "\n    " + met)
     decision_flows = "<bpmn:incoming>{}</bpmn:incoming>\n      <bpmn:outgoing>f_decided</bpmn:outgoing>"
-    bpmn = replace(bpmn, decision_flows.format("f_to_decision"), decision_flows.format("f_discussed"))
+    bpmn = replace(bpmn, decision_flows.format("f_ready_to_decide"), decision_flows.format("f_met"))
     bpmn = replace(bpmn, "<bpmn:flowNodeRef>record_decision</bpmn:flowNodeRef>",
                    "<bpmn:flowNodeRef>record_decision</bpmn:flowNodeRef>\n"
-                   "        <bpmn:flowNodeRef>collective_discussion</bpmn:flowNodeRef>")
+                   "        <bpmn:flowNodeRef>leaders_meeting</bpmn:flowNodeRef>")
     decision_task = '    <bpmn:userTask id="record_decision"'
-    return replace(bpmn, decision_task, DISCUSSION_TASK + decision_task)
+    return replace(bpmn, decision_task, EXTRA_TASK + decision_task)
 
 
 def upload(client, code: str, files: dict[str, str | bytes | dict]):

@@ -3,7 +3,7 @@ from review_service.extensions import db
 from review_service.processes.models import WorkflowInstance
 
 from ..helpers import review
-from .overrides import GUANGDONG_PROFILE, default_bpmn, replace, upload, with_discussion_step
+from .overrides import GUANGDONG_PROFILE, default_bpmn, replace, upload, with_extra_step
 from .test_publishing import version_of_case
 
 SCRIPT = 'time_limits.update(agency_profile.get("time_limits") or {})'
@@ -22,20 +22,20 @@ def migrate(runner, *args):
 def test_a_dry_run_lists_what_would_change_and_changes_nothing(app, as_user, runner):
     case = as_user("handler").submit()
     state_before = _state(app, case["id"])
-    number = publish(as_user, {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    number = publish(as_user, {"legal_review.bpmn": with_extra_step(default_bpmn())})
     result = migrate(runner, "--to", str(number), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "would_migrate" in result.output and "dry run" in result.output
     assert _state(app, case["id"]) == state_before and version_of_case(app, case["id"]) == (None, 1)
     response = as_user("designer").post(f"/api/v1/agencies/city/processes/migrations?to={number}&dry_run=true")
     [report] = response.get_json()["cases"]
-    assert report["result"] == "would_migrate" and report["added_tasks"] == ["collective_discussion"]
+    assert report["result"] == "would_migrate" and report["added_tasks"] == ["leaders_meeting"]
 
 
 def test_a_case_runs_on_after_migration_and_its_history_says_so(app, as_user, runner):
     case = as_user("handler").submit()
     before = as_user("reviewer").case(case["id"])
-    number = publish(as_user, {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    number = publish(as_user, {"legal_review.bpmn": with_extra_step(default_bpmn())})
     result = migrate(runner, "--to", str(number))
     assert result.exit_code == 0 and "migrated" in result.output, result.output
     assert version_of_case(app, case["id"])[1] == number
@@ -44,7 +44,7 @@ def test_a_case_runs_on_after_migration_and_its_history_says_so(app, as_user, ru
     assert after["deadlines"] == before["deadlines"]
     as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
     as_user("reviewer").complete(case["id"], "review_case", review("approve"))
-    assert [t["name"] for t in as_user("head").case(case["id"])["open_tasks"]] == ["collective_discussion"]
+    assert [t["name"] for t in as_user("head").case(case["id"])["open_tasks"]] == ["leaders_meeting"]
     events = as_user("handler").get(f"/api/v1/cases/{case['id']}/history").get_json()
     [moved] = [e for e in events["events"] if e["action"] == "process.migrated"]
     assert moved["data"]["to_version"]["number"] == number and events["chain_intact"]

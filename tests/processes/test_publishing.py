@@ -7,7 +7,7 @@ from review_service.processes.models import ProcessVersion, WorkflowInstance
 
 from ..deadlines.test_review_deadline import beijing, review_deadline, submit_unfiled
 from ..helpers import decision, review
-from .overrides import GUANGDONG_PROFILE, default_bpmn, upload, with_discussion_step
+from .overrides import GUANGDONG_PROFILE, MEETING, default_bpmn, upload, with_extra_step
 
 
 def version_of_case(app, case_id: int) -> tuple[int | None, int]:
@@ -25,7 +25,7 @@ def test_a_designer_publishes_numbered_versions_of_their_agency(as_user):
     assert first.get_json()["files"] == ["catalog.json", "legal_review.bpmn", "profile.json"]  # the rest inherited
     again = upload(designer, "city", {"profile.json": GUANGDONG_PROFILE})
     assert (again.status_code, again.get_json()["number"]) == (200, 1)  # identical: nothing new
-    second = upload(designer, "city", {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    second = upload(designer, "city", {"legal_review.bpmn": with_extra_step(default_bpmn())})
     assert (second.status_code, second.get_json()["number"]) == (201, 2)
     listed = designer.get("/api/v1/agencies/city/processes").get_json()["items"]
     assert [v["number"] for v in listed] == [1, 2]
@@ -52,12 +52,12 @@ def test_any_version_downloads_as_json_or_one_raw_file(as_user):
 def test_a_diff_shows_text_changes_and_the_engines_task_summary(as_user):
     designer = as_user("designer")
     upload(designer, "city", {"profile.json": GUANGDONG_PROFILE})
-    upload(designer, "city", {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    upload(designer, "city", {"legal_review.bpmn": with_extra_step(default_bpmn())})
     body = designer.get("/api/v1/agencies/city/processes/diff?from=1&to=2").get_json()
-    assert list(body["files"]) == ["legal_review.bpmn"] and "+    <bpmn:userTask id=\"collective_discussion\"" \
+    assert list(body["files"]) == ["legal_review.bpmn"] and "+    <bpmn:userTask id=\"leaders_meeting\"" \
         in body["files"]["legal_review.bpmn"]
-    assert body["tasks"]["added"] == ["collective_discussion"] and body["tasks"]["removed"] == []
-    assert "gw_to_decision" in body["tasks"]["changed"]
+    assert body["tasks"]["added"] == ["leaders_meeting"] and body["tasks"]["removed"] == []
+    assert "gw_ready_to_decide" in body["tasks"]["changed"]
 
 
 def test_new_cases_follow_the_new_version_while_running_cases_keep_theirs(app, as_user):
@@ -74,7 +74,7 @@ def test_new_cases_follow_the_new_version_while_running_cases_keep_theirs(app, a
 
 def test_an_agency_override_with_its_own_limits_words_and_step_runs_end_to_end(app, as_user):
     upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE,
-                                         "legal_review.bpmn": with_discussion_step(default_bpmn())})
+                                         "legal_review.bpmn": with_extra_step(default_bpmn())})
     with freeze_time(beijing("2026-03-02")):
         case = submit_unfiled(as_user)
         assert review_deadline(as_user("reviewer").case(case["id"]))["due_on"] == "2026-03-11"  # 7 working days
@@ -83,8 +83,9 @@ def test_an_agency_override_with_its_own_limits_words_and_step_runs_end_to_end(a
         task = reviewer.get(f"/api/v1/tasks/{reviewer.open_task(case['id'], 'review_case')['id']}").get_json()
         assert task["form_schema"]["properties"]["opinion"]["options"]["enum_titles"][:2] == ["通过", "退回"]
         reviewer.complete(case["id"], "review_case", review("通过"))
-        as_user("head").complete(case["id"], "collective_discussion", {
-            "discussed_on": "2026-03-03", "minutes": "局务会集体讨论", "conclusion": "同意作出处罚决定"})
+        assert as_user("head").case(case["id"])["status"] == "awaiting_collective_discussion"  # the profile's step
+        as_user("head").complete(case["id"], "collective_discussion", {**MEETING, "minutes": "集体讨论"})
+        as_user("head").complete(case["id"], "leaders_meeting", MEETING)  # the agency's own extra step
         as_user("head").complete(case["id"], "record_decision", decision())
     body = as_user("handler").case(case["id"])
     assert body["status"] == "decided"
@@ -114,9 +115,9 @@ def test_the_diagram_of_a_case_is_its_versions_bpmn_with_the_open_tasks(as_user)
     body = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/diagram").get_json()
     assert body["process_version"] == 1 and body["current_task_ids"] == ["accept_submission"]
     assert 'id="accept_submission"' in body["bpmn_xml"]
-    upload(as_user("designer"), "city", {"legal_review.bpmn": with_discussion_step(default_bpmn())})
+    upload(as_user("designer"), "city", {"legal_review.bpmn": with_extra_step(default_bpmn())})
     body = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/diagram").get_json()
-    assert "collective_discussion" not in body["bpmn_xml"]  # the running case keeps its version
+    assert "leaders_meeting" not in body["bpmn_xml"]  # the running case keeps its version
     assert as_user("other.handler").get(f"/api/v1/cases/{case['id']}/diagram").status_code == 404
 
 

@@ -12,7 +12,7 @@ from review_service.processes.service import LANE_ROLES, PROCESS_ID
 ROOT = Path(__file__).resolve().parents[2]
 PROCESS_FOLDERS = sorted(p.parent for p in (ROOT / "workflows").glob("*/*.bpmn"))
 TASK_KINDS = {"acceptance", "supplement", "review_opinion", "response", "correction", "coordination",
-              "settlement", "decision", "publication", "archiving"}
+              "settlement", "referral", "collective_discussion", "decision", "publication", "archiving"}
 
 
 def parsed(folder):

@@ -1,0 +1,83 @@
+"""The profile settings a running case or an agency acts on (profile.json of the version in force).
+
+A case reads the profile of the version it started on (cases keep their version); an agency's staffing
+reads the profile a new case of it would use. Defaults apply where a profile is silent.
+"""
+import json
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import ProcessVersion, WorkflowInstance
+from .service import PROCESS_ID, latest_version, profile_of, profile_of_version
+from .validation import PROFILE_FILE, human_task_kinds
+
+DEFAULT_ESCALATION_TARGET = "agency_head"
+DEFAULT_EXTENSION_APPROVER = "deputy_head"
+
+
+def _version_of_case(case_id: int) -> tuple[int, str] | None:
+    return db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
+                              .where(WorkflowInstance.case_id == case_id)).first()
+
+
+def profile_of_case(case_id: int) -> dict:
+    """The profile of the process version the case runs on (one small query; the file is cached)."""
+    found = _version_of_case(case_id)
+    return profile_of_version(*found) if found is not None else {}
+
+
+def case_needs_collective_discussion(case_id: int) -> bool:
+    """The profile of the case's version requires a 集体讨论 after the review, and its diagram has that step.
+
+    Versions published before the setting was acted on have no such step; their cases finish as they began.
+    """
+    found = _version_of_case(case_id)
+    if found is None or not collective_discussion_required(profile_of_version(*found)):
+        return False
+    return "collective_discussion" in _task_kinds_of_version(*found)
+
+
+@lru_cache(maxsize=64)
+def _task_kinds_of_version(version_id: int, digest: str) -> frozenset:
+    sources = db.session.scalar(select(ProcessVersion.sources).where(ProcessVersion.id == version_id,
+                                                                     ProcessVersion.content_hash == digest))
+    return frozenset(human_task_kinds(sources or {}, PROCESS_ID))
+
+
+def escalation_target(profile: dict) -> str:
+    """Where a dispute goes when coordination fails (协调不成): agency_head unless the profile says otherwise."""
+    return profile.get("escalation_target") or DEFAULT_ESCALATION_TARGET
+
+
+def extension_approver(profile: dict) -> str:
+    """The role that approves a review-period extension (延期): deputy_head (分管负责人) unless set."""
+    return profile.get("extension_approver") or DEFAULT_EXTENSION_APPROVER
+
+
+def collective_discussion_required(profile: dict) -> bool:
+    """Whether a 集体讨论 must follow a passed review before the head records the decision."""
+    return profile.get("collective_discussion_after_review") is True
+
+
+def profile_in_force(agency) -> dict:
+    """The profile a new case of the agency would use, read without publishing anything.
+
+    The agency's latest published version, else its own folder's profile.json (published at its first
+    case), else the same for each ancestor, else the national default.
+    """
+    folders = current_app.config["WORKFLOWS_DIR"]
+    while agency is not None:
+        version = latest_version(agency.id)
+        if version is not None:
+            return profile_of(version)
+        own_file = folders / agency.code / PROFILE_FILE
+        if agency.code != "default" and own_file.is_file():
+            return json.loads(own_file.read_text(encoding="utf-8"))
+        agency = agency.parent
+    version = latest_version(None)
+    if version is not None:
+        return profile_of(version)
+    return json.loads((folders / "default" / PROFILE_FILE).read_text(encoding="utf-8"))

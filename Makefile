@@ -32,7 +32,7 @@ install: $(VENV)/.installed $(VENDOR_STAMP) $(CATALOG).mo
 
 # After changing page texts: extract the English msgids and merge them into the Chinese catalog.
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F $(WEB)/babel.cfg -k _l -o $(WEB)/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i $(WEB)/translations/messages.pot -d $(WEB)/translations
 
 run: install

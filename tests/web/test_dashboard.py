@@ -59,13 +59,18 @@ def test_the_chart_data_is_embedded_as_json(page_as, cases):
     assert 'src="/static/vendor/echarts/echarts.min.js"' in html
 
 
-def test_a_staffing_shortfall_is_highlighted(app, page_as, cases):
+def _short_of_reviewers(app, code: str) -> None:
+    """11 more officers: the agency's 21 need 2 reviewers; it has 1."""
     with app.app_context():
-        other = db.session.scalar(select(Agency).where(Agency.code == "other"))
-        db.session.add_all(StaffMember(agency_id=other.id, kind="enforcement_officer", name=f"新增{n}",
-                                       enforcement_certificate_no=f"other-y{n}", valid_from=STAFF_FROM)
+        agency = db.session.scalar(select(Agency).where(Agency.code == code))
+        db.session.add_all(StaffMember(agency_id=agency.id, kind="enforcement_officer", name=f"新增{n}",
+                                       enforcement_certificate_no=f"{code}-y{n}", valid_from=STAFF_FROM)
                            for n in range(11))
         db.session.commit()
+
+
+def test_a_staffing_shortfall_is_highlighted(app, page_as, cases):
+    _short_of_reviewers(app, "other")
     _, html = dashboard_html(page_as, "supervisor")
     row = re.search(r'<tr class="table-warning shortfall" data-agency="other">.*?</tr>', html, re.S).group(0)
     assert "缺 1 人" in row
@@ -105,8 +110,11 @@ def test_english_is_available(page_as, cases):
 
 
 @pytest.mark.e2e
-def test_the_dashboard_in_the_browser(browser_page, as_user):
+def test_the_dashboard_in_the_browser(app, browser_page, as_user):
     scenario.build(as_user)  # nested frozen clocks; the live server's clock (2026-11-02) resumes after
+    with freeze_time(beijing("2026-10-28")):  # due Wed 11-04: two working days left on Mon 11-02
+        scenario._submit(as_user("handler"), "市监罚〔2026〕110号", "戊公司即将到期案")
+    _short_of_reviewers(app, "other")
     browser_login(browser_page, "supervisor")
     browser_page.click("nav >> text=监督看板")
     browser_page.wait_for_url(re.compile(r".*/dashboard$"))
@@ -116,5 +124,7 @@ def test_the_dashboard_in_the_browser(browser_page, as_user):
     assert browser_page.locator("#overdue-table tr.table-danger").count() == 3  # A, B and C by 11-02
     color = browser_page.eval_on_selector("#overdue-table tr.table-danger td", "td => getComputedStyle(td).backgroundColor")
     assert color != "rgba(0, 0, 0, 0)"
+    assert "戊公司即将到期案" in browser_page.inner_text("#upcoming-table")
+    assert "缺 1 人" in browser_page.inner_text("#staffing-table tr.shortfall")
     screenshot(browser_page, "dashboard")
     assert browser_page.js_errors == []

@@ -28,19 +28,20 @@ def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: i
     query = (select(Task.agency_id, Task.kind, Task.title, Task.created_at, Task.completed_at)
              .where(Task.agency_id.in_(agency_ids), Task.status == COMPLETED,
                     Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1))))
+    rows = [(agency_id, kind, title, local_date(created_at), local_date(completed_at))
+            for agency_id, kind, title, created_at, completed_at in db.session.execute(query)]
     durations: dict[str, list[int]] = defaultdict(list)
     titles: dict[str, Counter] = defaultdict(Counter)
-    memo: dict[tuple, int | None] = {}
     unmeasured = 0
-    for agency_id, kind, title, created_at, completed_at in db.session.execute(query):
-        key = (agency_id, local_date(created_at), local_date(completed_at))
-        if key not in memo:
-            memo[key] = _working_days(*key)
-        if memo[key] is None:
-            unmeasured += 1
-            continue
-        durations[kind].append(memo[key])
-        titles[kind][title] += 1
+    if rows:
+        duration = _Durations(min(row[3] for row in rows) - timedelta(days=1))
+        for agency_id, kind, title, opened_on, done_on in rows:
+            days = duration(agency_id, opened_on, done_on)
+            if days is None:
+                unmeasured += 1
+                continue
+            durations[kind].append(days)
+            titles[kind][title] += 1
     stages = [{"kind": kind, "title": titles[kind].most_common(1)[0][0], "tasks": len(days),
                "average_working_days": round(sum(days) / len(days), 1), "max_working_days": max(days)}
               for kind, days in sorted(durations.items(), key=lambda item: _stage_rank(item[0]))]
@@ -48,9 +49,37 @@ def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: i
             "unmeasured_tasks": unmeasured}
 
 
-def _working_days(agency_id: int, opened_on: date, done_on: date) -> int | None:
+class _Durations:
+    """Working days from opened to done, counted once per agency and day rather than once per task.
+
+    rank(day) = working days after `anchor` up to `day`; a duration is rank(done) - rank(opened), which
+    equals working_days_between(opened, done). Where a rank lacks calendar data (a year between the
+    anchor and the day is not loaded), the pair is counted directly, and None means no data.
+    """
+
+    def __init__(self, anchor: date):
+        self.anchor = anchor
+        self.ranks: dict[tuple[int, date], int | None] = {}
+        self.direct: dict[tuple[int, date, date], int | None] = {}
+
+    def __call__(self, agency_id: int, opened_on: date, done_on: date) -> int | None:
+        opened, done = self._rank(agency_id, opened_on), self._rank(agency_id, done_on)
+        if opened is not None and done is not None:
+            return max(done - opened, 0)
+        key = (agency_id, opened_on, done_on)
+        if key not in self.direct:
+            self.direct[key] = _count(opened_on, done_on, agency_id)
+        return self.direct[key]
+
+    def _rank(self, agency_id: int, day: date) -> int | None:
+        if (agency_id, day) not in self.ranks:
+            self.ranks[agency_id, day] = _count(self.anchor, day, agency_id)
+        return self.ranks[agency_id, day]
+
+
+def _count(start: date, end: date, agency_id: int) -> int | None:
     try:
-        return workdays.working_days_between(opened_on, done_on, agency_id=agency_id)
+        return workdays.working_days_between(start, end, agency_id=agency_id)
     except workdays.CalendarDataMissing:
         return None
 

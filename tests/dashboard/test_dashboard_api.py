@@ -180,3 +180,19 @@ def test_figures_take_a_few_queries_whatever_the_number_of_cases(app, as_user, c
     more, figures = _statements_for_figures(app)
     assert len(figures["overdue"]) == 4
     assert few == more <= 12
+
+
+def test_a_year_without_calendar_data_is_counted_apart(as_user):
+    handler, reviewer = as_user("handler"), as_user("reviewer")
+    with freeze_time(beijing("2026-12-30")):
+        case_id = scenario._submit(handler, "市监罚〔2026〕900号", "跨年案")
+    with freeze_time(beijing("2027-01-05")):  # 2027 has no arrangement loaded yet
+        reviewer.complete(case_id, "accept_submission", {"result": "accept"})
+        response = as_user("head").get("/api/v1/dashboard")
+        clocks = [(d["kind"], d["due_on"], d["problem"] is not None) for d in reviewer.case(case_id)["deadlines"]]
+    assert clocks == [("review", None, True)]
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["working_days_per_stage"]["stages"] == []
+    assert body["working_days_per_stage"]["unmeasured_tasks"] == 1
+    assert body["overdue"] == [] and body["upcoming"] == []  # its review clock has no due date

@@ -24,7 +24,7 @@ def beijing(day: str, hour: int = 10) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
 
 
-def _submit(client, number: str, title: str) -> int:
+def submit_unfiled(client, number: str, title: str) -> int:
     """A case without a 立案 date, so no Art. 60 cap shortens its clocks."""
     data = {key: value for key, value in submission(case_number=number, title=title).items() if key != "filed_on"}
     response = client.post("/api/v1/cases", json=data)
@@ -36,17 +36,17 @@ def build(as_user) -> dict:
     """Cases A-D as above; returns their ids and the holder of A's open review."""
     handler, reviewer, other = as_user("handler"), as_user("reviewer"), as_user("other.handler")
     with freeze_time(beijing("2026-09-30")):
-        a = _submit(handler, "市监罚〔2026〕101号", "甲公司超期案")
+        a = submit_unfiled(handler, "市监罚〔2026〕101号", "甲公司超期案")
     with freeze_time(beijing("2026-10-09", 15)):
         reviewer.complete(a, "accept_submission", {"result": "accept"})
     with freeze_time(beijing("2026-10-12", 9)):
-        c = _submit(other, "环罚〔2026〕7号", "丙公司排污案")
-        d = _submit(handler, "市监罚〔2026〕104号", "丁公司通过案")
+        c = submit_unfiled(other, "环罚〔2026〕7号", "丙公司排污案")
+        d = submit_unfiled(handler, "市监罚〔2026〕104号", "丁公司通过案")
     with freeze_time(beijing("2026-10-12", 16)):
         reviewer.complete(d, "accept_submission", {"result": "accept"})
     with freeze_time(beijing("2026-10-14", 11)):
         d_reviewer = reviewer.open_task(d, "review_case")["assignee"]["full_name"]  # seeded users: full name = username
         as_user(d_reviewer).complete(d, "review_case", review("approve"))
-        b = _submit(handler, "市监罚〔2026〕102号", "乙公司待受理案")
+        b = submit_unfiled(handler, "市监罚〔2026〕102号", "乙公司待受理案")
     a_review = reviewer.open_task(a, "review_case")
     return {"a": a, "b": b, "c": c, "d": d, "a_holder": a_review["assignee"]["full_name"]}

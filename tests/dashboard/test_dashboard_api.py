@@ -84,7 +84,7 @@ def test_the_period_selects_the_completed_tasks(as_user, cases):
 def test_a_make_up_saturday_counts_as_a_working_day(as_user):
     handler, reviewer = as_user("handler"), as_user("reviewer")
     with freeze_time(beijing("2026-10-09")):  # Friday; Saturday 10-10 is a make-up working day
-        case_id = scenario._submit(handler, "市监罚〔2026〕200号", "补班案")
+        case_id = scenario.submit_unfiled(handler, "市监罚〔2026〕200号", "补班案")
     with freeze_time(beijing("2026-10-12")):
         reviewer.complete(case_id, "accept_submission", {"result": "accept"})
     [stage] = dashboard(as_user("head"))["working_days_per_stage"]["stages"]
@@ -176,7 +176,7 @@ def test_figures_take_a_few_queries_whatever_the_number_of_cases(app, as_user, c
     assert len(figures["overdue"]) == 1 and figures["on"] == date(2026, 10, 16)
     with freeze_time(beijing("2026-09-30")):
         for n in range(3):
-            scenario._submit(as_user("handler"), f"市监罚〔2026〕{300 + n}号", "又一个超期案")
+            scenario.submit_unfiled(as_user("handler"), f"市监罚〔2026〕{300 + n}号", "又一个超期案")
     more, figures = _statements_for_figures(app)
     assert len(figures["overdue"]) == 4
     assert few == more <= 12
@@ -185,7 +185,7 @@ def test_figures_take_a_few_queries_whatever_the_number_of_cases(app, as_user, c
 def test_a_year_without_calendar_data_is_counted_apart(as_user):
     handler, reviewer = as_user("handler"), as_user("reviewer")
     with freeze_time(beijing("2026-12-30")):
-        case_id = scenario._submit(handler, "市监罚〔2026〕900号", "跨年案")
+        case_id = scenario.submit_unfiled(handler, "市监罚〔2026〕900号", "跨年案")
     with freeze_time(beijing("2027-01-05")):  # 2027 has no arrangement loaded yet
         reviewer.complete(case_id, "accept_submission", {"result": "accept"})
         response = as_user("head").get("/api/v1/dashboard")

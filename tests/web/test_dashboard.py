@@ -90,6 +90,13 @@ def test_a_supervisor_narrows_the_dashboard_to_one_agency(page_as, cases):
     assert '<option value="other" selected>' in html and '<option value="30" selected>' in html
 
 
+def test_an_empty_dashboard_says_so(page_as):
+    status, html = dashboard_html(page_as, "head")
+    assert status == 200 and "没有超期未办的事项。" in html and "近期没有即将到期的事项。" in html
+    data = json.loads(re.search(r'id="dashboard-data">(.*?)</script>', html, re.S).group(1))
+    assert data["stages"]["categories"] == [] and data["times"]["categories"] == [] and data["empty"] == "暂无数据"
+
+
 def test_a_handler_may_not_open_the_dashboard(page_as):
     status, html = dashboard_html(page_as, "handler")
     assert status == 403 and "监督看板" not in html.split("</nav>")[1]
@@ -113,7 +120,7 @@ def test_english_is_available(page_as, cases):
 def test_the_dashboard_in_the_browser(app, browser_page, as_user):
     scenario.build(as_user)  # nested frozen clocks; the live server's clock (2026-11-02) resumes after
     with freeze_time(beijing("2026-10-28")):  # due Wed 11-04: two working days left on Mon 11-02
-        scenario._submit(as_user("handler"), "市监罚〔2026〕110号", "戊公司即将到期案")
+        scenario.submit_unfiled(as_user("handler"), "市监罚〔2026〕110号", "戊公司即将到期案")
     _short_of_reviewers(app, "other")
     browser_login(browser_page, "supervisor")
     browser_page.click("nav >> text=监督看板")
@@ -122,8 +129,8 @@ def test_the_dashboard_in_the_browser(app, browser_page, as_user):
     for chart in ("chart-stages", "chart-times", "chart-staffing"):
         browser_page.wait_for_selector(f"#{chart}[data-chart-ready='1'] canvas")
     assert browser_page.locator("#overdue-table tr.table-danger").count() == 3  # A, B and C by 11-02
-    color = browser_page.eval_on_selector("#overdue-table tr.table-danger td", "td => getComputedStyle(td).backgroundColor")
-    assert color != "rgba(0, 0, 0, 0)"
+    cell = browser_page.locator("#overdue-table tr.table-danger td").first
+    assert cell.evaluate("td => getComputedStyle(td).backgroundColor") not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
     assert "戊公司即将到期案" in browser_page.inner_text("#upcoming-table")
     assert "缺 1 人" in browser_page.inner_text("#staffing-table tr.shortfall")
     screenshot(browser_page, "dashboard")

@@ -18,4 +18,5 @@ def dashboard(query):
     """Overdue and upcoming deadlines, cases per stage, working days per stage and staffing, for the
     caller's agency (supervisors: and the agencies below it)."""
     return dashboard_figures(current_actor(), agency_code=query.get("agency"),
-                             within_working_days=query["within_working_days"], period_days=query["period_days"])
+                             within_working_days=query["within_working_days"], period_days=query["period_days"],
+                             limit=query["limit"])

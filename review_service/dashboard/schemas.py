@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from ..cases.status import CASE_STATUSES
 from ..staffing.schemas import RollupTotalSchema, StaffingSchema
-from .service import DEFAULT_PERIOD_DAYS, DEFAULT_WITHIN_WORKING_DAYS
+from .service import DEFAULT_LIMIT, DEFAULT_PERIOD_DAYS, DEFAULT_WITHIN_WORKING_DAYS
 
 
 class DashboardQuerySchema(Schema):
@@ -14,6 +14,8 @@ class DashboardQuerySchema(Schema):
                                          metadata={"description": "即将到期：今天起多少个工作日内到期"})
     period_days = fields.Integer(load_default=DEFAULT_PERIOD_DAYS, validate=validate.Range(min=1, max=366),
                                  metadata={"description": "平均用时：统计最近多少天内办结的任务"})
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=1000),
+                           metadata={"description": "超期、即将到期各列出多少条（按到期日先后）；总数见 *_total"})
 
 
 class DashboardAgencySchema(Schema):
@@ -87,8 +89,10 @@ class DashboardSchema(Schema):
     agency_code = fields.String(metadata={"description": "the agency at the top of the scope"})
     agencies = fields.List(fields.Nested(DashboardAgencySchema), metadata={"description": "the agencies counted"})
     within_working_days = fields.Integer()
-    overdue = fields.List(fields.Nested(WatchedDeadlineSchema))
-    upcoming = fields.List(fields.Nested(WatchedDeadlineSchema))
+    overdue = fields.List(fields.Nested(WatchedDeadlineSchema), metadata={"description": "the first `limit`"})
+    overdue_total = fields.Integer()
+    upcoming = fields.List(fields.Nested(WatchedDeadlineSchema), metadata={"description": "the first `limit`"})
+    upcoming_total = fields.Integer()
     cases_per_stage = fields.List(fields.Nested(StageCountSchema))
     working_days_per_stage = fields.Nested(StageTimesSchema)
     staffing = fields.Nested(DashboardStaffingSchema)

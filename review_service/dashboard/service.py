@@ -24,6 +24,7 @@ from .stages import working_days_per_stage
 VIEWING_ROLES = ("supervisor", "head", "review_head", "admin")
 DEFAULT_WITHIN_WORKING_DAYS = 3
 DEFAULT_PERIOD_DAYS = 90
+DEFAULT_LIMIT = 100  # deadline rows listed; the totals count them all
 STAFFING_TOTALS = ("enforcement_staff", "reviewers", "required_reviewers", "shortfall")
 
 
@@ -62,24 +63,24 @@ def dashboard_scope(actor, agency_code: str | None = None) -> Scope:
 
 def dashboard_figures(actor, *, agency_code: str | None = None,
                       within_working_days: int = DEFAULT_WITHIN_WORKING_DAYS,
-                      period_days: int = DEFAULT_PERIOD_DAYS) -> dict:
+                      period_days: int = DEFAULT_PERIOD_DAYS, limit: int = DEFAULT_LIMIT) -> dict:
     """Everything the dashboard shows, as of today in Beijing.
 
-    overdue / upcoming: running deadlines past due, or due within `within_working_days` working days;
+    overdue / upcoming: running deadlines past due, or due within `within_working_days` working days
+    (the first `limit` of each, earliest due first; overdue_total / upcoming_total count all of them);
     cases_per_stage: case counts per status and agency; working_days_per_stage: average working days
     from a task's creation to its completion, per task kind, over tasks completed in the last
     `period_days` days; staffing: the 5% rule per agency (staffing_report with rollup).
     """
     scope = dashboard_scope(actor, agency_code)
     today = today_in_china()
-    overdue, upcoming = watched_deadlines(scope.ids, today=today, within_working_days=within_working_days)
+    deadlines = watched_deadlines(scope.ids, today=today, within_working_days=within_working_days, limit=limit)
     return {
         "on": today,
         "agency_code": scope.root.code,
         "agencies": [{"code": a.code, "name": a.name, "level": a.level} for a in scope.agencies],
         "within_working_days": within_working_days,
-        "overdue": overdue,
-        "upcoming": upcoming,
+        **deadlines,
         "cases_per_stage": cases_per_stage(scope),
         "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days),
         "staffing": staffing_of_scope(scope, actor=actor, on=today),

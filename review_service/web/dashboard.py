@@ -28,7 +28,8 @@ WINDOWS = (1, 3, 5, 10)  # working days ahead that count as "due soon"
 def dashboard():
     query = _query()
     figures = dashboard_figures(current_user, agency_code=query.get("agency"),
-                                within_working_days=query["within_working_days"], period_days=query["period_days"])
+                                within_working_days=query["within_working_days"], period_days=query["period_days"],
+                                limit=query["limit"])
     choices = dashboard_scope(current_user).agencies
     return render_template("web/dashboard.html", figures=figures, charts=chart_data(figures), choices=choices,
                            periods=sorted(set(PERIODS) | {query["period_days"]}),

@@ -54,6 +54,13 @@ def test_upcoming_window_is_counted_in_working_days(as_user, cases):
     assert within_zero["upcoming"] == [] and len(within_zero["overdue"]) == 1
 
 
+def test_the_lists_are_limited_and_the_totals_count_all(as_user, cases):
+    body = dashboard(as_user("supervisor"), limit=1)
+    assert (body["overdue_total"], body["upcoming_total"]) == (1, 2)
+    assert [d["case_id"] for d in body["upcoming"]] == [cases["c"]]  # the earliest due
+    assert len(body["overdue"]) == 1
+
+
 def test_cases_per_stage_per_agency(as_user, cases):
     assert stage_counts(dashboard(as_user("supervisor"))) == {
         "awaiting_acceptance": {"city": 1, "other": 1}, "under_review": {"city": 1}, "review_passed": {"city": 1}}
@@ -178,8 +185,8 @@ def test_figures_take_a_few_queries_whatever_the_number_of_cases(app, as_user, c
         for n in range(3):
             scenario.submit_unfiled(as_user("handler"), f"市监罚〔2026〕{300 + n}号", "又一个超期案")
     more, figures = _statements_for_figures(app)
-    assert len(figures["overdue"]) == 4
-    assert few == more <= 12
+    assert len(figures["overdue"]) == figures["overdue_total"] == 4
+    assert few == more <= 14
 
 
 def test_a_year_without_calendar_data_is_counted_apart(as_user):

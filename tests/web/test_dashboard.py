@@ -77,6 +77,13 @@ def test_a_staffing_shortfall_is_highlighted(app, page_as, cases):
     assert 'data-agency="city"' in html and '<tr class="" data-agency="city">' in html
 
 
+def test_long_lists_say_how_many_are_listed(page_as, cases):
+    _, html = dashboard_html(page_as, "supervisor", "/dashboard?limit=1")
+    upcoming = re.search(r'<table[^>]*id="upcoming-table".*?</table>', html, re.S).group(0)
+    assert upcoming.count("<tr class") == 1 and "共 2 项，按到期日先后列出前 1 项。" in html
+    assert re.search(r'id="upcoming-count">2<', html)
+
+
 def test_a_city_head_sees_the_city_only(page_as, cases):
     status, html = dashboard_html(page_as, "head")
     assert status == 200

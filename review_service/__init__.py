@@ -46,6 +46,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .attachments.api import blp as attachments_blp
     from .cases.api import blp as cases_blp
     from .catalog.api import blp as catalog_blp
+    from .dashboard.api import blp as dashboard_blp
     from .deadlines.api import blp as deadlines_blp
     from .health import blp as health_blp
     from .jobs.api import blp as incidents_blp
@@ -59,7 +60,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp):
+                      catalog_blp, dashboard_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

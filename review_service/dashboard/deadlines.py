@@ -1,0 +1,87 @@
+"""Overdue and upcoming deadlines of the dashboard: a count and two listings of the running clocks."""
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from ..accounts.models import User
+from ..agencies.models import Agency
+from ..cases.models import Case
+from ..deadlines.models import RUNNING, Deadline
+from ..deadlines.service import KIND_TITLES
+from ..extensions import db
+from ..tasks.models import Task
+from ..workdays import service as workdays
+
+# Agency adjustments may turn national working days into rest days, which moves "N working days from
+# today" later than the national count says; the SQL bound allows for that and Python decides exactly.
+ADJUSTMENT_MARGIN = timedelta(days=31)
+
+
+def watched_deadlines(agency_ids: list[int], *, today: date, within_working_days: int, limit: int) -> dict:
+    """Running deadlines due before today (overdue) and due within N working days (upcoming).
+
+    Each list holds at most `limit` rows, earliest due date first; `overdue_total` and `upcoming_total`
+    count them all. A deadline without a due date (its calendar year is not loaded) is in neither list:
+    the case page shows its problem. Working days are counted once per agency and due date.
+    """
+    running = (Deadline.agency_id.in_(agency_ids), Deadline.status == RUNNING, Deadline.due_on.is_not(None))
+    overdue_total = db.session.scalar(select(func.count(Deadline.id)).where(*running, Deadline.due_on < today))
+    left_memo: dict[tuple[int, date], int | None] = {}
+    overdue = [_row(values, today, left_memo)
+               for values in db.session.execute(_listing(running).where(Deadline.due_on < today).limit(limit))]
+    soon = _listing(running).where(Deadline.due_on >= today)
+    bound = _upcoming_bound(today, within_working_days)
+    if bound is not None:
+        soon = soon.where(Deadline.due_on <= bound)
+    upcoming = [row for row in (_row(values, today, left_memo) for values in db.session.execute(soon))
+                if row["working_days_left"] is not None and row["working_days_left"] <= within_working_days]
+    return {"overdue": overdue, "overdue_total": overdue_total, "upcoming": upcoming[:limit],
+            "upcoming_total": len(upcoming)}
+
+
+def _listing(running: tuple):
+    """The columns a deadline row shows: the clock, its case and agency, the task it runs for and its holder."""
+    holder = aliased(User)
+    return (select(Deadline.id, Deadline.case_id, Deadline.agency_id, Deadline.kind, Deadline.round,
+                   Deadline.start_on, Deadline.due_on, Deadline.capped, Case.case_number, Case.title,
+                   Agency.code, Agency.name, Task.title, Task.role, holder.id, holder.full_name)
+            .join(Case, Case.id == Deadline.case_id)
+            .join(Agency, Agency.id == Deadline.agency_id)
+            .outerjoin(Task, Task.id == Deadline.task_id)
+            .outerjoin(holder, holder.id == Task.assignee_id)
+            .where(*running)
+            .order_by(Deadline.due_on, Deadline.id))
+
+
+def _row(values, today: date, left_memo: dict) -> dict:
+    (deadline_id, case_id, agency_id, kind, round_, start_on, due_on, capped, number, title, agency_code,
+     agency_name, step, role, holder_id, holder_name) = values
+    if (agency_id, due_on) not in left_memo:
+        left_memo[agency_id, due_on] = _working_days_left(due_on, today, agency_id)
+    left = left_memo[agency_id, due_on]
+    kind_title = KIND_TITLES.get(kind, kind)
+    return {"deadline_id": deadline_id, "case_id": case_id, "case_number": number, "case_title": title,
+            "agency_code": agency_code, "agency_name": agency_name, "kind": kind, "kind_title": kind_title,
+            "round": round_, "step": step or kind_title, "holder_role": role,
+            "holder": {"id": holder_id, "full_name": holder_name} if holder_id else None,
+            "start_on": start_on, "due_on": due_on, "capped": capped, "working_days_left": left,
+            "working_days_overdue": (-left if left is not None else None) if due_on < today else 0}
+
+
+def _working_days_left(due_on: date, today: date, agency_id: int) -> int | None:
+    """As deadlines.service.working_days_left: 0 on the last day, negative once overdue, None without data."""
+    try:
+        if due_on >= today:
+            return workdays.working_days_between(today, due_on, agency_id=agency_id)
+        return -workdays.working_days_between(due_on, today, agency_id=agency_id)
+    except workdays.CalendarDataMissing:
+        return None
+
+
+def _upcoming_bound(today: date, within_working_days: int) -> date | None:
+    """A due date after which no deadline can be within N working days of today (None: no bound known)."""
+    try:
+        return workdays.add_working_days(today, within_working_days + 1) + ADJUSTMENT_MARGIN
+    except workdays.CalendarDataMissing:
+        return None

@@ -1,0 +1,68 @@
+// 监督看板: draws the three charts from the JSON the page embeds (#dashboard-data); every label in it
+// is already translated by the server. ECharts is served from static/vendor (no CDN); its ZH locale is built in.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var charts = [];
+
+  function draw(id, hasData, option) {
+    var element = document.getElementById(id);
+    if (!element) { return; }
+    var chart = echarts.init(element, null, { locale: data.locale, renderer: "canvas" });
+    if (!hasData) {
+      option = { title: { text: data.empty, left: "center", top: "middle",
+                          textStyle: { color: "#6c757d", fontSize: 14, fontWeight: "normal" } } };
+    }
+    chart.setOption(option);
+    element.setAttribute("data-chart-ready", "1");
+    charts.push(chart);
+  }
+
+  var stages = data.stages;
+  draw("chart-stages", stages.categories.length > 0, {
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+    xAxis: { type: "category", data: stages.categories, axisLabel: { interval: 0, rotate: 30 } },
+    yAxis: { type: "value", name: stages.axis, minInterval: 1 },
+    series: stages.series.map(function (s) {
+      return { name: s.name, type: "bar", stack: "cases", data: s.data, emphasis: { focus: "series" } };
+    })
+  });
+
+  var times = data.times;
+  draw("chart-times", times.categories.length > 0, {
+    tooltip: {
+      trigger: "axis", axisPointer: { type: "shadow" },
+      formatter: function (items) {
+        var i = items[0].dataIndex;
+        return times.categories[i] + "<br>" + times.average_label + ": " + times.average[i] +
+          "<br>" + times.max_label + ": " + times.max[i] + "<br>" + times.tasks_label + ": " + times.tasks[i];
+      }
+    },
+    grid: { left: 8, right: 40, bottom: 8, top: 16, containLabel: true },
+    xAxis: { type: "value" },
+    yAxis: { type: "category", data: times.categories, inverse: true },
+    series: [{ name: times.average_label, type: "bar", data: times.average, label: { show: true, position: "right" } }]
+  });
+
+  var staffing = data.staffing;
+  draw("chart-staffing", staffing.categories.length > 0, {
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 16, bottom: 8, top: 36, containLabel: true },
+    xAxis: { type: "category", data: staffing.categories, axisLabel: { interval: 0, rotate: 20 } },
+    yAxis: { type: "value", minInterval: 1 },
+    series: [
+      { name: staffing.required_label, type: "bar", data: staffing.required, itemStyle: { color: "#adb5bd" } },
+      { name: staffing.reviewers_label, type: "bar", itemStyle: { color: "#198754" },
+        data: staffing.reviewers.map(function (value, i) {  // short of the 5% rule: red
+          return staffing.compliant[i] ? value : { value: value, itemStyle: { color: "#dc3545" } };
+        }) }
+    ]
+  });
+
+  window.addEventListener("resize", function () {
+    charts.forEach(function (chart) { chart.resize(); });
+  });
+})();

@@ -1,0 +1,165 @@
+// 流程设计: the bpmn-js modeler (Chinese labels), the profile form (json-editor) and the Validate / Publish
+// buttons. The server is the authority: both buttons post the draft and show what it answers.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('designer-data').textContent);
+  var T = data.texts;
+  var chinese = document.documentElement.lang !== 'en';
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var status = document.getElementById('designer-status');
+  var buttons = [document.getElementById('validate-button'), document.getElementById('publish-button')];
+  var SPIFF = 'spiffworkflow:';
+
+  // bpmn-js-i18n's dictionary (window.BPMN_JS_ZH) behind bpmn-js's translate service.
+  function translate(template, replacements) {
+    var text = (chinese && window.BPMN_JS_ZH && window.BPMN_JS_ZH[template]) || template;
+    replacements = replacements || {};
+    return text.replace(/{([^}]+)}/g, function (_, key) {
+      return replacements[key] !== undefined ? replacements[key] : '{' + key + '}';
+    });
+  }
+
+  var modeler = new BpmnJS({
+    container: '#designer-canvas',
+    additionalModules: [{ translate: ['value', translate] }]
+  });
+  window.designerModeler = modeler;  // for the browser tests
+
+  var profileEditor = new JSONEditor(document.getElementById('designer-profile'), {
+    schema: data.profile_schema, startval: data.profile || undefined, theme: 'bootstrap5',
+    show_opt_in: true, disable_edit_json: true, disable_properties: true, disable_array_delete_last_row: true,
+    disable_array_delete_all_rows: true, prompt_before_delete: false, show_errors: 'always'
+  });
+  window.designerProfile = profileEditor;
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function say(kind, message, problems) {
+    status.replaceChildren();
+    var box = element('div', { 'class': 'alert alert-' + kind + ' mb-0', id: 'designer-message' });
+    box.appendChild(element('div', { 'class': 'fw-bold' }, message));
+    if (problems && problems.length) box.appendChild(problemTable(problems));
+    status.appendChild(box);
+  }
+
+  function problemTable(problems) {
+    var table = element('table', { 'class': 'table table-sm mb-0 mt-2', id: 'designer-problems' });
+    var head = table.createTHead().insertRow();
+    [T.file, T.element, T.line, T.problem].forEach(function (title) { head.appendChild(element('th', {}, title)); });
+    var body = table.createTBody();
+    problems.forEach(function (problem) {
+      var row = body.insertRow();
+      row.appendChild(element('td', {}, problem.file || '—'));
+      var cell = row.appendChild(element('td'));
+      if (problem.element && modeler.get('elementRegistry').get(problem.element)) {
+        var link = cell.appendChild(element('a', { href: '#', 'data-element': problem.element }, problem.element));
+        link.addEventListener('click', function (event) { event.preventDefault(); focusElement(problem.element); });
+      } else {
+        cell.textContent = problem.element || '—';
+      }
+      row.appendChild(element('td', {}, problem.line || '—'));
+      row.appendChild(element('td', {}, problem.message));
+    });
+    return table;
+  }
+
+  function focusElement(id) {
+    var shape = modeler.get('elementRegistry').get(id);
+    modeler.get('selection').select(shape);
+    modeler.get('canvas').scrollToElement(shape);
+  }
+
+  function busy(on) { buttons.forEach(function (button) { button.disabled = on; }); }
+
+  async function send(url) {
+    var saved = await modeler.saveXML({ format: true });
+    var body = new FormData();
+    body.append('bpmn', saved.xml);
+    body.append('profile', JSON.stringify(profileEditor.getValue(), null, 2));
+    body.append('base_hash', data.base_hash);
+    var response = await fetch(url, { method: 'POST', body: body, credentials: 'same-origin',
+                                      headers: { 'X-CSRFToken': csrf, 'Accept': 'application/json' } });
+    var payload;
+    try { payload = await response.json(); } catch (error) { payload = { message: response.status + ' ' + response.statusText }; }
+    return { ok: response.ok, payload: payload };
+  }
+
+  async function run(url, progress, done) {
+    busy(true);
+    say('secondary', progress);
+    try {
+      var answer = await send(url);
+      if (answer.ok) {
+        done(answer.payload);
+      } else {
+        var text = answer.payload.problems && answer.payload.problems.length ? T.invalid : answer.payload.message;
+        say('danger', text, answer.payload.problems);
+      }
+    } catch (error) {
+      say('danger', T.failed + ' ' + error.message);
+    } finally {
+      busy(false);
+    }
+  }
+
+  document.getElementById('validate-button').addEventListener('click', function () {
+    run(data.validate_url, T.checking, function (payload) {
+      if (payload.valid) say('success', T.valid); else say('danger', T.invalid, payload.problems);
+    });
+  });
+  document.getElementById('publish-button').addEventListener('click', function () {
+    run(data.publish_url, T.publishing, function (payload) { window.location.assign(payload.redirect); });
+  });
+
+  // The Spiff properties (spiffworkflow:property name/value) of the selected step, editable in place.
+  function spiffProperties(businessObject) {
+    var extensions = businessObject.extensionElements;
+    var holder = extensions && (extensions.values || []).find(function (value) {
+      return value.$type === SPIFF + 'properties';
+    });
+    return holder ? (holder.$children || []).filter(function (child) { return child.$type === SPIFF + 'property'; }) : [];
+  }
+
+  function showProperties(shape) {
+    var pane = document.getElementById('designer-properties');
+    pane.replaceChildren();
+    var properties = shape ? spiffProperties(shape.businessObject) : [];
+    if (!shape) { pane.appendChild(element('p', { 'class': 'small text-muted' }, document.getElementById('tab-properties').dataset.hint)); return; }
+    pane.appendChild(element('div', { 'class': 'fw-bold mb-2' },
+      T.selected + ': ' + (shape.businessObject.name || '') + ' (' + shape.id + ')'));
+    if (!properties.length) { pane.appendChild(element('p', { 'class': 'small text-muted' }, T.no_properties)); return; }
+    properties.forEach(function (property, index) {
+      var id = 'spiff-property-' + index;
+      pane.appendChild(element('label', { 'class': 'form-label', 'for': id }, property.name));
+      var input = element('textarea', { 'class': 'form-control form-control-sm mb-2 font-monospace', id: id, rows: 1,
+                                         'data-property': property.name });
+      input.value = property.value || '';
+      input.addEventListener('change', function () {
+        property.value = input.value;
+        // a no-op update of the step records the change in the modeler (undo stack, dirty state)
+        modeler.get('modeling').updateProperties(shape, { extensionElements: shape.businessObject.extensionElements });
+      });
+      pane.appendChild(input);
+    });
+  }
+
+  modeler.on('selection.changed', function (event) {
+    var shape = event.newSelection.length === 1 ? event.newSelection[0] : null;
+    showProperties(shape && shape.type !== 'label' ? shape : null);
+  });
+  document.getElementById('tab-properties').dataset.hint = document.getElementById('properties-hint').textContent;
+
+  say('secondary', T.loading);
+  modeler.importXML(data.bpmn).then(function () {
+    modeler.get('canvas').zoom('fit-viewport');
+    status.replaceChildren();
+    busy(false);
+  }).catch(function (error) {
+    say('danger', T.load_failed + ' ' + error.message);
+  });
+})();

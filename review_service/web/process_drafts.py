@@ -138,15 +138,31 @@ def profile_editor_schema() -> dict:
     """profile.schema.json as json-editor takes it: $refs inlined (it knows no $defs), enum display names added."""
     schema = json.loads(_profile_schema_text())
     definitions = schema.pop("$defs", {})
-    for key in ("$schema", "$id"):
+    for key in ("$schema", "$id", "description"):  # the English description is for developers; the page explains
         schema.pop(key, None)
-    schema = _inline_refs(schema, definitions)
+    schema = _for_the_form(_inline_refs(schema, definitions))
     for path, titles in ENUM_TITLES.items():
         node = schema
         for key in path:
             node = node["properties"][key]
+        node.setdefault("type", "string")  # else json-editor offers a type switcher
         node.setdefault("options", {})["enum_titles"] = [str(titles.get(code, code)) for code in node["enum"]]
+    publication = schema["properties"]["time_limits"]["properties"]["publication_working_days"]
+    publication.setdefault("options", {})["disable_properties"] = False  # keys are decision types: let them be added
     return schema
+
+
+def _for_the_form(node):
+    """Fields in the schema's order (json-editor sorts them by name otherwise), booleans as checkboxes."""
+    if isinstance(node, dict):
+        node = {key: _for_the_form(value) for key, value in node.items()}
+        for order, child in enumerate((node.get("properties") or {}).values(), start=1):
+            child["propertyOrder"] = order
+        if node.get("type") == "boolean":
+            node["format"] = "checkbox"
+    elif isinstance(node, list):
+        node = [_for_the_form(item) for item in node]
+    return node
 
 
 def _inline_refs(node, definitions: dict):

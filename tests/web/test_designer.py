@@ -198,7 +198,7 @@ def test_a_designer_changes_the_review_period_validates_and_publishes(app, brows
     watermark = page.locator("#designer-canvas .bjs-powered-by")
     watermark.wait_for(state="visible")
     page.locator("#designer-canvas [data-element-id='review_case']").wait_for()
-    assert page.locator(".djs-palette [title='启动手动工具']").count() == 1  # Chinese labels (bpmn-js-i18n)
+    assert page.locator(".djs-palette [aria-label='启动手动工具']").count() == 1  # Chinese labels (bpmn-js-i18n)
     assert page.evaluate("""() => {  // nothing of ours covers the watermark: it is the topmost element there
         const box = document.querySelector('#designer-canvas .bjs-powered-by').getBoundingClientRect();
         const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);

@@ -4,8 +4,9 @@ The pages always work on the designer's own agency (current_user.agency); the pr
 the designer's right again on every read and publication (check_designer, publish_for_agency).
 """
 import json
+from urllib.parse import quote
 
-from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +20,7 @@ from .pages import page_blueprint
 from .process_drafts import (
     base_version,
     check_draft,
+    diagram_time_limits,
     draft_files,
     main_bpmn_name,
     problem_rows,
@@ -57,8 +59,13 @@ def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
     mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    return Response(text, mimetype=f"{mimetype}; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="v{number}-{name}"'})
+    # Not send_file: the access log reads JSON bodies, which a passthrough file response refuses.
+    response = Response(text, mimetype=mimetype)
+    download_name = f"v{number}-{name}"
+    ascii_name = download_name.encode("ascii", "ignore").decode() or f"v{number}"
+    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name.replace(chr(34), "")}"; '
+                                               f"filename*=UTF-8''{quote(download_name, safe='')}")
+    return response
 
 
 @bp.route("/diff")
@@ -82,11 +89,12 @@ def editor():
         raise Conflict(_("No process has been published yet, not even the national default."),
                        code="process_not_published")
     profile = base.sources.get(PROFILE_FILE)
+    bpmn_name = main_bpmn_name(base.sources)
+    bpmn = base.sources.get(bpmn_name, "")
     return render_template("web/designer_editor.html", agency=agency, base=base,
                            own_base=base.agency_id == agency.id, base_owner=_owner_name(base),
-                           bpmn_name=main_bpmn_name(base.sources), bpmn=base.sources[main_bpmn_name(base.sources)],
-                           profile=json.loads(profile) if profile else None,
-                           profile_schema=profile_editor_schema())
+                           bpmn_name=bpmn_name, bpmn=bpmn, profile=json.loads(profile) if profile else None,
+                           profile_schema=profile_editor_schema(diagram_time_limits(bpmn)))
 
 
 @bp.route("/validate", methods=["POST"])

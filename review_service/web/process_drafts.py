@@ -4,6 +4,7 @@ The draft becomes the same upload the API and the CLI send to processes.versions
 the edited diagram replaces the main .bpmn, the other diagrams of the version it replaces go along
 unchanged (an upload with any diagram replaces the whole set), catalog.json is inherited.
 """
+import ast
 import copy
 import json
 import re
@@ -11,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
+from lxml import etree
 from sqlalchemy import func, select
 
 from ..accounts.models import User
@@ -18,9 +20,11 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import PROCESS_ID, latest_version
-from ..processes.validation import PROFILE_FILE
+from ..processes.validation import BPMN_NS, PROFILE_FILE
 from ..processes.versions import publish_for_agency
+from . import labels
 
+TIME_LIMITS_LITERAL = re.compile(r"^\s*time_limits\s*=\s*(\{.*?^\})", re.DOTALL | re.MULTILINE)
 MAIN_PROCESS = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(PROCESS_ID) + "\"")
 # Display names of the profile's enumerations (the schema itself only has the codes).
 ENUM_TITLES = {
@@ -134,8 +138,28 @@ def _profile_schema_text() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def profile_editor_schema() -> dict:
-    """profile.schema.json as json-editor takes it: $refs inlined (it knows no $defs), enum display names added."""
+def diagram_time_limits(bpmn: str) -> dict:
+    """The literal defaults the diagram's set_time_limits script starts from ({} if it is not a plain literal)."""
+    try:
+        tree = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    for task in tree.iter(f"{{{BPMN_NS}}}scriptTask"):
+        script = task.find(f"{{{BPMN_NS}}}script")
+        found = TIME_LIMITS_LITERAL.search(script.text or "") if task.get("id") == "set_time_limits" \
+            and script is not None else None
+        if found:
+            try:
+                value = ast.literal_eval(found.group(1))
+            except (ValueError, SyntaxError):
+                return {}
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
+    """profile.schema.json as json-editor takes it: $refs inlined (it knows no $defs), enum display names added,
+    each time limit starting from the diagram's default when ticked."""
     schema = json.loads(_profile_schema_text())
     definitions = schema.pop("$defs", {})
     for key in ("$schema", "$id", "description"):  # the English description is for developers; the page explains
@@ -147,9 +171,20 @@ def profile_editor_schema() -> dict:
             node = node["properties"][key]
         node.setdefault("type", "string")  # else json-editor offers a type switcher
         node.setdefault("options", {})["enum_titles"] = [str(titles.get(code, code)) for code in node["enum"]]
-    publication = schema["properties"]["time_limits"]["properties"]["publication_working_days"]
+    limits = schema["properties"]["time_limits"]["properties"]
+    for key, value in (time_limit_defaults or {}).items():
+        if key in limits:
+            limits[key]["default"] = value
+            limits[key]["description"] = str(_l("Default in the diagram: %(value)s", value=_shown(value)))
+    publication = limits["publication_working_days"]
     publication.setdefault("options", {})["disable_properties"] = False  # keys are decision types: let them be added
     return schema
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return "、".join(f"{labels.decision_type(key)} {item}" for key, item in value.items())
+    return str(value)
 
 
 def _for_the_form(node):

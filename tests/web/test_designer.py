@@ -56,7 +56,8 @@ def test_the_version_list_shows_number_publisher_files_and_the_current_one(as_us
 def test_a_file_of_a_version_downloads(as_user, page_as):
     upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE})
     response = page_as("designer").get("/designer/versions/1/profile.json")
-    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert response.status_code == 200 and response.headers["Content-Disposition"] == \
+        "attachment; filename=\"v1-profile.json\"; filename*=UTF-8''v1-profile.json"
     assert json.loads(response.get_data(as_text=True))["time_limits"]["review_working_days"] == 7
     missing = page_as("designer").get("/designer/versions/1/nope.bpmn")
     assert missing.status_code == 404 and "没有文件" in missing.get_data(as_text=True)
@@ -206,8 +207,9 @@ def test_a_designer_changes_the_review_period_validates_and_publishes(app, brows
     }""")
     field = page.locator("[name='root[time_limits][review_working_days]']")
     opt_in = page.locator("[data-schemapath='root.time_limits.review_working_days'] .json-editor-opt-in").first
-    if not opt_in.is_checked():
-        opt_in.check()
+    assert field.is_disabled()  # not in the profile: the diagram's default applies
+    opt_in.check()
+    assert field.input_value() == "5"  # ticked, it starts from the diagram's national default
     field.fill("8")
     field.dispatch_event("change")
     page.click("#validate-button")

@@ -84,9 +84,11 @@
     body.append('base_hash', data.base_hash);
     var response = await fetch(url, { method: 'POST', body: body, credentials: 'same-origin',
                                       headers: { 'X-CSRFToken': csrf, 'Accept': 'application/json' } });
-    var payload;
-    try { payload = await response.json(); } catch (error) { payload = { message: response.status + ' ' + response.statusText }; }
-    return { ok: response.ok, payload: payload };
+    var json = (response.headers.get('Content-Type') || '').indexOf('application/json') === 0;
+    if (!json) {  // e.g. the login page after the session expired, or an error page
+      return { ok: false, payload: { message: T.failed + ' ' + response.status + ' ' + (response.redirected ? T.session : response.statusText) } };
+    }
+    return { ok: response.ok, payload: await response.json() };
   }
 
   async function run(url, progress, done) {

@@ -6,7 +6,7 @@ the designer's right again on every read and publication (check_designer, publis
 import json
 from urllib.parse import quote
 
-from flask import Response, flash, jsonify, render_template, request, url_for
+from flask import Response, current_app, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,6 +27,7 @@ from .process_drafts import (
     profile_editor_schema,
     publishers,
     running_cases_by_version,
+    time_limits_of,
 )
 from .session import roles_required
 
@@ -49,7 +50,7 @@ def versions():
     return render_template("web/designer_versions.html", agency=agency, versions=list(reversed(own)),
                            current=own[-1] if own else None, inherited=inherited,
                            inherited_owner=_owner_name(inherited) if inherited else "",
-                           names=publishers(own), running=running,
+                           names=publishers(own), running=running, limits={v.id: time_limits_of(v) for v in own},
                            running_by_id={version.id: n for version, n in running})
 
 
@@ -94,7 +95,8 @@ def editor():
     return render_template("web/designer_editor.html", agency=agency, base=base,
                            own_base=base.agency_id == agency.id, base_owner=_owner_name(base),
                            bpmn_name=bpmn_name, bpmn=bpmn, profile=json.loads(profile) if profile else None,
-                           profile_schema=profile_editor_schema(diagram_time_limits(bpmn)))
+                           profile_schema=profile_editor_schema(diagram_time_limits(bpmn)),
+                           forms=sorted(path.name for path in current_app.config["FORMS_DIR"].glob("*.schema.json")))
 
 
 @bp.route("/validate", methods=["POST"])

@@ -108,6 +108,16 @@ def problem_rows(refusal: InvalidInput) -> list[dict]:
     return rows
 
 
+def time_limits_of(version: ProcessVersion) -> list[tuple[str, str]]:
+    """(title, value) of each time limit the version's profile.json sets; [] when it sets none."""
+    try:
+        limits = json.loads(version.sources.get(PROFILE_FILE) or "{}").get("time_limits") or {}
+    except (ValueError, AttributeError):
+        return []
+    fields = json.loads(_profile_schema_text())["properties"]["time_limits"]["properties"]
+    return [(fields.get(key, {}).get("title", key), _shown(value)) for key, value in limits.items()]
+
+
 def publishers(versions: list[ProcessVersion]) -> dict[int, str]:
     """user id -> full name of everyone who published one of the versions (one query)."""
     ids = {v.published_by_id for v in versions if v.published_by_id}

@@ -51,6 +51,18 @@ def test_the_version_list_shows_number_publisher_files_and_the_current_one(as_us
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d", html)  # published at, in Chinese
     assert "<td>designer</td>" in html  # who published
     assert 'name="from"' in html  # two versions: they can be compared
+    assert "审核时限（工作日）: 7" in html and "延长时限（工作日）: 3" in html  # the profile's time limits
+
+
+def test_the_list_shows_which_version_running_cases_are_on(as_user, page_as):
+    as_user("handler").submit()  # on the national default
+    upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE})
+    as_user("handler").submit(case_number="市监罚〔2026〕2号")  # on the agency's version 1
+    html = page_as("designer").get("/designer").get_data(as_text=True)
+    running = html[html.index('id="running-table"'):]
+    assert re.search(r"国家默认流程第 1 版\s*</td>\s*<td>1</td>", running)
+    assert re.search(r"<tr><td>第 1 版\s*</td>\s*<td>1</td>", running)
+    assert re.search(r'<tr data-version="1"[^>]*>.*?<td>1</td>\s*<td><span class="badge', html, re.S)
 
 
 def test_a_file_of_a_version_downloads(as_user, page_as):
@@ -221,6 +233,7 @@ def test_a_designer_changes_the_review_period_validates_and_publishes(app, brows
     page.wait_for_url(re.compile(r".*/designer$"))
     assert "已发布第 1 版" in page.inner_text("main")
     assert page.locator("#versions-table tr[data-version='1'] .current-version").is_visible()
+    assert page.inner_text("#versions-table tr[data-version='1'] .time-limits") == "审核时限（工作日）: 8"
     screenshot(page, "designer_versions")
     [version] = versions_of(app, "city")
     assert count_versions(app) == before + 1
@@ -245,3 +258,31 @@ def test_the_editor_shows_the_servers_problems_and_publishes_nothing(app, browse
     page.click("#publish-button")
     page.locator("#designer-message.alert-danger #designer-problems").wait_for()
     assert versions_of(app, "city") == [] and page.js_errors == []
+
+
+@pytest.mark.e2e
+def test_the_side_form_changes_a_steps_spiff_property(app, browser_page):
+    page = browser_page
+    browser_login(page, "designer")
+    page.goto("/designer/editor")
+    page.locator("#designer-canvas [data-element-id='review_case']").click()
+    page.click("#tab-properties")
+    assert "review_case" in page.inner_text("#properties-of")
+    reminder = page.locator("#designer-properties input[data-property='reminderWorkingDays']")
+    assert reminder.input_value() == 'time_limits["reminder_working_days"]'
+    reminder.fill("2")
+    reminder.press("Tab")  # the change event
+    page.select_option("#add-property-name", "deadlineStart")
+    page.click("#add-property")
+    page.locator("#designer-properties input[data-property='deadlineStart']").wait_for()
+    exported = page.evaluate("async () => (await window.designerModeler.saveXML()).xml")
+    assert '<spiffworkflow:property name="deadlineStart" value="" />' in exported
+    page.locator("#designer-properties input[data-property='deadlineStart']").fill("today()")
+    page.locator("#designer-properties input[data-property='deadlineStart']").press("Tab")
+    page.click("#publish-button")
+    page.wait_for_url(re.compile(r".*/designer$"))
+    [version] = versions_of(app, "city")
+    review_task = version.sources["legal_review.bpmn"].split('id="review_case"', 1)[1].split("</bpmn:userTask>", 1)[0]
+    assert '<spiffworkflow:property name="reminderWorkingDays" value="2" />' in review_task
+    assert '<spiffworkflow:property name="deadlineStart" value="today()" />' in review_task
+    assert page.js_errors == []

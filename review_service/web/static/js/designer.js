@@ -118,35 +118,91 @@
     run(data.publish_url, T.publishing, function (payload) { window.location.assign(payload.redirect); });
   });
 
-  // The Spiff properties (spiffworkflow:property name/value) of the selected step, editable in place.
-  function spiffProperties(businessObject) {
+  // The Spiff properties (spiffworkflow:property name/value) of the selected step: edit, add the known ones.
+  var SPIFF_URI = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
+  var KNOWN_PROPERTIES = ['formJsonSchemaFilename', 'taskKind', 'caseStatus', 'deadlineKind', 'deadlineWorkingDays',
+    'deadlineCalendarDays', 'deadlineStart', 'deadlineCap', 'extensionWorkingDays', 'supplementMode',
+    'reminderWorkingDays', 'pausesDeadline'];
+  var HUMAN_TASKS = ['bpmn:UserTask', 'bpmn:ManualTask'];
+
+  function propertyHolder(businessObject, create) {
+    var moddle = modeler.get('moddle');
     var extensions = businessObject.extensionElements;
-    var holder = extensions && (extensions.values || []).find(function (value) {
-      return value.$type === SPIFF + 'properties';
+    if (!extensions && !create) return null;
+    if (!extensions) {
+      extensions = moddle.create('bpmn:ExtensionElements', { values: [] });
+      extensions.$parent = businessObject;
+    }
+    var holder = (extensions.values || []).find(function (value) { return value.$type === SPIFF + 'properties'; });
+    if (!holder && create) {
+      holder = moddle.createAny(SPIFF + 'properties', SPIFF_URI, { $children: [] });
+      extensions.values = (extensions.values || []).concat([holder]);
+    }
+    return holder ? { extensions: extensions, holder: holder } : null;
+  }
+
+  function spiffProperties(businessObject) {
+    var found = propertyHolder(businessObject, false);
+    return found ? (found.holder.$children || []).filter(function (child) { return child.$type === SPIFF + 'property'; }) : [];
+  }
+
+  // Values the diagram already uses for a property (and the forms in forms/), offered while typing.
+  function suggestions(name) {
+    var values = name === 'formJsonSchemaFilename' ? (data.forms || []).slice() : [];
+    modeler.get('elementRegistry').forEach(function (shape) {
+      spiffProperties(shape.businessObject).forEach(function (property) {
+        if (property.name === name && property.value && values.indexOf(property.value) < 0) values.push(property.value);
+      });
     });
-    return holder ? (holder.$children || []).filter(function (child) { return child.$type === SPIFF + 'property'; }) : [];
+    return values.sort();
+  }
+
+  function recordChange(shape, extensions) {
+    // through the command stack, so the modeler knows the diagram changed
+    modeler.get('modeling').updateProperties(shape, { extensionElements: extensions });
   }
 
   function showProperties(shape) {
     var pane = document.getElementById('designer-properties');
     pane.replaceChildren();
-    var properties = shape ? spiffProperties(shape.businessObject) : [];
-    if (!shape) { pane.appendChild(element('p', { 'class': 'small text-muted' }, document.getElementById('tab-properties').dataset.hint)); return; }
-    pane.appendChild(element('div', { 'class': 'fw-bold mb-2' },
+    if (!shape) { pane.appendChild(element('p', { 'class': 'small text-muted' }, T.select_task)); return; }
+    var properties = spiffProperties(shape.businessObject);
+    pane.appendChild(element('div', { 'class': 'fw-bold mb-2', id: 'properties-of' },
       T.selected + ': ' + (shape.businessObject.name || '') + ' (' + shape.id + ')'));
-    if (!properties.length) { pane.appendChild(element('p', { 'class': 'small text-muted' }, T.no_properties)); return; }
+    if (!properties.length) pane.appendChild(element('p', { 'class': 'small text-muted' }, T.no_properties));
     properties.forEach(function (property, index) {
       var id = 'spiff-property-' + index;
       pane.appendChild(element('label', { 'class': 'form-label', 'for': id }, property.name));
-      var input = element('textarea', { 'class': 'form-control form-control-sm mb-2 font-monospace', id: id, rows: 1,
-                                         'data-property': property.name });
+      var input = element('input', { 'class': 'form-control form-control-sm mb-2 font-monospace', id: id,
+                                      'data-property': property.name, list: id + '-values' });
+      var options = pane.appendChild(element('datalist', { id: id + '-values' }));
+      suggestions(property.name).forEach(function (value) { options.appendChild(element('option', { value: value })); });
       input.value = property.value || '';
       input.addEventListener('change', function () {
         property.value = input.value;
-        // a no-op update of the step records the change in the modeler (undo stack, dirty state)
-        modeler.get('modeling').updateProperties(shape, { extensionElements: shape.businessObject.extensionElements });
+        recordChange(shape, shape.businessObject.extensionElements);
       });
       pane.appendChild(input);
+    });
+    if (HUMAN_TASKS.indexOf(shape.type) < 0) return;
+    var missing = KNOWN_PROPERTIES.filter(function (name) {
+      return !properties.some(function (property) { return property.name === name; });
+    });
+    if (!missing.length) return;
+    var row = pane.appendChild(element('div', { 'class': 'input-group input-group-sm mt-2' }));
+    var select = row.appendChild(element('select', { 'class': 'form-select', id: 'add-property-name',
+                                                       'aria-label': T.add_property }));
+    missing.forEach(function (name) { select.appendChild(element('option', { value: name }, name)); });
+    var add = row.appendChild(element('button', { 'class': 'btn btn-outline-secondary', type: 'button',
+                                                   id: 'add-property' }, T.add_property));
+    add.addEventListener('click', function () {
+      var found = propertyHolder(shape.businessObject, true);
+      var property = modeler.get('moddle').createAny(SPIFF + 'property', SPIFF_URI, { name: select.value, value: '' });
+      found.holder.$children = (found.holder.$children || []).concat([property]);
+      recordChange(shape, found.extensions);
+      showProperties(shape);
+      var inputs = document.querySelectorAll('#designer-properties input[data-property]');
+      inputs[inputs.length - 1].focus();
     });
   }
 
@@ -154,7 +210,6 @@
     var shape = event.newSelection.length === 1 ? event.newSelection[0] : null;
     showProperties(shape && shape.type !== 'label' ? shape : null);
   });
-  document.getElementById('tab-properties').dataset.hint = document.getElementById('properties-hint').textContent;
 
   say('secondary', T.loading);
   modeler.importXML(data.bpmn).then(function () {

@@ -89,12 +89,14 @@ def editor():
     if base is None:
         raise Conflict(_("No process has been published yet, not even the national default."),
                        code="process_not_published")
-    profile = base.sources.get(PROFILE_FILE)
+    # a version published without a profile runs on the national default file: start from that
+    profile = base.sources.get(PROFILE_FILE) or \
+        (current_app.config["WORKFLOWS_DIR"] / "default" / PROFILE_FILE).read_text(encoding="utf-8")
     bpmn_name = main_bpmn_name(base.sources)
     bpmn = base.sources.get(bpmn_name, "")
     return render_template("web/designer_editor.html", agency=agency, base=base,
                            own_base=base.agency_id == agency.id, base_owner=_owner_name(base),
-                           bpmn_name=bpmn_name, bpmn=bpmn, profile=json.loads(profile) if profile else None,
+                           bpmn_name=bpmn_name, bpmn=bpmn, profile=json.loads(profile),
                            profile_schema=profile_editor_schema(diagram_time_limits(bpmn)),
                            forms=sorted(path.name for path in current_app.config["FORMS_DIR"].glob("*.schema.json")))
 
@@ -139,7 +141,7 @@ def _draft(agency) -> dict[str, bytes]:
         raise Conflict(_("Another version (%(n)s) was published after you opened the editor. Reload the editor "
                          "to start from it; your changes here were not published.", n=base.number),
                        code="process_changed_meanwhile")
-    return draft_files(base, request.form.get("bpmn", ""), request.form.get("profile"))
+    return draft_files(base, request.form.get("bpmn"), request.form.get("profile"))
 
 
 def _refusal(error: ServiceError):

@@ -2,7 +2,8 @@
 
 The draft becomes the same upload the API and the CLI send to processes.versions.publish_for_agency:
 the edited diagram replaces the main .bpmn, the other diagrams of the version it replaces go along
-unchanged (an upload with any diagram replaces the whole set), catalog.json is inherited.
+unchanged (an upload with any diagram replaces the whole set), catalog.json is inherited. What the
+designer did not change is left out of the upload, so publishing an untouched draft stores nothing new.
 """
 import ast
 import copy
@@ -58,19 +59,32 @@ def main_bpmn_name(sources: dict[str, str]) -> str:
     return diagrams[0] if diagrams else f"{PROCESS_ID}.bpmn"
 
 
-def draft_files(base: ProcessVersion | None, bpmn: str, profile: str | None) -> dict[str, bytes]:
-    """The upload for publish_for_agency: the edited diagram, the base's other diagrams, the profile if sent."""
-    if not bpmn.strip():
-        raise InvalidInput(str(_l("The diagram is empty.")), code="process_invalid",
-                           fields={"files": ["-:-:-: " + str(_l("The diagram is empty."))]})
+def draft_files(base: ProcessVersion | None, bpmn: str | None, profile: str | None) -> dict[str, bytes]:
+    """The upload for publish_for_agency: the edited diagram with the base's other diagrams (no diagram sent: the
+    base's are inherited), and the profile unless it means the same as the base's (kept byte for byte then)."""
     sources = base.sources if base is not None else {}
-    name = main_bpmn_name(sources)
-    files = {other: text.encode("utf-8") for other, text in sources.items()
-             if other.endswith((".bpmn", ".dmn")) and other != name}
-    files[name] = bpmn.encode("utf-8")
-    if profile is not None and profile.strip():
+    files = {}
+    if bpmn is not None:
+        if not bpmn.strip():
+            message = str(_l("The diagram is empty."))
+            raise InvalidInput(message, code="process_invalid", fields={"files": [f"-:-:-: {message}"]})
+        name = main_bpmn_name(sources)
+        files = {other: text.encode("utf-8") for other, text in sources.items()
+                 if other.endswith((".bpmn", ".dmn")) and other != name}
+        files[name] = bpmn.encode("utf-8")
+    if profile is not None and profile.strip() and not _same_json(profile, sources.get(PROFILE_FILE)):
         files[PROFILE_FILE] = profile.encode("utf-8")
+    if not files and sources:  # nothing changed: the base's own profile, so the service answers "identical"
+        name = PROFILE_FILE if PROFILE_FILE in sources else main_bpmn_name(sources)
+        files[name] = sources[name].encode("utf-8")
     return files
+
+
+def _same_json(text: str, other: str | None) -> bool:
+    try:
+        return other is not None and json.loads(text) == json.loads(other)
+    except ValueError:
+        return False
 
 
 class _DryRun(Exception):

@@ -174,6 +174,25 @@ def test_publishing_creates_the_next_version_by_the_designer(app, page_as):
     assert again.get_json()["created"] is False and len(versions_of(app, "city")) == 1
 
 
+def test_an_untouched_diagram_is_inherited_and_an_unchanged_draft_publishes_nothing(app, as_user, page_as):
+    upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE})
+    designer = page_as("designer")
+    same = json.dumps(GUANGDONG_PROFILE, ensure_ascii=False, indent=4)  # other whitespace, same content
+    response = designer.post("/designer/publish", data={"profile": same})
+    assert response.get_json()["created"] is False and len(versions_of(app, "city")) == 1
+    assert "内容没有变化" in designer.get("/designer").get_data(as_text=True)
+    changed = json.dumps({**GUANGDONG_PROFILE, "time_limits": {"review_working_days": 9}}, ensure_ascii=False)
+    assert designer.post("/designer/publish", data={"profile": changed}).get_json()["number"] == 2
+    first, second = versions_of(app, "city")
+    assert second.sources["legal_review.bpmn"] == first.sources["legal_review.bpmn"] == default_bpmn()
+
+
+def test_an_empty_diagram_is_refused_with_a_message(app, page_as):
+    response = page_as("designer").post("/designer/validate", data={"bpmn": "  "})
+    assert response.status_code == 422 and response.get_json()["message"] == "流程图为空。"
+    assert versions_of(app, "city") == []
+
+
 def test_publishing_over_a_version_published_meanwhile_is_refused(app, as_user, page_as):
     designer = page_as("designer")
     opened = editor_data(designer.get("/designer/editor").get_data(as_text=True))["base_hash"]

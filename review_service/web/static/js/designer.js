@@ -32,6 +32,15 @@
   });
   window.designerProfile = profileEditor;
 
+  // What the designer changed: only a changed diagram is sent; leaving with changes asks first.
+  var changed = { diagram: false, profile: false };
+  profileEditor.on('ready', function () {
+    profileEditor.on('change', function () { changed.profile = true; });
+  });
+  window.addEventListener('beforeunload', function (event) {
+    if (changed.diagram || changed.profile) event.preventDefault();
+  });
+
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
     Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
@@ -77,10 +86,11 @@
   function busy(on) { buttons.forEach(function (button) { button.disabled = on; }); }
 
   async function send(url) {
-    var saved = await modeler.saveXML({ format: true });
     var body = new FormData();
-    body.append('bpmn', saved.xml);
-    body.append('profile', JSON.stringify(profileEditor.getValue(), null, 2));
+    if (changed.diagram) {  // else the server keeps the diagram as it is, byte for byte
+      body.append('bpmn', (await modeler.saveXML({ format: true })).xml + '\n');
+    }
+    body.append('profile', JSON.stringify(profileEditor.getValue(), null, 2) + '\n');
     body.append('base_hash', data.base_hash);
     var response = await fetch(url, { method: 'POST', body: body, credentials: 'same-origin',
                                       headers: { 'X-CSRFToken': csrf, 'Accept': 'application/json' } });
@@ -115,7 +125,10 @@
     });
   });
   document.getElementById('publish-button').addEventListener('click', function () {
-    run(data.publish_url, T.publishing, function (payload) { window.location.assign(payload.redirect); });
+    run(data.publish_url, T.publishing, function (payload) {
+      changed.diagram = changed.profile = false;
+      window.location.assign(payload.redirect);
+    });
   });
 
   // The Spiff properties (spiffworkflow:property name/value) of the selected step: edit, add the known ones.
@@ -214,6 +227,7 @@
   say('secondary', T.loading);
   modeler.importXML(data.bpmn).then(function () {
     modeler.get('canvas').zoom('fit-viewport');
+    modeler.on('commandStack.changed', function () { changed.diagram = true; });  // after the import's own
     status.replaceChildren();
     busy(false);
   }).catch(function (error) {

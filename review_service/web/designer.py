@@ -10,6 +10,7 @@ from flask import Response, current_app, flash, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..agencies.models import Agency
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
 from ..processes.migration import version_by_number
@@ -154,5 +155,4 @@ def _refusal(error: ServiceError):
 def _owner_name(version) -> str:
     if version.agency_id is None:
         return _("National default")
-    from ..agencies.models import Agency
     return db.session.get(Agency, version.agency_id).name

@@ -186,22 +186,24 @@ def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
     each time limit starting from the diagram's default when ticked."""
     schema = json.loads(_profile_schema_text())
     definitions = schema.pop("$defs", {})
-    for key in ("$schema", "$id", "description"):  # the English description is for developers; the page explains
+    for key in ("$schema", "$id"):
         schema.pop(key, None)
     schema = _for_the_form(_inline_refs(schema, definitions))
     for path, titles in ENUM_TITLES.items():
         node = schema
         for key in path:
-            node = node["properties"][key]
+            node = node.get("properties", {}).get(key, {})
+        if "enum" not in node:
+            continue
         node.setdefault("type", "string")  # else json-editor offers a type switcher
         node.setdefault("options", {})["enum_titles"] = [str(titles.get(code, code)) for code in node["enum"]]
-    limits = schema["properties"]["time_limits"]["properties"]
+    limits = schema.get("properties", {}).get("time_limits", {}).get("properties", {})
     for key, value in (time_limit_defaults or {}).items():
         if key in limits:
             limits[key]["default"] = value
             limits[key]["description"] = str(_l("Default in the diagram: %(value)s", value=_shown(value)))
-    publication = limits["publication_working_days"]
-    publication.setdefault("options", {})["disable_properties"] = False  # keys are decision types: let them be added
+    if "publication_working_days" in limits:  # keys are decision types: let them be added
+        limits["publication_working_days"].setdefault("options", {})["disable_properties"] = False
     return schema
 
 
@@ -212,9 +214,11 @@ def _shown(value) -> str:
 
 
 def _for_the_form(node):
-    """Fields in the schema's order (json-editor sorts them by name otherwise), booleans as checkboxes."""
+    """Fields in the schema's order (json-editor sorts them by name otherwise), booleans as checkboxes, no
+    descriptions (the schema's are notes for developers, in English)."""
     if isinstance(node, dict):
-        node = {key: _for_the_form(value) for key, value in node.items()}
+        node = {key: _for_the_form(value) for key, value in node.items()
+                if not (key == "description" and isinstance(value, str))}
         for order, child in enumerate((node.get("properties") or {}).values(), start=1):
             child["propertyOrder"] = order
         if node.get("type") == "boolean":

@@ -121,7 +121,12 @@ def test_the_editor_starts_from_the_inherited_diagram_and_profile(page_as):
     data = editor_data(html)
     assert data["bpmn"] == default_bpmn() and data["profile"] == DEFAULT_PROFILE
     review = data["profile_schema"]["properties"]["time_limits"]["properties"]["review_working_days"]
-    assert review["title"] == "审核时限（工作日）"
+    assert review["title"] == "审核时限（工作日）" and review["default"] == 5  # from the diagram's set_time_limits
+    assert review["description"] == "流程图中的默认值：5" and "description" not in data["profile_schema"]
+    publication = data["profile_schema"]["properties"]["time_limits"]["properties"]["publication_working_days"]
+    assert publication["description"] == "流程图中的默认值：行政处罚 7、行政许可 7"
+    approver = data["profile_schema"]["properties"]["extension_approver"]
+    assert approver["options"]["enum_titles"] == ["分管负责人", "机关负责人", "法制审核机构负责人"]
     term = data["profile_schema"]["properties"]["opinion_vocabulary"]["properties"]["approve"]
     assert "$ref" not in json.dumps(data["profile_schema"]) and term["required"] == ["label"]
     assert "bpmn-modeler.production.min.js" in html and "bpmn-js-zh.js" in html
@@ -304,4 +309,23 @@ def test_the_side_form_changes_a_steps_spiff_property(app, browser_page):
     review_task = version.sources["legal_review.bpmn"].split('id="review_case"', 1)[1].split("</bpmn:userTask>", 1)[0]
     assert '<spiffworkflow:property name="reminderWorkingDays" value="2" />' in review_task
     assert '<spiffworkflow:property name="deadlineStart" value="today()" />' in review_task
+    assert page.js_errors == []
+
+
+@pytest.mark.e2e
+def test_a_designer_compares_two_versions(as_user, browser_page):
+    pretty = lambda profile: json.dumps(profile, ensure_ascii=False, indent=2) + "\n"  # noqa: E731
+    upload(as_user("designer"), "city", {"profile.json": pretty(GUANGDONG_PROFILE)})
+    upload(as_user("designer"), "city", {"profile.json": pretty({**GUANGDONG_PROFILE, "time_limits": {
+        "review_working_days": 10}})})
+    page = browser_page
+    browser_login(page, "designer")
+    page.goto("/designer")
+    page.select_option("#diff-from", "1")
+    page.select_option("#diff-to", "2")
+    page.click("#diff-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/designer/diff\?from=1&to=2$"))
+    added = page.locator("pre.diff[data-file='profile.json'] .diff-add")
+    assert '"review_working_days": 10' in added.all_inner_texts()[0]
+    screenshot(page, "designer_diff")
     assert page.js_errors == []

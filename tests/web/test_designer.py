@@ -329,3 +329,22 @@ def test_a_designer_compares_two_versions(as_user, browser_page):
     assert '"review_working_days": 10' in added.all_inner_texts()[0]
     screenshot(page, "designer_diff")
     assert page.js_errors == []
+
+
+@pytest.mark.e2e
+def test_leaving_the_editor_asks_only_when_something_was_changed(browser_page):
+    page = browser_page
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    browser_login(page, "designer")
+    for change in (False, True):
+        page.goto("/designer/editor")
+        page.locator("#designer-canvas [data-element-id='review_case']").wait_for()
+        name = page.locator("[name='root[name]']")
+        name.wait_for()
+        if change:
+            name.fill("本局参数")
+            name.press("Tab")
+        page.click("text=返回版本列表")
+        page.wait_for_url(re.compile(r".*/designer$"))
+        assert dialogs == (["beforeunload"] if change else [])

@@ -32,13 +32,16 @@
   });
   window.designerProfile = profileEditor;
 
-  // What the designer changed: only a changed diagram is sent; leaving with changes asks first.
-  var changed = { diagram: false, profile: false };
-  profileEditor.on('ready', function () {
-    profileEditor.on('change', function () { changed.profile = true; });
-  });
+  // What the designer changed: only a changed diagram is sent; leaving with unpublished changes asks first.
+  // (json-editor reports a change of its own after it is ready, so the profile is compared by value.)
+  var changed = { diagram: false, published: false };
+  var initialProfile = null;
+  profileEditor.on('ready', function () { initialProfile = JSON.stringify(profileEditor.getValue()); });
+  function profileChanged() {
+    return initialProfile !== null && JSON.stringify(profileEditor.getValue()) !== initialProfile;
+  }
   window.addEventListener('beforeunload', function (event) {
-    if (changed.diagram || changed.profile) event.preventDefault();
+    if (!changed.published && (changed.diagram || profileChanged())) event.preventDefault();
   });
 
   function element(tag, attributes, text) {
@@ -126,7 +129,7 @@
   });
   document.getElementById('publish-button').addEventListener('click', function () {
     run(data.publish_url, T.publishing, function (payload) {
-      changed.diagram = changed.profile = false;
+      changed.published = true;
       window.location.assign(payload.redirect);
     });
   });

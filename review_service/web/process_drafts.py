@@ -1,0 +1,239 @@
+"""A designer's draft in the browser (one edited BPMN + profile.json) and what the pages show about versions.
+
+The draft becomes the same upload the API and the CLI send to processes.versions.publish_for_agency:
+the edited diagram replaces the main .bpmn, the other diagrams of the version it replaces go along
+unchanged (an upload with any diagram replaces the whole set), catalog.json is inherited. What the
+designer did not change is left out of the upload, so publishing an untouched draft stores nothing new.
+"""
+import ast
+import copy
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from lxml import etree
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..errors import InvalidInput
+from ..extensions import db
+from ..processes.models import ProcessVersion, WorkflowInstance
+from ..processes.service import PROCESS_ID, latest_version
+from ..processes.validation import BPMN_NS, PROFILE_FILE
+from ..processes.versions import publish_for_agency
+from . import labels
+
+TIME_LIMITS_LITERAL = re.compile(r"^\s*time_limits\s*=\s*(\{.*?^\})", re.DOTALL | re.MULTILINE)
+MAIN_PROCESS = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(PROCESS_ID) + "\"")
+# Display names of the profile's enumerations (the schema itself only has the codes).
+ENUM_TITLES = {
+    ("time_limits", "supplement_mode"): {"RESTART": _l("Restart the period after a supplement"),
+                                         "SUSPEND": _l("Suspend the period and continue after a supplement")},
+    ("extension_approver",): {"deputy_head": _l("Deputy head"), "head": _l("Agency head"),
+                              "review_head": _l("Head of the review unit")},
+    ("escalation_target",): {"agency_head": _l("Agency head"), "collective_discussion": _l("Collective discussion"),
+                             "higher_agency": _l("Agency at the level above"),
+                             "justice_department": _l("Justice department")},
+}
+
+
+def base_version(agency) -> ProcessVersion | None:
+    """The version a publication of the agency replaces: its own latest, else the nearest ancestor's, else the
+    national default (read only: never publishes anything)."""
+    while agency is not None:
+        version = latest_version(agency.id)
+        if version is not None:
+            return version
+        agency = agency.parent
+    return latest_version(None)
+
+
+def main_bpmn_name(sources: dict[str, str]) -> str:
+    """The .bpmn file holding the legal_review process (the one the editor shows)."""
+    diagrams = sorted(name for name in sources if name.endswith(".bpmn"))
+    for name in diagrams:
+        if MAIN_PROCESS.search(sources[name]):
+            return name
+    return diagrams[0] if diagrams else f"{PROCESS_ID}.bpmn"
+
+
+def draft_files(base: ProcessVersion | None, bpmn: str | None, profile: str | None) -> dict[str, bytes]:
+    """The upload for publish_for_agency: the edited diagram with the base's other diagrams (no diagram sent: the
+    base's are inherited), and the profile unless it means the same as the base's (kept byte for byte then)."""
+    sources = base.sources if base is not None else {}
+    files = {}
+    if bpmn is not None:
+        if not bpmn.strip():
+            message = str(_l("The diagram is empty."))
+            raise InvalidInput(message, code="process_invalid", fields={"files": [f"-:-:-: {message}"]})
+        name = main_bpmn_name(sources)
+        files = {other: text.encode("utf-8") for other, text in sources.items()
+                 if other.endswith((".bpmn", ".dmn")) and other != name}
+        files[name] = bpmn.encode("utf-8")
+    if profile is not None and profile.strip() and not _same_json(profile, sources.get(PROFILE_FILE)):
+        files[PROFILE_FILE] = profile.encode("utf-8")
+    if not files and sources:  # nothing changed: the base's own profile, so the service answers "identical"
+        name = PROFILE_FILE if PROFILE_FILE in sources else main_bpmn_name(sources)
+        files[name] = sources[name].encode("utf-8")
+    return files
+
+
+def _same_json(text: str, other: str | None) -> bool:
+    try:
+        return other is not None and json.loads(text) == json.loads(other)
+    except ValueError:
+        return False
+
+
+class _DryRun(Exception):
+    """Raised inside the savepoint of a validation so that nothing of it is kept."""
+
+
+def check_draft(agency, files: dict[str, bytes], *, actor) -> list[dict]:
+    """Every problem the publishing service finds in the draft (empty: it would publish); nothing is stored."""
+    try:
+        with db.session.begin_nested():
+            publish_for_agency(agency, files, actor=actor)
+            raise _DryRun
+    except _DryRun:
+        return []
+    except InvalidInput as refusal:
+        return problem_rows(refusal)
+
+
+def problem_rows(refusal: InvalidInput) -> list[dict]:
+    """The refusal's problems as {file, element, line, message}: from the engine's DefinitionProblems when the
+    refusal carries them, else parsed from 'file:element:line: message'."""
+    cause = refusal.__cause__
+    if cause is not None and getattr(cause, "problems", None):
+        return [{"file": p.file or "", "element": p.element_id or "", "line": p.line, "message": p.message}
+                for p in cause.problems]
+    rows = []
+    for text in (refusal.fields or {}).get("files", []) or [refusal.message]:
+        parts = text.split(":", 3)
+        if len(parts) == 4:
+            file, element, line, message = parts
+            rows.append({"file": file.strip("-"), "element": element.strip("-"),
+                         "line": int(line) if line.isdigit() else None, "message": message.strip()})
+        else:
+            rows.append({"file": "", "element": "", "line": None, "message": text})
+    return rows
+
+
+def time_limits_of(version: ProcessVersion) -> list[tuple[str, str]]:
+    """(title, value) of each time limit the version's profile.json sets; [] when it sets none."""
+    try:
+        limits = json.loads(version.sources.get(PROFILE_FILE) or "{}").get("time_limits") or {}
+    except (ValueError, AttributeError):
+        return []
+    fields = json.loads(_profile_schema_text())["properties"]["time_limits"]["properties"]
+    return [(fields.get(key, {}).get("title", key), _shown(value)) for key, value in limits.items()]
+
+
+def publishers(versions: list[ProcessVersion]) -> dict[int, str]:
+    """user id -> full name of everyone who published one of the versions (one query)."""
+    ids = {v.published_by_id for v in versions if v.published_by_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
+
+
+def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:
+    """(version, number of the agency's open cases on it), own and inherited versions alike (one query)."""
+    from ..cases.models import Case  # cases depends on processes; imported late like processes.migration does
+    counts = db.session.execute(
+        select(WorkflowInstance.process_version_id, func.count())
+        .join(Case, Case.id == WorkflowInstance.case_id)
+        .where(Case.agency_id == agency.id, Case.closed_at.is_(None))
+        .group_by(WorkflowInstance.process_version_id)).all()
+    if not counts:
+        return []
+    versions = {v.id: v for v in db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.id.in_([version_id for version_id, _ in counts])))}
+    return sorted(((versions[version_id], n) for version_id, n in counts),
+                  key=lambda row: (row[0].agency_id is not None, row[0].agency_id or 0, row[0].number))
+
+
+@lru_cache(maxsize=1)
+def _profile_schema_text() -> str:
+    path = Path(__file__).resolve().parent.parent / "processes" / "profile.schema.json"
+    return path.read_text(encoding="utf-8")
+
+
+def diagram_time_limits(bpmn: str) -> dict:
+    """The literal defaults the diagram's set_time_limits script starts from ({} if it is not a plain literal)."""
+    try:
+        tree = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    for task in tree.iter(f"{{{BPMN_NS}}}scriptTask"):
+        script = task.find(f"{{{BPMN_NS}}}script")
+        found = TIME_LIMITS_LITERAL.search(script.text or "") if task.get("id") == "set_time_limits" \
+            and script is not None else None
+        if found:
+            try:
+                value = ast.literal_eval(found.group(1))
+            except (ValueError, SyntaxError):
+                return {}
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
+    """profile.schema.json as json-editor takes it: $refs inlined (it knows no $defs), enum display names added,
+    each time limit starting from the diagram's default when ticked."""
+    schema = json.loads(_profile_schema_text())
+    definitions = schema.pop("$defs", {})
+    for key in ("$schema", "$id"):
+        schema.pop(key, None)
+    schema = _for_the_form(_inline_refs(schema, definitions))
+    for path, titles in ENUM_TITLES.items():
+        node = schema
+        for key in path:
+            node = node.get("properties", {}).get(key, {})
+        if "enum" not in node:
+            continue
+        node.setdefault("type", "string")  # else json-editor offers a type switcher
+        node.setdefault("options", {})["enum_titles"] = [str(titles.get(code, code)) for code in node["enum"]]
+    limits = schema.get("properties", {}).get("time_limits", {}).get("properties", {})
+    for key, value in (time_limit_defaults or {}).items():
+        if key in limits:
+            limits[key]["default"] = value
+            limits[key]["description"] = str(_l("Default in the diagram: %(value)s", value=_shown(value)))
+    if "publication_working_days" in limits:  # keys are decision types: let them be added
+        limits["publication_working_days"].setdefault("options", {})["disable_properties"] = False
+    return schema
+
+
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return "、".join(f"{labels.decision_type(key)} {item}" for key, item in value.items())
+    return str(value)
+
+
+def _for_the_form(node):
+    """Fields in the schema's order (json-editor sorts them by name otherwise), booleans as checkboxes, no
+    descriptions (the schema's are notes for developers, in English)."""
+    if isinstance(node, dict):
+        node = {key: _for_the_form(value) for key, value in node.items()
+                if not (key == "description" and isinstance(value, str))}
+        for order, child in enumerate((node.get("properties") or {}).values(), start=1):
+            child["propertyOrder"] = order
+        if node.get("type") == "boolean":
+            node["format"] = "checkbox"
+    elif isinstance(node, list):
+        node = [_for_the_form(item) for item in node]
+    return node
+
+
+def _inline_refs(node, definitions: dict):
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return _inline_refs(copy.deepcopy(definitions[ref.removeprefix("#/$defs/")]), definitions)
+        return {key: _inline_refs(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, definitions) for item in node]
+    return node

@@ -13,6 +13,14 @@ def open_task_id(api, case_id, name):
     return api.open_task(case_id, name)["id"]
 
 
+def case_under_review(as_user) -> tuple[int, str]:
+    """A submitted and accepted case, and the id of its open review task."""
+    case = as_user("handler").submit()
+    reviewer_api = as_user("reviewer")
+    reviewer_api.complete(case["id"], "accept_submission", {"result": "accept"})
+    return case["id"], open_task_id(reviewer_api, case["id"], "review_case")
+
+
 def test_submission_page_renders_the_form_schema(page_as):
     html = page_as("handler").get("/cases/new").get_data(as_text=True)
     assert "送审" in html and "case_number" in html  # the JSON Schema is in the page for the renderer
@@ -67,10 +75,8 @@ def test_case_diagram_data_for_the_viewer(page_as, as_user):
 
 
 def test_review_checklist_page_and_field_errors(page_as, as_user):
-    case = as_user("handler").submit()
+    case_id, task_id = case_under_review(as_user)
     reviewer_api = as_user("reviewer")
-    reviewer_api.complete(case["id"], "accept_submission", {"result": "accept"})
-    task_id = open_task_id(reviewer_api, case["id"], "review_case")
     reviewer = page_as("reviewer")
     html = reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "执法程序是否合法" in html and 'name="checklist.procedure.verdict"' in html
@@ -81,14 +87,12 @@ def test_review_checklist_page_and_field_errors(page_as, as_user):
     assert response.status_code == 422
     assert 'data-error-for="checklist.procedure.note"' in html and 'data-error-for="suggestions"' in html
     assert 'value="issue"\n                   checked' in html or 'value="issue"' in html  # the answer is kept
-    assert reviewer_api.case(case["id"])["status"] == "under_review"
+    assert reviewer_api.case(case_id)["status"] == "under_review"
 
 
 def test_review_checklist_completes_the_review(page_as, as_user):
-    case = as_user("handler").submit()
+    case_id, task_id = case_under_review(as_user)
     reviewer_api = as_user("reviewer")
-    reviewer_api.complete(case["id"], "accept_submission", {"result": "accept"})
-    task_id = open_task_id(reviewer_api, case["id"], "review_case")
     form = {f"checklist.{point}.verdict": item["verdict"] for point, item in review()["checklist"].items()}
     form.update({"checklist.legal_basis_and_discretion.verdict": "issue",
                  "checklist.legal_basis_and_discretion.note": "裁量过重",
@@ -96,23 +100,21 @@ def test_review_checklist_completes_the_review(page_as, as_user):
                  "lines:suggestions": "罚款数额超出裁量基准\n\n建议重新计算"})
     response = page_as("reviewer").post(f"/tasks/{task_id}", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)
-    opinion = reviewer_api.case(case["id"])["opinions"][0]
+    opinion = reviewer_api.case(case_id)["opinions"][0]
     assert opinion["opinion"] == "issues"
     assert opinion["suggestions"] == ["罚款数额超出裁量基准", "建议重新计算"]
     assert opinion["checklist"]["legal_basis_and_discretion"] == {"verdict": "issue", "note": "裁量过重"}
 
 
 def test_draft_is_kept_for_its_author_only(page_as, as_user):
-    case = as_user("handler").submit()
+    case_id, task_id = case_under_review(as_user)
     reviewer_api = as_user("reviewer")
-    reviewer_api.complete(case["id"], "accept_submission", {"result": "accept"})
-    task_id = open_task_id(reviewer_api, case["id"], "review_case")
     reviewer = page_as("reviewer")
     response = reviewer.post(f"/tasks/{task_id}/draft", data={"opinion_text": "初步意见：事实基本清楚"})
     assert response.status_code == 302
     html = reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "初步意见：事实基本清楚" in html and 'id="draft-note"' in html
-    assert reviewer_api.case(case["id"])["status"] == "under_review"  # a draft completes nothing
+    assert reviewer_api.case(case_id)["status"] == "under_review"  # a draft completes nothing
     assert page_as("handler").post(f"/tasks/{task_id}/draft", data={"opinion_text": "x"}).status_code == 403
 
 

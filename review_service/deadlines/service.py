@@ -16,8 +16,9 @@ A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充
 from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
@@ -91,6 +92,16 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
             task_rows[deadline.task_id].deadline_id = deadline.id
 
 
+@cache
+def _open_deadlines_statement():
+    return select(Deadline).where(Deadline.case_id == bindparam("case_id"), Deadline.status.in_(OPEN_STATUSES))
+
+
+@cache
+def _delete_jobs_statement():
+    return DueJob.__table__.delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
+
+
 def open_deadlines(case_id: int) -> list[Deadline]:
     """The case's running and paused clocks as this transaction sees them, read without flushing first.
 
@@ -98,8 +109,7 @@ def open_deadlines(case_id: int) -> list[Deadline]:
     too: the same answer an autoflush would give, without writing the transaction's rows at this point.
     """
     with db.session.no_autoflush:
-        rows = list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id,
-                                                              Deadline.status.in_(OPEN_STATUSES))))
+        rows = list(db.session.scalars(_open_deadlines_statement(), {"case_id": case_id}))
     pending = [row for row in db.session.new if isinstance(row, Deadline) and row.case_id == case_id]
     return [row for row in rows + pending if row.status in OPEN_STATUSES]
 
@@ -249,7 +259,7 @@ def _delete_jobs(dedupe_keys: list[str]) -> None:
     session = db.session
     if any(isinstance(row, DueJob) and row.dedupe_key in dedupe_keys for row in (*session.new, *session.dirty)):
         session.flush()
-    session.connection().execute(DueJob.__table__.delete().where(DueJob.dedupe_key.in_(dedupe_keys)))
+    session.connection().execute(_delete_jobs_statement(), {"keys": dedupe_keys})
 
 
 def reminder_day(deadline: Deadline) -> date | None:

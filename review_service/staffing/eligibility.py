@@ -2,8 +2,9 @@
 of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
@@ -39,16 +40,34 @@ class Candidate:
         return not self.reasons
 
 
-def _reviewing_staff_clause(agency_id: int, on: date):
+def _reviewing_staff_clause(agency_id, on, ancestors):
+    """Staff records linked to a login, active on `on`: the agency's reviewers, pooled advisors of it or above."""
     return db.and_(
         StaffMember.user_id.is_not(None), StaffMember.active_on_clause(on),
         db.or_(db.and_(StaffMember.agency_id == agency_id, StaffMember.kind == LEGAL_REVIEWER),
-               db.and_(StaffMember.agency_id.in_(ancestor_ids(agency_id)), StaffMember.kind.in_(POOLED_KINDS))))
+               db.and_(StaffMember.agency_id.in_(ancestors), StaffMember.kind.in_(POOLED_KINDS))))
+
+
+@cache
+def _user_records_query():
+    """One user's reviewing staff records, with the account's state, the four-eyes rule
+    (task_permissions.worked_on_handling_side in SQL) and the recusal as columns. Built once, with parameters."""
+    case_id, user_id = bindparam("case_id"), bindparam("user_id")
+    handled = exists().where(Task.case_id == case_id, Task.role == "handler", Task.status == COMPLETED,
+                             Task.completed_by_id == user_id)
+    recused = exists().where(Recusal.case_id == case_id, Recusal.user_id == user_id)
+    return (select(StaffMember, User.is_active, handled.label("handled"), recused.label("recused"))
+            .join(User, User.id == StaffMember.user_id)
+            .where(_reviewing_staff_clause(bindparam("agency_id"), bindparam("on"),
+                                           bindparam("ancestors", expanding=True)),
+                   StaffMember.user_id == user_id)
+            .order_by(StaffMember.id))
 
 
 def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
     """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
-    query = select(StaffMember).where(_reviewing_staff_clause(agency_id, on)).order_by(StaffMember.id)
+    query = (select(StaffMember).where(_reviewing_staff_clause(agency_id, on, ancestor_ids(agency_id)))
+             .order_by(StaffMember.id))
     if user_id is not None:
         query = query.where(StaffMember.user_id == user_id)
     return list(db.session.scalars(query))
@@ -90,19 +109,9 @@ def candidates(case, *, on: date | None = None) -> list[Candidate]:
 
 
 def reasons_for_user(user_id: int, case) -> list[str]:
-    """Why this user may not review the case; empty if one of their staff records is eligible.
-
-    One query: the user's reviewing staff records with the account's state, the four-eyes rule
-    (task_permissions.worked_on_handling_side in SQL) and the recusal as columns.
-    """
-    handled = exists().where(Task.case_id == case.id, Task.role == "handler", Task.status == COMPLETED,
-                             Task.completed_by_id == user_id)
-    recused = exists().where(Recusal.case_id == case.id, Recusal.user_id == user_id)
-    rows = db.session.execute(
-        select(StaffMember, User.is_active, handled.label("handled"), recused.label("recused"))
-        .join(User, User.id == StaffMember.user_id)
-        .where(_reviewing_staff_clause(case.agency_id, today()), StaffMember.user_id == user_id)
-        .order_by(StaffMember.id)).all()
+    """Why this user may not review the case; empty if one of their staff records is eligible (one query)."""
+    rows = db.session.execute(_user_records_query(), {"case_id": case.id, "user_id": user_id, "agency_id": case.agency_id,
+                                              "on": today(), "ancestors": ancestor_ids(case.agency_id)}).all()
     if not rows:
         return ["not_a_reviewer"]
     every = [_reasons(staff, case, active=active, handled=case.handler_id == user_id or bool(handled),

@@ -257,7 +257,8 @@ def _delete_jobs(dedupe_keys: list[str]) -> None:
     If this transaction still holds unwritten changes to those jobs, they are flushed first.
     """
     session = db.session
-    if any(isinstance(row, DueJob) and row.dedupe_key in dedupe_keys for row in (*session.new, *session.dirty)):
+    pending = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, DueJob) and row.dedupe_key in dedupe_keys for row in pending):
         session.flush()
     session.connection().execute(_delete_jobs_statement(), {"keys": dedupe_keys})
 

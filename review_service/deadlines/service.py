@@ -13,8 +13,8 @@ length and start are expressions the designer writes (evaluated in the task's da
 
 A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充材料).
 """
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 

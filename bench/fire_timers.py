@@ -11,7 +11,7 @@ process is published, and a few cases are submitted through the HTTP API (app.te
 review deadline is moved to yesterday (Beijing) with the service's own schedule_alerts(), which moves
 their `deadline.breach` job into the past. The remaining cases are bulk-inserted in the same shape as
 the submitted ones: a Case, its open `accept_submission` Task (role reviewer), its two history events
-(case.submitted, deadline.started, hash-chained by audit.record_event), one running `review` Deadline
+(case.submitted, deadline.started, hash-chained by audit.chain_event), one running `review` Deadline
 due yesterday, and its `deadline.breach` DueJob (same dedupe key and payload as schedule_alerts writes).
 
 Timed: K real worker processes (`flask review worker --batch 50 --poll 0.2`, DATABASE_URL set) are

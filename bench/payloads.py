@@ -1,5 +1,7 @@
 """Form payloads of the benchmark cases (see tests/helpers.py, forms/) and the path a case takes."""
-from common import AGENCY
+import json
+
+from common import AGENCY, ROOT
 
 CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
                     "legal_basis_and_discretion", "authority", "documents", "crime_referral")
@@ -58,7 +60,7 @@ def engine_initial_data(case_file: dict) -> dict:
     """What review_service/cases/workflow.py workflow_data() gives the engine for this case file."""
     return {
         "review_required": True,
-        "agency_profile": {},
+        "agency_profile": json.loads((ROOT / "workflows" / "default" / "profile.json").read_text(encoding="utf-8")),
         "case": {"agency_code": AGENCY[0], "decision_type": case_file["decision_type"],
                  "party_type": case_file["party"]["type"], "fine_amount": float(case_file["fine_amount"]),
                  "confiscation_amount": float(case_file["confiscation_amount"]),

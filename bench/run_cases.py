@@ -175,6 +175,8 @@ def report_profile(profiler: cProfile.Profile, path: Path) -> None:
 def request_table(timings: Timings, statements: dict | None = None) -> dict:
     """Summary per request kind, in the order first seen; with the median SQL statement count if given."""
     table = {kind: summarize(values) for kind, values in timings.samples.items()}
+    for kind, values in timings.cpu.items():
+        table[kind]["cpu_p50_ms"] = percentile(values, 50) * 1000
     for kind, counts in (statements or {}).items():
         table[kind]["sql_statements_p50"] = percentile(counts, 50)
     return table
@@ -186,17 +188,25 @@ def comparison(service: Timings, engine: Timings) -> dict:
     for name in dict.fromkeys(name for name, _user, _data in CASE_PATH):
         service_p50 = percentile(service.samples[f"complete:{name}"], 50) * 1000
         engine_p50 = percentile(engine.samples[f"engine:{name}"], 50) * 1000
-        rows[name] = {"service_p50_ms": service_p50, "engine_p50_ms": engine_p50, "ratio": service_p50 / engine_p50}
+        service_cpu = percentile(service.cpu[f"complete:{name}"], 50) * 1000
+        engine_cpu = percentile(engine.cpu[f"engine:{name}"], 50) * 1000
+        rows[name] = {"service_p50_ms": service_p50, "engine_p50_ms": engine_p50, "ratio": service_p50 / engine_p50,
+                      "service_cpu_p50_ms": service_cpu, "engine_cpu_p50_ms": engine_cpu,
+                      "cpu_ratio": service_cpu / engine_cpu}
     service_all = percentile(service.completions(), 50) * 1000
-    engine_all = percentile(_engine_steps(engine), 50) * 1000
+    engine_all = percentile(_engine_steps(engine.samples), 50) * 1000
+    service_cpu = percentile([s for kind, values in service.cpu.items() if kind.startswith("complete:")
+                              for s in values], 50) * 1000
+    engine_cpu = percentile(_engine_steps(engine.cpu), 50) * 1000
     rows["(all completions)"] = {"service_p50_ms": service_all, "engine_p50_ms": engine_all,
-                                 "ratio": service_all / engine_all}
+                                 "ratio": service_all / engine_all, "service_cpu_p50_ms": service_cpu,
+                                 "engine_cpu_p50_ms": engine_cpu, "cpu_ratio": service_cpu / engine_cpu}
     return rows
 
 
-def _engine_steps(engine: Timings) -> list[float]:
+def _engine_steps(samples: dict[str, list[float]]) -> list[float]:
     """Engine samples of task completions only (the start step has no service counterpart here)."""
-    return [s for kind, values in engine.samples.items() if kind != "engine:start" for s in values]
+    return [s for kind, values in samples.items() if kind != "engine:start" for s in values]
 
 
 def targets(rows: dict, completion_p95_ms: float, backend: str) -> dict:
@@ -212,10 +222,10 @@ def targets(rows: dict, completion_p95_ms: float, backend: str) -> dict:
 def print_requests(table: dict, service: dict, cases: int) -> None:
     """The per-request table, throughput and completion p95 of the service run."""
     print(f"\n== service: {cases} cases through the HTTP API (times in ms; login excluded; sql = statements)")
-    print(f"{'request':<32}{'count':>7}{'p50':>9}{'p95':>9}{'max':>9}{'sql':>6}")
+    print(f"{'request':<32}{'count':>7}{'p50':>9}{'p95':>9}{'max':>9}{'cpu p50':>9}{'sql':>6}")
     for kind, row in table.items():
         print(f"{kind:<32}{row['count']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['max_ms']:>9.2f}"
-              f"{row['sql_statements_p50']:>6}")
+              f"{row['cpu_p50_ms']:>9.2f}{row['sql_statements_p50']:>6}")
     wall = service["wall_seconds"]
     print(f"driving loop: {wall:.2f} s = {wall / cases * 1000:.1f} ms per case = {cases / wall:.2f} cases/s")
     print(f"p95 over all task completions: {service['completion_p95_ms']:.2f} ms")
@@ -226,12 +236,15 @@ def print_requests(table: dict, service: dict, cases: int) -> None:
 def print_engine(table: dict, rows: dict) -> None:
     """The engine-alone table and the service / engine comparison per task."""
     print("\n== engine alone: SpiffWorkflow in memory, default serializer (load + complete + save), ms")
-    print(f"{'step':<32}{'count':>7}{'p50':>9}{'p95':>9}{'max':>9}")
+    print(f"{'step':<32}{'count':>7}{'p50':>9}{'p95':>9}{'max':>9}{'cpu p50':>9}")
     for kind, row in table.items():
-        print(f"{kind:<32}{row['count']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['max_ms']:>9.2f}")
-    print(f"\n{'task completion':<32}{'service p50':>12}{'engine p50':>12}{'ratio':>8}")
+        print(f"{kind:<32}{row['count']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['max_ms']:>9.2f}"
+              f"{row['cpu_p50_ms']:>9.2f}")
+    print(f"\n{'task completion':<32}{'service p50':>12}{'engine p50':>12}{'ratio':>8}"
+          f"{'| cpu: service':>15}{'engine':>8}{'ratio':>8}")
     for name, row in rows.items():
-        print(f"{name:<32}{row['service_p50_ms']:>12.2f}{row['engine_p50_ms']:>12.2f}{row['ratio']:>7.1f}x")
+        print(f"{name:<32}{row['service_p50_ms']:>12.2f}{row['engine_p50_ms']:>12.2f}{row['ratio']:>7.1f}x"
+              f"{row['service_cpu_p50_ms']:>15.2f}{row['engine_cpu_p50_ms']:>8.2f}{row['cpu_ratio']:>7.1f}x")
 
 
 def print_targets(result: dict, profiled: bool) -> None:

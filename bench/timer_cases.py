@@ -97,7 +97,7 @@ def bulk_insert_cases(agency_id: int, template_id: int, count: int, due_on) -> l
 
     from review_service.accounts.models import User
     from review_service.audit.models import CaseEvent
-    from review_service.audit.service import record_event
+    from review_service.audit.service import chain_event
     from review_service.cases.models import Case
     from review_service.deadlines.clock import breach_moment
     from review_service.deadlines.models import RUNNING, Deadline
@@ -139,8 +139,7 @@ def bulk_insert_cases(agency_id: int, template_id: int, count: int, due_on) -> l
                                     (None, "deadline.started", {"kind": "review", "due_on": due_on,
                                                                 "start_on": start_on, "capped": False,
                                                                 "problem": None})):
-            row = record_event(head, actor=actor, action=action, data=data)
-            db.session.expunge(row)  # inserted below in bulk, after its case
+            row = chain_event(head, actor=actor, action=action, data=data)  # inserted below in bulk, after its case
             events.append({c.key: getattr(row, c.key) for c in CaseEvent.__mapper__.column_attrs if c.key != "id"})
         cases.append({**case_values, "id": case_id, "case_number": number, "filed_on": filed_on,
                       "history_seq": head.history_seq, "history_hash": head.history_hash})

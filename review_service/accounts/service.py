@@ -1,10 +1,11 @@
 """Log in, resolve bearer tokens, create users."""
 import hashlib
 import secrets
+from functools import cache
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,11 +45,16 @@ def log_in(username: str, password: str) -> tuple[str, User]:
     return token, user
 
 
+@cache
+def _token_with_user():
+    """Every API request runs it: built once (on first use, when every mapper is known)."""
+    return (select(ApiToken).where(ApiToken.token_hash == bindparam("digest"))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows)))
+
+
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None if unknown, expired or revoked."""
-    query = (select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
-             .options(joinedload(ApiToken.user).joinedload(User.role_rows)))
-    row = db.session.execute(query).unique().scalar_one_or_none()
+    row = db.session.execute(_token_with_user(), {"digest": _token_digest(token)}).unique().scalar_one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
         return None
     return row.user

@@ -3,6 +3,7 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import event, select
 
@@ -38,16 +39,36 @@ def _chained_fields(event_row: CaseEvent) -> dict:
             "prev_hash": event_row.prev_hash}
 
 
-def record_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
-    """Append one event to the case's history; the case row keeps the chain's head. The caller holds the case lock."""
+def chain_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
+    """The case's next history event, hash-chained, not written; the case's chain head moves to it."""
     row = CaseEvent(case_id=case.id, seq=(case.history_seq or 0) + 1, occurred_at=utcnow(),
                     actor_id=actor.id if actor else None, actor_name=actor.full_name if actor else "系统",
                     action=action, task_id=task_id, round=case.round, data=to_plain(data or {}),
                     prev_hash=case.history_hash or GENESIS_HASH)
     row.hash = _digest(_chained_fields(row))
     case.history_seq, case.history_hash = row.seq, row.hash
-    db.session.add(row)
     return row
+
+
+def record_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
+    """Append one event to the case's history; the case row keeps the chain's head. The caller holds the case lock.
+
+    The event is INSERTed at once on the transaction's connection (it is never changed afterwards, so it
+    needs no unit-of-work bookkeeping); the case row, flushed later, must already exist. Returns the row
+    as written (not attached to the session).
+    """
+    row = chain_event(case, actor=actor, action=action, data=data, task_id=task_id)
+    db.session.connection().execute(_insert_event(), {column: getattr(row, column) for column in _EVENT_COLUMNS})
+    return row
+
+
+_EVENT_COLUMNS = ("case_id", "seq", "occurred_at", "actor_id", "actor_name", "action", "task_id", "round", "data",
+                  "prev_hash", "hash")
+
+
+@cache
+def _insert_event():
+    return CaseEvent.__table__.insert()
 
 
 def case_history(case_id: int) -> list[CaseEvent]:

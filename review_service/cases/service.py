@@ -1,5 +1,6 @@
 """Submit a case, read it within the actor's reach, and record the decision."""
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -61,6 +62,11 @@ def submit_case(*, actor, data) -> Case:
     return case
 
 
+@cache
+def _case_with_people() -> tuple:
+    return joinedload(Case.agency), joinedload(Case.handler), joinedload(Case.reviewer)
+
+
 def visible_agency_ids(actor) -> set[int]:
     """The actor's own agency; supervisors also see every agency below theirs."""
     if actor.has_role("supervisor"):
@@ -69,7 +75,8 @@ def visible_agency_ids(actor) -> set[int]:
 
 
 def get_case(case_id: int, *, actor) -> Case:
-    case = db.session.get(Case, case_id)
+    """The case if the actor may see it, with its agency and people (shown with every case) in the same query."""
+    case = db.session.get(Case, case_id, options=_case_with_people())
     if case is None or case.agency_id not in visible_agency_ids(actor):
         raise NotFound("案件不存在", code="case_not_found")
     return case

@@ -1,5 +1,9 @@
 """Keep a case, its engine state and its task mirror in step (the case holds the lock)."""
-from sqlalchemy import select, update
+from functools import cache
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from ..audit.service import record_event
 from ..db_types import utcnow
@@ -18,10 +22,27 @@ from .status import CASE_STATUSES
 def lock_case(case_id: int) -> Case | None:
     """Load the case holding its row lock for the rest of the transaction.
 
-    PostgreSQL: SELECT ... FOR UPDATE. SQLite: every transaction already began with BEGIN IMMEDIATE.
+    PostgreSQL: SELECT ... FOR UPDATE OF cases. SQLite: every transaction already began with BEGIN IMMEDIATE.
+    The agency comes in the same query (eligibility, notifications and deadlines read it); it is not locked.
     """
-    return db.session.scalar(select(Case).where(Case.id == case_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(_statements().lock_case, {"case_id": case_id})
+
+
+@cache
+def _statements() -> SimpleNamespace:
+    """Statements of every task completion, built once on first use (building a select costs more than
+    running it on SQLite)."""
+    instances = WorkflowInstance.__table__
+    return SimpleNamespace(
+        lock_case=select(Case).where(Case.id == bindparam("case_id")).options(joinedload(Case.agency))
+        .with_for_update(of=Case).execution_options(populate_existing=True),
+        instance=select(WorkflowInstance).where(WorkflowInstance.case_id == bindparam("case_id"))
+        .execution_options(populate_existing=True),
+        save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),
+                                           instances.c.revision == bindparam("loaded_revision")),  # SET: params
+        open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
+                                             Task.engine_task.is_(True)),
+    )
 
 
 def refresh_after_lock(row, *attribute_names: str) -> None:
@@ -57,18 +78,20 @@ def start_run(case: Case, version: ProcessVersion) -> tuple[WorkflowRun, Runtime
 
 
 def load_run(case: Case) -> tuple[WorkflowRun, WorkflowInstance, Runtime]:
-    instance = db.session.get(WorkflowInstance, case.id, populate_existing=True)
+    instance = db.session.scalar(_statements().instance, {"case_id": case.id})
     runtime = runtime_for(instance.process_version_id, instance.process_hash)
     return WorkflowRun.load(runtime, instance.state), instance, runtime
 
 
 def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
-    """Write the state only if nobody saved since we loaded it (compare-and-set on revision)."""
-    result = db.session.execute(
-        update(WorkflowInstance)
-        .where(WorkflowInstance.case_id == instance.case_id, WorkflowInstance.revision == instance.revision)
-        .values(state=run.dump(), revision=instance.revision + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
+    """Write the state only if nobody saved since we loaded it (compare-and-set on revision).
+
+    A Core UPDATE on the transaction's connection: no ORM bulk-update step and no autoflush; the
+    caller's flush (or commit) writes the transaction's other rows.
+    """
+    result = db.session.connection().execute(_statements().save_state, {
+        "which_case": instance.case_id, "loaded_revision": instance.revision, "state": run.dump(),
+        "revision": instance.revision + 1, "updated_at": utcnow()})
     if result.rowcount != 1:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
@@ -77,23 +100,25 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
     """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status."""
     ready = {task.id: task for task in run.ready_human_tasks()}
     with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
-        open_rows = [row for row in db.session.scalars(select(Task).where(Task.case_id == case.id,
-                                                                          Task.status == OPEN,
-                                                                          Task.engine_task.is_(True)))
+        open_rows = [row for row in db.session.scalars(_statements().open_engine_tasks, {"case_id": case.id})
                      if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()
     known = {row.id for row in open_rows}
-    created = [_create_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
+    created = [_new_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
     _update_status(case, run, list(ready.values()))
     task_rows = {row.id: row for row in open_rows + created if row.status == OPEN}
-    for change in sync_deadlines(case, run, list(ready.values()), task_rows):
+
+    def record_change(change: dict) -> None:
         record_event(case, actor=None, action=change.pop("action"), data=change)
+    sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
+    db.session.add_all(created)  # after the deadlines, so each INSERT already carries its deadline_id
     return created
 
 
-def _create_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
+def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
+    """The task row of a newly READY human task, assigned; the caller adds it to the session."""
     props = human.properties
     kind = props.get("taskKind", "generic")
     if kind == "review_opinion" and case.opinion_round == case.round:
@@ -103,9 +128,8 @@ def _create_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
                round=case.round, status=OPEN, assignee_id=_default_assignee(case, role))
-    if role == "reviewer":  # before the row is added, so its INSERT carries the assignee
+    if role == "reviewer":
         assign_review_task(case, row)
-    db.session.add(row)
     return row
 
 

@@ -13,10 +13,12 @@ length and start are expressions the designer writes (evaluated in the task's da
 
 A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充材料).
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
@@ -48,9 +50,14 @@ class DeadlineRule:
     reminder_days: int
 
 
-def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task]) -> list[dict]:
-    """Keep the case's clocks in step with its ready tasks; return history entries for what changed."""
-    changes, still_open = [], []
+def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task],
+                   record_change: Callable[[dict], object]) -> None:
+    """Keep the case's clocks in step with its ready tasks; pass each history entry to record_change.
+
+    New clocks are added in one flush, after their history entries (their ids name the alert jobs).
+    task_rows may hold tasks not added to the session yet: they get their deadline_id before their INSERT.
+    """
+    still_open = []
     by_kind = {t.properties["deadlineKind"]: t for t in ready if t.properties.get("deadlineKind")}
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
     for deadline in open_deadlines(case.id):
@@ -60,33 +67,55 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
         human = by_kind.get(deadline.kind)
         if human is not None and deadline.round == case.round:
             if deadline.status == PAUSED:
-                changes.append(_resume(deadline))
+                record_change(_resume(deadline))
             deadline.task_id = human.id
             by_kind.pop(deadline.kind)
         elif deadline.kind in pausing:
             if deadline.status == RUNNING:
-                changes.append(_pause(deadline))
+                record_change(_pause(deadline))
         else:
-            changes.append(close_deadline(deadline))
-    for kind, human in by_kind.items():
-        deadline = _open_deadline(case, run, human, kind)
+            record_change(close_deadline(deadline))
+    opened = [_new_deadline(case, run, human, kind) for kind, human in by_kind.items()]
+    for deadline in opened:
+        record_change({"action": "deadline.started", "kind": deadline.kind, "due_on": deadline.due_on,
+                       "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
+    if opened:
+        db.session.add_all(opened)
+        db.session.flush()
+    for deadline in opened:
+        schedule_alerts(deadline, new=True)
         still_open.append(deadline)
         if deadline.capped:
             _warn_capped(case, deadline)
-        changes.append({"action": "deadline.started", "kind": kind, "due_on": deadline.due_on,
-                        "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
     for deadline in still_open:  # the task a clock runs for shows its due date
         if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
             task_rows[deadline.task_id].deadline_id = deadline.id
-    return changes
+
+
+@cache
+def _open_deadlines_statement():
+    return select(Deadline).where(Deadline.case_id == bindparam("case_id"), Deadline.status.in_(OPEN_STATUSES))
+
+
+@cache
+def _delete_jobs_statement():
+    return DueJob.__table__.delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
 
 
 def open_deadlines(case_id: int) -> list[Deadline]:
-    return list(db.session.scalars(select(Deadline).where(Deadline.case_id == case_id,
-                                                          Deadline.status.in_(OPEN_STATUSES))))
+    """The case's running and paused clocks as this transaction sees them, read without flushing first.
+
+    A row changed in memory counts by its in-memory status, and a clock added but not flushed yet counts
+    too: the same answer an autoflush would give, without writing the transaction's rows at this point.
+    """
+    with db.session.no_autoflush:
+        rows = list(db.session.scalars(_open_deadlines_statement(), {"case_id": case_id}))
+    pending = [row for row in db.session.new if isinstance(row, Deadline) and row.case_id == case_id]
+    return [row for row in rows + pending if row.status in OPEN_STATUSES]
 
 
-def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
+def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
+    """A running clock for the task, its due date computed; the caller adds it and schedules its alerts."""
     rule = evaluate_rule(run, human)
     deadline = Deadline(case_id=case.id, agency_id=case.agency_id, kind=kind, round=case.round, task_id=human.id,
                         unit=rule.unit, period_days=rule.period_days, extension_days=0,
@@ -94,15 +123,14 @@ def _open_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadl
                         reminder_days=rule.reminder_days, start_on=rule.start_on, cap_on=rule.cap_on,
                         status=RUNNING)
     _compute_due(deadline)  # before the INSERT, which then carries the due date
-    db.session.add(deadline)
-    db.session.flush()
-    schedule_alerts(deadline, new=True)
     return deadline
 
 
 def _warn_capped(case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
-    notify([case.handler_id] + users_with_role([case.agency_id], "review_head"), kind="deadline.capped",
+    with db.session.no_autoflush:  # reads users and roles only; this transaction's rows are written later
+        heads = users_with_role([case.agency_id], "review_head")
+    notify([case.handler_id] + heads, kind="deadline.capped",
            case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
            message=f"{case.case_number}《{case.title}》的{KIND_TITLES.get(deadline.kind, deadline.kind)}"
                    f"已按法定决定期限截止于{deadline.cap_on:%Y年%m月%d日}（行政处罚法第六十条）")
@@ -211,7 +239,7 @@ def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
     keys = {kind: f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)}
     if deadline.status != RUNNING or deadline.due_on is None:
         if not new:
-            db.session.execute(DueJob.__table__.delete().where(DueJob.dedupe_key.in_(list(keys.values()))))
+            _delete_jobs(list(keys.values()))
         return
     payload = {"deadline_id": deadline.id}
     if not deadline.overdue:
@@ -221,6 +249,18 @@ def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
         schedule_job(REMINDER_JOB, start_of_day(remind_on, REMINDER_HOUR), case_id=deadline.case_id,
                      payload=payload, dedupe_key=keys[REMINDER_JOB], replace=not new)
+
+
+def _delete_jobs(dedupe_keys: list[str]) -> None:
+    """One DELETE by dedupe key, on the transaction's connection (session.execute would autoflush first).
+
+    If this transaction still holds unwritten changes to those jobs, they are flushed first.
+    """
+    session = db.session
+    pending = (*session.new, *session.dirty, *session.deleted)
+    if any(isinstance(row, DueJob) and row.dedupe_key in dedupe_keys for row in pending):
+        session.flush()
+    session.connection().execute(_delete_jobs_statement(), {"keys": dedupe_keys})
 
 
 def reminder_day(deadline: Deadline) -> date | None:

@@ -126,10 +126,11 @@ class WorkflowRun:
             raise UnknownTask(task_id) from exc
 
     def _advance(self) -> None:
-        # do_engine_steps marks expired timers READY only at its end; the second call runs them.
+        # do_engine_steps marks expired timers READY only at its end (refresh_timers); a second call runs
+        # them. Without such a task it would only walk the tree again to find nothing to do.
         self._guard(self._workflow.do_engine_steps)
-        self._guard(self._workflow.refresh_timers)
-        self._guard(self._workflow.do_engine_steps)
+        if any(not task.task_spec.manual for task in self._workflow.get_tasks(state=TaskState.READY)):
+            self._guard(self._workflow.do_engine_steps)
 
     @staticmethod
     def _guard(step) -> None:

@@ -2,15 +2,18 @@
 of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
+from ..accounts.models import User
 from ..errors import Forbidden
 from ..extensions import db
 from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 from ..tasks import permissions as task_permissions
+from ..tasks.models import COMPLETED, Task
 from .models import Recusal
 
 PENALTY = "administrative_penalty"
@@ -37,13 +40,34 @@ class Candidate:
         return not self.reasons
 
 
-def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
-    """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
-    query = (select(StaffMember).where(
+def _reviewing_staff_clause(agency_id, on, ancestors):
+    """Staff records linked to a login, active on `on`: the agency's reviewers, pooled advisors of it or above."""
+    return db.and_(
         StaffMember.user_id.is_not(None), StaffMember.active_on_clause(on),
         db.or_(db.and_(StaffMember.agency_id == agency_id, StaffMember.kind == LEGAL_REVIEWER),
-               db.and_(StaffMember.agency_id.in_(ancestor_ids(agency_id)), StaffMember.kind.in_(POOLED_KINDS))))
-        .order_by(StaffMember.id))
+               db.and_(StaffMember.agency_id.in_(ancestors), StaffMember.kind.in_(POOLED_KINDS))))
+
+
+@cache
+def _user_records_query():
+    """One user's reviewing staff records, with the account's state, the four-eyes rule
+    (task_permissions.worked_on_handling_side in SQL) and the recusal as columns. Built once, with parameters."""
+    case_id, user_id = bindparam("case_id"), bindparam("user_id")
+    handled = exists().where(Task.case_id == case_id, Task.role == "handler", Task.status == COMPLETED,
+                             Task.completed_by_id == user_id)
+    recused = exists().where(Recusal.case_id == case_id, Recusal.user_id == user_id)
+    return (select(StaffMember, User.is_active, handled.label("handled"), recused.label("recused"))
+            .join(User, User.id == StaffMember.user_id)
+            .where(_reviewing_staff_clause(bindparam("agency_id"), bindparam("on"),
+                                           bindparam("ancestors", expanding=True)),
+                   StaffMember.user_id == user_id)
+            .order_by(StaffMember.id))
+
+
+def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
+    """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
+    query = (select(StaffMember).where(_reviewing_staff_clause(agency_id, on, ancestor_ids(agency_id)))
+             .order_by(StaffMember.id))
     if user_id is not None:
         query = query.where(StaffMember.user_id == user_id)
     return list(db.session.scalars(query))
@@ -59,13 +83,19 @@ def qualified_for_penalties(staff: StaffMember, agency) -> bool:
 
 def reasons_against(staff: StaffMember, case) -> list[str]:
     """Codes of every rule that bars this staff record's user from reviewing the case."""
+    recused = db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id,
+                                                         Recusal.user_id == staff.user_id)) is not None
+    return _reasons(staff, case, active=staff.user.is_active, recused=recused,
+                    handled=task_permissions.worked_on_handling_side(staff.user_id, case))
+
+
+def _reasons(staff: StaffMember, case, *, active: bool, handled: bool, recused: bool) -> list[str]:
     reasons = []
-    if not staff.user.is_active:
+    if not active:
         reasons.append("account_inactive")
-    if task_permissions.worked_on_handling_side(staff.user_id, case):
+    if handled:
         reasons.append("handled_case")
-    if db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id,
-                                                  Recusal.user_id == staff.user_id)) is not None:
+    if recused:
         reasons.append("recused")
     if case.decision_type == PENALTY and not qualified_for_penalties(staff, case.agency):
         reasons.append("no_legal_qualification")
@@ -79,11 +109,13 @@ def candidates(case, *, on: date | None = None) -> list[Candidate]:
 
 
 def reasons_for_user(user_id: int, case) -> list[str]:
-    """Why this user may not review the case; empty if one of their staff records is eligible."""
-    records = reviewing_staff(case.agency_id, today(), user_id=user_id)
-    if not records:
+    """Why this user may not review the case; empty if one of their staff records is eligible (one query)."""
+    rows = db.session.execute(_user_records_query(), {"case_id": case.id, "user_id": user_id, "agency_id": case.agency_id,
+                                              "on": today(), "ancestors": ancestor_ids(case.agency_id)}).all()
+    if not rows:
         return ["not_a_reviewer"]
-    every = [reasons_against(staff, case) for staff in records]
+    every = [_reasons(staff, case, active=active, handled=case.handler_id == user_id or bool(handled),
+                      recused=bool(recused)) for staff, active, handled, recused in rows]
     return next((reasons for reasons in every if not reasons), every[0])
 
 

@@ -70,8 +70,18 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     if task.engine_task:
         sync_tasks(case, runtime, run)
         save_run(run, instance)
+    _resolve_for_response(task)
     db.session.flush()
     return task
+
+
+def _resolve_for_response(task: Task) -> None:
+    """Link the rows the response shows (case, deadline, people) while this transaction still holds them.
+
+    They come from the identity map here; after the commit the session holds its rows only weakly, and a
+    lazy load would read them again in a new transaction (on SQLite a BEGIN IMMEDIATE).
+    """
+    _ = task.case, task.deadline, task.assignee, task.completed_by
 
 
 def _run_engine_task(run, task: Task, data: dict) -> None:

@@ -155,8 +155,11 @@ def current_snapshot() -> Snapshot:
     """The snapshot for the database's current calendar revision (one small query when warm)."""
     session = db.session()
     key = session.info.get(REVISION_KEY)
-    if key is None or session.info.get(WRITTEN):  # read the revision once per transaction
+    if session.info.get(WRITTEN):  # this transaction wrote calendar rows: read them back every time
         key = session.info[REVISION_KEY] = tuple(db.session.execute(_REVISION).one())
+    elif key is None:  # read the revision once per transaction; no flush needed, calendar writers mark_written()
+        with session.no_autoflush:
+            key = session.info[REVISION_KEY] = tuple(session.execute(_REVISION).one())
     if session.info.get(WRITTEN):  # uncommitted calendar rows: never share them with other requests
         snapshot = session.info.get(SESSION_SNAPSHOT)
         if snapshot is None or snapshot.key != key:

@@ -1,7 +1,7 @@
 """Server-rendered pages in Chinese (English available) for every role: init_app wires them."""
 from flask import Flask
 
-from .i18n import babel, register_template_helpers
+from .i18n import babel, register_template_helpers, select_locale
 from .session import csrf, login_manager
 
 
@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Sessions, CSRF, translations and the page blueprints; the JSON API is untouched."""
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n_locale)
+    babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)
 
     from .auth import bp as auth_bp
@@ -21,8 +21,3 @@ def init_app(app: Flask) -> None:
     from .tasks import bp as tasks_bp
     for blueprint in (auth_bp, inbox_bp, cases_bp, tasks_bp, notifications_bp, designer_bp, dashboard_bp):
         app.register_blueprint(blueprint)
-
-
-def i18n_locale():
-    from .i18n import select_locale
-    return select_locale()

@@ -8,7 +8,12 @@ CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidenc
 
 
 def submission(case_number: str) -> dict:
-    """A case file that requires legal review (fine of 150,000 yuan)."""
+    """A case file that requires legal review (fine of 150,000 yuan).
+
+    No 立案 date: with one, Art. 60's 90-day decision deadline depends on the day of the run; from
+    2026-12-01 it passed for a fixed 2026-09-01 (every review clock capped and overdue at once), and a
+    date relative to today reaches 2027, which the calendar may not cover yet (submission refused).
+    """
     return {
         "case_number": case_number,
         "title": "某公司销售不合格产品案",
@@ -21,7 +26,6 @@ def submission(case_number: str) -> dict:
         "confiscation_amount": 20000,
         "sanctions": [],
         "hearing_held": False,
-        "filed_on": "2026-09-01",
         "materials": [{"name": "调查终结报告", "category": "investigation_report"},
                       {"name": "行政处罚决定书（代拟稿）", "category": "decision_draft"}],
     }
@@ -65,5 +69,5 @@ def engine_initial_data(case_file: dict) -> dict:
                  "party_type": case_file["party"]["type"], "fine_amount": float(case_file["fine_amount"]),
                  "confiscation_amount": float(case_file["confiscation_amount"]),
                  "sanctions": list(case_file["sanctions"]), "hearing_held": case_file["hearing_held"],
-                 "filed_on": case_file["filed_on"], "complexity": {}},
+                 "filed_on": case_file.get("filed_on"), "complexity": {}},
     }

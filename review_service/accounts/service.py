@@ -1,8 +1,8 @@
 """Log in, resolve bearer tokens, create users."""
 import hashlib
 import secrets
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select

@@ -7,18 +7,21 @@ from datetime import date
 from ..attachments.service import bind_attachments
 from ..errors import Conflict
 from ..extensions import db
-from .escalation import (check_discussion_held, check_referral, discussion_held, discussion_of_passed_round,
-                         record_escalation)
+from .escalation import check_discussion_held, check_referral, discussion_held, record_escalation
 from .facts import apply_updated_facts
 from .models import Decision, Material, Opinion
 
 
-def check_preconditions(case, kind: str) -> None:
-    """Guards the service enforces whatever the diagram says: a passed review, and the 集体讨论 the profile requires."""
+def check_preconditions(case, kind: str):
+    """Guards the service enforces whatever the diagram says: a passed review, and the 集体讨论 the profile requires.
+
+    For a decision, returns the 集体讨论 task of the passed round (None if none was held).
+    """
     if kind == "decision":
         if not case.review_passed:
             raise Conflict("法制审核未通过，不得作出决定（行政处罚法第五十八条）", code="review_not_passed")
-        check_discussion_held(case)
+        return check_discussion_held(case)
+    return None
 
 
 def apply_effects(case, kind: str, *, actor, data: dict, task) -> dict:
@@ -92,8 +95,7 @@ def _coordinated(case, _task, actor, data):
 
 
 def _decided(case, _task, actor, data):
-    check_preconditions(case, "decision")
-    discussion = discussion_of_passed_round(case)
+    discussion = check_preconditions(case, "decision")
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
                             decided_on=date.fromisoformat(data["decided_on"]),

@@ -8,7 +8,7 @@ from ..accounts.models import User
 from ..agencies.models import Agency
 from ..cases.models import Case
 from ..deadlines.models import RUNNING, Deadline
-from ..deadlines.service import KIND_TITLES
+from ..deadlines.service import KIND_TITLES, working_days_until
 from ..extensions import db
 from ..tasks.models import Task
 from ..workdays import service as workdays
@@ -58,7 +58,7 @@ def _row(values, today: date, left_memo: dict) -> dict:
     (deadline_id, case_id, agency_id, kind, round_, start_on, due_on, capped, number, title, agency_code,
      agency_name, step, role, holder_id, holder_name) = values
     if (agency_id, due_on) not in left_memo:
-        left_memo[agency_id, due_on] = _working_days_left(due_on, today, agency_id)
+        left_memo[agency_id, due_on] = working_days_until(due_on, today, agency_id=agency_id)
     left = left_memo[agency_id, due_on]
     kind_title = KIND_TITLES.get(kind, kind)
     return {"deadline_id": deadline_id, "case_id": case_id, "case_number": number, "case_title": title,
@@ -68,15 +68,6 @@ def _row(values, today: date, left_memo: dict) -> dict:
             "start_on": start_on, "due_on": due_on, "capped": capped, "working_days_left": left,
             "working_days_overdue": (-left if left is not None else None) if due_on < today else 0}
 
-
-def _working_days_left(due_on: date, today: date, agency_id: int) -> int | None:
-    """As deadlines.service.working_days_left: 0 on the last day, negative once overdue, None without data."""
-    try:
-        if due_on >= today:
-            return workdays.working_days_between(today, due_on, agency_id=agency_id)
-        return -workdays.working_days_between(due_on, today, agency_id=agency_id)
-    except workdays.CalendarDataMissing:
-        return None
 
 
 def _upcoming_bound(today: date, within_working_days: int) -> date | None:

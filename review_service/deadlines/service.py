@@ -280,10 +280,14 @@ def working_days_left(deadline: Deadline | None) -> int | None:
     """Working days from today to the due date: 0 on the last day, negative once overdue."""
     if deadline is None or deadline.due_on is None:
         return None
-    today = today_in_china()
+    return working_days_until(deadline.due_on, today_in_china(), agency_id=deadline.agency_id)
+
+
+def working_days_until(due_on: date, today: date, *, agency_id: int) -> int | None:
+    """Working days from today to due_on: 0 on the day itself, negative once past, None without calendar data."""
     try:
-        if deadline.due_on >= today:
-            return workdays.working_days_between(today, deadline.due_on, agency_id=deadline.agency_id)
-        return -workdays.working_days_between(deadline.due_on, today, agency_id=deadline.agency_id)
+        if due_on >= today:
+            return workdays.working_days_between(today, due_on, agency_id=agency_id)
+        return -workdays.working_days_between(due_on, today, agency_id=agency_id)
     except workdays.CalendarDataMissing:
         return None

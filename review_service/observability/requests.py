@@ -45,8 +45,8 @@ def finish_request(response):
 
 
 def _case_id_from(response):
-    """The case a JSON answer is about: its case_id, or its id when it is a case."""
-    if not response.is_json or response.status_code >= 400:
+    """The case a JSON answer is about: its case_id, or its id when it is a case (never a file being sent)."""
+    if not response.is_json or response.status_code >= 400 or response.direct_passthrough:
         return None
     body = response.get_json(silent=True)
     if not isinstance(body, dict):

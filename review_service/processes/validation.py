@@ -75,9 +75,18 @@ def load_json(payload: bytes, file_name: str) -> tuple[object, list[DefinitionPr
 
 
 @lru_cache(maxsize=1)
+def _profile_schema_text() -> str:
+    return (Path(__file__).parent / "profile.schema.json").read_text(encoding="utf-8")
+
+
+def profile_schema() -> dict:
+    """profile.schema.json, a fresh copy each call (callers may change it)."""
+    return json.loads(_profile_schema_text())
+
+
+@lru_cache(maxsize=1)
 def profile_validator() -> Draft202012Validator:
-    schema = json.loads((Path(__file__).parent / "profile.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(profile_schema())
 
 
 def schema_problems(document, validator: Draft202012Validator, file_name: str) -> list[DefinitionProblem]:

@@ -6,9 +6,9 @@ from functools import cache
 
 from sqlalchemy import bindparam, exists, select
 
+from ..accounts.models import User
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
-from ..accounts.models import User
 from ..errors import Forbidden
 from ..extensions import db
 from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
@@ -110,8 +110,9 @@ def candidates(case, *, on: date | None = None) -> list[Candidate]:
 
 def reasons_for_user(user_id: int, case) -> list[str]:
     """Why this user may not review the case; empty if one of their staff records is eligible (one query)."""
-    rows = db.session.execute(_user_records_query(), {"case_id": case.id, "user_id": user_id, "agency_id": case.agency_id,
-                                              "on": today(), "ancestors": ancestor_ids(case.agency_id)}).all()
+    rows = db.session.execute(_user_records_query(), {
+        "case_id": case.id, "user_id": user_id, "agency_id": case.agency_id, "on": today(),
+        "ancestors": ancestor_ids(case.agency_id)}).all()
     if not rows:
         return ["not_a_reviewer"]
     every = [_reasons(staff, case, active=active, handled=case.handler_id == user_id or bool(handled),

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..audit.service import case_history, verify_chain
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
-from ..errors import InvalidInput, ServiceError
+from ..errors import ServiceError
 from ..extensions import db
 from ..tasks.forms import form_schema
 from .forms import form_page_errors, posted_json, posted_json_or_none
@@ -35,7 +35,7 @@ def new():
     try:
         data = posted_json()
         case = submit_case(actor=current_user, data=data)
-    except (InvalidInput, ServiceError) as refusal:
+    except ServiceError as refusal:
         db.session.rollback()
         if refusal.status not in (409, 422):
             raise

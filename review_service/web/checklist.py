@@ -3,6 +3,8 @@ then the opinion. Field names are the form's JSON paths (checklist.procedure.not
 field errors land beside their fields; lists are written one item per line."""
 from werkzeug.datastructures import MultiDict
 
+from .labels import enum_choices
+
 LINE_LIST_TYPES = ("array",)
 LINES_PREFIX = "lines:"  # a textarea whose lines are the items of a list field
 
@@ -11,15 +13,9 @@ def applies(task) -> bool:
     return task.kind == "review_opinion"
 
 
-def _choices(prop: dict) -> list[tuple]:
-    """(value, title) of an enum, titled by json-editor's options.enum_titles."""
-    values = prop.get("enum", [])
-    return list(zip(values, prop.get("options", {}).get("enum_titles", values)))
-
-
 def points(schema: dict) -> list[dict]:
     """[{code, title, verdicts: [(value, title)], note_title}] in the schema's order."""
-    return [{"code": code, "title": point.get("title", code), "verdicts": _choices(point["properties"]["verdict"]),
+    return [{"code": code, "title": point.get("title", code), "verdicts": enum_choices(point["properties"]["verdict"]),
              "note_title": point["properties"].get("note", {}).get("title", "")}
             for code, point in schema["properties"]["checklist"]["properties"].items()]
 
@@ -31,7 +27,7 @@ def other_fields(schema: dict) -> list[dict]:
         if name == "checklist":
             continue
         kind = "choice" if "enum" in prop else "lines" if prop.get("type") in LINE_LIST_TYPES else "text"
-        fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": _choices(prop),
+        fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": enum_choices(prop),
                        "long": prop.get("maxLength", 0) > 300, "required": name in schema.get("required", [])})
     return fields
 

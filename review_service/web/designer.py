@@ -61,7 +61,7 @@ def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
     mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    # Not send_file: the access log reads JSON bodies, which a passthrough file response refuses.
+    # Both forms of the file name: a plain ASCII one for old clients and the UTF-8 one (RFC 6266/5987).
     response = Response(text, mimetype=mimetype)
     download_name = f"v{number}-{name}"
     ascii_name = download_name.encode("ascii", "ignore").decode() or f"v{number}"

@@ -3,7 +3,9 @@ from datetime import date, datetime
 
 from flask import request, session
 from flask_babel import Babel, format_date, format_datetime
+from flask_login import current_user
 
+from ..notifications.service import unread_count
 from . import labels
 
 babel = Babel()
@@ -32,9 +34,6 @@ def date_time(value: datetime | None) -> str:
 
 
 def _unread_notifications() -> int:
-    from flask_login import current_user
-
-    from ..notifications.service import unread_count
     return unread_count(current_user.id) if current_user.is_authenticated else 0
 
 

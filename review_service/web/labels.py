@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from ..dashboard.service import VIEWING_ROLES
 from ..tasks.forms import form_schema
 
 CASE_STATUS = {
@@ -47,12 +48,18 @@ def name(table: dict, code) -> str:
     return str(table.get(code, code)) if code is not None else ""
 
 
+def enum_choices(prop: dict) -> list[tuple]:
+    """(value, title) of a schema enum, titled by json-editor's options.enum_titles (else the value)."""
+    values = prop.get("enum", [])
+    return list(zip(values, prop.get("options", {}).get("enum_titles", values)))
+
+
 @lru_cache(maxsize=8)
 def _submission_enum(*path: str) -> dict:
     node = form_schema("case_submission")
     for key in path:
         node = node[key]
-    return dict(zip(node["enum"], node.get("options", {}).get("enum_titles", node["enum"])))
+    return dict(enum_choices(node))
 
 
 def decision_type(code: str) -> str:
@@ -73,7 +80,7 @@ def material_category(code: str) -> str:
 
 # Which roles see which navigation entries (the services check every action again).
 TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
-DASHBOARD_ROLES = {"supervisor", "head", "review_head", "admin"}
+DASHBOARD_ROLES = set(VIEWING_ROLES)
 
 
 def any_role(user_roles, allowed: set[str]) -> bool:

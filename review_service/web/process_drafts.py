@@ -9,8 +9,6 @@ import ast
 import copy
 import json
 import re
-from functools import lru_cache
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from lxml import etree
@@ -21,7 +19,7 @@ from ..errors import InvalidInput
 from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import PROCESS_ID, latest_version
-from ..processes.validation import BPMN_NS, PROFILE_FILE
+from ..processes.validation import BPMN_NS, PROFILE_FILE, profile_schema
 from ..processes.versions import publish_for_agency
 from . import labels
 
@@ -128,7 +126,7 @@ def time_limits_of(version: ProcessVersion) -> list[tuple[str, str]]:
         limits = json.loads(version.sources.get(PROFILE_FILE) or "{}").get("time_limits") or {}
     except (ValueError, AttributeError):
         return []
-    fields = json.loads(_profile_schema_text())["properties"]["time_limits"]["properties"]
+    fields = profile_schema()["properties"]["time_limits"]["properties"]
     return [(fields.get(key, {}).get("title", key), _shown(value)) for key, value in limits.items()]
 
 
@@ -156,12 +154,6 @@ def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:
                   key=lambda row: (row[0].agency_id is not None, row[0].agency_id or 0, row[0].number))
 
 
-@lru_cache(maxsize=1)
-def _profile_schema_text() -> str:
-    path = Path(__file__).resolve().parent.parent / "processes" / "profile.schema.json"
-    return path.read_text(encoding="utf-8")
-
-
 def diagram_time_limits(bpmn: str) -> dict:
     """The literal defaults the diagram's set_time_limits script starts from ({} if it is not a plain literal)."""
     try:
@@ -184,7 +176,7 @@ def diagram_time_limits(bpmn: str) -> dict:
 def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
     """profile.schema.json as json-editor takes it: $refs inlined (it knows no $defs), enum display names added,
     each time limit starting from the diagram's default when ticked."""
-    schema = json.loads(_profile_schema_text())
+    schema = profile_schema()
     definitions = schema.pop("$defs", {})
     for key in ("$schema", "$id"):
         schema.pop(key, None)

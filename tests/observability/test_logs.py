@@ -67,3 +67,14 @@ def test_text_format_is_the_default_for_a_laptop(client):
     configure_logging("text", "INFO", stream=stream)
     client.get("/healthz", headers={"X-Request-ID": "r1"})
     assert "GET /healthz 200" in stream.getvalue() and "[r1 None" in stream.getvalue()
+
+
+def test_a_json_file_sent_as_a_download_is_not_read_for_its_case(app):
+    from flask import send_file
+
+    from review_service.observability.requests import _case_id_from
+    with app.test_request_context("/designer/versions/1/profile.json"):
+        response = send_file(io.BytesIO(b'{"case_id": 7}'), mimetype="application/json", as_attachment=True,
+                             download_name="profile.json")
+        assert response.direct_passthrough
+        assert _case_id_from(response) is None  # get_json() on a passthrough file response would raise

@@ -32,8 +32,8 @@ install: $(VENV)/.installed $(VENDOR_STAMP) $(CATALOG).mo
 
 # After changing page texts: extract the English msgids and merge them into the Chinese catalog.
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -k _l -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i $(WEB)/translations/messages.pot -d $(WEB)/translations
+	$(VENV)/bin/pybabel extract -k _l -w 120 -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
+	$(VENV)/bin/pybabel update -w 120 --no-fuzzy-matching -i $(WEB)/translations/messages.pot -d $(WEB)/translations
 
 run: install
 	mkdir -p instance

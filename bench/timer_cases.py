@@ -149,6 +149,7 @@ def bulk_insert_cases(agency_id: int, template_id: int, count: int, due_on) -> l
                           "extension_limit": t_deadline.extension_limit,
                           "supplement_mode": t_deadline.supplement_mode, "days_used": 0,
                           "reminder_days": t_deadline.reminder_days, "start_on": start_on, "cap_on": cap_on,
+                          "cap_from_on": filed_on, "cap_calendar_days": 90,
                           "due_on": due_on, "capped": False, "status": RUNNING, "overdue": False,
                           "reminded_for_on": due_on})
         tasks.append({"id": task_id, "case_id": case_id, "agency_id": agency_id, "name": t_task.name,

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import User
 from ..agencies.models import Agency
 from ..cases.models import Case
-from ..deadlines.models import RUNNING, Deadline
+from ..deadlines.models import OPEN_STATUSES, RUNNING, Deadline
 from ..deadlines.service import KIND_TITLES, working_days_until
 from ..extensions import db
 from ..tasks.models import Task
@@ -16,6 +16,13 @@ from ..workdays import service as workdays
 # Agency adjustments may turn national working days into rest days, which moves "N working days from
 # today" later than the national count says; the SQL bound allows for that and Python decides exactly.
 ADJUSTMENT_MARGIN = timedelta(days=31)
+
+
+def calendar_gaps(agency_ids: list[int], *, today: date) -> dict:
+    """Coming years without a holiday arrangement, and the open deadlines whose due date waits for one."""
+    waiting = db.session.scalar(select(func.count(Deadline.id)).where(
+        Deadline.agency_id.in_(agency_ids), Deadline.status.in_(OPEN_STATUSES), Deadline.due_on.is_(None)))
+    return {"missing_years": workdays.missing_years_ahead(today), "deadlines_without_due_date": waiting}
 
 
 def watched_deadlines(agency_ids: list[int], *, today: date, within_working_days: int, limit: int) -> dict:

@@ -84,6 +84,13 @@ class DashboardStaffingSchema(Schema):
     total = fields.Nested(RollupTotalSchema)
 
 
+class CalendarGapsSchema(Schema):
+    missing_years = fields.List(fields.Integer(), metadata={
+        "description": "years from today to 120 days ahead without a holiday arrangement"})
+    deadlines_without_due_date = fields.Integer(metadata={
+        "description": "open deadlines whose due date waits for a year's arrangement"})
+
+
 class DashboardSchema(Schema):
     on = fields.Date(metadata={"description": "today in Beijing"})
     agency_code = fields.String(metadata={"description": "the agency at the top of the scope"})
@@ -96,3 +103,4 @@ class DashboardSchema(Schema):
     cases_per_stage = fields.List(fields.Nested(StageCountSchema))
     working_days_per_stage = fields.Nested(StageTimesSchema)
     staffing = fields.Nested(DashboardStaffingSchema)
+    calendar = fields.Nested(CalendarGapsSchema)

@@ -18,7 +18,7 @@ from ..china_time import today_in_china
 from ..errors import Forbidden, NotFound
 from ..extensions import db
 from ..staffing.report import staffing_report
-from .deadlines import watched_deadlines
+from .deadlines import calendar_gaps, watched_deadlines
 from .stages import working_days_per_stage
 
 VIEWING_ROLES = ("supervisor", "head", "review_head", "admin")
@@ -70,7 +70,8 @@ def dashboard_figures(actor, *, agency_code: str | None = None,
     (the first `limit` of each, earliest due first; overdue_total / upcoming_total count all of them);
     cases_per_stage: case counts per status and agency; working_days_per_stage: average working days
     from a task's creation to its completion, per task kind, over tasks completed in the last
-    `period_days` days; staffing: the 5% rule per agency (staffing_report with rollup).
+    `period_days` days; staffing: the 5% rule per agency (staffing_report with rollup); calendar: the
+    coming years without a holiday arrangement and the open deadlines waiting for one.
     """
     scope = dashboard_scope(actor, agency_code)
     today = today_in_china()
@@ -84,6 +85,7 @@ def dashboard_figures(actor, *, agency_code: str | None = None,
         "cases_per_stage": cases_per_stage(scope),
         "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days),
         "staffing": staffing_of_scope(scope, actor=actor, on=today),
+        "calendar": calendar_gaps(scope.ids, today=today),
     }
 
 

@@ -14,8 +14,9 @@ class Deadline(db.Model):
     """A period counted from start_on in working or calendar days (审核期限, 公示期限, 归档期限, 撤回期限).
 
     due_on = start_on + period + extension_days - days_used (days_used: kept across a SUSPEND pause),
-    capped at cap_on (Art. 60's statutory decision deadline). due_on is NULL while the calendar lacks
-    a year the period reaches; `problem` then says which.
+    capped at cap_on (Art. 60's statutory decision deadline: cap_from_on + cap_calendar_days, moved off a
+    rest day). due_on is NULL while the calendar lacks a year the answer depends on; `problem` then says
+    which. cap_on stays NULL until its year is known; the period is not cut while it ends before that year.
     """
 
     __tablename__ = "deadlines"
@@ -36,6 +37,8 @@ class Deadline(db.Model):
     reminder_days: Mapped[int] = mapped_column(Integer, default=1)  # working days before due_on
     start_on = mapped_column(Date, nullable=False)
     paused_on = mapped_column(Date, nullable=True)
+    cap_from_on = mapped_column(Date, nullable=True)  # 立案日期: the statutory period counts from it
+    cap_calendar_days: Mapped[int | None] = mapped_column(Integer)
     cap_on = mapped_column(Date, nullable=True)
     due_on = mapped_column(Date, nullable=True)
     capped: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -12,7 +12,8 @@ from .service import recompute_due
 
 
 def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
-    """Recompute every open deadline whose period can contain a changed day; return how many moved.
+    """Recompute every open deadline whose period or statutory cap can contain a changed day; return how
+    many changed.
 
     agency_id: only that agency's and its subordinates' deadlines (a local adjustment); None: all.
     """
@@ -28,15 +29,21 @@ def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
     for deadline_id, case_id in db.session.execute(query).all():
         case = lock_case(case_id)
         deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
-        if deadline.due_on is not None and deadline.due_on < first:
+        if _ends_before(deadline.due_on, first) and (deadline.cap_from_on is None
+                                                      or _ends_before(deadline.cap_on, first)):
             continue
-        old_due, old_problem = deadline.due_on, deadline.problem
-        if recompute_due(deadline) != old_due or deadline.problem != old_problem:
+        old = (deadline.due_on, deadline.problem, deadline.cap_on)
+        if (recompute_due(deadline), deadline.problem, deadline.cap_on) != old:
             moved += 1
             record_event(case, actor=None, action="deadline.recomputed",
-                         data={"kind": deadline.kind, "old_due_on": old_due, "due_on": deadline.due_on,
-                               "problem": deadline.problem, "reason": "节假日安排更新"})
+                         data={"kind": deadline.kind, "old_due_on": old[0], "due_on": deadline.due_on,
+                               "cap_on": deadline.cap_on, "problem": deadline.problem, "reason": "节假日安排更新"})
     return moved
+
+
+def _ends_before(day, first) -> bool:
+    """A known day before the first changed day cannot move (an unknown one may become known)."""
+    return day is not None and day < first
 
 
 register_calendar_listener(recompute_open_deadlines)

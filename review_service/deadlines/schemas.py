@@ -18,7 +18,10 @@ class DeadlineSchema(Schema):
     days_used = fields.Integer(metadata={"description": "working days kept across a SUSPEND pause"})
     start_on = fields.Date()
     due_on = fields.Date(allow_none=True)
-    cap_on = fields.Date(allow_none=True, metadata={"description": "statutory decision deadline (Art. 60)"})
+    cap_from_on = fields.Date(allow_none=True, metadata={"description": "立案 date the statutory period counts from"})
+    cap_calendar_days = fields.Integer(allow_none=True, metadata={"description": "statutory period (calendar days)"})
+    cap_on = fields.Date(allow_none=True, metadata={
+        "description": "statutory decision deadline (Art. 60); null while its year has no calendar data"})
     capped = fields.Boolean(metadata={"description": "the period would run past cap_on and was cut to it"})
     working_days_left = fields.Function(working_days_left, allow_none=True)
     overdue = fields.Boolean()

@@ -6,7 +6,10 @@ length and start are expressions the designer writes (evaluated in the task's da
     deadlineKind          review | publication | archiving | ...   (one clock per kind and round)
     deadlineWorkingDays   e.g. time_limits["review_working_days"]    (or deadlineCalendarDays)
     deadlineStart         e.g. record_decision["decided_on"]         (default: today, Beijing)
-    deadlineCap           e.g. add_calendar_days(case["filed_on"], 90) if case["filed_on"] else None
+    deadlineCapFrom       e.g. case["filed_on"]: the statutory decision period (Art. 60) counts from it,
+    deadlineCapCalendarDays  e.g. time_limits["statutory_decision_calendar_days"]: the due date is cut to
+                          that day (moved off a rest day), computed as soon as its year's calendar is known
+    deadlineCap           older form: a date expression evaluated once when the clock opens
     extensionWorkingDays  working days one approved extension adds (0: no extension)
     supplementMode        RESTART | SUSPEND: what returning the file for materials does to the clock
     reminderWorkingDays   how many working days before the due date the reminder goes out
@@ -44,7 +47,10 @@ class DeadlineRule:
     unit: str
     period_days: int
     start_on: date
+    cap_from_on: date | None
+    cap_calendar_days: int | None
     cap_on: date | None
+    cap_missing: workdays.CalendarDataMissing | None  # the older deadlineCap needed a year without data
     extension_limit: int
     supplement_mode: str
     reminder_days: int
@@ -121,8 +127,10 @@ def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadli
                         unit=rule.unit, period_days=rule.period_days, extension_days=0,
                         extension_limit=rule.extension_limit, supplement_mode=rule.supplement_mode, days_used=0,
                         reminder_days=rule.reminder_days, start_on=rule.start_on, cap_on=rule.cap_on,
-                        status=RUNNING)
+                        cap_from_on=rule.cap_from_on, cap_calendar_days=rule.cap_calendar_days, status=RUNNING)
     _compute_due(deadline)  # before the INSERT, which then carries the due date
+    if rule.cap_missing is not None and deadline.problem is None:
+        deadline.due_on, deadline.problem = None, rule.cap_missing.message
     return deadline
 
 
@@ -147,25 +155,46 @@ def evaluate_rule(run: WorkflowRun, human: HumanTask) -> DeadlineRule:
     try:
         unit = CALENDAR if props.get("deadlineCalendarDays") else WORKING
         period = int(value("deadlineCalendarDays" if unit == CALENDAR else "deadlineWorkingDays", 0))
-        start = value("deadlineStart")
-        cap = value("deadlineCap")
+        start, cap_from = value("deadlineStart"), value("deadlineCapFrom")
+        cap_days = value("deadlineCapCalendarDays") if cap_from else None
+        cap, cap_missing = _older_cap(run, human)
         rule = DeadlineRule(unit=unit, period_days=period,
                             start_on=date.fromisoformat(str(start)[:10]) if start else today_in_china(),
-                            cap_on=date.fromisoformat(str(cap)[:10]) if cap else None,
+                            cap_from_on=date.fromisoformat(str(cap_from)[:10]) if cap_from else None,
+                            cap_calendar_days=int(cap_days) if cap_days is not None else None,
+                            cap_on=date.fromisoformat(str(cap)[:10]) if cap else None, cap_missing=cap_missing,
                             extension_limit=int(value("extensionWorkingDays", 0)),
                             supplement_mode=str(value("supplementMode", "RESTART")).upper(),
                             reminder_days=int(value("reminderWorkingDays", 1)))
         if rule.supplement_mode not in SUPPLEMENT_MODES or min(period, rule.extension_limit) < 0:
             raise ValueError(f"supplementMode 须为 RESTART 或 SUSPEND，天数不能为负（{rule}）")
+        if cap_from and (rule.cap_calendar_days is None or rule.cap_calendar_days < 0):
+            raise ValueError("deadlineCapFrom 须同时给出不为负的 deadlineCapCalendarDays")
         return rule
     except ScriptFailed as exc:
         if isinstance(exc.__cause__, workdays.CalendarDataMissing):
             raise exc.__cause__ from None
-        raise InvalidInput(str(exc), code="workflow_script_error",
-                           fields={"process": [f"{human.name}: {exc}"]}) from exc
+        raise _designer_mistake(human, str(exc)) from exc
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"期限属性取值无效: {exc}", code="workflow_script_error",
-                           fields={"process": [f"{human.name}: {exc}"]}) from exc
+        raise _designer_mistake(human, f"期限属性取值无效: {exc}") from exc
+
+
+def _older_cap(run: WorkflowRun, human: HumanTask):
+    """(value, None) of the older `deadlineCap` expression, or (None, CalendarDataMissing) when it needs
+    a year without calendar data: the clock then opens without a due date instead of refusing the step."""
+    source = human.properties.get("deadlineCap")
+    if not source:
+        return None, None
+    try:
+        return run.evaluate(human.id, source), None
+    except ScriptFailed as exc:
+        if isinstance(exc.__cause__, workdays.CalendarDataMissing):
+            return None, exc.__cause__
+        raise
+
+
+def _designer_mistake(human: HumanTask, message: str) -> InvalidInput:
+    return InvalidInput(message, code="workflow_script_error", fields={"process": [f"{human.name}: {message}"]})
 
 
 def recompute_due(deadline: Deadline) -> date | None:
@@ -176,19 +205,45 @@ def recompute_due(deadline: Deadline) -> date | None:
 
 
 def _compute_due(deadline: Deadline) -> None:
-    """due_on from start, period, extension and days used; a year without calendar data: NULL and a problem."""
+    """due_on from start, period, extension and days used, cut to the cap; NULL and a problem only when a
+    year without calendar data decides the answer."""
     try:
-        remaining = deadline.period_days + deadline.extension_days - deadline.days_used
-        if deadline.unit == CALENDAR:
-            due = workdays.add_calendar_days(deadline.start_on, remaining, agency_id=deadline.agency_id)
-        else:
-            due = workdays.add_working_days(deadline.start_on, max(remaining, 0), agency_id=deadline.agency_id)
-        deadline.capped = deadline.cap_on is not None and due > deadline.cap_on
-        deadline.due_on, deadline.problem = (deadline.cap_on if deadline.capped else due), None
+        period_end, missing = _period_end(deadline), None
     except workdays.CalendarDataMissing as exc:
-        deadline.due_on, deadline.problem, deadline.capped = None, exc.message, False
+        period_end, missing = None, exc
+    try:
+        cap, cap_missing = _cap(deadline), None
+    except workdays.CalendarDataMissing as exc:
+        cap, cap_missing = None, exc
+    if deadline.cap_from_on is not None:
+        deadline.cap_on = cap
+    due, capped = period_end, False
+    if cap is not None and (period_end > cap if period_end is not None else cap.year < missing.year):
+        due, capped, missing = cap, True, None  # (a period reaching a later, unknown year ends after the cap)
+    elif cap_missing is not None and period_end is not None and period_end >= _unmoved_cap(deadline):
+        due, missing = None, cap_missing  # the cap lies on or after its unmoved day: earlier periods stand
+    deadline.due_on, deadline.capped = due, capped
+    deadline.problem = missing.message if missing is not None else None
     if deadline.overdue and deadline.due_on is not None and deadline.due_on >= today_in_china():
         deadline.overdue, deadline.overdue_since = False, None  # an extension cured the breach
+
+
+def _period_end(deadline: Deadline) -> date:
+    remaining = deadline.period_days + deadline.extension_days - deadline.days_used
+    if deadline.unit == CALENDAR:
+        return workdays.add_calendar_days(deadline.start_on, remaining, agency_id=deadline.agency_id)
+    return workdays.add_working_days(deadline.start_on, max(remaining, 0), agency_id=deadline.agency_id)
+
+
+def _cap(deadline: Deadline) -> date | None:
+    """The statutory decision deadline: from the 立案 date, or the older form's fixed date (or none)."""
+    if deadline.cap_from_on is None:
+        return deadline.cap_on
+    return workdays.add_calendar_days(deadline.cap_from_on, deadline.cap_calendar_days, agency_id=deadline.agency_id)
+
+
+def _unmoved_cap(deadline: Deadline) -> date:
+    return deadline.cap_from_on + timedelta(days=deadline.cap_calendar_days)
 
 
 def _pause(deadline: Deadline) -> dict:

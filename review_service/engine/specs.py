@@ -115,6 +115,7 @@ def lint_snippets(spec, lines: dict) -> list[DefinitionProblem]:
 
 # User-task properties whose values are expressions the service evaluates (deadlines).
 EXPRESSION_PROPERTIES = ("deadlineWorkingDays", "deadlineCalendarDays", "deadlineStart", "deadlineCap",
+                         "deadlineCapFrom", "deadlineCapCalendarDays",
                          "extensionWorkingDays", "supplementMode", "reminderWorkingDays")
 
 

@@ -39,6 +39,17 @@ def _migrations() -> str:
     return ",".join(sorted(current))
 
 
+def readiness_warnings() -> list[str]:
+    """What does not stop serving but needs an operator soon: a coming year without calendar data.
+    Call only on a ready node (it reads the database)."""
+    from ..china_time import today_in_china
+    from ..workdays.service import missing_years_ahead
+    years = missing_years_ahead(today_in_china())
+    db.session.rollback()
+    return [f"calendar: {year} has no holiday arrangement; time limits reaching it stay unknown until "
+            f"`flask review calendar load` is run with the State Council notice" for year in years]
+
+
 def _calendar() -> str:
     from ..china_time import today_in_china
     from ..workdays.service import check_year_covered

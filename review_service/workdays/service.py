@@ -24,6 +24,7 @@ from .sources import CalendarDataMissing, arrangement_working_days, current_snap
 
 __all__ = ["CalendarDataMissing", "LoadedArrangement", "add_calendar_days", "add_working_days", "adjust_day",
            "check_year_covered", "covered_years", "describe_years", "is_working_day", "load_arrangement",
+           "missing_years_ahead",
            "previous_working_day", "register_calendar_listener", "unregister_calendar_listener",
            "working_days_between"]
 
@@ -115,6 +116,16 @@ def check_year_covered(year: int) -> None:
 
 def covered_years() -> list[int]:
     return sorted(current_snapshot().covered_years())
+
+
+# Art. 60's 90 calendar days plus a review period: how far ahead an open case's time limits can reach.
+LOOK_AHEAD = timedelta(days=120)
+
+
+def missing_years_ahead(today: date) -> list[int]:
+    """The years from today to LOOK_AHEAD later that have no arrangement (time limits there stay unknown)."""
+    covered = current_snapshot().covered_years()
+    return [year for year in range(today.year, (today + LOOK_AHEAD).year + 1) if year not in covered]
 
 
 def describe_years() -> list[dict]:

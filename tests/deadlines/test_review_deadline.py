@@ -128,6 +128,15 @@ def test_a_review_that_ends_well_before_the_cap_is_not_capped(as_user):
     assert as_user("handler").get("/api/v1/notifications").get_json()["items"] == []
 
 
+def _load_2027(runner, tmp_path, day: str) -> None:
+    arrangement = tmp_path / "2027.json"
+    arrangement.write_text('{"year": 2027, "notice": "测试用安排", "holidays": '
+                           '[{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}]}', encoding="utf-8")
+    with freeze_time(beijing(day)):
+        result = runner.invoke(args=["review", "calendar", "load", str(arrangement)])
+    assert result.exit_code == 0, result.output
+
+
 def test_a_period_reaching_a_year_without_data_stops_with_a_message_until_it_is_loaded(app, as_user, runner,
                                                                                       tmp_path):
     with freeze_time(beijing("2026-12-28")):
@@ -135,19 +144,72 @@ def test_a_period_reaching_a_year_without_data_stops_with_a_message_until_it_is_
         task = as_user("reviewer").open_task(case["id"], "accept_submission")
     deadline = review_deadline(as_user("reviewer").case(case["id"]))
     assert deadline["due_on"] is None and "2027" in deadline["problem"] and task["due_on"] is None
-    arrangement = tmp_path / "2027.json"
-    arrangement.write_text('{"year": 2027, "notice": "测试用安排", "holidays": '
-                           '[{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}]}', encoding="utf-8")
-    with freeze_time(beijing("2026-12-29")):
-        result = runner.invoke(args=["review", "calendar", "load", str(arrangement)])
-    assert result.exit_code == 0, result.output
+    _load_2027(runner, tmp_path, "2026-12-29")
     deadline = review_deadline(as_user("reviewer").case(case["id"]))
     # 12-29, 12-30, 12-31, (01-01..01-03 off), 01-04, 01-05
     assert (deadline["due_on"], deadline["problem"]) == ("2027-01-05", None)
     events = as_user("reviewer").get(f"/api/v1/cases/{case['id']}/history").get_json()["events"]
     recomputed = [e["data"] for e in events if e["action"] == "deadline.recomputed"]
-    assert recomputed == [{"kind": "review", "old_due_on": None, "due_on": "2027-01-05", "problem": None,
-                           "reason": "节假日安排更新"}]
+    assert recomputed == [{"kind": "review", "old_due_on": None, "due_on": "2027-01-05", "cap_on": None,
+                           "problem": None, "reason": "节假日安排更新"}]
+
+
+def test_a_statutory_deadline_in_a_year_without_data_does_not_stop_the_submission(as_user, runner, tmp_path):
+    # 立案 2026-10-20 + 90 days = 2027-01-18, a year without data; the review ends 2026-12-14, well before
+    with freeze_time(beijing("2026-12-07")):
+        response = as_user("handler").post("/api/v1/cases", json=submission(filed_on="2026-10-20"))
+    assert response.status_code == 201, response.get_json()
+    case = response.get_json()
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["capped"], deadline["problem"]) == ("2026-12-14", False, None)
+    assert (deadline["cap_from_on"], deadline["cap_calendar_days"], deadline["cap_on"]) == ("2026-10-20", 90, None)
+    _load_2027(runner, tmp_path, "2026-12-08")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["cap_on"], deadline["capped"]) == ("2026-12-14", "2027-01-18", False)
+
+
+def test_a_known_statutory_deadline_cuts_a_period_that_reaches_a_year_without_data(as_user):
+    # 立案 2026-09-29 + 90 days = Mon 2026-12-28; five working days from then reach 2027 (no data)
+    with freeze_time(beijing("2026-12-28")):
+        case = as_user("handler").submit(filed_on="2026-09-29")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["cap_on"], deadline["capped"], deadline["problem"]) == (
+        "2026-12-28", "2026-12-28", True, None)
+
+
+OLDER_CAP = ('<spiffworkflow:property name="deadlineCapFrom" value="case[&quot;filed_on&quot;]" />',
+             '<spiffworkflow:property name="deadlineCap" value="add_calendar_days(case[&quot;filed_on&quot;], '
+             'time_limits[&quot;statutory_decision_calendar_days&quot;]) if case[&quot;filed_on&quot;] else None" />')
+
+
+def test_the_older_cap_expression_still_cuts_the_period(app, as_user):
+    _publish_agency_process(app, OLDER_CAP)
+    with freeze_time(beijing("2026-03-30")):
+        case = as_user("handler").submit(filed_on="2026-01-01")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["cap_on"], deadline["due_on"], deadline["capped"]) == ("2026-04-01", "2026-04-01", True)
+
+
+def test_the_older_cap_expression_needing_a_year_without_data_opens_the_clock_with_a_problem(app, as_user):
+    _publish_agency_process(app, OLDER_CAP)
+    with freeze_time(beijing("2026-12-07")):
+        response = as_user("handler").post("/api/v1/cases", json=submission(filed_on="2026-10-20"))
+    assert response.status_code == 201, response.get_json()
+    deadline = review_deadline(as_user("reviewer").case(response.get_json()["id"]))
+    assert deadline["due_on"] is None and "2027" in deadline["problem"]
+
+
+def test_period_and_statutory_deadline_both_in_a_year_without_data_wait_for_the_calendar(as_user, runner,
+                                                                                        tmp_path):
+    # 立案 2026-11-01 + 90 days = Sat 2027-01-30, moved to Mon 02-01 once 2027 is known
+    with freeze_time(beijing("2026-12-28")):
+        case = as_user("handler").submit(filed_on="2026-11-01")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["cap_on"]) == (None, None) and "2027" in deadline["problem"]
+    _load_2027(runner, tmp_path, "2026-12-29")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["cap_on"], deadline["capped"], deadline["problem"]) == (
+        "2027-01-05", "2027-02-01", False, None)
 
 
 def test_an_agency_rest_day_moves_its_open_deadlines_and_no_others(as_user, runner):
@@ -170,4 +232,14 @@ def test_a_designer_mistake_in_a_deadline_property_is_a_clear_error_that_changes
     body = response.get_json()["error"]
     assert (response.status_code, body["code"]) == (422, "workflow_script_error")
     assert "supplementMode" in body["message"]
+    assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []
+
+
+def test_a_cap_start_without_its_number_of_days_is_a_designer_mistake(app, as_user):
+    days = 'name="deadlineCapCalendarDays" value="'
+    _publish_agency_process(app, (days + 'time_limits[&quot;statutory_decision_calendar_days&quot;]"', days + 'None"'))
+    response = as_user("handler").post("/api/v1/cases", json=submission())
+    body = response.get_json()["error"]
+    assert (response.status_code, body["code"]) == (422, "workflow_script_error")
+    assert "deadlineCapCalendarDays" in body["message"]
     assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []

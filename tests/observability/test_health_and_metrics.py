@@ -26,6 +26,16 @@ def test_readyz_ready_on_a_migrated_database_with_this_years_calendar(client):
     assert body["checks"]["calendar"]["detail"] == "2026 covered"
 
 
+def test_readyz_warns_while_serving_when_next_years_calendar_is_missing(client):
+    with freeze_time("2026-10-05 02:00:00"):  # 立案 today + 90 days reaches 2027
+        response = client.get("/readyz")
+    assert response.status_code == 200
+    [warning] = response.get_json()["warnings"]
+    assert "2027" in warning and "calendar load" in warning
+    with freeze_time("2026-06-01 02:00:00"):  # 120 days ahead are still in 2026
+        assert client.get("/readyz").get_json()["warnings"] == []
+
+
 def test_readyz_not_ready_when_the_database_is_unreachable(tmp_path):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/nowhere.db"})
     response = app.test_client().get("/readyz")

@@ -84,6 +84,14 @@ def test_long_lists_say_how_many_are_listed(page_as, cases):
     assert re.search(r'id="upcoming-count">2<', html)
 
 
+def test_a_missing_calendar_year_is_announced(page_as, cases):
+    _, html = dashboard_html(page_as, "supervisor")  # 10-16 + 120 days reaches 2027, which has no data
+    banner = re.search(r'<div class="alert alert-warning" id="calendar-gap".*?</div>', html, re.S).group(0)
+    assert "2027 年的节假日安排尚未载入" in banner
+    with freeze_time(beijing("2026-06-01")):
+        assert 'id="calendar-gap"' not in page_as("supervisor").get("/dashboard").get_data(as_text=True)
+
+
 def test_a_city_head_sees_the_city_only(page_as, cases):
     status, html = dashboard_html(page_as, "head")
     assert status == 200

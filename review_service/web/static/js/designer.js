@@ -137,7 +137,8 @@
   // The Spiff properties (spiffworkflow:property name/value) of the selected step: edit, add the known ones.
   var SPIFF_URI = 'http://spiffworkflow.org/bpmn/schema/1.0/core';
   var KNOWN_PROPERTIES = ['formJsonSchemaFilename', 'taskKind', 'caseStatus', 'deadlineKind', 'deadlineWorkingDays',
-    'deadlineCalendarDays', 'deadlineStart', 'deadlineCap', 'extensionWorkingDays', 'supplementMode',
+    'deadlineCalendarDays', 'deadlineStart', 'deadlineCapFrom', 'deadlineCapCalendarDays', 'deadlineCap',
+    'extensionWorkingDays', 'supplementMode',
     'reminderWorkingDays', 'pausesDeadline'];
   var HUMAN_TASKS = ['bpmn:UserTask', 'bpmn:ManualTask'];
 

@@ -40,6 +40,14 @@ def version_file(version: ProcessVersion, name: str) -> str:
     return version.sources[name]
 
 
+def _diff_lines(text: str) -> list[str]:
+    """The text's lines for a unified diff; a last line without a newline is marked as diff(1) does."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
 def diff_versions(agency, old_number: int, new_number: int) -> dict:
     """A unified text diff per file and the engine's summary of added, changed and removed task specs."""
     old, new = version_by_number(agency, old_number), version_by_number(agency, new_number)
@@ -48,7 +56,7 @@ def diff_versions(agency, old_number: int, new_number: int) -> dict:
         before, after = old.sources.get(name, ""), new.sources.get(name, "")
         if before != after:
             files[name] = "".join(difflib.unified_diff(
-                before.splitlines(keepends=True), after.splitlines(keepends=True),
+                _diff_lines(before), _diff_lines(after),
                 fromfile=f"v{old.number}/{name}", tofile=f"v{new.number}/{name}"))
     return {"from": old.number, "to": new.number, "files": files,
             "tasks": diff_specs(old.spec_json, new.spec_json).as_dict()}

@@ -1,4 +1,6 @@
 """Publishing an agency's process: permissions, versions, download, diff, and cases keeping their version."""
+import json
+
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -58,6 +60,17 @@ def test_a_diff_shows_text_changes_and_the_engines_task_summary(as_user):
         in body["files"]["legal_review.bpmn"]
     assert body["tasks"]["added"] == ["leaders_meeting"] and body["tasks"]["removed"] == []
     assert "gw_ready_to_decide" in body["tasks"]["changed"]
+
+
+def test_a_diff_keeps_a_last_line_without_newline_apart(as_user):
+    designer = as_user("designer")
+    text = json.dumps(GUANGDONG_PROFILE, ensure_ascii=False, indent=2)  # no newline at the end
+    assert upload(designer, "city", {"profile.json": text}).status_code == 201
+    assert upload(designer, "city", {"profile.json": text.replace('"review_working_days": 7',
+                                                                         '"review_working_days": 8') + "\n"}).status_code == 201
+    patch = designer.get("/api/v1/agencies/city/processes/diff?from=1&to=2").get_json()["files"]["profile.json"]
+    assert "\\ No newline at end of file\n" in patch
+    assert all(line[:1] in "+- @\\" for line in patch.splitlines())  # no two lines glued into one
 
 
 def test_new_cases_follow_the_new_version_while_running_cases_keep_theirs(app, as_user):

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
-from .service import PROCESS_ID, latest_version, profile_of, profile_of_version
-from .validation import PROFILE_FILE, human_task_kinds
+from .service import PROCESS_ID, invalid_agency_process, latest_version, profile_of, profile_of_version
+from .validation import PROFILE_FILE, human_task_kinds, profile_problems
 
 DEFAULT_ESCALATION_TARGET = "agency_head"
 DEFAULT_EXTENSION_APPROVER = "deputy_head"
@@ -75,9 +75,18 @@ def profile_in_force(agency) -> dict:
             return profile_of(version)
         own_file = folders / agency.code / PROFILE_FILE
         if agency.code != "default" and own_file.is_file():
-            return json.loads(own_file.read_text(encoding="utf-8"))
+            return _folder_profile(own_file)
         agency = agency.parent
     version = latest_version(None)
     if version is not None:
         return profile_of(version)
     return json.loads((folders / "default" / PROFILE_FILE).read_text(encoding="utf-8"))
+
+
+def _folder_profile(path) -> dict:
+    """An agency folder's profile.json not published yet, checked as publishing checks it (409 if invalid)."""
+    payload = path.read_bytes()
+    problems = profile_problems(payload)
+    if problems:
+        raise invalid_agency_process(problems)
+    return json.loads(payload)

@@ -114,9 +114,13 @@ def _publish_once(publish, agency_id: int | None) -> ProcessVersion | None:
     except IntegrityError:  # another request published it first
         return latest_version(agency_id)
     except ProcessDefinitionError as exc:
-        problems = [describe(p) for p in exc.problems]
-        raise Conflict("本机关的流程定义无效，请流程设计人员修正后发布", code="process_invalid",
-                       fields={"files": problems}) from exc
+        raise invalid_agency_process(exc.problems) from exc
+
+
+def invalid_agency_process(problems) -> Conflict:
+    """409 process_invalid: the agency's process folder does not pass the publishing checks."""
+    return Conflict("本机关的流程定义无效，请流程设计人员修正后发布", code="process_invalid",
+                    fields={"files": [describe(p) for p in problems]})
 
 
 @lru_cache(maxsize=64)

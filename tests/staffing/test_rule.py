@@ -77,6 +77,22 @@ def test_pooled_advisors_count_only_if_the_agency_says_so(as_user, province_admi
         (2, 0, True, "reviewers_and_pooled_advisors")
 
 
+def test_an_invalid_unpublished_agency_profile_is_a_clear_error(app, as_user, tmp_path):
+    import shutil
+    workflows = tmp_path / "workflows"
+    shutil.copytree(app.config["WORKFLOWS_DIR"] / "default", workflows / "default")
+    (workflows / "other").mkdir()
+    (workflows / "other" / "profile.json").write_text('{"time_limits": {"review_working_days": "五"}}',
+                                                      encoding="utf-8")
+    app.config["WORKFLOWS_DIR"] = workflows
+    response = as_user("supervisor").get("/api/v1/agencies/other/staffing", query_string={"on": "2026-11-23"})
+    error = response.get_json()["error"]
+    assert (response.status_code, error["code"]) == (409, "process_invalid")
+    assert any("profile.json" in problem and "review_working_days" in problem for problem in error["fields"]["files"])
+    (workflows / "other" / "profile.json").write_text("{not json", encoding="utf-8")
+    assert as_user("supervisor").get("/api/v1/agencies/other/staffing").status_code == 409
+
+
 def test_rollup_by_parent_and_who_may_read(as_user):
     rolled = report(as_user("supervisor"), "province", rollup="true")
     assert [row["agency_code"] for row in rolled["agencies"]] == ["province", "city", "other"]

@@ -69,9 +69,28 @@
   const editor = new JSONEditor(element, options);
   window.formEditor = editor;
 
+  // The value a field had when the server refused the form ('root.a.0.b' walks startval).
+  function refusedValue(path) {
+    return path.split('.').slice(1).reduce((value, key) => (value == null ? undefined : value[key]), config.startval);
+  }
+
+  // The server's messages stay beside their fields until the field is changed; json-editor's own
+  // messages show for the fields the user has touched.
+  function showErrors() {
+    const server = (config.errors || []).filter(error => {
+      const field = editor.getEditor(error.path);
+      return !field || JSON.stringify(withoutEmpty(field.getValue())) === JSON.stringify(refusedValue(error.path));
+    });
+    const serverPaths = new Set(server.map(error => error.path));
+    const own = editor.validate().filter(error => !serverPaths.has(error.path) &&
+      (editor.getEditor(error.path) || {}).is_dirty);
+    editor.showValidationErrors(server.concat(own));
+  }
+
   function showServerErrors() {
     if (!config.errors || !config.errors.length) return;
-    editor.showValidationErrors(config.errors);
+    showErrors();
+    editor.on('change', showErrors);  // json-editor validates again on every change
     for (const error of config.errors) {  // the first failing field comes into view
       const field = editor.getEditor(error.path);
       if (field && field.container) { field.container.scrollIntoView({ block: 'center' }); break; }
@@ -91,8 +110,30 @@
     }
   }
 
+  // json-editor 2.17 leaves number fields empty when they come from startval (use_default_values is off
+  // and the field is not "dirty"), so a refused form or a draft would lose its amounts: set every value
+  // that did not arrive again through its own field editor.
+  function reapplyStartValues(value, path) {
+    const listOfValues = Array.isArray(value) && value.every(item => item === null || typeof item !== 'object');
+    if (value && typeof value === 'object' && !listOfValues) {  // an object, or a list of objects: go inside
+      for (const [key, item] of Object.entries(value)) reapplyStartValues(item, path + '.' + key);
+      return;
+    }
+    const field = editor.getEditor(path);
+    if (!field || JSON.stringify(field.getValue()) === JSON.stringify(value)) return;
+    if (field.input && field.input.tagName === 'INPUT' && field.input.type !== 'checkbox') {
+      field.input.value = String(value);  // as if typed: the editor then keeps it (setValue alone would not)
+      field.input.dispatchEvent(new Event('change'));
+    } else {
+      field.setValue(value);
+    }
+  }
+
   editor.on('ready', function () {
-    if (config.startval) restoreOptionalFields();
+    if (config.startval) {
+      restoreOptionalFields();
+      reapplyStartValues(config.startval, 'root');
+    }
     showServerErrors();
   });
 

@@ -3,6 +3,8 @@ import json
 
 from common import AGENCY, ROOT
 
+from review_service.china_time import today_in_china
+
 CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
                     "legal_basis_and_discretion", "authority", "documents", "crime_referral")
 
@@ -43,7 +45,7 @@ def review(opinion: str) -> dict:
 
 CORRECTION = {"action": "correct", "correction_summary": "已按审核意见将罚款调整为十万元。",
               "updated": {"fine_amount": 100000, "proposed_decision": "没收违法所得二万元，并处罚款十万元。"}}
-DECISION = {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": "2026-10-20",
+DECISION = {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": today_in_china().isoformat(),
             "document_number": "市监罚决〔2026〕1号"}
 PUBLICATION = {"published": True, "published_on": "2026-10-22", "platform": "国家企业信用信息公示系统"}
 ARCHIVING = {"archived_on": "2026-10-30", "archive_number": "2026-永久-001"}

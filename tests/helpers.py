@@ -1,6 +1,8 @@
 """Form payloads and a small API client used by the tests."""
 import copy
 
+from review_service.china_time import today_in_china
+
 CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
                     "legal_basis_and_discretion", "authority", "documents", "crime_referral")
 
@@ -44,7 +46,8 @@ def review(opinion: str = "approve", **extra) -> dict:
 
 
 def decision(**extra) -> dict:
-    return {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": "2026-10-20",
+    """The head's decision, dated today (Beijing; the frozen clock's day)."""
+    return {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": today_in_china().isoformat(),
             "document_number": "市监罚决〔2026〕1号", **extra}
 
 

@@ -5,7 +5,8 @@ Task kinds are BPMN properties (taskKind), so an agency's own diagram keeps thes
 from datetime import date
 
 from ..attachments.service import bind_attachments
-from ..errors import Conflict
+from ..china_time import local_date, today_in_china
+from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from .escalation import check_discussion_held, check_referral, discussion_held, record_escalation
 from .facts import apply_updated_facts
@@ -94,16 +95,28 @@ def _coordinated(case, _task, actor, data):
     return {"outcome": data["outcome"]}
 
 
-def _decided(case, _task, actor, data):
+def _decided(case, task, actor, data):
     discussion = check_preconditions(case, "decision")
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
-                            decided_on=date.fromisoformat(data["decided_on"]),
+                            decided_on=_decision_date(data["decided_on"], task),
                             document_number=data.get("document_number"),
                             collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
                             collective_discussion_minutes=minutes,
                             passed_round=case.passed_round, decided_by_id=actor.id))
     return {"passed_round": case.passed_round, "collective_discussion_task_id": discussion.id if discussion else None}
+
+
+def _decision_date(value: str, task) -> date:
+    """The decision date lies between the day the decision step opened (the review had passed) and today."""
+    decided_on, earliest, today = date.fromisoformat(value), local_date(task.created_at), today_in_china()
+    if decided_on > today:
+        problem = f"决定日期不能晚于今天（{today:%Y年%m月%d日}）"
+    elif decided_on < earliest:
+        problem = f"决定日期不能早于法制审核通过、可以作出决定之日（{earliest:%Y年%m月%d日}）"
+    else:
+        return decided_on
+    raise InvalidInput(problem, fields={"decided_on": [problem]})
 
 
 _EFFECTS = {

@@ -56,8 +56,8 @@ def history(client, case_id) -> dict:
     return response.get_json()
 
 
-def post_decision(client, case_id):
-    return client.post(f"/api/v1/cases/{case_id}/decision", json={"data": decision()})
+def post_decision(client, case_id, **extra):
+    return client.post(f"/api/v1/cases/{case_id}/decision", json={"data": decision(**extra)})
 
 
 def open_task_names(case) -> list[str]:
@@ -290,6 +290,22 @@ def test_decision_before_approval_is_refused(as_user):
         assert len(history(head, case_id)["events"]) == events_before
         if expected_status == "under_review":
             find_issues(as_user, case_id)
+
+
+@pytest.mark.parametrize("decided_on, message", [("2026-11-03", "不能晚于今天"),  # the clock: 2026-11-02
+                                                  ("2026-11-01", "不能早于法制审核通过")])
+def test_a_decision_dated_in_the_future_or_before_the_passed_review_is_refused(as_user, decided_on, message):
+    head = as_user("head")
+    case_id = under_review(as_user)
+    as_user("reviewer").complete(case_id, "review_case", review("approve"))
+    events_before = len(history(head, case_id)["events"])
+    response = post_decision(head, case_id, decided_on=decided_on)
+    error = response.get_json()["error"]
+    assert (response.status_code, error["code"]) == (422, "validation_failed")
+    assert message in error["fields"]["decided_on"][0]
+    assert (head.case(case_id)["status"], head.case(case_id)["decision"]) == ("review_passed", None)
+    assert len(history(head, case_id)["events"]) == events_before
+    assert post_decision(head, case_id, decided_on="2026-11-02").status_code == 200
 
 
 # --- 8. whether review is required -------------------------------------------------------------------------

@@ -71,12 +71,12 @@ def test_the_guangdong_folder_runs_a_case_with_its_words_limits_discussion_and_c
         assert gd["head"].case(case_id)["status"] == "awaiting_collective_discussion"
         gd["head"].complete(case_id, "collective_discussion", {
             "discussed_on": "2026-10-16", "participants": ["局长", "副局长"], "minutes": "局务会讨论", "conclusion": "同意"})
-        gd["head"].complete(case_id, "record_decision", decision(decided_on="2026-10-20"))
+        gd["head"].complete(case_id, "record_decision", decision())
     done = gd["handler"].case(case_id)
     assert [(o["round"], o["opinion"]) for o in done["opinions"]] == [(1, "issues"), (2, "approve")]
     assert (done["status"], done["decision"]["collective_discussion_held"]) == ("decided", True)
     [archiving] = [d for d in done["deadlines"] if d["kind"] == "archiving"]
-    assert archiving["due_on"] == "2026-11-04"  # 15 calendar days (national default: 30)
+    assert archiving["due_on"] == "2026-10-27"  # decided 10-12 + 15 calendar days (national default: 30)
 
 
 @pytest.mark.parametrize("amount, required", [(100000, False), (99999.99, False), ("100000.01", True)])

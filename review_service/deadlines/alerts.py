@@ -39,11 +39,16 @@ def _describe(case, deadline: Deadline) -> str:
 
 @job_handler(REMINDER_JOB)
 def send_reminder(job) -> None:
-    """One working day (by default) before the due date: tell whoever must act."""
+    """One working day (by default) before the due date: tell whoever must act.
+
+    Not once the due date has passed (a worker that was down, a period that started late): the
+    overdue alert says it then, not a "due soon" reminder.
+    """
     case, deadline = _locked_deadline(job)
     if deadline is None or deadline.status != RUNNING or deadline.due_on is None:
         return
-    if deadline.reminded_for_on == deadline.due_on or reminder_day(deadline) > today_in_china():
+    today = today_in_china()
+    if deadline.reminded_for_on == deadline.due_on or not reminder_day(deadline) <= today <= deadline.due_on:
         return
     users = responsible_users(deadline)
     notify(users, kind="deadline.reminder", message=_describe(case, deadline) + "，请及时办理",

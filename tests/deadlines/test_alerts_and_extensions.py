@@ -65,6 +65,14 @@ def test_the_reviewer_is_reminded_one_working_day_before_and_the_breach_is_flagg
     assert (met["status"], met["overdue"]) == ("met", True)
 
 
+def test_a_worker_back_after_the_due_date_sends_the_overdue_alert_without_a_reminder(app, as_user):
+    case_id = accepted_case(as_user)  # due Mon 2026-05-11, reminder on Sat 05-09; the worker was down until 05-12
+    assert run_worker(app, beijing("2026-05-12", 9)) == ["done", "done"]
+    assert notifications(as_user("reviewer")) == [("deadline.overdue", case_id)]
+    actions = [e["action"] for e in as_user("reviewer").get(f"/api/v1/cases/{case_id}/history").get_json()["events"]]
+    assert "deadline.reminder_sent" not in actions and actions.count("deadline.overdue") == 1
+
+
 def test_supervisors_see_overdue_and_upcoming_deadlines_of_their_agencies_only(app, as_user):
     late = accepted_case(as_user, "2026-04-30")  # due 05-11
     with freeze_time(beijing("2026-05-08")):
@@ -186,6 +194,6 @@ def test_three_workers_racing_over_breach_jobs_flag_each_deadline_once(app, as_u
     for case_id in case_ids:
         events = as_user("reviewer").get(f"/api/v1/cases/{case_id}/history").get_json()
         assert [e["action"] for e in events["events"]].count("deadline.overdue") == 1, case_id
-        assert [e["action"] for e in events["events"]].count("deadline.reminder_sent") == 1, case_id
+        assert [e["action"] for e in events["events"]].count("deadline.reminder_sent") == 0, case_id  # past due
         assert events["chain_intact"] is True
     assert [kind for kind, _ in notifications(as_user("supervisor"))].count("deadline.overdue") == len(case_ids)

@@ -8,7 +8,7 @@ from ..cases.workflow import lock_case
 from ..extensions import db
 from ..workdays.service import register_calendar_listener
 from .models import OPEN_STATUSES, Deadline
-from .service import recompute_due
+from .service import recompute_due, warn_capped
 
 
 def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
@@ -32,12 +32,14 @@ def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
         if _ends_before(deadline.due_on, first) and (deadline.cap_from_on is None
                                                       or _ends_before(deadline.cap_on, first)):
             continue
-        old = (deadline.due_on, deadline.problem, deadline.cap_on)
+        old, was_capped = (deadline.due_on, deadline.problem, deadline.cap_on), deadline.capped
         if (recompute_due(deadline), deadline.problem, deadline.cap_on) != old:
             moved += 1
             record_event(case, actor=None, action="deadline.recomputed",
                          data={"kind": deadline.kind, "old_due_on": old[0], "due_on": deadline.due_on,
                                "cap_on": deadline.cap_on, "problem": deadline.problem, "reason": "节假日安排更新"})
+            if deadline.capped and not was_capped:
+                warn_capped(case, deadline)
     return moved
 
 

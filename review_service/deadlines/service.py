@@ -92,7 +92,7 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
         schedule_alerts(deadline, new=True)
         still_open.append(deadline)
         if deadline.capped:
-            _warn_capped(case, deadline)
+            warn_capped(case, deadline)
     for deadline in still_open:  # the task a clock runs for shows its due date
         if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
             task_rows[deadline.task_id].deadline_id = deadline.id
@@ -134,7 +134,7 @@ def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadli
     return deadline
 
 
-def _warn_capped(case, deadline: Deadline) -> None:
+def warn_capped(case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
     with db.session.no_autoflush:  # reads users and roles only; this transaction's rows are written later
         heads = users_with_role([case.agency_id], "review_head")

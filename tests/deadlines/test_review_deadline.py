@@ -177,6 +177,18 @@ def test_a_known_statutory_deadline_cuts_a_period_that_reaches_a_year_without_da
         "2026-12-28", "2026-12-28", True, None)
 
 
+def test_a_cap_known_only_once_its_year_is_loaded_cuts_the_period_and_says_so(as_user, runner, tmp_path):
+    # 立案 2026-10-04 + 90 days = Sat 2027-01-02, a rest day: Mon 01-04; the period would end 01-05
+    with freeze_time(beijing("2026-12-28")):
+        case = as_user("handler").submit(filed_on="2026-10-04")
+    assert review_deadline(as_user("reviewer").case(case["id"]))["problem"] is not None
+    _load_2027(runner, tmp_path, "2026-12-29")
+    deadline = review_deadline(as_user("reviewer").case(case["id"]))
+    assert (deadline["due_on"], deadline["cap_on"], deadline["capped"]) == ("2027-01-04", "2027-01-04", True)
+    notes = as_user("handler").get("/api/v1/notifications").get_json()["items"]
+    assert [(n["kind"], n["case_id"]) for n in notes] == [("deadline.capped", case["id"])]
+
+
 OLDER_CAP = ('<spiffworkflow:property name="deadlineCapFrom" value="case[&quot;filed_on&quot;]" />',
              '<spiffworkflow:property name="deadlineCap" value="add_calendar_days(case[&quot;filed_on&quot;], '
              'time_limits[&quot;statutory_decision_calendar_days&quot;]) if case[&quot;filed_on&quot;] else None" />')

@@ -14,7 +14,7 @@ def submission(case_number: str) -> dict:
 
     No 立案 date: with one, Art. 60's 90-day decision deadline depends on the day of the run; from
     2026-12-01 it passed for a fixed 2026-09-01 (every review clock capped and overdue at once), and a
-    date relative to today reaches 2027, which the calendar may not cover yet (submission refused).
+    date relative to today may reach a year the calendar does not cover yet (the cap then waits for it).
     """
     return {
         "case_number": case_number,

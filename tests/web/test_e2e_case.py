@@ -9,8 +9,14 @@ from .conftest import browser_login, browser_logout, screenshot
 pytestmark = pytest.mark.e2e
 
 
+def wait_for_form(page):
+    """json-editor builds the form after the page has loaded: wait until it says it is ready."""
+    page.wait_for_selector('#form-editor[data-ready="true"]')
+
+
 def fill_submission(page, tmp_path):
     page.goto("/cases/new")
+    wait_for_form(page)
     page.fill('[name="root[case_number]"]', "市监罚〔2026〕88号")
     page.fill('[name="root[title]"]', "某公司销售不合格电线电缆案")
     page.select_option('[name="root[decision_type]"]', "administrative_penalty")
@@ -33,6 +39,8 @@ def open_task(page, case_id: int, title: str):
     page.goto(f"/cases/{case_id}")
     page.locator("#open-tasks li", has_text=title).get_by_role("link").click()
     page.wait_for_selector("#task-title")
+    if page.locator("#form-editor").count():
+        wait_for_form(page)
 
 
 def next_user_opens(page, username: str, case_id: int, title: str):
@@ -131,6 +139,7 @@ def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):
     page = browser_page
     browser_login(page, "handler")
     page.goto("/cases/new")
+    wait_for_form(page)
     page.fill('[name="root[case_number]"]', "市监罚〔2026〕89号")
     page.fill('[name="root[title]"]', "某商店销售过期食品案")
     page.fill('[name="root[party][name]"]', "某商店")
@@ -139,6 +148,7 @@ def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):
     page.fill('[name="root[confiscation_amount]"]', "2000")
     page.click("#form-submit")
     page.wait_for_selector("#form-errors")
+    wait_for_form(page)
     field = page.locator('[data-schemapath="root.fine_amount"]')
     field.filter(has_text="数值过小").wait_for()  # the server's message, inside the field's own block
     # json-editor validates again (on an animation frame) after the values are set; the messages stay

@@ -135,6 +135,7 @@
       reapplyStartValues(config.startval, 'root');
     }
     showServerErrors();
+    element.dataset.ready = 'true';  // the form is built and filled (browser tests wait for it)
   });
 
   // Fields left empty are left out, so an optional field is absent rather than an empty string.

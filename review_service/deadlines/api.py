@@ -3,8 +3,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..accounts.auth import current_actor, require_actor
-from ..cases.service import get_case, visible_agency_ids
-from ..cases.workflow import lock_case
+from ..cases.service import visible_agency_ids
 from ..china_time import today_in_china
 from ..errors import Forbidden
 from ..extensions import db
@@ -12,12 +11,12 @@ from ..tasks.permissions import check_can_work
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import lock_open_task
 from . import alerts, recompute  # noqa: F401  (register the job handlers and the calendar listener)
+from . import withdrawals
 from .extensions import request_extension
 from .models import RUNNING, Deadline
 from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
                       WithdrawalRequestSchema)
 from .service import working_days_left
-from .withdrawals import open_withdrawal
 
 blp = Blueprint("deadlines", __name__, url_prefix="/api/v1", description="期限")
 blp.before_request(require_actor)
@@ -69,14 +68,6 @@ def ask_for_extension(payload, task_id):
 @blp.response(201, TaskSchema)
 def withdraw_publication(payload, case_id):
     """A changing or revoking decision was received: open the withdrawal task and its deadline."""
-    actor = current_actor()
-    get_case(case_id, actor=actor)
-    if not (actor.has_role("handler") or actor.has_role("head")):
-        raise Forbidden("需要承办人或机关负责人角色", code="role_required")
-    case = lock_case(case_id)
-    if case.agency_id != actor.agency_id:
-        raise Forbidden("只能处理本机关的案件", code="other_agency")
-    task = open_withdrawal(case, actor=actor, received_on=payload["received_on"], document=payload["document"],
-                           reason=payload["reason"])
+    task = withdrawals.withdraw_publication(case_id, actor=current_actor(), **payload)
     db.session.commit()
     return task

@@ -8,7 +8,9 @@ from datetime import date
 
 from ..audit.service import record_event
 from ..cases.effects import register_effect
-from ..errors import Conflict
+from ..cases.service import get_case
+from ..cases.workflow import lock_case
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..tasks.models import OPEN, Task
 from .models import RUNNING, WORKING, Deadline
@@ -16,13 +18,44 @@ from .service import close_deadline, recompute_due
 
 WITHDRAWAL_KIND = "withdrawal"
 DEFAULT_WITHDRAWAL_WORKING_DAYS = 3
+WITHDRAWING_ROLES = ("handler", "head")
+
+
+def check_can_withdraw(actor, case) -> None:
+    """承办人 or 机关负责人 of the case's own agency (a supervisor above sees the case but may not act)."""
+    if not any(actor.has_role(role) for role in WITHDRAWING_ROLES):
+        raise Forbidden("需要承办人或机关负责人角色", code="role_required")
+    if case.agency_id != actor.agency_id:
+        raise Forbidden("只能处理本机关的案件", code="other_agency")
+
+
+def check_decided(case) -> None:
+    """Only a decided case has published decision information to withdraw (409 no_decision)."""
+    if case.decision is None:
+        raise Conflict("本案尚未作出决定，没有可撤回的公示信息", code="no_decision")
+
+
+def may_withdraw(actor, case) -> bool:
+    """Whether withdraw_publication would accept the actor's request on this case now."""
+    try:
+        check_can_withdraw(actor, case)
+        check_decided(case)
+    except (Forbidden, Conflict):
+        return False
+    return True
+
+
+def withdraw_publication(case_id: int, *, actor, received_on: date, document: str, reason: str) -> Task:
+    """Check who asks, lock the case and open the withdrawal (404 unseen case, 403, 409 no_decision). Caller commits."""
+    check_can_withdraw(actor, get_case(case_id, actor=actor))
+    case = lock_case(case_id)
+    return open_withdrawal(case, actor=actor, received_on=received_on, document=document, reason=reason)
 
 
 def open_withdrawal(case, *, actor, received_on: date, document: str, reason: str,
                     working_days: int = DEFAULT_WITHDRAWAL_WORKING_DAYS) -> Task:
     """Record the revoking/changing decision and start the withdrawal clock. Caller holds the case lock."""
-    if case.decision is None:
-        raise Conflict("本案尚未作出决定，没有可撤回的公示信息", code="no_decision")
+    check_decided(case)
     task = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="withdraw_publication",
                 title="撤回已公示的决定信息", kind=WITHDRAWAL_KIND, lane="handling_unit", role="handler",
                 form_key="withdraw_publication.schema.json", round=case.round, status=OPEN, engine_task=False,

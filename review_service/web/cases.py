@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..audit.service import case_history, verify_chain
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
+from ..deadlines.withdrawals import may_withdraw
 from ..errors import ServiceError
 from ..extensions import db
 from ..tasks.forms import form_schema
@@ -57,6 +58,7 @@ def show(case_id):
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, events=events,
                            chain_broken_at=verify_chain(events), deadlines=deadlines,
+                           may_withdraw=may_withdraw(current_user, case),
                            days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
 
 

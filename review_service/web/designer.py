@@ -52,7 +52,8 @@ def versions():
                            current=own[-1] if own else None, inherited=inherited,
                            inherited_owner=_owner_name(inherited) if inherited else "",
                            names=publishers(own), running=running, limits={v.id: time_limits_of(v) for v in own},
-                           running_by_id={version.id: n for version, n in running})
+                           running_by_id={version.id: n for version, n in running},
+                           running_total=sum(n for _, n in running))
 
 
 @bp.route("/versions/<int:number>/<path:name>")

@@ -41,6 +41,7 @@ DEADLINE_KIND = {
 }
 DEADLINE_STATUS = {"running": _l("Running"), "paused": _l("Paused"), "met": _l("Met"), "cancelled": _l("Cancelled")}
 VERDICT = {"pass": _l("No problem"), "issue": _l("Problem"), "not_applicable": _l("Not applicable")}
+MIGRATION_RESULT = {"would_migrate": _l("Can move"), "migrated": _l("Moved"), "refused": _l("Cannot move")}
 
 
 def name(table: dict, code) -> str:

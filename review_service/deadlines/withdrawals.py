@@ -6,11 +6,14 @@ Opens a withdrawal task for the handling unit with its own deadline (default 3 w
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from ..audit.service import record_event
 from ..cases.effects import register_effect
 from ..cases.service import get_case
-from ..cases.workflow import lock_case
-from ..errors import Conflict, Forbidden
+from ..cases.workflow import load_run, lock_case
+from ..china_time import today_in_china
+from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..tasks.models import OPEN, Task
 from .models import RUNNING, WORKING, Deadline
@@ -52,10 +55,21 @@ def withdraw_publication(case_id: int, *, actor, received_on: date, document: st
     return open_withdrawal(case, actor=actor, received_on=received_on, document=document, reason=reason)
 
 
-def open_withdrawal(case, *, actor, received_on: date, document: str, reason: str,
-                    working_days: int = DEFAULT_WITHDRAWAL_WORKING_DAYS) -> Task:
-    """Record the revoking/changing decision and start the withdrawal clock. Caller holds the case lock."""
+def open_withdrawal(case, *, actor, received_on: date, document: str, reason: str) -> Task:
+    """Record the revoking/changing decision and start the withdrawal clock. Caller holds the case lock.
+
+    The period is time_limits["withdrawal_working_days"] as the case's process set it (the script task
+    设定时限 and the agency profile's time_limits; 3 working days if neither says).
+    409 withdrawal_open while an earlier withdrawal is not done; 422 for a receipt date in the future
+    or before the decision.
+    """
     check_decided(case)
+    _check_received_on(case, received_on)
+    if db.session.scalar(select(Task.id).where(Task.case_id == case.id, Task.kind == WITHDRAWAL_KIND,
+                                                Task.status == OPEN).limit(1)) is not None:
+        raise Conflict("本案已有尚未办结的撤回公示信息事项", code="withdrawal_open")
+    limits = load_run(case)[0].latest_value("time_limits") or {}
+    working_days = int(limits.get("withdrawal_working_days", DEFAULT_WITHDRAWAL_WORKING_DAYS))
     task = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="withdraw_publication",
                 title="撤回已公示的决定信息", kind=WITHDRAWAL_KIND, lane="handling_unit", role="handler",
                 form_key="withdraw_publication.schema.json", round=case.round, status=OPEN, engine_task=False,
@@ -73,6 +87,17 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
                  data={"received_on": received_on, "document": document, "reason": reason,
                        "due_on": deadline.due_on, "problem": deadline.problem})
     return task
+
+
+def _check_received_on(case, received_on: date) -> None:
+    today, decided_on = today_in_china(), case.decision.decided_on
+    if received_on > today:
+        problem = f"收到日期不能晚于今天（{today:%Y年%m月%d日}）"
+    elif received_on < decided_on:
+        problem = f"收到日期不能早于原决定日期（{decided_on:%Y年%m月%d日}）"
+    else:
+        return
+    raise InvalidInput(problem, fields={"received_on": [problem]})
 
 
 @register_effect(WITHDRAWAL_KIND)

@@ -104,6 +104,14 @@ class WorkflowRun:
         except Exception as exc:  # noqa: BLE001  (any failure of designer code is reported, not raised raw)
             raise ScriptFailed(f"表达式求值失败（{expression}）: {exc}", task.task_spec.name) from exc
 
+    def latest_value(self, name: str):
+        """What `name` holds in the data of the last task that ran (None if no task set it): e.g. the
+        time limits a script task computed, read after the instance moved on or ended."""
+        holders = [task for task in self._workflow.get_tasks(state=TaskState.COMPLETED) if name in task.data]
+        if not holders:
+            return copy.deepcopy(self._workflow.data.get(name))
+        return copy.deepcopy(max(holders, key=lambda task: task.last_state_change).data[name])
+
     def fire_due_timers(self) -> None:
         self._advance()
 

@@ -2,6 +2,8 @@
 deadlines after the decision (publication, archiving, withdrawal)."""
 import threading
 
+import pytest
+
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -12,7 +14,7 @@ from review_service.jobs.worker import work_once
 
 from ..conftest import PASSWORD
 from ..helpers import ApiClient, decision, review
-from .test_review_deadline import beijing, review_deadline, submit_unfiled
+from .test_review_deadline import _publish_agency_process, beijing, review_deadline, submit_unfiled
 
 
 def run_worker(app, moment) -> list[str]:
@@ -171,6 +173,39 @@ def test_a_withdrawal_needs_a_decision(as_user):
         "received_on": "2026-05-06", "document": "复议决定书", "reason": "撤销"})
     assert (response.status_code, response.get_json()["error"]["code"]) == (409, "no_decision")
 
+
+
+def _withdraw(client, case_id, received_on: str):
+    return client.post(f"/api/v1/cases/{case_id}/withdrawals", json={
+        "received_on": received_on, "document": "市政府行政复议决定书", "reason": "复议机关撤销原决定"})
+
+
+@pytest.mark.parametrize("received_on, message", [("2026-10-01", "不能晚于今天"), ("2026-09-02", "不能早于原决定日期")])
+def test_a_withdrawal_received_in_the_future_or_before_the_decision_is_refused(as_user, received_on, message):
+    case_id = _decided(as_user, "2026-09-03")
+    with freeze_time(beijing("2026-09-30")):
+        response = _withdraw(as_user("handler"), case_id, received_on)
+    error = response.get_json()["error"]
+    assert (response.status_code, error["code"]) == (422, "validation_failed")
+    assert message in error["fields"]["received_on"][0]
+    assert [d for d in as_user("handler").case(case_id)["deadlines"] if d["kind"] == "withdrawal"] == []
+
+
+def test_one_withdrawal_at_a_time(as_user):
+    case_id = _decided(as_user, "2026-09-03")
+    with freeze_time(beijing("2026-09-30")):
+        assert _withdraw(as_user("handler"), case_id, "2026-09-30").status_code == 201
+        again = _withdraw(as_user("head"), case_id, "2026-09-30")
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "withdrawal_open")
+
+
+def test_the_withdrawal_period_comes_from_the_agencys_process(app, as_user):
+    _publish_agency_process(app, ('"withdrawal_working_days": 3', '"withdrawal_working_days": 5'))
+    case_id = _decided(as_user, "2026-09-03")
+    with freeze_time(beijing("2026-09-14")):
+        opened = _withdraw(as_user("handler"), case_id, "2026-09-14")
+    assert opened.status_code == 201, opened.get_json()
+    assert opened.get_json()["due_on"] == "2026-09-20"  # five working days: 09-15..09-18 and the make-up Sun 09-20
 
 
 def test_three_workers_racing_over_breach_jobs_flag_each_deadline_once(app, as_user):

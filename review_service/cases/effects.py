@@ -24,8 +24,14 @@ def check_preconditions(case, kind: str):
     return None
 
 
-def apply_effects(case, kind: str, *, actor, data: dict, task) -> dict:
-    """Record the domain rows a completed task produces; return extra facts for the history event."""
+def apply_effects(case, kind: str, *, actor, data: dict, task, checked=None) -> dict:
+    """Record the domain rows a completed task produces; return extra facts for the history event.
+
+    checked: what check_preconditions returned for this completion (a decision's 集体讨论 task), so the
+    guard's queries are not run twice.
+    """
+    if kind == "decision":
+        return _decided(case, task, actor, data, discussion=checked)
     handler = _EFFECTS.get(kind)
     if handler is None:
         return {}
@@ -94,8 +100,7 @@ def _coordinated(case, _task, actor, data):
     return {"outcome": data["outcome"]}
 
 
-def _decided(case, _task, actor, data):
-    discussion = check_preconditions(case, "decision")
+def _decided(case, _task, actor, data, *, discussion):
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     db.session.add(Decision(case_id=case.id, text=data["decision_text"],
                             decided_on=date.fromisoformat(data["decided_on"]),
@@ -108,6 +113,6 @@ def _decided(case, _task, actor, data):
 
 _EFFECTS = {
     "acceptance": _accepted, "supplement": _supplied, "review_opinion": _opinion_issued,
-    "response": _corrected, "correction": _corrected, "coordination": _coordinated, "decision": _decided,
+    "response": _corrected, "correction": _corrected, "coordination": _coordinated,
     "referral": check_referral, "collective_discussion": discussion_held,
 }

@@ -28,6 +28,14 @@ def lock_case(case_id: int) -> Case | None:
     return db.session.scalar(_statements().lock_case, {"case_id": case_id})
 
 
+def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
+    """The task and its case, the case locked as by lock_case, in one query (None: no such task).
+
+    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_after_lock).
+    """
+    return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
+
+
 @cache
 def _statements() -> SimpleNamespace:
     """Statements of every task completion, built once on first use (building a select costs more than
@@ -36,6 +44,8 @@ def _statements() -> SimpleNamespace:
     return SimpleNamespace(
         lock_case=select(Case).where(Case.id == bindparam("case_id")).options(joinedload(Case.agency))
         .with_for_update(of=Case).execution_options(populate_existing=True),
+        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id).where(Task.id == bindparam("task_id"))
+        .options(joinedload(Case.agency)).with_for_update(of=Case).execution_options(populate_existing=True),
         instance=select(WorkflowInstance).where(WorkflowInstance.case_id == bindparam("case_id"))
         .execution_options(populate_existing=True),
         save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),

@@ -50,6 +50,7 @@ def _statements() -> SimpleNamespace:
         .execution_options(populate_existing=True),
         save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),
                                            instances.c.revision == bindparam("loaded_revision")),  # SET: params
+        insert_task=Task.__table__.insert(),
         open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
                                              Task.engine_task.is_(True)),
     )
@@ -123,12 +124,26 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
     def record_change(change: dict) -> None:
         record_event(case, actor=None, action=change.pop("action"), data=change)
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
-    db.session.add_all(created)  # after the deadlines, so each INSERT already carries its deadline_id
+    _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
     return created
 
 
+def _insert_tasks(rows: list[Task]) -> None:
+    """INSERT new task rows at once, in one Core statement, from their column values.
+
+    The rows stay out of the session (transient): nothing in the request uses them afterwards, and a
+    query reads them back from the table like any other row.
+    """
+    if rows:
+        db.session.connection().execute(_statements().insert_task, [
+            {column: getattr(row, column) for column in _NEW_TASK_COLUMNS} for row in rows])
+
+
+_NEW_TASK_COLUMNS = tuple(column.key for column in Task.__table__.columns if column.key != "data")  # data: NULL
+
+
 def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
-    """The task row of a newly READY human task, assigned; the caller adds it to the session."""
+    """The task row of a newly READY human task, assigned, every column set; the caller INSERTs it."""
     props = human.properties
     kind = props.get("taskKind", "generic")
     if kind == "review_opinion" and case.opinion_round == case.round:
@@ -137,7 +152,8 @@ def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
     role = LANE_ROLES.get(lane, "admin")
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
-               round=case.round, status=OPEN, assignee_id=_default_assignee(case, role))
+               round=case.round, status=OPEN, assignee_id=_default_assignee(case, role), created_at=utcnow(),
+               completed_at=None, completed_by_id=None, engine_task=True, deadline_id=None)
     if role == "reviewer":
         assign_review_task(case, row)
     return row

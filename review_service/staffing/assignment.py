@@ -59,7 +59,7 @@ def assign_by_load(case, task: Task, *, actor, exclude: Iterable[int] = (), why:
     """Assign the task by load and record it; with nobody eligible, leave it open and raise the flag."""
     user_id = choose_reviewer(case, exclude=exclude)
     assignee = db.session.get(User, user_id) if user_id is not None else None
-    task.assignee, case.reviewer = assignee, assignee
+    task.assignee_id, task.assignee, case.reviewer = user_id, assignee, assignee  # a new task is INSERTed by id
     if assignee is None:
         flag_no_eligible_reviewer(case, task)
         return None

@@ -107,8 +107,12 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
 
-def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
-    """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status."""
+def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *, eligible_reviewer: int | None = None) -> list[Task]:
+    """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status.
+
+    eligible_reviewer: a user this transaction already found eligible to review the case (the actor of a
+    review-lane task); new review tasks keep them as the case's reviewer without asking again.
+    """
     ready = {task.id: task for task in run.ready_human_tasks()}
     with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
         open_rows = [row for row in db.session.scalars(_statements().open_engine_tasks, {"case_id": case.id})
@@ -117,7 +121,8 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()
     known = {row.id for row in open_rows}
-    created = [_new_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
+    created = [_new_task(case, runtime, task, eligible_reviewer) for task_id, task in ready.items()
+               if task_id not in known]
     _update_status(case, run, list(ready.values()))
     task_rows = {row.id: row for row in open_rows + created if row.status == OPEN}
 
@@ -142,7 +147,7 @@ def _insert_tasks(rows: list[Task]) -> None:
 _NEW_TASK_COLUMNS = tuple(column.key for column in Task.__table__.columns if column.key != "data")  # data: NULL
 
 
-def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
+def _new_task(case: Case, runtime: Runtime, human: HumanTask, eligible_reviewer: int | None) -> Task:
     """The task row of a newly READY human task, assigned, every column set; the caller INSERTs it."""
     props = human.properties
     kind = props.get("taskKind", "generic")
@@ -155,7 +160,7 @@ def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
                round=case.round, status=OPEN, assignee_id=_default_assignee(case, role), created_at=utcnow(),
                completed_at=None, completed_by_id=None, engine_task=True, deadline_id=None)
     if role == "reviewer":
-        assign_review_task(case, row)
+        assign_review_task(case, row, eligible=eligible_reviewer)
     return row
 
 

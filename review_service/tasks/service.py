@@ -68,7 +68,8 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
     if task.engine_task:
-        sync_tasks(case, runtime, run)
+        # check_can_work found the actor of a review-lane task eligible; completing it does not change that
+        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == "reviewer" else None)
         save_run(run, instance)
     _resolve_for_response(task)
     db.session.flush()

@@ -52,13 +52,15 @@ def _reviewing_staff_clause(agency_id, on, ancestors):
 
 @cache
 def _user_records_query():
-    """One user's reviewing staff records, with the account's state, the four-eyes rule
-    (task_permissions.worked_on_handling_side in SQL) and the recusal as columns. Built once, with parameters."""
+    """One user's reviewing staff records (the columns the rules read, no ORM objects), with the account's
+    state, the four-eyes rule (task_permissions.worked_on_handling_side in SQL) and the recusal as columns.
+    Built once, with parameters."""
     case_id, user_id = bindparam("case_id"), bindparam("user_id")
     handled = exists().where(Task.case_id == case_id, Task.role == "handler", Task.status == COMPLETED,
                              Task.completed_by_id == user_id)
     recused = exists().where(Recusal.case_id == case_id, Recusal.user_id == user_id)
-    return (select(StaffMember, User.is_active, handled.label("handled"), recused.label("recused"))
+    return (select(StaffMember.legal_qualification_no, StaffMember.first_reviewed_on,  # what _reasons reads
+                   User.is_active, handled.label("handled"), recused.label("recused"))
             .join(User, User.id == StaffMember.user_id)
             .where(_reviewing_staff_clause(bindparam("agency_id"), bindparam("on"),
                                            bindparam("ancestors", expanding=True)),
@@ -119,8 +121,8 @@ def reasons_for_user(user_id: int, case) -> list[str]:
             "ancestors": ancestor_ids(case.agency_id)}).all()
         if not rows:
             return ["not_a_reviewer"]
-        every = [_reasons(staff, case, active=active, handled=case.handler_id == user_id or bool(handled),
-                          recused=bool(recused)) for staff, active, handled, recused in rows]
+        every = [_reasons(row, case, active=row.is_active, handled=case.handler_id == user_id or bool(row.handled),
+                          recused=bool(row.recused)) for row in rows]
     return next((reasons for reasons in every if not reasons), every[0])
 
 

@@ -87,9 +87,9 @@ def _supplied(case, _task, actor, data):
 def _opinion_issued(case, _task, actor, data):
     case.reviewer_id = actor.id
     _insert_row(Opinion, case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
-               text=data["opinion_text"], suggestions=data.get("suggestions", []), checklist=data["checklist"],
-               transfer_target=data.get("transfer_target"), reasons=data.get("transfer_reasons"),
-               reviewer_id=actor.id)
+                text=data["opinion_text"], suggestions=data.get("suggestions", []), checklist=data["checklist"],
+                transfer_target=data.get("transfer_target"), reasons=data.get("transfer_reasons"),
+                reviewer_id=actor.id)
     case.opinion_round = case.round
     if data["opinion"] == "approve":
         case.passed_round = case.round
@@ -107,7 +107,7 @@ def _corrected(case, _task, actor, data):
 def _coordinated(case, _task, actor, data):
     if data["outcome"] == "revise_to_approve":
         _insert_row(Opinion, case_id=case.id, round=case.round, kind="revision", opinion="approve",
-                   text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id)
+                    text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id)
         case.opinion_round = case.passed_round = case.round
     if data["outcome"] == "escalate":
         return {"outcome": "escalate", **record_escalation(case, actor=actor)}
@@ -116,10 +116,10 @@ def _coordinated(case, _task, actor, data):
 
 def _decided(case, _task, actor, data, *, discussion):
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
-    _insert_row(Decision, case_id=case.id, text=data["decision_text"], decided_on=date.fromisoformat(data["decided_on"]),
-               document_number=data.get("document_number"),
-               collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
-               collective_discussion_minutes=minutes, passed_round=case.passed_round, decided_by_id=actor.id)
+    _insert_row(Decision, case_id=case.id, text=data["decision_text"],
+                decided_on=date.fromisoformat(data["decided_on"]), document_number=data.get("document_number"),
+                collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
+                collective_discussion_minutes=minutes, passed_round=case.passed_round, decided_by_id=actor.id)
     return {"passed_round": case.passed_round, "collective_discussion_task_id": discussion.id if discussion else None}
 
 

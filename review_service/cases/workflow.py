@@ -44,8 +44,9 @@ def _statements() -> SimpleNamespace:
     return SimpleNamespace(
         lock_case=select(Case).where(Case.id == bindparam("case_id")).options(joinedload(Case.agency))
         .with_for_update(of=Case).execution_options(populate_existing=True),
-        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id).where(Task.id == bindparam("task_id"))
-        .options(joinedload(Case.agency)).with_for_update(of=Case).execution_options(populate_existing=True),
+        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id)
+        .where(Task.id == bindparam("task_id")).options(joinedload(Case.agency))
+        .with_for_update(of=Case).execution_options(populate_existing=True),
         instance=select(WorkflowInstance).where(WorkflowInstance.case_id == bindparam("case_id"))
         .execution_options(populate_existing=True),
         save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),
@@ -107,7 +108,8 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
 
-def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *, eligible_reviewer: int | None = None) -> list[Task]:
+def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
+               eligible_reviewer: int | None = None) -> list[Task]:
     """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status.
 
     eligible_reviewer: a user this transaction already found eligible to review the case (the actor of a

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import (PASSWORD, RESULTS_DIR, ROOT, Timings, check, environment, make_app,  # noqa: E402
                     normalize_url, percentile, seed_agency, summarize)
-from engine_alone import run_engine  # noqa: E402
+from engine_alone import EngineAlone, run_engine  # noqa: E402
 from payloads import CASE_PATH, submission  # noqa: E402
 
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("head", "head"))  # username, role
@@ -138,22 +138,30 @@ def verify_cases(app, case_ids: list[int]) -> None:
         db.session.remove()
 
 
-def run_service(app, cases: int, warmup: int, profile_path: Path | None) -> dict:
-    """Drive warm-up cases (not counted), then N timed cases; optionally under cProfile."""
+def run_service(app, cases: int, warmup: int, profile_path: Path | None, engine: EngineAlone | None = None) -> dict:
+    """Drive warm-up cases (not counted), then N timed cases; optionally under cProfile.
+
+    engine: run one engine-alone case after each service case (interleaved), so both see the same
+    machine conditions; its time is not part of the service's wall_seconds.
+    """
     driver = ServiceDriver(app)
     for number in range(warmup):
         driver.drive_case(f"市监罚〔预热〕{number + 1}号")
+        if engine is not None:
+            engine.run_case(timed=False)
     driver.reset()
     profiler = cProfile.Profile() if profile_path else None
-    case_ids = []
-    start = time.perf_counter()
-    if profiler:
-        profiler.enable()
+    case_ids, wall = [], 0.0
     for number in range(cases):
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
         case_ids.append(driver.drive_case(f"市监罚〔2026〕{number + 1}号"))
-    if profiler:
-        profiler.disable()
-    wall = time.perf_counter() - start
+        if profiler:
+            profiler.disable()
+        wall += time.perf_counter() - start
+        if engine is not None:
+            engine.run_case()
     verify_cases(app, case_ids)
     if profiler:
         report_profile(profiler, profile_path)
@@ -214,7 +222,10 @@ def targets(rows: dict, completion_p95_ms: float, backend: str) -> dict:
     worst = max((name for name in rows if not name.startswith("(")), key=lambda n: rows[n]["ratio"])
     ratio_ok = all(row["ratio"] <= MAX_RATIO for row in rows.values())
     p95_ok = completion_p95_ms < MAX_P95_MS if backend == "sqlite" else None
-    return {"ratio": {"limit": MAX_RATIO, "met": ratio_ok, "worst_task": worst, "worst_ratio": rows[worst]["ratio"]},
+    cpu_worst = max((name for name in rows if not name.startswith("(")), key=lambda n: rows[n]["cpu_ratio"])
+    return {"ratio": {"limit": MAX_RATIO, "met": ratio_ok, "worst_task": worst, "worst_ratio": rows[worst]["ratio"],
+                      "cpu_met": all(row["cpu_ratio"] <= MAX_RATIO for row in rows.values()),
+                      "cpu_worst_task": cpu_worst, "cpu_worst_ratio": rows[cpu_worst]["cpu_ratio"]},
             "completion_p95": {"limit_ms": MAX_P95_MS, "value_ms": completion_p95_ms, "met": p95_ok,
                                "cpu_count": os.cpu_count(), "backend": backend}}
 
@@ -233,9 +244,10 @@ def print_requests(table: dict, service: dict, cases: int) -> None:
     print(f"completion p50, first vs last quarter of the run: {first:.2f} vs {last:.2f} ms")
 
 
-def print_engine(table: dict, rows: dict) -> None:
+def print_engine(table: dict, rows: dict, order: str) -> None:
     """The engine-alone table and the service / engine comparison per task."""
-    print("\n== engine alone: SpiffWorkflow in memory, default serializer (load + complete + save), ms")
+    when = "one case after each service case" if order == "interleaved" else "after the service part"
+    print(f"\n== engine alone ({when}): SpiffWorkflow in memory, default serializer (load + complete + save), ms")
     print(f"{'step':<32}{'count':>7}{'p50':>9}{'p95':>9}{'max':>9}{'cpu p50':>9}")
     for kind, row in table.items():
         print(f"{kind:<32}{row['count']:>7}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}{row['max_ms']:>9.2f}"
@@ -243,8 +255,8 @@ def print_engine(table: dict, rows: dict) -> None:
     print(f"\n{'task completion':<32}{'service p50':>12}{'engine p50':>12}{'ratio':>8}"
           f"{'| cpu: service':>15}{'engine':>8}{'ratio':>8}")
     for name, row in rows.items():
-        print(f"{name:<32}{row['service_p50_ms']:>12.2f}{row['engine_p50_ms']:>12.2f}{row['ratio']:>7.1f}x"
-              f"{row['service_cpu_p50_ms']:>15.2f}{row['engine_cpu_p50_ms']:>8.2f}{row['cpu_ratio']:>7.1f}x")
+        print(f"{name:<32}{row['service_p50_ms']:>12.2f}{row['engine_p50_ms']:>12.2f}{row['ratio']:>7.2f}x"
+              f"{row['service_cpu_p50_ms']:>15.2f}{row['engine_cpu_p50_ms']:>8.2f}{row['cpu_ratio']:>7.2f}x")
 
 
 def print_targets(result: dict, profiled: bool) -> None:
@@ -253,7 +265,9 @@ def print_targets(result: dict, profiled: bool) -> None:
     verdict = {True: "MET", False: "MISSED", None: "n/a"}
     print("\n== targets" + (" (timings inflated by cProfile: not a fair verdict)" if profiled else ""))
     print(f"task completion <= {ratio['limit']:.0f}x engine alone (p50, every task and overall): "
-          f"{verdict[ratio['met']]} (worst: {ratio['worst_task']} {ratio['worst_ratio']:.1f}x)")
+          f"{verdict[ratio['met']]} (worst: {ratio['worst_task']} {ratio['worst_ratio']:.2f}x)")
+    print(f"  the same on CPU time (for reference, not the verdict): {verdict[ratio['cpu_met']]} "
+          f"(worst: {ratio['cpu_worst_task']} {ratio['cpu_worst_ratio']:.2f}x)")
     note = "" if p95["backend"] == "sqlite" else f" (defined for SQLite; this run: {p95['backend']})"
     if p95["backend"] == "sqlite" and p95["cpu_count"] != 2:
         note = f" (defined for 2 cores; this machine has {p95['cpu_count']})"
@@ -275,6 +289,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the service loop; stats saved under bench/results/")
     parser.add_argument("--skip-engine", action="store_true", help="service part only")
+    parser.add_argument("--engine-order", choices=("interleaved", "after"), default="interleaved",
+                        help="interleaved (default): one engine-alone case after each service case; "
+                             "after: all engine-alone cases after the service part (the order before 2026-12-02)")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.warmup < 0:
@@ -282,8 +299,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     return args
 
 
-def benchmark_service(args, workdir: Path) -> tuple[dict, dict]:
-    """Build and seed the app, drive the cases; return (environment, service results)."""
+def benchmark_service(args, workdir: Path, engine: EngineAlone | None) -> tuple[dict, dict]:
+    """Build and seed the app, drive the cases (with the engine-alone cases interleaved if given);
+    return (environment, service results)."""
     url = normalize_url(args.database_url or f"sqlite:///{workdir / 'bench.db'}")
     env = environment(url)
     print(f"database {env['database']} | revision {env['revision']} | python {env['python']} | "
@@ -293,7 +311,7 @@ def benchmark_service(args, workdir: Path) -> tuple[dict, dict]:
     prepare_database(app)
     profile_path = RESULTS_DIR / f"profile-{env['backend']}.pstats" if args.profile else None
     try:
-        return env, run_service(app, args.cases, args.warmup, profile_path)
+        return env, run_service(app, args.cases, args.warmup, profile_path, engine)
     finally:
         from review_service.extensions import db
         with app.app_context():
@@ -303,8 +321,9 @@ def benchmark_service(args, workdir: Path) -> tuple[dict, dict]:
 def main(argv=None) -> int:
     """Run the service part, then the engine part, print the tables and targets, write JSON if asked."""
     args = parse_args(argv)
+    interleaved = EngineAlone() if not args.skip_engine and args.engine_order == "interleaved" else None
     with tempfile.TemporaryDirectory(prefix="review-bench-") as tmp:
-        env, service = benchmark_service(args, Path(tmp))
+        env, service = benchmark_service(args, Path(tmp), interleaved)
     timings: Timings = service["timings"]
     completion_p95 = percentile(timings.completions(), 95) * 1000
     summary = {"requests": request_table(timings, service["statements"]), "wall_seconds": service["wall_seconds"],
@@ -313,11 +332,12 @@ def main(argv=None) -> int:
                "completion_p50_first_last_quarter_ms": timings.drift()}
     print_requests(summary["requests"], summary, args.cases)
     result = {"environment": env, "cases": args.cases, "warmup": args.warmup, "profiled": args.profile,
+              "engine_order": None if args.skip_engine else args.engine_order,
               "service": {**summary, "samples_ms": timings.raw_ms()}}
     if not args.skip_engine:
-        engine = run_engine(args.cases, args.warmup)
+        engine = interleaved.timings if interleaved is not None else run_engine(args.cases, args.warmup)
         rows = comparison(timings, engine)
-        print_engine(request_table(engine), rows)
+        print_engine(request_table(engine), rows, args.engine_order)
         result.update(engine={"steps": request_table(engine), "samples_ms": engine.raw_ms()}, comparison=rows,
                       targets=targets(rows, completion_p95, env["backend"]))
         print_targets(result["targets"], args.profile)

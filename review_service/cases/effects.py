@@ -3,6 +3,7 @@
 Task kinds are BPMN properties (taskKind), so an agency's own diagram keeps these guarantees.
 """
 from datetime import date
+from functools import cache
 
 from ..attachments.service import bind_attachments
 from ..china_time import local_date, today_in_china
@@ -25,8 +26,14 @@ def check_preconditions(case, kind: str):
     return None
 
 
-def apply_effects(case, kind: str, *, actor, data: dict, task) -> dict:
-    """Record the domain rows a completed task produces; return extra facts for the history event."""
+def apply_effects(case, kind: str, *, actor, data: dict, task, checked=None) -> dict:
+    """Record the domain rows a completed task produces; return extra facts for the history event.
+
+    checked: what check_preconditions returned for this completion (a decision's 集体讨论 task), so the
+    guard's queries are not run twice.
+    """
+    if kind == "decision":
+        return _decided(case, task, actor, data, discussion=checked)
     handler = _EFFECTS.get(kind)
     if handler is None:
         return {}
@@ -54,6 +61,20 @@ def add_materials(case, items: list[dict], *, actor, field: str = "materials") -
     return added
 
 
+def _insert_row(model, **values) -> None:
+    """INSERT one opinion or decision at once (Core, on the transaction's connection).
+
+    Nothing in the request reads these rows back as objects, so the unit of work adds nothing but cost;
+    a later query (or the case's relationships) reads them from the table.
+    """
+    db.session.connection().execute(_insert_statement(model.__table__), values)
+
+
+@cache
+def _insert_statement(table):
+    return table.insert()
+
+
 def _accepted(case, _task, actor, data):
     case.reviewer_id = case.reviewer_id or actor.id
     return {"result": data["result"]}
@@ -66,11 +87,10 @@ def _supplied(case, _task, actor, data):
 
 def _opinion_issued(case, _task, actor, data):
     case.reviewer_id = actor.id
-    opinion = Opinion(case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
-                      text=data["opinion_text"], suggestions=data.get("suggestions", []),
-                      checklist=data["checklist"], transfer_target=data.get("transfer_target"),
-                      reasons=data.get("transfer_reasons"), reviewer_id=actor.id)
-    db.session.add(opinion)
+    _insert_row(Opinion, case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
+                text=data["opinion_text"], suggestions=data.get("suggestions", []), checklist=data["checklist"],
+                transfer_target=data.get("transfer_target"), reasons=data.get("transfer_reasons"),
+                reviewer_id=actor.id)
     case.opinion_round = case.round
     if data["opinion"] == "approve":
         case.passed_round = case.round
@@ -87,23 +107,20 @@ def _corrected(case, _task, actor, data):
 
 def _coordinated(case, _task, actor, data):
     if data["outcome"] == "revise_to_approve":
-        db.session.add(Opinion(case_id=case.id, round=case.round, kind="revision", opinion="approve",
-                               text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id))
+        _insert_row(Opinion, case_id=case.id, round=case.round, kind="revision", opinion="approve",
+                    text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id)
         case.opinion_round = case.passed_round = case.round
     if data["outcome"] == "escalate":
         return {"outcome": "escalate", **record_escalation(case, actor=actor)}
     return {"outcome": data["outcome"]}
 
 
-def _decided(case, task, actor, data):
-    discussion = check_preconditions(case, "decision")
+def _decided(case, task, actor, data, *, discussion):
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
-    db.session.add(Decision(case_id=case.id, text=data["decision_text"],
-                            decided_on=_decision_date(data["decided_on"], task),
-                            document_number=data.get("document_number"),
-                            collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
-                            collective_discussion_minutes=minutes,
-                            passed_round=case.passed_round, decided_by_id=actor.id))
+    _insert_row(Decision, case_id=case.id, text=data["decision_text"],
+                decided_on=_decision_date(data["decided_on"], task), document_number=data.get("document_number"),
+                collective_discussion_held=bool(data.get("collective_discussion_held") or discussion),
+                collective_discussion_minutes=minutes, passed_round=case.passed_round, decided_by_id=actor.id)
     return {"passed_round": case.passed_round, "collective_discussion_task_id": discussion.id if discussion else None}
 
 
@@ -121,6 +138,6 @@ def _decision_date(value: str, task) -> date:
 
 _EFFECTS = {
     "acceptance": _accepted, "supplement": _supplied, "review_opinion": _opinion_issued,
-    "response": _corrected, "correction": _corrected, "coordination": _coordinated, "decision": _decided,
+    "response": _corrected, "correction": _corrected, "coordination": _coordinated,
     "referral": check_referral, "collective_discussion": discussion_held,
 }

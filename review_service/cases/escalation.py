@@ -5,8 +5,9 @@ gateway gw_escalation_target reads it); this module records where the dispute we
 who must act, checks a referral's dates, and refuses a decision that skips a required discussion.
 """
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
@@ -49,9 +50,14 @@ def discussion_of_passed_round(case) -> Task | None:
     """The completed 集体讨论 task of the round whose review passed, if any."""
     if case.passed_round is None:
         return None
-    return db.session.scalar(select(Task).where(Task.case_id == case.id, Task.kind == DISCUSSION_KIND,
-                                                Task.status == COMPLETED, Task.round == case.passed_round)
-                             .order_by(Task.completed_at.desc()).limit(1))
+    return db.session.scalar(_discussion_statement(), {"case_id": case.id, "round": case.passed_round})
+
+
+@cache
+def _discussion_statement():
+    return (select(Task).where(Task.case_id == bindparam("case_id"), Task.kind == DISCUSSION_KIND,
+                               Task.status == COMPLETED, Task.round == bindparam("round"))
+            .order_by(Task.completed_at.desc()).limit(1))
 
 
 def check_discussion_held(case) -> Task | None:

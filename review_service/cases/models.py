@@ -46,12 +46,14 @@ class Case(db.Model):
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     closed_at = mapped_column(UTCDateTime, nullable=True)
 
+    # viewonly: read-only links, written through their *_id column (assigning one is not saved); a flush
+    # walks every writable relationship of every row it writes, about a third of a task completion's flush.
     agency = relationship("Agency")
-    handler = relationship("User", foreign_keys=[handler_id])
+    handler = relationship("User", foreign_keys=[handler_id], viewonly=True)
     reviewer = relationship("User", foreign_keys=[reviewer_id])
-    materials: Mapped[list["Material"]] = relationship(order_by="Material.id")
-    opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id")
-    decision: Mapped["Decision | None"] = relationship(uselist=False)
+    materials: Mapped[list["Material"]] = relationship(order_by="Material.id", viewonly=True)
+    opinions: Mapped[list["Opinion"]] = relationship(order_by="Opinion.id", viewonly=True)
+    decision: Mapped["Decision | None"] = relationship(uselist=False, viewonly=True)
     deadlines = relationship("Deadline", order_by="Deadline.id", viewonly=True)
 
     @property
@@ -93,7 +95,7 @@ class Opinion(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     issued_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    reviewer = relationship("User")
+    reviewer = relationship("User", viewonly=True)  # write reviewer_id (see Case)
 
 
 class Decision(db.Model):
@@ -112,4 +114,4 @@ class Decision(db.Model):
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
-    decided_by = relationship("User")
+    decided_by = relationship("User", viewonly=True)  # write decided_by_id (see Case)

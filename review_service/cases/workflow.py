@@ -28,6 +28,14 @@ def lock_case(case_id: int) -> Case | None:
     return db.session.scalar(_statements().lock_case, {"case_id": case_id})
 
 
+def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
+    """The task and its case, the case locked as by lock_case, in one query (None: no such task).
+
+    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_after_lock).
+    """
+    return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
+
+
 @cache
 def _statements() -> SimpleNamespace:
     """Statements of every task completion, built once on first use (building a select costs more than
@@ -36,10 +44,14 @@ def _statements() -> SimpleNamespace:
     return SimpleNamespace(
         lock_case=select(Case).where(Case.id == bindparam("case_id")).options(joinedload(Case.agency))
         .with_for_update(of=Case).execution_options(populate_existing=True),
+        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id)
+        .where(Task.id == bindparam("task_id")).options(joinedload(Case.agency))
+        .with_for_update(of=Case).execution_options(populate_existing=True),
         instance=select(WorkflowInstance).where(WorkflowInstance.case_id == bindparam("case_id"))
         .execution_options(populate_existing=True),
         save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),
                                            instances.c.revision == bindparam("loaded_revision")),  # SET: params
+        insert_task=Task.__table__.insert(),
         open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
                                              Task.engine_task.is_(True)),
     )
@@ -96,8 +108,13 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
 
-def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
-    """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status."""
+def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
+               eligible_reviewer: int | None = None) -> list[Task]:
+    """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status.
+
+    eligible_reviewer: a user this transaction already found eligible to review the case (the actor of a
+    review-lane task); new review tasks keep them as the case's reviewer without asking again.
+    """
     ready = {task.id: task for task in run.ready_human_tasks()}
     with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
         open_rows = [row for row in db.session.scalars(_statements().open_engine_tasks, {"case_id": case.id})
@@ -106,19 +123,34 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> list[Task]:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()
     known = {row.id for row in open_rows}
-    created = [_new_task(case, runtime, task) for task_id, task in ready.items() if task_id not in known]
+    created = [_new_task(case, runtime, task, eligible_reviewer) for task_id, task in ready.items()
+               if task_id not in known]
     _update_status(case, run, list(ready.values()))
     task_rows = {row.id: row for row in open_rows + created if row.status == OPEN}
 
     def record_change(change: dict) -> None:
         record_event(case, actor=None, action=change.pop("action"), data=change)
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
-    db.session.add_all(created)  # after the deadlines, so each INSERT already carries its deadline_id
+    _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
     return created
 
 
-def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
-    """The task row of a newly READY human task, assigned; the caller adds it to the session."""
+def _insert_tasks(rows: list[Task]) -> None:
+    """INSERT new task rows at once, in one Core statement, from their column values.
+
+    The rows stay out of the session (transient): nothing in the request uses them afterwards, and a
+    query reads them back from the table like any other row.
+    """
+    if rows:
+        db.session.connection().execute(_statements().insert_task, [
+            {column: getattr(row, column) for column in _NEW_TASK_COLUMNS} for row in rows])
+
+
+_NEW_TASK_COLUMNS = tuple(column.key for column in Task.__table__.columns if column.key != "data")  # data: NULL
+
+
+def _new_task(case: Case, runtime: Runtime, human: HumanTask, eligible_reviewer: int | None) -> Task:
+    """The task row of a newly READY human task, assigned, every column set; the caller INSERTs it."""
     props = human.properties
     kind = props.get("taskKind", "generic")
     if kind == "review_opinion" and case.opinion_round == case.round:
@@ -127,9 +159,10 @@ def _new_task(case: Case, runtime: Runtime, human: HumanTask) -> Task:
     role = LANE_ROLES.get(lane, "admin")
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
-               round=case.round, status=OPEN, assignee_id=_default_assignee(case, role))
+               round=case.round, status=OPEN, assignee_id=_default_assignee(case, role), created_at=utcnow(),
+               completed_at=None, completed_by_id=None, engine_task=True, deadline_id=None)
     if role == "reviewer":
-        assign_review_task(case, row)
+        assign_review_task(case, row, eligible=eligible_reviewer)
     return row
 
 

@@ -28,7 +28,7 @@ from ..engine import HumanTask, ScriptFailed, WorkflowRun
 from ..errors import InvalidInput
 from ..extensions import db
 from ..jobs.models import DueJob
-from ..jobs.service import schedule_job
+from ..jobs.service import add_new_jobs, schedule_job
 from ..notifications.service import notify, users_with_role
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
@@ -289,21 +289,26 @@ def close_deadline(deadline: Deadline) -> dict:
 def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
     """(Re)schedule the reminder and the breach job of a running deadline, or drop them.
 
-    new: the deadline was just created, so it has no jobs to move yet.
+    new: the deadline was just created, so it has no jobs to move yet (they are INSERTed at once).
     """
     keys = {kind: f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)}
     if deadline.status != RUNNING or deadline.due_on is None:
         if not new:
             _delete_jobs(list(keys.values()))
         return
-    payload = {"deadline_id": deadline.id}
+    due = {}
     if not deadline.overdue:
-        schedule_job(BREACH_JOB, breach_moment(deadline.due_on), case_id=deadline.case_id, payload=payload,
-                     dedupe_key=keys[BREACH_JOB], replace=not new)
+        due[BREACH_JOB] = breach_moment(deadline.due_on)
     remind_on = reminder_day(deadline)
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
-        schedule_job(REMINDER_JOB, start_of_day(remind_on, REMINDER_HOUR), case_id=deadline.case_id,
-                     payload=payload, dedupe_key=keys[REMINDER_JOB], replace=not new)
+        due[REMINDER_JOB] = start_of_day(remind_on, REMINDER_HOUR)
+    jobs = [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id, "payload": {"deadline_id": deadline.id},
+             "dedupe_key": keys[kind]} for kind, due_at in due.items()]
+    if new:
+        add_new_jobs(jobs)
+        return
+    for job in jobs:
+        schedule_job(job.pop("kind"), job.pop("due_at"), **job)
 
 
 def _delete_jobs(dedupe_keys: list[str]) -> None:

@@ -62,6 +62,7 @@ class WorkflowRun:
 
     def __init__(self, workflow: BpmnWorkflow):
         self._workflow = workflow
+        self._ready = None  # the READY tasks the last engine run stopped at (None: not looked up yet)
 
     @classmethod
     def start(cls, runtime: Runtime, data: dict) -> "WorkflowRun":
@@ -82,14 +83,15 @@ class WorkflowRun:
         return dump_instance(self._workflow)
 
     def ready_human_tasks(self) -> list[HumanTask]:
-        tasks = self._workflow.get_tasks(state=TaskState.READY, manual=True)
-        return [_human_task(task) for task in tasks]
+        ready = self._ready if self._ready is not None else self._workflow.get_tasks(state=TaskState.READY)
+        return [_human_task(task) for task in ready if task.task_spec.manual]
 
     def complete(self, task_id: str, key: str, data: dict) -> None:
         """Store a deep copy of data under task data[key], run the task and the engine until it blocks."""
         task = self._find(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(f"task {task_id} is {TaskState.get_name(task.state)}")
+        self._ready = None
         task.data[key] = copy.deepcopy(data)
         self._guard(task.run)
         self._advance()
@@ -136,9 +138,14 @@ class WorkflowRun:
     def _advance(self) -> None:
         # do_engine_steps marks expired timers READY only at its end (refresh_timers); a second call runs
         # them. Without such a task it would only walk the tree again to find nothing to do.
+        # The READY tasks found here are kept for ready_human_tasks (one walk of the task tree less).
+        self._ready = None
         self._guard(self._workflow.do_engine_steps)
-        if any(not task.task_spec.manual for task in self._workflow.get_tasks(state=TaskState.READY)):
+        ready = self._workflow.get_tasks(state=TaskState.READY)
+        if any(not task.task_spec.manual for task in ready):
             self._guard(self._workflow.do_engine_steps)
+        else:
+            self._ready = ready
 
     @staticmethod
     def _guard(step) -> None:

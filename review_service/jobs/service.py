@@ -7,6 +7,7 @@ max_attempts the job becomes an incident that an admin can retry.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, or_, select, update
 
@@ -28,12 +29,9 @@ class RunResult:
 
 
 def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, payload: dict | None = None,
-                 dedupe_key: str | None = None, max_attempts: int = 5, replace: bool = True) -> DueJob:
-    """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead.
-
-    replace=False: the caller knows no job has this dedupe_key yet (saves the lookup).
-    """
-    if dedupe_key is not None and replace:
+                 dedupe_key: str | None = None, max_attempts: int = 5) -> DueJob:
+    """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead."""
+    if dedupe_key is not None:
         existing = db.session.scalar(select(DueJob).where(DueJob.dedupe_key == dedupe_key))
         if existing is not None:
             existing.due_at = existing.next_attempt_at = due_at
@@ -44,6 +42,21 @@ def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, pay
                  dedupe_key=dedupe_key, max_attempts=max_attempts)
     db.session.add(job)
     return job
+
+
+def add_new_jobs(jobs: list[dict]) -> None:
+    """INSERT jobs nobody has scheduled yet (their dedupe keys are new) in one statement, at once.
+
+    Each job: kind, due_at, case_id, payload, dedupe_key. A Core executemany on the transaction's
+    connection: no ORM object and no id read back (nothing in the request needs them).
+    """
+    if jobs:
+        db.session.connection().execute(_insert_job(), [{**job, "next_attempt_at": job["due_at"]} for job in jobs])
+
+
+@cache
+def _insert_job():
+    return DueJob.__table__.insert()
 
 
 def cancel_jobs(*, case_id: int, kinds: tuple[str, ...]) -> int:

@@ -4,10 +4,10 @@ A case reads the profile of the version it started on (cases keep their version)
 reads the profile a new case of it would use. Defaults apply where a profile is silent.
 """
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
@@ -19,8 +19,13 @@ DEFAULT_EXTENSION_APPROVER = "deputy_head"
 
 
 def _version_of_case(case_id: int) -> tuple[int, str] | None:
-    return db.session.execute(select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
-                              .where(WorkflowInstance.case_id == case_id)).first()
+    return db.session.execute(_version_of_case_statement(), {"case_id": case_id}).first()
+
+
+@cache
+def _version_of_case_statement():
+    return (select(WorkflowInstance.process_version_id, WorkflowInstance.process_hash)
+            .where(WorkflowInstance.case_id == bindparam("case_id")))
 
 
 def profile_of_case(case_id: int) -> dict:

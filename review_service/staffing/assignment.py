@@ -18,12 +18,13 @@ from .models import AssignmentProblem
 NO_ELIGIBLE = "assignment.no_eligible_reviewer"
 
 
-def assign_review_task(case, task: Task) -> None:
+def assign_review_task(case, task: Task, *, eligible: int | None = None) -> None:
     """Hook for a new reviewer-lane task: keep the case's reviewer if still eligible, else choose one.
 
     Agencies working from a shared queue leave acceptance tasks unassigned until a reviewer claims one.
+    eligible: a user the caller's transaction has already found eligible for the case (not asked again).
     """
-    if case.reviewer_id is not None and is_eligible(case.reviewer_id, case):
+    if case.reviewer_id is not None and (case.reviewer_id == eligible or is_eligible(case.reviewer_id, case)):
         task.assignee_id = case.reviewer_id  # the same reviewer follows the case through its rounds
         return
     if task.kind == "acceptance" and case.agency.acceptance_from_queue:
@@ -59,7 +60,7 @@ def assign_by_load(case, task: Task, *, actor, exclude: Iterable[int] = (), why:
     """Assign the task by load and record it; with nobody eligible, leave it open and raise the flag."""
     user_id = choose_reviewer(case, exclude=exclude)
     assignee = db.session.get(User, user_id) if user_id is not None else None
-    task.assignee, case.reviewer = assignee, assignee
+    task.assignee_id, task.assignee, case.reviewer = user_id, assignee, assignee  # a new task is INSERTed by id
     if assignee is None:
         flag_no_eligible_reviewer(case, task)
         return None

@@ -6,7 +6,8 @@ from functools import cache
 
 from sqlalchemy import bindparam, exists, select
 
-from ..accounts.models import User
+from ..accounts.models import User, UserRole
+from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
 from ..errors import Forbidden
@@ -17,6 +18,7 @@ from ..tasks.models import COMPLETED, Task
 from .models import Recusal
 
 PENALTY = "administrative_penalty"
+_ROWS_READ = (StaffMember, User, UserRole, Agency, Recusal)  # by the eligibility query, besides tasks
 QUALIFICATION_REQUIRED_FROM = date(2021, 7, 15)  # the revised 行政处罚法 in force
 REASONS = {
     "not_a_reviewer": "没有本机关有效的法制审核人员登记，也不是可调用的法律顾问或公职律师",
@@ -50,13 +52,15 @@ def _reviewing_staff_clause(agency_id, on, ancestors):
 
 @cache
 def _user_records_query():
-    """One user's reviewing staff records, with the account's state, the four-eyes rule
-    (task_permissions.worked_on_handling_side in SQL) and the recusal as columns. Built once, with parameters."""
+    """One user's reviewing staff records (the columns the rules read, no ORM objects), with the account's
+    state, the four-eyes rule (task_permissions.worked_on_handling_side in SQL) and the recusal as columns.
+    Built once, with parameters."""
     case_id, user_id = bindparam("case_id"), bindparam("user_id")
     handled = exists().where(Task.case_id == case_id, Task.role == "handler", Task.status == COMPLETED,
                              Task.completed_by_id == user_id)
     recused = exists().where(Recusal.case_id == case_id, Recusal.user_id == user_id)
-    return (select(StaffMember, User.is_active, handled.label("handled"), recused.label("recused"))
+    return (select(StaffMember.legal_qualification_no, StaffMember.first_reviewed_on,  # what _reasons reads
+                   User.is_active, handled.label("handled"), recused.label("recused"))
             .join(User, User.id == StaffMember.user_id)
             .where(_reviewing_staff_clause(bindparam("agency_id"), bindparam("on"),
                                            bindparam("ancestors", expanding=True)),
@@ -110,14 +114,31 @@ def candidates(case, *, on: date | None = None) -> list[Candidate]:
 
 def reasons_for_user(user_id: int, case) -> list[str]:
     """Why this user may not review the case; empty if one of their staff records is eligible (one query)."""
-    rows = db.session.execute(_user_records_query(), {
-        "case_id": case.id, "user_id": user_id, "agency_id": case.agency_id, "on": today(),
-        "ancestors": ancestor_ids(case.agency_id)}).all()
-    if not rows:
-        return ["not_a_reviewer"]
-    every = [_reasons(staff, case, active=active, handled=case.handler_id == user_id or bool(handled),
-                      recused=bool(recused)) for staff, active, handled, recused in rows]
+    _flush_rows_the_answer_reads(user_id, case.id)
+    with db.session.no_autoflush:
+        rows = db.session.execute(_user_records_query(), {
+            "case_id": case.id, "user_id": user_id, "agency_id": case.agency_id, "on": today(),
+            "ancestors": ancestor_ids(case.agency_id)}).all()
+        if not rows:
+            return ["not_a_reviewer"]
+        every = [_reasons(row, case, active=row.is_active, handled=case.handler_id == user_id or bool(row.handled),
+                          recused=bool(row.recused)) for row in rows]
     return next((reasons for reasons in every if not reasons), every[0])
+
+
+def _flush_rows_the_answer_reads(user_id: int, case_id: int) -> None:
+    """Flush first only if this transaction holds unwritten rows that could change the answer: staff, accounts,
+    agencies, recusals, or a handling-side task of the case that the user completed (the four-eyes rule).
+
+    Anything else (e.g. the review task just completed, or the handler's own task) is left to the caller's
+    flush: an autoflush here would write the case and the task twice in one task completion.
+    """
+    session = db.session
+    for row in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(row, _ROWS_READ) or (isinstance(row, Task) and row.case_id == case_id
+                                           and row.role == "handler" and row.completed_by_id == user_id):
+            session.flush()
+            return
 
 
 def is_eligible(user_id: int, case) -> bool:

@@ -31,10 +31,12 @@ class Task(db.Model):
     engine_task: Mapped[bool] = mapped_column(Boolean, default=True)  # False: opened by the service itself
     deadline_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
 
-    case = relationship("Case")
+    # viewonly: written through case_id, completed_by_id, deadline_id (assigning one is not saved), which keeps
+    # them out of every flush of a task (see Case); the assignee is also set as an object.
+    case = relationship("Case", viewonly=True)
     assignee = relationship("User", foreign_keys=[assignee_id])
-    completed_by = relationship("User", foreign_keys=[completed_by_id])
-    deadline = relationship("Deadline")
+    completed_by = relationship("User", foreign_keys=[completed_by_id], viewonly=True)
+    deadline = relationship("Deadline", viewonly=True)
 
 
 class TaskDraft(db.Model):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
 from ..cases.models import Case
-from ..cases.workflow import load_run, lock_case, refresh_after_lock, save_run, sync_tasks
+from ..cases.workflow import load_run, lock_case_of_task, refresh_after_lock, save_run, sync_tasks
 from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
@@ -57,18 +57,19 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     check_can_work(actor, task)
     data = normalise_opinion(task, data)
     validate_form(task.form_key, data)
-    check_preconditions(case, task.kind)
+    checked = check_preconditions(case, task.kind)
     run = instance = runtime = None
     if task.engine_task:
         run, instance, runtime = load_run(case)
         _run_engine_task(run, task, data)
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id
-    effects = apply_effects(case, task.kind, actor=actor, data=data, task=task)
+    effects = apply_effects(case, task.kind, actor=actor, data=data, task=task, checked=checked)
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
     if task.engine_task:
-        sync_tasks(case, runtime, run)
+        # check_can_work found the actor of a review-lane task eligible; completing it does not change that
+        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == "reviewer" else None)
         save_run(run, instance)
     _resolve_for_response(task)
     db.session.flush()
@@ -95,9 +96,12 @@ def _run_engine_task(run, task: Task, data: dict) -> None:
 
 
 def lock_open_task(task_id: str, actor) -> tuple[Task, Case]:
-    """The task, still open, and its case locked for this transaction."""
-    task = get_task(task_id, actor=actor)
-    case = lock_case(task.case_id)  # keep the reference: the session's identity map is weak
+    """The task, still open, and its case locked for this transaction (keep the case: the identity map is weak)."""
+    found = lock_case_of_task(task_id)
+    if found is None:
+        raise NotFound("任务不存在", code="task_not_found")
+    task, case = found
+    check_visible(actor, task)
     refresh_after_lock(task, "status", "assignee_id")
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")

@@ -1,6 +1,10 @@
 from datetime import datetime, timedelta, timezone
 
 from freezegun import freeze_time
+from sqlalchemy import update
+
+from review_service.accounts.models import User
+from review_service.extensions import db
 
 from ..conftest import PASSWORD
 
@@ -63,6 +67,16 @@ def test_tokens_expire(client):
         assert client.get("/api/v1/tasks", headers=headers).status_code == 200
     with freeze_time(start + timedelta(hours=12, seconds=1)):
         assert client.get("/api/v1/tasks", headers=headers).status_code == 401
+
+
+def test_a_deactivated_account_s_tokens_stop_working_at_once(app, client):
+    token = login(client).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/tasks", headers=headers).status_code == 200
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "handler").values(is_active=False))
+        db.session.commit()
+    assert client.get("/api/v1/tasks", headers=headers).status_code == 401
 
 
 def test_logout_revokes_the_token(client):

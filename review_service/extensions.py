@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and initialised by the app factory."""
+from functools import cache
+
 from flask import has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -16,6 +18,21 @@ NAMING_CONVENTION = {
 # Objects stay loaded after commit: the response is built from them without re-reading every row.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """INSERT rows of `model` at once, in one Core statement on the transaction's connection.
+
+    For rows the request never reads back as objects (no unit of work, no ids returned); a later query
+    reads them from the table like any other row.
+    """
+    if rows:
+        db.session.connection().execute(_insert_statement(model.__table__), rows)
+
+
+@cache
+def _insert_statement(table):
+    return table.insert()
 
 
 @event.listens_for(Engine, "connect")

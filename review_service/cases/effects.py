@@ -3,12 +3,11 @@
 Task kinds are BPMN properties (taskKind), so an agency's own diagram keeps these guarantees.
 """
 from datetime import date
-from functools import cache
 
 from ..attachments.service import bind_attachments
-from ..china_time import local_date, today_in_china
-from ..errors import Conflict, InvalidInput
-from ..extensions import db
+from ..china_time import check_day_between, local_date
+from ..errors import Conflict
+from ..extensions import db, insert_rows
 from .escalation import check_discussion_held, check_referral, discussion_held, record_escalation
 from .facts import apply_updated_facts
 from .models import Decision, Material, Opinion
@@ -62,17 +61,8 @@ def add_materials(case, items: list[dict], *, actor, field: str = "materials") -
 
 
 def _insert_row(model, **values) -> None:
-    """INSERT one opinion or decision at once (Core, on the transaction's connection).
-
-    Nothing in the request reads these rows back as objects, so the unit of work adds nothing but cost;
-    a later query (or the case's relationships) reads them from the table.
-    """
-    db.session.connection().execute(_insert_statement(model.__table__), values)
-
-
-@cache
-def _insert_statement(table):
-    return table.insert()
+    """An opinion or a decision, INSERTed at once: nothing in the request reads it back as an object."""
+    insert_rows(model, [values])
 
 
 def _accepted(case, _task, actor, data):
@@ -126,14 +116,8 @@ def _decided(case, task, actor, data, *, discussion):
 
 def _decision_date(value: str, task) -> date:
     """The decision date lies between the day the decision step opened (the review had passed) and today."""
-    decided_on, earliest, today = date.fromisoformat(value), local_date(task.created_at), today_in_china()
-    if decided_on > today:
-        problem = f"决定日期不能晚于今天（{today:%Y年%m月%d日}）"
-    elif decided_on < earliest:
-        problem = f"决定日期不能早于法制审核通过、可以作出决定之日（{earliest:%Y年%m月%d日}）"
-    else:
-        return decided_on
-    raise InvalidInput(problem, fields={"decided_on": [problem]})
+    return check_day_between(date.fromisoformat(value), local_date(task.created_at), field="decided_on",
+                             what="决定日期", earliest_what="法制审核通过、可以作出决定之日")
 
 
 _EFFECTS = {

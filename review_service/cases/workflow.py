@@ -10,7 +10,7 @@ from ..db_types import utcnow
 from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import db, insert_rows
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import LANE_ROLES, profile_of, runtime_for
 from ..staffing.assignment import assign_review_task
@@ -51,7 +51,6 @@ def _statements() -> SimpleNamespace:
         .execution_options(populate_existing=True),
         save_state=update(instances).where(instances.c.case_id == bindparam("which_case"),
                                            instances.c.revision == bindparam("loaded_revision")),  # SET: params
-        insert_task=Task.__table__.insert(),
         open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
                                              Task.engine_task.is_(True)),
     )
@@ -141,9 +140,7 @@ def _insert_tasks(rows: list[Task]) -> None:
     The rows stay out of the session (transient): nothing in the request uses them afterwards, and a
     query reads them back from the table like any other row.
     """
-    if rows:
-        db.session.connection().execute(_statements().insert_task, [
-            {column: getattr(row, column) for column in _NEW_TASK_COLUMNS} for row in rows])
+    insert_rows(Task, [{column: getattr(row, column) for column in _NEW_TASK_COLUMNS} for row in rows])
 
 
 _NEW_TASK_COLUMNS = tuple(column.key for column in Task.__table__.columns if column.key != "data")  # data: NULL

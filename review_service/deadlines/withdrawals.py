@@ -12,8 +12,8 @@ from ..audit.service import record_event
 from ..cases.effects import register_effect
 from ..cases.service import get_case
 from ..cases.workflow import load_run, lock_case
-from ..china_time import today_in_china
-from ..errors import Conflict, Forbidden, InvalidInput
+from ..china_time import check_day_between
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..tasks.models import OPEN, Task
 from .models import RUNNING, WORKING, Deadline
@@ -38,11 +38,16 @@ def check_decided(case) -> None:
         raise Conflict("本案尚未作出决定，没有可撤回的公示信息", code="no_decision")
 
 
+def check_withdrawable(actor, case) -> None:
+    """The actor may open a withdrawal on this case now (403 role_required / other_agency, 409 no_decision)."""
+    check_can_withdraw(actor, case)
+    check_decided(case)
+
+
 def may_withdraw(actor, case) -> bool:
     """Whether withdraw_publication would accept the actor's request on this case now."""
     try:
-        check_can_withdraw(actor, case)
-        check_decided(case)
+        check_withdrawable(actor, case)
     except (Forbidden, Conflict):
         return False
     return True
@@ -64,7 +69,8 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
     or before the decision.
     """
     check_decided(case)
-    _check_received_on(case, received_on)
+    check_day_between(received_on, case.decision.decided_on, field="received_on", what="收到日期",
+                      earliest_what="原决定日期")
     if db.session.scalar(select(Task.id).where(Task.case_id == case.id, Task.kind == WITHDRAWAL_KIND,
                                                 Task.status == OPEN).limit(1)) is not None:
         raise Conflict("本案已有尚未办结的撤回公示信息事项", code="withdrawal_open")
@@ -87,17 +93,6 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
                  data={"received_on": received_on, "document": document, "reason": reason,
                        "due_on": deadline.due_on, "problem": deadline.problem})
     return task
-
-
-def _check_received_on(case, received_on: date) -> None:
-    today, decided_on = today_in_china(), case.decision.decided_on
-    if received_on > today:
-        problem = f"收到日期不能晚于今天（{today:%Y年%m月%d日}）"
-    elif received_on < decided_on:
-        problem = f"收到日期不能早于原决定日期（{decided_on:%Y年%m月%d日}）"
-    else:
-        return
-    raise InvalidInput(problem, fields={"received_on": [problem]})
 
 
 @register_effect(WITHDRAWAL_KIND)

@@ -7,13 +7,12 @@ max_attempts the job becomes an incident that an admin can retry.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import delete, or_, select, update
 
 from ..db_types import utcnow
 from ..errors import NotFound
-from ..extensions import db
+from ..extensions import db, insert_rows
 from .models import INCIDENT, PENDING, DueJob
 from .registry import handler_for
 
@@ -47,16 +46,9 @@ def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, pay
 def add_new_jobs(jobs: list[dict]) -> None:
     """INSERT jobs nobody has scheduled yet (their dedupe keys are new) in one statement, at once.
 
-    Each job: kind, due_at, case_id, payload, dedupe_key. A Core executemany on the transaction's
-    connection: no ORM object and no id read back (nothing in the request needs them).
+    Each job: kind, due_at, case_id, payload, dedupe_key; no ORM object and no id read back.
     """
-    if jobs:
-        db.session.connection().execute(_insert_job(), [{**job, "next_attempt_at": job["due_at"]} for job in jobs])
-
-
-@cache
-def _insert_job():
-    return DueJob.__table__.insert()
+    insert_rows(DueJob, [{**job, "next_attempt_at": job["due_at"]} for job in jobs])
 
 
 def cancel_jobs(*, case_id: int, kinds: tuple[str, ...]) -> int:

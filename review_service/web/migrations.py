@@ -20,23 +20,24 @@ MIGRATING_ROLES = ("designer", "admin")
 @roles_required(*MIGRATING_ROLES)
 def plan(number):
     """The dry run: nothing is stored, whatever the reports say."""
-    agency = current_user.agency
-    reports = migrate_cases(agency, number, actor=current_user, dry_run=True)
-    db.session.rollback()
-    return _render(agency, number, reports, dry_run=True)
+    return _run(number, dry_run=True)
 
 
 @bp.route("/versions/<int:number>/migration", methods=["POST"])
 @roles_required(*MIGRATING_ROLES)
 def migrate(number):
     """Move every case that can move; a refused case stays and its history records why."""
+    return _run(number, dry_run=False)
+
+
+def _run(number: int, *, dry_run: bool):
+    """migrate_cases for the user's agency; a dry run is rolled back, a move committed; then the report page."""
     agency = current_user.agency
-    reports = migrate_cases(agency, number, actor=current_user, dry_run=False)
-    db.session.commit()
-    return _render(agency, number, reports, dry_run=False)
-
-
-def _render(agency, number: int, reports: list[dict], *, dry_run: bool):
+    reports = migrate_cases(agency, number, actor=current_user, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
     counts = {result: sum(1 for r in reports if r["result"] == result)
               for result in ("would_migrate", "migrated", "refused")}
     return render_template("web/designer_migration.html", agency=agency, target=version_by_number(agency, number),

@@ -9,7 +9,7 @@ from marshmallow.validate import Length
 
 from ..cases.service import get_case
 from ..deadlines.schemas import WithdrawalRequestSchema
-from ..deadlines.withdrawals import check_can_withdraw, check_decided, withdraw_publication
+from ..deadlines.withdrawals import check_withdrawable, withdraw_publication
 from ..errors import InvalidInput
 from ..extensions import db
 from .forms import form_page_errors
@@ -53,8 +53,7 @@ def withdraw(case_id):
 def _withdrawable(case_id: int):
     """The case, if the user may open a withdrawal on it now; otherwise the service's refusal (an error page)."""
     case = get_case(case_id, actor=current_user)
-    check_can_withdraw(current_user, case)
-    check_decided(case)
+    check_withdrawable(current_user, case)
     return case
 
 

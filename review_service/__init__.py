@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import observability, web
+from . import observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app, api)
     register_error_handlers(app)
     web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
+    unit_of_work.init_app(app)  # last: every view, API and page, commits once or rolls back
 
     from .cli import review_cli
     app.cli.add_command(review_cli)

@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and initialised by the app factory."""
+from contextvars import ContextVar
 from functools import cache
 
-from flask import has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -18,6 +18,8 @@ NAMING_CONVENTION = {
 # Objects stay loaded after commit: the response is built from them without re-reading every row.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
+# Set by unit_of_work() for the work it runs: True when that work only reads (a GET request).
+read_only_transactions: ContextVar[bool] = ContextVar("read_only_transactions", default=False)
 
 
 def insert_rows(model, rows: list[dict]) -> None:
@@ -52,9 +54,8 @@ def _configure_sqlite(dbapi_connection, _record):
 def _begin_sqlite_immediately(conn):
     """SQLite: writers take the write lock at BEGIN, so they never fail upgrading a stale snapshot.
 
-    This serialises writers the way SELECT ... FOR UPDATE does on PostgreSQL; GET requests only read
-    and begin a plain (deferred) transaction, so they run beside a writer under WAL.
+    This serialises writers the way SELECT ... FOR UPDATE does on PostgreSQL; a read-only unit of work
+    (a GET request) begins a plain (deferred) transaction, so it runs beside a writer under WAL.
     """
     if conn.dialect.name == "sqlite":
-        read_only = has_request_context() and request.method in ("GET", "HEAD")
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if read_only_transactions.get() else "BEGIN IMMEDIATE")

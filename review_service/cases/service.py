@@ -14,11 +14,12 @@ from ..extensions import db
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
+from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts, to_amount
 from .models import Case
-from .workflow import start_run, sync_tasks
+from .workflow import start_run
 
 SUBMISSION_FORM = "case_submission"
 

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..extensions import db
 from .schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
-from .service import claim_task, complete_task, get_task, list_open_tasks
+from .inbox import list_open_tasks
+from .service import claim_task, complete_task, get_task
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 blp.before_request(require_actor)

@@ -4,14 +4,29 @@ from ..cases.effects import apply_effects, check_preconditions
 from ..cases.models import Case
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
+from ..deadlines.extensions import request_extension
+from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..processes.vocabulary import normalise_opinion
-from .forms import validate_form
+from ..processes.vocabulary import labelled_form_schema, normalise_opinion
+from .forms import form_schema, validate_form
 from .mirror import lock_case_of_task, sync_tasks
 from .models import COMPLETED, OPEN, Task
 from .permissions import check_can_work, check_visible
+
+
+def shown(task: Task, *, with_form: bool = False) -> Task:
+    """Compute what an answer shows besides the task's columns, before a schema dumps it: the working days
+    left while it is open and, with_form, its form's JSON Schema in the agency's words."""
+    task.working_days_left = working_days_left(task.deadline) if task.status == OPEN else None
+    if with_form:
+        task.form_schema = labelled_form_schema(task, form_schema(task.form_key))
+    return task
+
+
+def shown_all(tasks: list[Task]) -> list[Task]:
+    return [shown(task) for task in tasks]
 
 
 def get_task(task_id: str, *, actor) -> Task:
@@ -28,6 +43,13 @@ def claim_task(task_id: str, *, actor) -> Task:
     task.assignee_id = actor.id
     record_event(case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
     return task
+
+
+def request_deadline_extension(task_id: str, *, actor, reason: str):
+    """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
+    task, case = lock_open_task(task_id, actor)
+    check_can_work(actor, task)
+    return request_extension(task, case, actor=actor, reason=reason)
 
 
 def complete_task(task_id: str, *, actor, data) -> Task:

@@ -40,7 +40,7 @@ def seed_agency(users, **settings) -> int:
     from review_service.agencies.models import Agency
     from review_service.extensions import db
     from review_service.processes.service import publish_default_version
-    from review_service.staff.models import StaffMember
+    from review_service.staffing.models import StaffMember
 
     code, name, level = AGENCY
     agency = Agency(code=code, name=name, level=level, **settings)

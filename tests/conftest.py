@@ -17,7 +17,7 @@ from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.processes.service import publish_default_version
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
 from .helpers import ApiClient
 

@@ -11,13 +11,14 @@ from ..catalog.service import evaluate_review_requirement
 from ..engine import ScriptFailed
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..money import to_amount
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
 from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
-from .facts import gate_facts, to_amount
+from .facts import gate_facts
 from .models import Case
 from .workflow import start_run
 

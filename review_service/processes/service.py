@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..deadlines.scripting import SCRIPT_HELPERS
+from ..workdays.scripting import SCRIPT_HELPERS
 from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db

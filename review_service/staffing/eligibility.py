@@ -12,9 +12,8 @@ from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
-from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 from .independence import handled_case, has_handled_case, has_recused, may_change_handled_case, recused
-from .models import Recusal
+from .models import LEGAL_REVIEWER, POOLED_KINDS, Recusal, StaffMember
 
 PENALTY = "administrative_penalty"
 _ROWS_READ = (StaffMember, User, UserRole, Agency, Recusal)  # by the eligibility query, besides tasks

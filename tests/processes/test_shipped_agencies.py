@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
 from ..conftest import PASSWORD
 from ..deadlines.test_review_deadline import beijing

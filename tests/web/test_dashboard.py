@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from review_service.agencies.models import Agency
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
 from ..conftest import STAFF_FROM
 from ..dashboard import scenario

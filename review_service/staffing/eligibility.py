@@ -63,12 +63,10 @@ def _user_records_query():
             .order_by(StaffMember.id))
 
 
-def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
+def reviewing_staff(agency_id: int, on: date) -> list[StaffMember]:
     """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
     query = (select(StaffMember).where(_reviewing_staff_clause(agency_id, on, ancestor_ids(agency_id)))
              .order_by(StaffMember.id))
-    if user_id is not None:
-        query = query.where(StaffMember.user_id == user_id)
     return list(db.session.scalars(query))
 
 

@@ -1,6 +1,6 @@
 """Give review tasks to reviewers: the fewest open reviews first, then the one idle longest.
 
-Called by the engine mirror (cases/workflow.py) whenever a task in the review unit's lane appears.
+Called by the task mirror (tasks/mirror.py) whenever a task in the review unit's lane appears.
 """
 from collections.abc import Iterable
 

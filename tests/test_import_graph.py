@@ -116,7 +116,7 @@ def test_the_graph_sees_top_level_and_function_level_imports():
     graph = module_graph()
     assert "review_service.cases.models" in graph["review_service.tasks.mirror"]  # top level
     assert "review_service.cases.models" in graph["review_service.jobs.service"]  # inside a function
-    assert "review_service.deadlines.alerts" in graph["review_service.deadlines.api"]  # from . import alerts
+    assert "review_service.deadlines.withdrawals" in graph["review_service.deadlines.api"]  # from . import withdrawals
 
 
 def test_no_module_imports_itself_back():

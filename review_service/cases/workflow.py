@@ -1,5 +1,4 @@
 """A case's lock and its engine state: lock, start, load and save the run (the task mirror is tasks/mirror.py)."""
-from functools import cache
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
@@ -9,6 +8,7 @@ from ..db_types import utcnow
 from ..engine import Runtime, WorkflowRun
 from ..errors import Conflict
 from ..extensions import db
+from ..persistence import built_once, compare_and_set
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import profile_of, runtime_for
 from .models import Case
@@ -23,7 +23,7 @@ def lock_case(case_id: int) -> Case | None:
     return db.session.scalar(_statements().lock_case, {"case_id": case_id})
 
 
-@cache
+@built_once
 def _statements() -> SimpleNamespace:
     """Statements of every task completion, built once on first use (building a select costs more than
     running it on SQLite)."""
@@ -82,8 +82,8 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
     A Core UPDATE on the transaction's connection: no ORM bulk-update step and no autoflush; the
     caller's flush (or commit) writes the transaction's other rows.
     """
-    result = db.session.connection().execute(_statements().save_state, {
+    saved = compare_and_set(_statements().save_state, {
         "which_case": instance.case_id, "loaded_revision": instance.revision, "state": run.dump(),
         "revision": instance.revision + 1, "updated_at": utcnow()})
-    if result.rowcount != 1:
+    if not saved:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")

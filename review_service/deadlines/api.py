@@ -9,7 +9,6 @@ from ..errors import Forbidden
 from ..extensions import db
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import request_deadline_extension, shown
-from . import alerts, recompute  # noqa: F401  (register the job handlers and the calendar listener)
 from . import withdrawals
 from .models import RUNNING, Deadline
 from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
@@ -54,7 +53,6 @@ def upcoming(query_args):
 def ask_for_extension(payload, task_id):
     """Ask the deputy head for the one extension the process allows for this task's deadline."""
     request = request_deadline_extension(task_id, actor=current_actor(), reason=payload["reason"])
-    db.session.commit()
     return request
 
 
@@ -64,5 +62,4 @@ def ask_for_extension(payload, task_id):
 def withdraw_publication(payload, case_id):
     """A changing or revoking decision was received: open the withdrawal task and its deadline."""
     task = shown(withdrawals.withdraw_publication(case_id, actor=current_actor(), **payload))
-    db.session.commit()
     return task

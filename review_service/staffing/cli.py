@@ -14,6 +14,7 @@ from ..china_time import today_in_china as today
 from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .records import import_staff
 from .rule import staffing_rollup
 
@@ -65,12 +66,12 @@ def import_staff_command(agency_code: str, file: Path):
 
 
 def _run_import(action, file: Path, noun: str) -> None:
+    """One unit of work: every row is stored, or (any bad row) none."""
     try:
-        created = action(file.read_bytes())
+        with unit_of_work():
+            created = action(file.read_bytes())
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
     click.echo(f"imported {len(created)} {noun}")
 
 

@@ -3,7 +3,6 @@
 Called by whoever advanced the run (submitting a case, completing a task, migrating a case) while the case
 is locked; the caller saves the run and owns the transaction.
 """
-from functools import cache
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
@@ -15,13 +14,14 @@ from ..cases.status import CASE_STATUSES
 from ..db_types import utcnow
 from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
-from ..extensions import db, insert_rows
+from ..extensions import db
+from ..persistence import built_once, insert_rows, read_without_flush
 from ..processes.service import LANE_ROLES
 from ..staffing.assignment import assign_review_task
 from .models import CANCELLED, OPEN, Task
 
 
-@cache
+@built_once
 def _statements() -> SimpleNamespace:
     """Built once on first use (building a select costs more than running it on SQLite)."""
     return SimpleNamespace(
@@ -49,9 +49,9 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
     review-lane task); new review tasks keep them as the case's reviewer without asking again.
     """
     ready = {task.id: task for task in run.ready_human_tasks()}
-    with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
-        open_rows = [row for row in db.session.scalars(_statements().open_engine_tasks, {"case_id": case.id})
-                     if row.status == OPEN]
+    # one flush at the end; rows completed in this transaction are seen in memory
+    open_rows = [row for row in read_without_flush(_statements().open_engine_tasks, {"case_id": case.id})
+                 if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()

@@ -4,7 +4,7 @@ from ..cases.effects import apply_effects, check_preconditions
 from ..cases.models import Case
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
-from ..deadlines.extensions import request_extension
+from ..deadlines.extension_requests import request_extension
 from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound

@@ -20,6 +20,7 @@ from ..processes.permissions import check_designer
 from ..processes.service import version_in_force
 from ..processes.validation import PROFILE_FILE
 from ..processes.versions import diff_versions, list_versions, publish_for_agency, version_file
+from ..unit_of_work import discard
 from .pages import page_blueprint
 from .process_drafts import (
     check_draft,
@@ -112,7 +113,7 @@ def validate():
         problems = check_draft(agency, files, actor=current_user)
     except ServiceError as error:
         return _refusal(error)
-    db.session.rollback()
+    discard()
     return jsonify(valid=not problems, problems=problems)
 
 
@@ -125,7 +126,6 @@ def publish():
         version, created = publish_for_agency(agency, _draft(agency), actor=current_user)
     except ServiceError as error:
         return _refusal(error)
-    db.session.commit()
     if created:
         flash(_("Version %(n)s published.", n=version.number), "success")
     else:
@@ -147,7 +147,7 @@ def _draft(agency) -> dict[str, bytes]:
 
 def _refusal(error: ServiceError):
     """A refusal as JSON for the editor's script: a readable message and, if any, every problem."""
-    db.session.rollback()
+    discard()
     problems = problem_rows(error) if isinstance(error, InvalidInput) and error.fields.get("files") else []
     return jsonify(valid=False, code=error.code, message=error.message, problems=problems), error.status
 

@@ -64,10 +64,18 @@ def _sqlite_without_fsync(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_clock():
+    """The frozen clock, started once: starting freezegun patches every loaded module, which costs."""
+    with freeze_time(TEST_NOW, tick=True, ignore=CLOCK_IGNORE) as clock:
+        yield clock
+
+
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    with freeze_time(TEST_NOW, tick=True, ignore=CLOCK_IGNORE):
-        yield
+def frozen_clock(session_clock):
+    """Every test starts at TEST_NOW, ticking from there (a test's own freeze_time nests inside)."""
+    session_clock.move_to(TEST_NOW)
+    yield session_clock
 
 
 @pytest.fixture(scope="session")
@@ -99,7 +107,7 @@ def database_template(tmp_path_factory) -> Template:
 
 def _create_database(url: str) -> None:
     """CREATE DATABASE for a worker's database (pytest-xdist) when it does not exist yet."""
-    base, _, name = url.rpartition("/")
+    base, _, name = url.split("?", 1)[0].rpartition("/")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
         if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             connection.execute(f'CREATE DATABASE "{name}"')

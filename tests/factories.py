@@ -19,6 +19,7 @@ from review_service.china_time import today_in_china
 from review_service.extensions import db
 from review_service.processes.models import ProcessVersion, WorkflowInstance
 from review_service.processes.service import publish_version, read_process_files
+from review_service.tasks.models import OPEN, Task
 
 
 def _worker_database(url: str | None) -> str | None:
@@ -133,14 +134,22 @@ class ApiClient:
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
+    def open_task_id(self, case_id: int, name: str) -> str:
+        with self.client.application.app_context():
+            ids = db.session.scalars(select(Task.id).where(Task.case_id == case_id, Task.name == name,
+                                                           Task.status == OPEN)).all()
+        assert len(ids) == 1, f"expected one open {name} in case {case_id}, got {len(ids)}"
+        return ids[0]
+
     def open_task(self, case_id: int, name: str) -> dict:
         tasks = [t for t in self.case(case_id)["open_tasks"] if t["name"] == name]
         assert len(tasks) == 1, f"expected one open {name}, got {self.case(case_id)['open_tasks']}"
         return tasks[0]
 
     def complete(self, case_id: int, name: str, data: dict, expect: int = 200) -> dict:
-        task = self.open_task(case_id, name)
-        response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+        """Complete the case's one open task called name (its id read from the database, not through a
+        GET of the whole case: the POST is what is tested)."""
+        response = self.post(f"/api/v1/tasks/{self.open_task_id(case_id, name)}/complete", json={"data": data})
         assert response.status_code == expect, response.get_json()
         return response.get_json()
 

@@ -1,7 +1,11 @@
 """The suite's own rules: shared helpers live in tests/factories.py (or a helper module), so no module of
 the suite imports a test module or a conftest (pytest loads those itself; importing them runs them twice)."""
 import ast
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from .factories import TEST_NOW
 
 TESTS = Path(__file__).resolve().parent
 
@@ -54,3 +58,17 @@ def test_the_check_finds_such_an_import(tmp_path):
         "tests/cases/test_a.py:4 imports tests.cases.test_b",
         "tests/cases/test_a.py:5 imports tests.deadlines.test_review_deadline",
     ]
+
+
+def test_pytest_times_the_tests_on_the_real_clock_while_the_tests_see_the_frozen_one():
+    """--durations reports real seconds (not the 1.8e9 s a frozen perf_counter gave), the test code still
+    runs at TEST_NOW."""
+    from _pytest import timing
+    from freezegun.api import real_perf_counter, real_time
+
+    assert abs(timing.time() - real_time()) < 60
+    before, real_before = timing.perf_counter(), real_perf_counter()
+    assert abs(before - real_before) < 1
+    assert datetime.now(timezone.utc) - datetime.fromisoformat(TEST_NOW).replace(tzinfo=timezone.utc) < timedelta(
+        minutes=1)
+    assert abs(time.time() - real_time()) > 3600  # the test's own clock is the frozen one

@@ -141,8 +141,16 @@ def shared_app(database_template, tmp_path_factory) -> Flask:
     folder = tmp_path_factory.mktemp("app")
     url = database_template.url if PG_URL else f"sqlite:///{folder / 'test.db'}"
     app = create_app(_config(url, folder))
-    app.pristine = (copy.deepcopy(dict(app.config)), set(app.extensions))
+    app.pristine = (copy.deepcopy(dict(app.config)), set(app.extensions), _setup_of(app))
     return app
+
+
+def _setup_of(app: Flask) -> tuple:
+    """The views and hooks of an app: a test that changes them must take fresh_app."""
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs,
+             app.teardown_appcontext_funcs)
+    return (tuple(sorted((name, id(view)) for name, view in app.view_functions.items())),
+            tuple(sum(map(len, hook.values())) if isinstance(hook, dict) else len(hook) for hook in hooks))
 
 
 @pytest.fixture
@@ -153,7 +161,7 @@ def app(shared_app, database_template, tmp_path):
     calendar), the log configuration, and the database (SQLite: a fresh copy of the template file).
     """
     app = shared_app
-    config, extensions = app.pristine
+    config, extensions, setup = app.pristine
     app.config.clear()
     app.config.update(copy.deepcopy(config), ATTACHMENTS_DIR=tmp_path / "attachments")
     for name in set(app.extensions) - extensions:
@@ -167,10 +175,22 @@ def app(shared_app, database_template, tmp_path):
             _restore_file(database_template.sqlite_file, Path(db.engine.url.database))
         db.session.remove()
     yield app
+    assert _setup_of(app) == setup, "this test changed the shared app's views or hooks: let it take fresh_app"
     with app.app_context():
         db.session.remove()
         if not PG_URL:
             db.engine.dispose()  # every connection closed: the next test replaces the file
+
+
+@pytest.fixture
+def fresh_app(app):
+    """An app of its own on the test's database, for a test that changes the app's setup (adds routes, wraps
+    views again), which the shared app must not keep and Flask refuses once it has served a request."""
+    fresh = create_app(copy.deepcopy(dict(app.config)))
+    yield fresh
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _restore_file(template: Path, target: Path) -> None:

@@ -11,7 +11,7 @@ from review_service.dashboard.service import dashboard_figures
 from review_service.extensions import db
 from review_service.staffing.models import StaffMember
 
-from ..conftest import STAFF_FROM
+from ..factories import STAFF_FROM
 from . import scenario
 from .scenario import TODAY, beijing
 

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from ..commandline import refusal
 from ..errors import ServiceError
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .service import adjust_day, agency_id_for_code, check_year_covered, compute_due_date, load_arrangement
 
 calendar_cli = AppGroup("calendar", help="工作日日历：期限计算、年度放假安排的载入与本地调整")
@@ -55,7 +56,10 @@ def check_year_command(year):
 
 @calendar_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_command(file: Path):
+@click.option("--example", is_flag=True, help="Allow a file marked as invented (\"example\": true), e.g. for a demo.")
+@click.option("--accept-warnings", is_flag=True, help="Load although the file has warnings (e.g. more than 6 "
+                                                      "working days in a row) after checking them against the notice.")
+def load_command(file: Path, example: bool, accept_warnings: bool):
     """Load a year's arrangement file (see README.md), replacing an earlier one for that year."""
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
@@ -66,12 +70,15 @@ def load_command(file: Path):
         click.echo(f"{file}: the file must hold a JSON object", err=True)
         raise click.exceptions.Exit(1)
     try:
-        loaded = load_arrangement(document, source=file.name)
+        with unit_of_work():
+            loaded = load_arrangement(document, source=file.name, allow_example=example,
+                                      accept_warnings=accept_warnings)
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
-    click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed")
+    for warning in loaded.warnings:
+        click.echo(f"warning (accepted): {warning}", err=True)
+    click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed, "
+               f"{loaded.deadlines_recomputed} open deadlines recomputed")
 
 
 @calendar_cli.command("adjust")

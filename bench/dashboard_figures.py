@@ -44,7 +44,8 @@ def seed(case_count: int, agency_count: int) -> None:
     db.session.flush()
     create_user(agency_id=province.id, username="supervisor", full_name="supervisor", password="Bench password 2026",
                 roles=["supervisor"])
-    handler = create_user(agency_id=cities[0].id, username="handler", full_name="handler", password="Bench password 2026",
+    handler = create_user(agency_id=cities[0].id, username="handler", full_name="handler",
+                          password="Bench password 2026",
                           roles=["handler"])
     db.session.execute(insert(StaffMember), [
         {"agency_id": city.id, "kind": "enforcement_officer", "name": f"{city.code}-{n}",

@@ -42,7 +42,8 @@ def document_from_form(form) -> tuple[dict, list[str]]:
                               number=number))
             continue
         start = _iso(match["start"])
-        holidays.append({"name": match["name"].strip(), "from": start, "to": _iso(match["end"]) if match["end"] else start})
+        end = _iso(match["end"]) if match["end"] else start
+        holidays.append({"name": match["name"].strip(), "from": start, "to": end})
     make_ups = []
     for token in re.split(r"[\s,，、;；]+", form.get("make_up_working_days", "")):
         if token:

@@ -153,7 +153,8 @@ def test_import_from_the_staff_sheet_is_all_or_nothing_and_lists_every_problem(a
 def test_import_reads_xlsx_and_links_existing_staff(app, as_user, runner, tmp_path):
     admin = as_user("admin")
     admin.post("/api/v1/agencies/city/staff", json={"kind": "legal_reviewer", "name": "庚审核",
-                                                    "legal_qualification_no": "A2022000007", "valid_from": "2022-01-01"})
+                                                    "legal_qualification_no": "A2022000007",
+                                                    "valid_from": "2022-01-01"})
     book = Workbook()
     sheet = book.active
     sheet.append(["kind", "name", "legal_qualification_no", "username"])

@@ -171,3 +171,24 @@ def test_import_reads_xlsx_and_links_existing_staff(app, as_user, runner, tmp_pa
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
     refused = runner.invoke(args=["review", "users", "import", "city", str(bad)])
     assert refused.exit_code == 1 and "import_failed" in refused.output
+
+
+def test_every_path_that_sets_a_password_applies_the_policy(app, runner, tmp_path):
+    import pytest
+
+    from review_service.accounts.service import create_user
+    from review_service.errors import InvalidInput
+    with app.app_context():
+        with pytest.raises(InvalidInput) as raised:  # the seed and every service path go through create_user
+            create_user(agency_id=1, username="weak", full_name="x", password="password", roles=["handler"])
+        assert raised.value.code == "weak_password" and len(raised.value.fields["password"]) == 2
+        db.session.rollback()
+    kept = tmp_path / "demo-passwords.txt"
+    kept.write_text("deputy\tweak\n", encoding="utf-8")  # an old, weak demo password is replaced, not reused
+    seeded = runner.invoke(args=["review", "seed-demo", "--password-file", str(kept)])
+    assert seeded.exit_code == 0, seeded.output
+    passwords = dict(line.split("\t") for line in kept.read_text(encoding="utf-8").splitlines())
+    assert passwords["deputy"] != "weak" and "gd.head" in passwords
+    with app.app_context():
+        from review_service.accounts.passwords import password_problems
+        assert all(password_problems(secret, username=user) == [] for user, secret in passwords.items())

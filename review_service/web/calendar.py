@@ -93,7 +93,15 @@ def _page(form: dict, status: int = 200, *, problems=(), refusal: ServiceError |
             flagged = {day for warning in preview["warnings"] for day in warning.days}
             preview["months"] = month_grid(preview["year"], preview["holidays"], preview["make_ups"], flagged)
     return render_template("web/calendar.html", years=describe_years(), form=form, preview=preview,
-                           problems=problems, refusal=refusal, today=today_in_china()), status
+                           problems=problems, refusal=refusal, today=today_in_china(), may_load=_may_load()), status
+
+
+def _may_load() -> bool:
+    try:
+        check_calendar_admin(current_user)
+    except ServiceError:
+        return False
+    return True
 
 
 @bp.route("")

@@ -85,7 +85,8 @@ def test_the_example_file_is_refused_unless_allowed(app, page_as, province_admin
 def test_only_an_administrator_of_a_top_level_agency_loads(page_as, province_admin):
     assert page_as("handler").get("/admin/calendar").status_code == 403
     city_admin = page_as("admin")
-    assert city_admin.get("/admin/calendar").status_code == 200
+    page = city_admin.get("/admin/calendar").get_data(as_text=True)
+    assert "由最上级机关的系统管理员载入" in page and 'id="calendar-form"' not in page
     answer = city_admin.post("/admin/calendar", data={**GOOD, "action": "load"})
     assert answer.status_code == 403 and "最上级机关" in answer.get_data(as_text=True)
 

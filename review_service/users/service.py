@@ -6,6 +6,8 @@ A new or reset account gets a one-time password, returned once and never stored 
 must change it before anything else. Deactivation and a reset end every session and token at once.
 Services add and flush; the caller's unit of work commits.
 """
+import re
+
 from sqlalchemy import select
 
 from ..accounts.models import User, UserRole
@@ -18,6 +20,8 @@ from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
 from .models import AccountEvent
 
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+USERNAME_RULE = "用户名只能包含字母、数字、点、下划线和连字符，以字母或数字开头，最长 64 个字符"
 CREATED, ROLES_SET, PASSWORD_RESET = "user.created", "user.roles_set", "user.password_reset"
 PASSWORD_CHANGED, DEACTIVATED = "user.password_changed", "user.deactivated"
 STAFF_LINKED, STAFF_UNLINKED, IMPORTED = "staff.linked", "staff.unlinked", "user.imported"
@@ -84,6 +88,10 @@ def create_account(agency: Agency, *, actor, username: str, full_name: str, role
     check_account_admin(actor)
     if not within_reach(actor, agency.id):
         raise NotFound("机关不存在", code="agency_not_found")
+    if not USERNAME.match(username):
+        raise InvalidInput(USERNAME_RULE, code="invalid_username", fields={"username": [USERNAME_RULE]})
+    if not full_name.strip() or len(full_name) > 100:
+        raise InvalidInput("姓名不能为空，最长 100 个字符", fields={"full_name": ["姓名不能为空，最长 100 个字符"]})
     secret = one_time_password()
     user = create_user(agency_id=agency.id, username=username, full_name=full_name, password=secret,
                        roles=roles, must_change_password=True)

@@ -18,9 +18,9 @@ from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..staff.models import ENFORCEMENT_OFFICER, KIND_TITLES, StaffMember
 from ..staff.schemas import CSV_COLUMNS
-from .service import IMPORTED, STAFF_LINKED, STAFF_UNLINKED, check_account_admin, record_account_event
+from .service import (IMPORTED, STAFF_LINKED, STAFF_UNLINKED, USERNAME, USERNAME_RULE, check_account_admin,
+                      record_account_event)
 
-USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ROLE_CODES = {**{role: role for role in ROLES}, **{title: role for role, title in ROLE_TITLES.items()}}
 KIND_CODES = {**{kind: kind for kind in KIND_TITLES}, **{title: kind for kind, title in KIND_TITLES.items()}}
 MATCHED_NUMBERS = ("enforcement_certificate_no", "legal_qualification_no")
@@ -52,7 +52,7 @@ def import_accounts(agency, content: bytes, *, actor) -> list[tuple[User, str]]:
             return {}
         problems = {}
         if not USERNAME.match(username):
-            problems["username"] = "用户名只能包含字母、数字、点、下划线和连字符，最长 64 个字符"
+            problems["username"] = USERNAME_RULE
         elif username in taken:
             problems["username"] = "用户名已存在（或在表中重复）"
         if not values.get("name") or len(values["name"]) > 100:

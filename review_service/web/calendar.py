@@ -62,11 +62,12 @@ def document_from_form(form) -> tuple[dict, list[str]]:
 
 def form_from_document(document: dict) -> dict:
     """The form's fields for an uploaded arrangement file."""
+    holidays, make_ups = document.get("holidays"), document.get("make_up_working_days")
     lines = [f"{h.get('name', '')} {h.get('from', '')} {h.get('to', '')}".strip()
-             for h in document.get("holidays") or [] if isinstance(h, dict)]
-    return {"year": str(document.get("year", "")), "notice": document.get("notice", ""),
-            "notice_date": document.get("notice_date") or "", "holidays": "\n".join(lines),
-            "make_up_working_days": " ".join(str(day) for day in document.get("make_up_working_days") or []),
+             for h in (holidays if isinstance(holidays, list) else []) if isinstance(h, dict)]
+    return {"year": str(document.get("year", "")), "notice": str(document.get("notice", "")),
+            "notice_date": str(document.get("notice_date") or ""), "holidays": "\n".join(lines),
+            "make_up_working_days": " ".join(str(day) for day in (make_ups if isinstance(make_ups, list) else [])),
             "example": "1" if document.get("example") is True else ""}
 
 

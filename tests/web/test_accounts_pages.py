@@ -3,7 +3,7 @@ with the one-time password, must change it first, and completes a review. Deacti
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from review_service.accounts.models import User
 from review_service.extensions import db
@@ -127,3 +127,24 @@ def test_deactivation_ends_every_session_and_token_at_once(app, as_user, client,
         "cannot_deactivate_self"
 
 
+
+
+def test_bad_account_input_is_a_readable_answer_and_changes_nothing(app, page_as, as_user):
+    with app.app_context():
+        before = db.session.scalar(select(func.count(User.id)))
+    admin = as_user("admin")
+    for body in ([], "x", {"agency": "city"}, {"agency": "city", "username": "a b", "full_name": "x", "roles": ["x"]},
+                 {"agency": 5, "username": "ok", "full_name": "x", "roles": "admin"}):
+        answer = admin.post("/api/v1/users", json=body)
+        assert answer.status_code in (404, 422) and "error" in answer.get_json(), body
+    page = page_as("admin")
+    for form in ({}, {"agency": "zzz", "username": "u", "full_name": "f"},
+                 {"agency": "city", "username": "u u", "full_name": "f", "roles": "x"},
+                 {"agency": "city", "username": "u u", "full_name": "f", "roles": "handler"},
+                 {"agency": "city", "username": "ok", "full_name": " ", "roles": "handler"}):
+        assert page.post("/admin/users", data=form).status_code in (404, 422), form
+    assert page.post("/admin/users/import", data={"agency": "city"}).status_code == 422
+    assert page.post("/admin/users/99999/roles", data={"roles": "admin"}).status_code == 404
+    assert page.post("/admin/users/1/staff/99999", data={"link": "1"}).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == before

@@ -119,3 +119,28 @@ def test_the_dashboard_warns_supervisors_from_october_while_next_year_is_missing
     page_as(province_admin).post("/admin/calendar", data={**GOOD, "action": "load"})
     with freeze_time("2026-10-01 02:00:00"):
         assert "尚未载入" not in page_as("supervisor").get("/dashboard").get_data(as_text=True)
+
+
+JUNK = [{"year": "abc", "action": "preview"}, {"year": "", "action": "load"}, {"year": "99999", "action": "preview"},
+        {"year": "2027", "holidays": "x", "make_up_working_days": "2027-02-30", "action": "preview"},
+        {"year": "2027", "holidays": "元旦 2027-02-30 2027-03-01", "action": "load"},
+        {"year": "2027", "notice": "n", "holidays": "元旦 2027-01-01 2026-01-01", "action": "preview"},
+        {"year": "2027", "notice": "n" * 300, "holidays": "元旦 2027-01-01", "notice_date": "zz", "action": "load"},
+        {"action": "load"}]
+JUNK_FILES = [b"\xff\xfe", b"[1,2]", b'{"year": 2027, "holidays": 5, "make_up_working_days": "x"}']
+
+
+def test_bad_input_is_a_readable_page_and_changes_nothing(app, page_as, province_admin):
+    page = page_as(province_admin)
+    for form in JUNK:
+        assert page.post("/admin/calendar", data=form).status_code in (200, 422), form
+    for content in JUNK_FILES:
+        answer = page.post("/admin/calendar", data={"file": (io.BytesIO(content), "x.json")},
+                           content_type="multipart/form-data")
+        assert answer.status_code in (200, 422) and "calendar-form" in answer.get_data(as_text=True), content
+    for body in ([], {"year": "x"}, {"year": 2027, "notice": "n", "make_up_working_days": ["x"],
+                                     "holidays": [{"name": "a", "from": "2027-01-01", "to": "2027-01-01"}]}):
+        admin = ApiClient.logged_in(app.test_client(), province_admin, PASSWORD)
+        for path in ("/api/v1/calendar/arrangements/preview", "/api/v1/calendar/arrangements"):
+            assert admin.post(path, json=body).status_code in (200, 422), (path, body)
+    assert arrangements(app) == 0

@@ -47,10 +47,11 @@ def check_password(password: str, *, username: str | None = None, field: str = "
 def one_time_password() -> str:
     """A random password that meets the policy: shown once, to be changed at first login."""
     length = max(current_app.config["PASSWORD_MIN_LENGTH"], 14)
-    alphabet = string.ascii_letters + string.digits + "-_.!"
+    alphabet = string.ascii_letters + string.digits + "-_."  # nothing a shell or a URL would interpret
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if _classes_in(candidate) == 4:  # every class: meets any setting of PASSWORD_MIN_CLASSES
+        # every class (meets any PASSWORD_MIN_CLASSES); never starts with "-" (read as an option)
+        if _classes_in(candidate) == 4 and candidate[0].isalnum():
             return candidate
 
 

@@ -7,7 +7,7 @@ from ..agencies.api import CSV_BODY, uploaded_csv
 from .schemas import (AccountCreateSchema, AccountEventListSchema, AccountListSchema, AccountQuerySchema,
                       AccountSchema, ImportedAccountsSchema, OneTimePasswordSchema, PasswordChangeSchema, RolesSchema)
 from .service import (account_events, agency_in_reach, change_own_password, create_account, deactivate_account,
-                      get_account, list_accounts, reset_password, set_roles)
+                      get_account, list_accounts, reactivate_account, reset_password, set_roles)
 from .sheet import import_accounts, link_staff
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="账号管理")
@@ -103,6 +103,17 @@ def deactivate(user_id):
     """The account can no longer log in; every session and token ends at once."""
     actor = current_actor()
     return deactivate_account(get_account(user_id, actor=actor), actor=actor)
+
+
+@blp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@blp.response(200, OneTimePasswordSchema)
+@blp.alt_response(404, description=NOT_IN_REACH)
+@blp.alt_response(409, description="not_deactivated")
+def reactivate(user_id):
+    """A deactivated account may log in again, with a new one-time password shown only in this answer."""
+    actor = current_actor()
+    user = get_account(user_id, actor=actor)
+    return {"user": user, "one_time_password": reactivate_account(user, actor=actor)}
 
 
 @blp.route("/users/<int:user_id>/events", methods=["GET"])

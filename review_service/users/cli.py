@@ -1,4 +1,4 @@
-"""`flask review users create|set-roles|reset-password|deactivate|list|import|log` (账号管理).
+"""`flask review users create|set-roles|reset-password|deactivate|reactivate|list|import|log` (账号管理).
 
 The command-line operator reaches every agency. One-time passwords are printed once, to stdout.
 """
@@ -11,7 +11,7 @@ from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..unit_of_work import unit_of_work
 from .service import (account_by_username, account_events, agency_in_reach, create_account, deactivate_account,
-                      list_accounts, reset_password, set_roles)
+                      list_accounts, reactivate_account, reset_password, set_roles)
 from .sheet import import_accounts
 
 users_cli = AppGroup("users", help="账号管理：创建账号、设置角色、重置密码、停用、列表、从人员表导入、变更记录")
@@ -78,6 +78,14 @@ def deactivate_command(username):
     """Deactivate an account: it can no longer log in, and every session and token ends now."""
     _run(lambda: deactivate_account(account_by_username(username, actor=OPERATOR), actor=OPERATOR))
     click.echo(f"{username}: deactivated")
+
+
+@users_cli.command("reactivate")
+@click.argument("username")
+def reactivate_command(username):
+    """Let a deactivated account log in again, with a new one-time password (printed once)."""
+    secret = _run(lambda: reactivate_account(account_by_username(username, actor=OPERATOR), actor=OPERATOR))
+    _print_one_time(username, secret)
 
 
 @users_cli.command("list")

@@ -64,7 +64,7 @@ class AccountEventSchema(Schema):
     user = fields.Function(lambda event: {"id": event.user_id, "username": event.user.username})
     action = fields.String(metadata={"description": "user.created | user.imported | user.roles_set | "
                                                     "user.password_reset | user.password_changed | "
-                                                    "user.deactivated | staff.linked | staff.unlinked"})
+                                                    "user.deactivated | user.reactivated | staff.linked | staff.unlinked"})
     data = fields.Dict()
 
 

@@ -23,7 +23,7 @@ from .models import AccountEvent
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 USERNAME_RULE = "用户名只能包含字母、数字、点、下划线和连字符，以字母或数字开头，最长 64 个字符"
 CREATED, ROLES_SET, PASSWORD_RESET = "user.created", "user.roles_set", "user.password_reset"
-PASSWORD_CHANGED, DEACTIVATED = "user.password_changed", "user.deactivated"
+PASSWORD_CHANGED, DEACTIVATED, REACTIVATED = "user.password_changed", "user.deactivated", "user.reactivated"
 STAFF_LINKED, STAFF_UNLINKED, IMPORTED = "staff.linked", "staff.unlinked", "user.imported"
 
 
@@ -138,6 +138,18 @@ def deactivate_account(user: User, *, actor) -> User:
     ended = revoke_tokens(user.id)
     record_account_event(user, actor=actor, action=DEACTIVATED, data={"sessions_ended": ended})
     return user
+
+
+def reactivate_account(user: User, *, actor) -> str:
+    """Let a deactivated account log in again, with a new one-time password (returned once)."""
+    check_account_admin(actor)
+    if user.is_active:
+        raise Conflict("该账号未停用", code="not_deactivated")
+    user.is_active, user.deactivated_at = True, None
+    secret = one_time_password()
+    set_password(user, secret, one_time=True)
+    record_account_event(user, actor=actor, action=REACTIVATED)
+    return secret
 
 
 def _check_active(user: User) -> None:

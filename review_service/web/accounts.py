@@ -14,7 +14,7 @@ from ..agencies.tree import descendant_ids
 from ..errors import InvalidInput, ServiceError
 from ..extensions import db
 from ..users.service import (account_events, agency_in_reach, create_account, deactivate_account, get_account,
-                             list_accounts, reset_password, set_roles)
+                             list_accounts, reactivate_account, reset_password, set_roles)
 from ..users.sheet import import_accounts, link_staff, staff_of_agency
 from .pages import page_blueprint
 from .session import roles_required
@@ -109,6 +109,14 @@ def deactivate(user_id):
     deactivate_account(get_account(user_id, actor=current_user), actor=current_user)
     flash(_("The account has been deactivated; its sessions have ended."), "success")
     return redirect(url_for("web_accounts.show", user_id=user_id))
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["POST"])
+@roles_required("admin")
+def reactivate(user_id):
+    user = get_account(user_id, actor=current_user)
+    secret = reactivate_account(user, actor=current_user)
+    return render_template("web/one_time_passwords.html", items=[(user, secret)], action=_("Account reactivated"))
 
 
 @bp.route("/<int:user_id>/staff/<int:staff_id>", methods=["POST"])

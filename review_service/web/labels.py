@@ -46,7 +46,8 @@ STAFF_KIND = {"enforcement_officer": _l("Enforcement officer"), "legal_reviewer"
 ACCOUNT_EVENT = {"user.created": _l("Account created"), "user.imported": _l("Account imported"),
                  "user.roles_set": _l("Roles changed"), "user.password_reset": _l("Password reset"),
                  "user.password_changed": _l("Password changed by its holder"),
-                 "user.deactivated": _l("Account deactivated"), "staff.linked": _l("Staff record linked"),
+                 "user.deactivated": _l("Account deactivated"), "user.reactivated": _l("Account reactivated"),
+                 "staff.linked": _l("Staff record linked"),
                  "staff.unlinked": _l("Staff record unlinked")}
 DAY_KIND = {"holiday": _l("Holiday"), "make_up": _l("Make-up working day"), "weekend": _l("Weekend"),
             "workday": _l("Working day")}

@@ -40,9 +40,15 @@ def test_cli_create_list_set_roles_reset_deactivate_and_log(app, runner, client)
     assert runner.invoke(args=["review", "users", "deactivate", "boss"]).exit_code == 0
     twice = runner.invoke(args=["review", "users", "deactivate", "boss"])
     assert twice.exit_code == 1 and "already_deactivated" in twice.output
+    assert client.post("/api/v1/auth/login", json={"username": "boss", "password": cli_one_time_password(
+        again.output, "boss")}).status_code == 401
+    back = runner.invoke(args=["review", "users", "reactivate", "boss"])
+    login = client.post("/api/v1/auth/login", json={"username": "boss",
+                                                    "password": cli_one_time_password(back.output, "boss")})
+    assert login.status_code == 200 and login.get_json()["user"]["must_change_password"] is True
     log = runner.invoke(args=["review", "users", "log", "--user", "boss"]).output.splitlines()
-    assert [line.split("\t")[3] for line in log] == ["user.deactivated", "user.password_reset", "user.roles_set",
-                                                     "user.created"]
+    assert [line.split("\t")[3] for line in log] == ["user.reactivated", "user.deactivated", "user.password_reset",
+                                                     "user.roles_set", "user.created"]
     taken = runner.invoke(args=["review", "users", "create", "handler", "--agency", "city", "--name", "x",
                                 "--roles", "handler"])
     assert taken.exit_code == 1 and "username_taken" in taken.output

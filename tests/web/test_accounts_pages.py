@@ -122,6 +122,10 @@ def test_deactivation_ends_every_session_and_token_at_once(app, as_user, client,
     assert handler_api.get("/api/v1/auth/me").status_code == 401
     assert handler_page.get("/inbox").status_code == 302  # back to the login page
     assert client.post("/api/v1/auth/login", json={"username": "handler", "password": PASSWORD}).status_code == 401
+    back = page_as("admin").post(f"/admin/users/{handler_id}/reactivate")
+    assert back.status_code == 200 and "账号已恢复" in back.get_data(as_text=True)
+    login_with_one_time_password(app, "handler", one_time_password(back.get_data(as_text=True), "handler"),
+                                 "Back at work 2026")
     admin_id = as_user("admin").get("/api/v1/auth/me").get_json()["id"]
     assert as_user("admin").post(f"/api/v1/users/{admin_id}/deactivate").get_json()["error"]["code"] == \
         "cannot_deactivate_self"

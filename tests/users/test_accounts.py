@@ -9,7 +9,6 @@ from review_service.extensions import db
 from review_service.staff.models import StaffMember
 from review_service.users.models import AccountEvent
 
-from ..conftest import PASSWORD
 from ..helpers import ApiClient
 
 NEW_PASSWORD = "Neues Passwort 2026!"

@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import observability, unit_of_work, web
+from . import archives, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
+    archives.init_app(app)  # the archive package's build job and the archiving step's effect
     web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
     unit_of_work.init_app(app)  # last: every view, API and page, commits once or rolls back
 
@@ -44,6 +45,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from . import models  # noqa: F401  (every table known to metadata and migrations)
     from .accounts.api import blp as auth_blp
     from .agencies.api import blp as agencies_blp
+    from .archives.api import blp as archives_blp
     from .attachments.api import blp as attachments_blp
     from .cases.api import blp as cases_blp
     from .catalog.api import blp as catalog_blp
@@ -61,7 +63,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp):
+                      catalog_blp, dashboard_blp, archives_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

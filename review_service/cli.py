@@ -10,6 +10,7 @@ from sqlalchemy import select
 from .accounts.models import User
 from .accounts.service import create_user
 from .agencies.models import Agency
+from .archives.cli import register as register_archive_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -26,6 +27,7 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_archive_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

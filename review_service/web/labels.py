@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from ..audit.vocabulary import action_name
 from ..dashboard.service import VIEWING_ROLES
 from ..tasks.forms import form_schema
 
@@ -103,7 +104,8 @@ EVENT_ACTION = {
 
 
 def event_action(code: str) -> str:
-    return name(EVENT_ACTION, code)
+    """The event's name in the page's language; actions without an English msgid use the record's Chinese name."""
+    return str(EVENT_ACTION[code]) if code in EVENT_ACTION else action_name(code)
 
 
 def checklist_point(code: str) -> str:

@@ -1,0 +1,91 @@
+"""Archive packages (案卷): scheduling a build (archiving step, or on demand for a decided case), the worker's
+build job, listing and downloading with the case page's permissions.
+"""
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..audit.service import record_event
+from ..cases.models import Case
+from ..cases.service import get_case
+from ..db_types import utcnow
+from ..errors import Conflict, Forbidden, NotFound
+from ..extensions import db
+from ..jobs.models import PENDING, DueJob
+from ..jobs.service import schedule_job
+from .models import ArchivePackage
+from .package import archives_dir, build_package
+
+ARCHIVE_JOB = "archive.build"
+BUILDING_ROLES = ("handler", "head", "review_head", "admin")
+DECIDED = ("decided",)
+
+
+def _dedupe_key(case_id: int) -> str:
+    return f"archive-package:{case_id}"
+
+
+def schedule_build(case, *, trigger: str, requested_by) -> DueJob:
+    """Have the worker build the case's next package now (one pending build per case at a time)."""
+    return schedule_job(ARCHIVE_JOB, utcnow(), case_id=case.id, dedupe_key=_dedupe_key(case.id),
+                        payload={"trigger": trigger, "requested_by_id": requested_by.id if requested_by else None})
+
+
+def request_package(case_id: int, *, actor) -> dict:
+    """On demand: a decided case's package, built by the worker. 404 for another agency's case."""
+    case = get_case(case_id, actor=actor)
+    if not any(actor.has_role(role) for role in BUILDING_ROLES) or case.agency_id != actor.agency_id:
+        raise Forbidden("只有本机关的承办人员、负责人或管理员可以生成案卷", code="role_required")
+    if case.status not in DECIDED or case.decision is None:
+        raise Conflict("只有已作出决定的案件可以生成案卷", code="case_not_decided")
+    schedule_build(case, trigger="on_demand", requested_by=actor)
+    return {"case_id": case.id, "status": "scheduled"}
+
+
+def build_job(job: DueJob) -> None:
+    """The worker's job: build the package, and write its digest into the case's history."""
+    case = db.session.get(Case, job.case_id)
+    requested_by = db.session.get(User, job.payload["requested_by_id"]) if job.payload.get("requested_by_id") else None
+    package = build_package(case, trigger=job.payload.get("trigger", "on_demand"), requested_by=requested_by)
+    record_event(case, actor=requested_by, action="archive.package_built",
+                 data={"package_id": package.id, "version": package.version, "sha256": package.sha256,
+                       "size": package.size, "files": package.files, "trigger": package.trigger,
+                       "chain_seq": package.chain_seq, "chain_hash": package.chain_hash})
+
+
+def archiving_completed(case, task, actor, data) -> dict:
+    """Effect of the archiving step (taskKind archiving): schedule the package; the step stays fast."""
+    schedule_build(case, trigger="archiving_step", requested_by=actor)
+    return {}
+
+
+def list_packages(case_id: int, *, actor) -> dict:
+    case = get_case(case_id, actor=actor)
+    packages = list(db.session.scalars(select(ArchivePackage).where(ArchivePackage.case_id == case.id)
+                                       .order_by(ArchivePackage.version.desc())))
+    pending = db.session.scalar(select(DueJob.id).where(DueJob.dedupe_key == _dedupe_key(case.id),
+                                                        DueJob.status == PENDING)) is not None
+    return {"case_id": case.id, "items": packages, "building": pending,
+            "may_request": may_request(actor, case)}
+
+
+def may_request(actor, case) -> bool:
+    return (case.status in DECIDED and case.agency_id == actor.agency_id
+            and any(actor.has_role(role) for role in BUILDING_ROLES))
+
+
+def get_package(package_id: int, *, actor) -> ArchivePackage:
+    """A package, if the actor may see its case (the case page's rule: another agency gets 404)."""
+    package = db.session.get(ArchivePackage, package_id)
+    if package is None:
+        raise NotFound("案卷不存在", code="archive_package_not_found")
+    try:
+        get_case(package.case_id, actor=actor)
+    except NotFound:
+        raise NotFound("案卷不存在", code="archive_package_not_found") from None
+    return package
+
+
+def package_file(package: ArchivePackage) -> Path:
+    return archives_dir() / package.stored_as

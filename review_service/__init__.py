@@ -56,6 +56,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .processes.api import blp as processes_blp
+    from .reports.api import blp as reports_blp
     from .staff.api import blp as staff_blp
     from .staffing.api import blp as staffing_blp
     from .tasks.api import blp as tasks_blp
@@ -63,7 +64,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp, archives_blp):
+                      catalog_blp, dashboard_blp, archives_blp, reports_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)
 
+    from .archives import bp as archives_bp
     from .auth import bp as auth_bp
     from .cases import bp as cases_bp
     from .dashboard import bp as dashboard_bp
@@ -22,5 +23,5 @@ def init_app(app: Flask) -> None:
     from .tasks import bp as tasks_bp
     from .withdrawals import bp as withdrawals_bp
     for blueprint in (auth_bp, inbox_bp, cases_bp, withdrawals_bp, tasks_bp, notifications_bp, designer_bp,
-                      migrations_bp, dashboard_bp):
+                      migrations_bp, dashboard_bp, archives_bp):
         app.register_blueprint(blueprint)

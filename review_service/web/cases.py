@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..archives.service import list_packages
 from ..audit.service import case_history, verify_chain
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
@@ -61,6 +62,7 @@ def show(case_id):
     return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
                            rounds=case_rounds(case), chain_broken_at=verify_chain(events), deadlines=deadlines,
                            may_withdraw=may_withdraw(current_user, case),
+                           archive=list_packages(case.id, actor=current_user),
                            days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
 
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit.vocabulary import action_name
 from ..dashboard.service import VIEWING_ROLES
+from ..reports.service import REPORT_ROLES as REPORT_ROLE_NAMES
 from ..tasks.forms import form_schema
 
 CASE_STATUS = {
@@ -83,6 +84,7 @@ def material_category(code: str) -> str:
 # Which roles see which navigation entries (the services check every action again).
 TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
 DASHBOARD_ROLES = set(VIEWING_ROLES)
+REPORT_ROLES = set(REPORT_ROLE_NAMES)  # the justice department's XLSX: supervisors and heads
 
 
 def any_role(user_roles, allowed: set[str]) -> bool:

@@ -90,3 +90,15 @@ class ApiClient:
         response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
         assert response.status_code == expect, response.get_json()
         return response.get_json()
+
+
+def require_libreoffice() -> None:
+    """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
+    import os
+    import shutil
+
+    import pytest
+    if shutil.which("soffice") is None:
+        if os.environ.get("REQUIRE_PDF") == "1":
+            pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")

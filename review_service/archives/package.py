@@ -47,11 +47,26 @@ class ArchiveBuildFailed(RuntimeError):
 
 
 def gather_documents(case) -> list[ArchiveFile]:
-    """The case's generated documents (审核意见书, 送审表, ...) as PDF, for documents/ in the package.
+    """The case's generated documents (审核意见书, 送审表, ...), every version, as PDF under documents/."""
+    return document_files(case_documents(case))
 
-    One line to wire once review_service/documents/ lands on main: return its PDFs of the case here.
+
+def case_documents(case) -> list:
+    """The document service's entries of the case (review_service/documents/: list_case_documents).
+
+    The one line to wire when that service is on main; until then the package has no documents/.
     """
     return []
+
+
+def document_files(entries) -> list[ArchiveFile]:
+    """Entries with file_name, title, pdf_bytes() (None until converted) and docx_bytes(), as PDF files;
+    a document whose PDF is not made yet is converted here (the package never waits for another job)."""
+    files = []
+    for entry in entries:
+        pdf = entry.pdf_bytes() or docx_to_pdf(entry.docx_bytes())
+        files.append(ArchiveFile(f"documents/{_safe(entry.file_name)}.pdf", pdf, "document", entry.title, PDF))
+    return files
 
 
 def build_package(case, *, trigger: str, requested_by) -> ArchivePackage:

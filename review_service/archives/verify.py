@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..agencies.models import Agency
 from ..audit.models import CaseEvent
@@ -103,7 +104,7 @@ def _anchored(manifest: dict, head: dict) -> bool | None:
         case_number = manifest["case"]["case_number"]
         case_id = db.session.scalar(select(Case.id).join(Agency, Agency.id == Case.agency_id)
                                     .where(Agency.code == agency_code, Case.case_number == case_number))
-    except (KeyError, TypeError, RuntimeError):
+    except (KeyError, TypeError, RuntimeError, SQLAlchemyError):  # not our manifest, or no database to ask
         return None
     if case_id is None:
         return None

@@ -102,6 +102,22 @@ def test_the_package_holds_the_case_file_and_verifies(package, as_user, app, tmp
     assert result.exit_code == 0 and "校验通过" in result.output
 
 
+def test_the_readable_history_pdf_has_the_chinese_text(package, tmp_path):
+    """The PDF's text (pdftotext, poppler-utils) holds the case, the reply and the events, in Chinese."""
+    import shutil
+    import subprocess
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    _, data = package
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        (tmp_path / "history.pdf").write_bytes(archive.read("history/history.pdf"))
+    text = subprocess.run(["pdftotext", str(tmp_path / "history.pdf"), "-"], capture_output=True, check=True,
+                          text=True).stdout.replace(" ", "")
+    for expected in ("重大执法决定法制审核案件办理记录", "某公司销售不合格产品案", "整改情况说明", "已调整罚款",
+                     "罚款数额超出裁量基准，建议调整", "送审", "第2轮", "市监罚决〔2026〕1号"):
+        assert expected in text, expected
+
+
 def test_one_changed_byte_is_named(package, as_user, runner, tmp_path):
     _, data = package
     target = "materials/01-调查终结报告/调查终结报告.txt"
@@ -116,6 +132,9 @@ def test_one_changed_byte_is_named(package, as_user, runner, tmp_path):
 
 def test_a_missing_file_and_an_added_file_are_named(package, as_user):
     _, data = package
+    edited = rewritten(data, lambda name, content: content.replace("永久".encode(), "定期10年".encode())
+                       if name == "manifest.json" else content)
+    assert verify(as_user, edited)["changed"] == ["manifest.json"]
     dropped = rewritten(data, lambda name, content: None if name == "history/history.pdf" else content)
     assert (verify(as_user, dropped)["missing"], verify(as_user, dropped)["ok"]) == (["history/history.pdf"], False)
     added = io.BytesIO(data)
@@ -164,3 +183,26 @@ def test_on_demand_build_of_a_decided_case_and_other_agencies_get_404(as_user, a
 def test_not_a_zip_is_a_readable_failure(as_user):
     result = verify(as_user, b"not a zip at all")
     assert result["ok"] is False and result["problems"] == ["不是有效的 ZIP 文件"]
+
+
+def test_documents_go_in_as_pdf_converted_when_their_pdf_is_not_made_yet(app):
+    """document_files takes the document service's entries (file_name, title, pdf_bytes(), docx_bytes())."""
+    from review_service.archives.history_document import history_docx
+    from review_service.archives.package import document_files
+
+    class Entry:
+        def __init__(self, name, pdf):
+            self.file_name, self.title, self.pdf = name, "审核意见书（第1轮）", pdf
+
+        def pdf_bytes(self):
+            return self.pdf
+
+        def docx_bytes(self):
+            metadata = {"agency": {"name": "市局"}, "case_number": "1", "title": "案", "proposed_decision": "罚",
+                        "decision_type": {"label": "行政处罚"}, "party": {"name": "甲", "type_label": "自然人"},
+                        "dates": {"submitted_at_beijing": ""}}
+            return history_docx(metadata, [], [])
+
+    files = document_files([Entry("市监罚1号-审核意见书/第1轮-v1", b"%PDF-1.7 made"), Entry("送审表-v1", None)])
+    assert [f.path for f in files] == ["documents/市监罚1号-审核意见书_第1轮-v1.pdf", "documents/送审表-v1.pdf"]
+    assert files[0].data == b"%PDF-1.7 made" and files[1].data.startswith(b"%PDF")

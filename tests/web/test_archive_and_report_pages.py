@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from review_service.jobs.worker import work_once
 
-from ..helpers import decision, review
+from ..helpers import decision, require_libreoffice, review
 
 
 def decided(as_user, number="市监罚〔2026〕1号") -> int:
@@ -19,6 +19,7 @@ def decided(as_user, number="市监罚〔2026〕1号") -> int:
 
 
 def test_build_download_and_verify_a_package_through_the_pages(as_user, page_as, app):
+    require_libreoffice()
     case_id = decided(as_user)
     handler = page_as("handler")
     page = handler.get(f"/cases/{case_id}").get_data(as_text=True)

@@ -70,7 +70,11 @@ def _facts(document, metadata: dict) -> None:
 
 
 def _round(document, round_: Round) -> None:
+    """The round as the case page shows it: acceptance and supplements, the opinions, then the replies."""
     document.add_heading(f"第 {round_.number} 轮", level=2)
+    before = [step for step in round_.steps if step.kind in ("acceptance", "supplement")]
+    for step in before:
+        _step(document, step)
     for opinion in round_.opinions:
         kind = "修改后的审核意见" if opinion.kind == "revision" else "审核意见"
         verdict = VALUE_NAMES.get(opinion.opinion, opinion.opinion)
@@ -79,9 +83,14 @@ def _round(document, round_: Round) -> None:
         for number, suggestion in enumerate(opinion.suggestions or [], 1):
             document.add_paragraph(f"{number}. {suggestion}")
     for step in round_.steps:
-        document.add_paragraph(f"{step.title}（{step.actor_name}，{beijing_time(step.completed_at)}）")
-        for line in step.lines:
-            document.add_paragraph(f"{line.label}：{line.text}")
+        if step not in before:
+            _step(document, step)
+
+
+def _step(document, step) -> None:
+    document.add_paragraph(f"{step.title}（{step.actor_name}，{beijing_time(step.completed_at)}）")
+    for line in step.lines:
+        document.add_paragraph(f"{line.label}：{line.text}")
 
 
 def _events(document, history: list[ReadableEvent]) -> None:

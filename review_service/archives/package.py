@@ -26,7 +26,7 @@ from ..tasks.forms import form_schema
 from ..tasks.models import COMPLETED, Task
 from ..tasks.readable import value_text
 from . import manifest as mf
-from .history_document import beijing_time, history_docx
+from .history_document import BEIJING, beijing_time, history_docx
 from .models import ArchivePackage
 from .pdf import docx_to_pdf
 
@@ -92,7 +92,7 @@ def build_package(case, *, trigger: str, requested_by) -> ArchivePackage:
         "files": [mf.file_entry(f.path, f.data, role=f.role, title=f.title, media_type=f.media_type) for f in files],
         "seal": {"algorithm": "SHA-256", "history_head": head, "digest": None},
     })
-    stored_as, size, digest = _write_zip(case, version, files, manifest)
+    stored_as, size, digest = _write_zip(case, version, files, manifest, built_at)
     package = ArchivePackage(case_id=case.id, agency_id=case.agency_id, version=version, trigger=trigger,
                              requested_by_id=requested_by.id if requested_by else None,
                              filename=f"{_safe(case.case_number)}-案卷-v{version}.zip", stored_as=stored_as,
@@ -164,12 +164,13 @@ def archives_dir() -> Path:
     return Path(current_app.config["ATTACHMENTS_DIR"]) / "archives"
 
 
-def _write_zip(case, version: int, files: list[ArchiveFile], manifest: dict) -> tuple[str, int, str]:
-    """Write the ZIP beside the attachments (written whole, then renamed: never half a package)."""
+def _write_zip(case, version: int, files: list[ArchiveFile], manifest: dict, built_at) -> tuple[str, int, str]:
+    """Write the ZIP beside the attachments (written whole, then renamed: never half a package); every entry
+    is dated with the build time in Beijing."""
     relative = f"{case.agency_id}/{case.id}-v{version}.zip"
     target = archives_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    stamp = (2026, 1, 1, 0, 0, 0)
+    stamp = built_at.astimezone(BEIJING).timetuple()[:6]
     with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
         try:
             with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:

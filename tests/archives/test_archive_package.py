@@ -3,6 +3,7 @@ and verification names every changed, missing or added file."""
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -116,6 +117,11 @@ def test_the_readable_history_pdf_has_the_chinese_text(package, tmp_path):
     for expected in ("重大执法决定法制审核案件办理记录", "某公司销售不合格产品案", "整改情况说明", "已调整罚款",
                      "罚款数额超出裁量基准，建议调整", "送审", "第2轮", "市监罚决〔2026〕1号"):
         assert expected in text, expected
+    if shutil.which("pdftoppm"):  # page 1 as PNG, for people to look at
+        artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+        artifacts.mkdir(exist_ok=True)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                        str(tmp_path / "history.pdf"), str(artifacts / "archive_history_page1")], check=True)
 
 
 def test_one_changed_byte_is_named(package, as_user, runner, tmp_path):

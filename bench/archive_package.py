@@ -21,7 +21,7 @@ from pathlib import Path
 from common import PASSWORD, make_app, seed_agency
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.helpers import ApiClient, decision, review, submission  # noqa: E402
+from tests.helpers import ApiClient, decision, review  # noqa: E402
 
 
 def decided_case(client, attachment: bytes) -> tuple[ApiClient, int]:

@@ -16,21 +16,7 @@ def register(group) -> None:
         if as_json:
             click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
         else:
-            for line in describe(result):
+            for line in result.lines():
                 click.echo(line)
         raise SystemExit(0 if result.ok else 1)
 
-
-def describe(result) -> list[str]:
-    """The verification as lines for people."""
-    lines = [f"案号：{result.case_number or '（未知）'}；已核对文件 {result.files_checked} 个"]
-    lines += [f"已被修改：{path}" for path in result.changed]
-    lines += [f"缺失：{path}" for path in result.missing]
-    lines += [f"多出（清单中没有）：{path}" for path in result.unexpected]
-    lines += [f"问题：{problem}" for problem in result.problems]
-    if result.anchored is False:
-        lines.append("问题：封存的历史记录链末条与本系统中该案件的历史记录不符")
-    elif result.anchored:
-        lines.append("封存的历史记录链末条与本系统中该案件的历史记录一致")
-    lines.append("校验通过" if result.ok else "校验未通过")
-    return lines

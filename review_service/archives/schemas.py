@@ -33,7 +33,8 @@ class BuildRequestedSchema(Schema):
 
 class VerificationSchema(Schema):
     ok = fields.Boolean()
-    changed = fields.List(fields.String(), metadata={"description": "files whose SHA-256 differs (manifest.json: its seal)"})
+    changed = fields.List(fields.String(), metadata={
+        "description": "files whose SHA-256 differs (manifest.json: its seal)"})
     missing = fields.List(fields.String())
     unexpected = fields.List(fields.String(), metadata={"description": "files the manifest does not list"})
     problems = fields.List(fields.String())

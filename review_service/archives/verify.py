@@ -36,6 +36,20 @@ class Verification:
     def ok(self) -> bool:
         return not (self.changed or self.missing or self.unexpected or self.problems) and self.anchored is not False
 
+    def lines(self) -> list[str]:
+        """The outcome as lines for people (the command and the page)."""
+        lines = [f"案号：{self.case_number or '（未知）'}；已核对文件 {self.files_checked} 个"]
+        lines += [f"已被修改：{path}" for path in self.changed]
+        lines += [f"缺失：{path}" for path in self.missing]
+        lines += [f"多出（清单中没有）：{path}" for path in self.unexpected]
+        lines += [f"问题：{problem}" for problem in self.problems]
+        if self.anchored is False:
+            lines.append("问题：封存的历史记录链末条与本系统中该案件的历史记录不符")
+        elif self.anchored:
+            lines.append("封存的历史记录链末条与本系统中该案件的历史记录一致")
+        lines.append("校验通过" if self.ok else "校验未通过")
+        return lines
+
     def as_dict(self) -> dict:
         return {"ok": self.ok, "changed": self.changed, "missing": self.missing, "unexpected": self.unexpected,
                 "problems": self.problems, "files_checked": self.files_checked, "case_number": self.case_number,

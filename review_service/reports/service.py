@@ -119,5 +119,6 @@ def roster(agency_ids: list[int], *, on: date) -> list[dict]:
         .where(StaffMember.agency_id.in_(agency_ids), StaffMember.kind.in_(REVIEWING_KINDS),
                StaffMember.active_on_clause(on)).order_by(Agency.id, StaffMember.kind, StaffMember.name)).all()
     return [{"agency_name": agency_name, "name": m.name, "kind": m.kind, "kind_title": KIND_TITLES[m.kind],
-             "legal_qualification_no": m.legal_qualification_no, "enforcement_certificate_no": m.enforcement_certificate_no,
+             "legal_qualification_no": m.legal_qualification_no,
+             "enforcement_certificate_no": m.enforcement_certificate_no,
              "valid_from": m.valid_from, "valid_until": m.valid_until} for m, agency_name in members]

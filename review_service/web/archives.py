@@ -7,7 +7,6 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..archives.cli import describe
 from ..archives.service import get_package, package_file, request_package
 from ..archives.verify import verify_package
 from ..errors import InvalidInput
@@ -42,7 +41,7 @@ def verify():
         if file is None or not file.filename:
             raise InvalidInput(_("Choose the package file to check."), fields={"file": [_("required")]})
         result = verify_package(file.stream)
-    return render_template("web/archive_verify.html", result=result, lines=describe(result) if result else [])
+    return render_template("web/archive_verify.html", result=result, lines=result.lines() if result else [])
 
 
 @bp.route("/dashboard/review-work.xlsx")

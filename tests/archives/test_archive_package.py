@@ -127,7 +127,8 @@ def test_the_readable_history_pdf_has_the_chinese_text(package, tmp_path):
 def test_one_changed_byte_is_named(package, as_user, runner, tmp_path):
     _, data = package
     target = "materials/01-调查终结报告/调查终结报告.txt"
-    forged = rewritten(data, lambda name, content: content[:-1] + bytes([content[-1] ^ 1]) if name == target else content)
+    forged = rewritten(data, lambda name, content:
+                       content[:-1] + bytes([content[-1] ^ 1]) if name == target else content)
     result = verify(as_user, forged)
     assert (result["ok"], result["changed"], result["missing"]) == (False, [target], [])
     path = tmp_path / "forged.zip"

@@ -28,6 +28,7 @@ def decided_case(client, attachment: bytes) -> tuple[ApiClient, int]:
     handler, reviewer, head = (ApiClient.logged_in(client, name, PASSWORD) for name in ("handler", "reviewer", "head"))
     upload = client.post("/api/v1/attachments", headers=handler.headers,
                          data={"file": (io.BytesIO(attachment), "调查终结报告.txt")}).get_json()
+    assert "id" in upload, upload
     materials = [{"name": "调查终结报告", "category": "investigation_report", "attachment_ids": [upload["id"]]}]
     case_id = handler.submit(materials=materials, filed_on=date.today().isoformat())["id"]
     reviewer.complete(case_id, "accept_submission", {"result": "accept"})
@@ -53,7 +54,8 @@ def main() -> None:
         seed_agency([("handler", "handler"), ("reviewer", "reviewer"), ("head", "head")])
         db.session.commit()
     client = app.test_client()
-    attachment = ("经调查，当事人销售不合格电线电缆。" * 64).encode()[:1024] * args.attachment_kib
+    line = "经调查，当事人销售不合格电线电缆。\n".encode()  # 52 bytes, whole characters
+    attachment = line * (args.attachment_kib * 1024 // len(line))
     handler, case_id = decided_case(client, attachment)
     started = time.perf_counter()
     handler.complete(case_id, "archive_case", {"archived_on": date.today().isoformat(), "archive_number": "B-1"})

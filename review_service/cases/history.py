@@ -65,6 +65,7 @@ def fact_text(key: str, value) -> str:
         return "；".join(f"{field_name(k)}：{fact_text(k, v)}" for k, v in value.items()
                         if k not in HIDDEN_KEYS and v not in (None, "", [], {}))
     if isinstance(value, list):
+        value = [item for item in value if not (isinstance(item, dict) and item.get("matched") is False)]
         return "、".join(fact_text(key, item) for item in value) if all(
             not isinstance(item, dict) for item in value) else "\n".join(fact_text(key, item) for item in value)
     if isinstance(value, str) and (key.endswith("_on") or key == "cap_on"):

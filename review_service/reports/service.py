@@ -6,7 +6,8 @@ Definitions (also written on the report's first sheet):
 - issues per checklist point: review opinions issued in the period that mark the point 存在问题;
 - average review time: review clocks (受理 + 审核 of one round) met in the period, Chinese working days
   after the start day up to the opinion day (workdays.working_days_between);
-- overdue: review clocks that became overdue in the period; transferred: 移送 opinions issued in it;
+- overdue: review clocks that became overdue in the period; transferred: cases closed in it as transferred to the
+  competent authority (by a 移送 opinion or a settlement);
 - decisions: decisions dated in the period; roster: 法制审核人员, 法律顾问 and 公职律师 active on its last day.
 """
 from collections import Counter
@@ -70,12 +71,14 @@ def _agency_figures(agency_id: int, period: Period) -> dict:
     overdue = db.session.scalar(select(func.count(Deadline.id)).where(
         Deadline.agency_id == agency_id, Deadline.kind == "review", Deadline.overdue.is_(True),
         Deadline.overdue_since >= period.from_on, Deadline.overdue_since <= period.to_on))
+    transferred = db.session.scalar(select(func.count(Case.id)).where(
+        Case.agency_id == agency_id, Case.status == "transferred", Case.closed_at >= start, Case.closed_at < end))
     decisions = db.session.scalar(select(func.count(Decision.id)).join(Case, Case.id == Decision.case_id).where(
         Case.agency_id == agency_id, Decision.decided_on >= period.from_on, Decision.decided_on <= period.to_on))
     return {"cases_reviewed": len(reviewed), "passed_in_round_1": len(passed_first),
             "opinions": len(opinions), "review_rounds_measured": len(days),
             "average_review_working_days": round(sum(days) / len(days), 1) if days else None,
-            "overdue": overdue, "transferred": sum(1 for _, _, verdict in opinions if verdict == "transfer"),
+            "overdue": overdue, "transferred": transferred,
             "decisions": decisions}
 
 

@@ -213,3 +213,48 @@ def test_documents_go_in_as_pdf_converted_when_their_pdf_is_not_made_yet(app):
     files = document_files([Entry("市监罚1号-审核意见书/第1轮-v1", b"%PDF-1.7 made"), Entry("送审表-v1", None)])
     assert [f.path for f in files] == ["documents/市监罚1号-审核意见书_第1轮-v1.pdf", "documents/送审表-v1.pdf"]
     assert files[0].data == b"%PDF-1.7 made" and files[1].data.startswith(b"%PDF")
+
+
+def test_a_failed_conversion_leaves_nothing_behind_and_is_retried(as_user, app, monkeypatch):
+    from review_service.archives import pdf
+    from review_service.archives.package import archives_dir
+    case_id = decided_case(as_user)
+    monkeypatch.setattr(pdf, "SOFFICE", "/nonexistent/soffice")
+    assert as_user("head").post(f"/api/v1/cases/{case_id}/archive-packages").status_code == 202
+    with app.app_context():
+        [result] = work_once("w")
+        assert result.outcome == "failed" and "LibreOffice" in result.error
+        assert [path for path in archives_dir().rglob("*") if path.is_file()] == []  # no package, no part file
+    listing = as_user("head").get(f"/api/v1/cases/{case_id}/archive-packages").get_json()
+    assert listing["items"] == [] and listing["building"] is True  # the job waits for its retry
+    events = as_user("head").get(f"/api/v1/cases/{case_id}/history").get_json()["events"]
+    assert "archive.package_built" not in [e["action"] for e in events]
+
+
+def test_an_attachment_changed_on_disk_fails_the_build(as_user, app):
+    from review_service.attachments.models import Attachment
+    from review_service.attachments.service import attachment_path
+    from review_service.extensions import db
+    case_id = decided_case(as_user)
+    with app.app_context():
+        attachment = db.session.scalars(db.select(Attachment).where(Attachment.case_id == case_id)).one()
+        attachment_path(attachment).write_bytes(REPORT + b"!")
+        db.session.remove()
+    as_user("head").post(f"/api/v1/cases/{case_id}/archive-packages")
+    with app.app_context():
+        [result] = work_once("w")
+    assert result.outcome == "failed" and "调查终结报告.txt" in result.error and "摘要不符" in result.error
+
+
+def test_the_retention_period_comes_from_the_profile(as_user, app, monkeypatch):
+    from review_service.archives import package as builder
+    monkeypatch.setattr(builder, "profile_of_case", lambda case_id: {"retention": "10_years"})
+    case_id = decided_case(as_user)
+    as_user("head").post(f"/api/v1/cases/{case_id}/archive-packages")
+    with app.app_context():
+        assert [r.outcome for r in work_once("w")] == ["done"]
+    [package] = as_user("head").get(f"/api/v1/cases/{case_id}/archive-packages").get_json()["items"]
+    data = as_user("head").get(f"/api/v1/archive-packages/{package['id']}/download").data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["archive"]["retention_period"] == {"code": "10_years", "label": "定期10年"}

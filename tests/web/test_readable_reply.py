@@ -127,3 +127,22 @@ def test_every_event_of_a_long_case_has_a_name_and_every_fact_a_label(app, as_us
             assert re.search(r"[\u4e00-\u9fff]", line.label), (item.event.action, line.key)
     facts = {key for e in events for key in e.data if key not in ("form", *HIDDEN_KEYS)}
     assert sorted(facts - set(EVENT_FIELDS)) == []
+
+
+def test_every_field_of_every_form_has_a_chinese_title():
+    """readable_form names a field by its schema title: none may fall back to the field's key."""
+    import json
+    forms = Path(__file__).resolve().parents[2] / "forms"
+    untitled = []
+
+    def walk(node, path):
+        for key, prop in node.get("properties", {}).items():
+            if not re.search(r"[\u4e00-\u9fff]", prop.get("title", "")):
+                untitled.append(f"{path}.{key}")
+            walk(prop, f"{path}.{key}")
+        items = node.get("items")
+        if isinstance(items, dict):
+            walk(items, f"{path}[]")
+    for schema_file in sorted(forms.glob("*.schema.json")):
+        walk(json.loads(schema_file.read_text(encoding="utf-8")), schema_file.name)
+    assert untitled == []

@@ -30,10 +30,10 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
+    archives.init_app(app)  # the archive package's build job and the archiving step's effect
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
-    archives.init_app(app)  # the archive package's build job and the archiving step's effect
     web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
     unit_of_work.init_app(app)  # last: every view, API and page, commits once or rolls back
 

@@ -69,8 +69,17 @@ def document_files(entries) -> list[ArchiveFile]:
     return files
 
 
-def build_package(case, *, trigger: str, requested_by) -> ArchivePackage:
-    """Write the next version of the case's package to disk and record it; the caller holds the case lock."""
+@dataclass(frozen=True)
+class PreparedPackage:
+    """A package written to a temporary file and not recorded yet: the build job's preparation, which runs
+    outside the job's transaction (no case lock, no SQLite write lock while LibreOffice converts)."""
+
+    columns: dict  # of the ArchivePackage row
+    part: Path  # the temporary file beside its final place
+
+
+def prepare_package(case, *, trigger: str, requested_by) -> PreparedPackage:
+    """Gather, convert and write the case's next package to a temporary file; reads only."""
     events = case_history(case.id)
     head = {"seq": case.history_seq, "hash": case.history_hash}
     metadata = case_metadata(case)
@@ -92,14 +101,25 @@ def build_package(case, *, trigger: str, requested_by) -> ArchivePackage:
         "files": [mf.file_entry(f.path, f.data, role=f.role, title=f.title, media_type=f.media_type) for f in files],
         "seal": {"algorithm": "SHA-256", "history_head": head, "digest": None},
     })
-    stored_as, size, digest = _write_zip(case, version, files, manifest, built_at)
-    package = ArchivePackage(case_id=case.id, agency_id=case.agency_id, version=version, trigger=trigger,
-                             requested_by_id=requested_by.id if requested_by else None,
-                             filename=f"{_safe(case.case_number)}-案卷-v{version}.zip", stored_as=stored_as,
-                             size=size, sha256=digest, chain_seq=head["seq"], chain_hash=head["hash"],
-                             files=len(files) + 1, built_at=built_at)
+    stored_as, part, size, digest = _write_zip(case, version, files, manifest, built_at)
+    return PreparedPackage(dict(case_id=case.id, agency_id=case.agency_id, version=version, trigger=trigger,
+                                requested_by_id=requested_by.id if requested_by else None,
+                                filename=f"{_safe(case.case_number)}-案卷-v{version}.zip", stored_as=stored_as,
+                                size=size, sha256=digest, chain_seq=head["seq"], chain_hash=head["hash"],
+                                files=len(files) + 1, built_at=built_at), part)
+
+
+def store_package(prepared: PreparedPackage) -> ArchivePackage:
+    """Move the prepared file to its place and record the package (in the job's transaction)."""
+    target = archives_dir() / prepared.columns["stored_as"]
+    os.replace(prepared.part, target)
+    package = ArchivePackage(**prepared.columns)
     db.session.add(package)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        target.unlink(missing_ok=True)  # e.g. another build took this version meanwhile: the job is retried
+        raise
     return package
 
 
@@ -165,9 +185,10 @@ def archives_dir() -> Path:
     return Path(current_app.config["ATTACHMENTS_DIR"]) / "archives"
 
 
-def _write_zip(case, version: int, files: list[ArchiveFile], manifest: dict, built_at) -> tuple[str, int, str]:
-    """Write the ZIP beside the attachments (written whole, then renamed: never half a package); every entry
-    is dated with the build time in Beijing."""
+def _write_zip(case, version: int, files: list[ArchiveFile], manifest: dict,
+               built_at) -> tuple[str, Path, int, str]:
+    """Write the ZIP to a temporary file beside its place (store_package renames it: never half a package);
+    every entry is dated with the build time in Beijing. Returns (place, temporary file, size, SHA-256)."""
     relative = f"{case.agency_id}/{case.id}-v{version}.zip"
     target = archives_dir() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -182,9 +203,8 @@ def _write_zip(case, version: int, files: list[ArchiveFile], manifest: dict, bui
         except BaseException:
             os.unlink(tmp.name)
             raise
-    os.replace(tmp.name, target)
-    data = target.read_bytes()
-    return relative, len(data), mf.sha256(data)
+    data = Path(tmp.name).read_bytes()
+    return relative, Path(tmp.name), len(data), mf.sha256(data)
 
 
 def _safe(name: str) -> str:

@@ -9,13 +9,14 @@ from ..accounts.models import User
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
+from ..cases.workflow import lock_case
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..jobs.models import PENDING, DueJob
 from ..jobs.service import schedule_job
 from .models import ArchivePackage
-from .package import archives_dir, build_package
+from .package import PreparedPackage, archives_dir, prepare_package, store_package
 
 ARCHIVE_JOB = "archive.build"
 BUILDING_ROLES = ("handler", "head", "review_head", "admin")
@@ -29,7 +30,8 @@ def _dedupe_key(case_id: int) -> str:
 def schedule_build(case, *, trigger: str, requested_by) -> DueJob:
     """Have the worker build the case's next package now (one pending build per case at a time)."""
     return schedule_job(ARCHIVE_JOB, utcnow(), case_id=case.id, dedupe_key=_dedupe_key(case.id),
-                        payload={"trigger": trigger, "requested_by_id": requested_by.id if requested_by else None})
+                        payload={"case_id": case.id, "trigger": trigger,
+                                 "requested_by_id": requested_by.id if requested_by else None})
 
 
 def request_package(case_id: int, *, actor) -> dict:
@@ -43,12 +45,22 @@ def request_package(case_id: int, *, actor) -> dict:
     return {"case_id": case.id, "status": "scheduled"}
 
 
+def prepare_build(payload: dict) -> PreparedPackage:
+    """The build job's slow part (gathering, LibreOffice, the ZIP), run before its transaction, reading only."""
+    case = db.session.get(Case, payload["case_id"])
+    return prepare_package(case, trigger=payload.get("trigger", "on_demand"), requested_by=_requester(payload))
+
+
+def _requester(payload: dict):
+    return db.session.get(User, payload["requested_by_id"]) if payload.get("requested_by_id") else None
+
+
 def build_job(job: DueJob) -> None:
-    """The worker's job: build the package, and write its digest into the case's history."""
-    case = db.session.get(Case, job.case_id)
-    requested_by = db.session.get(User, job.payload["requested_by_id"]) if job.payload.get("requested_by_id") else None
-    package = build_package(case, trigger=job.payload.get("trigger", "on_demand"), requested_by=requested_by)
-    record_event(case, actor=requested_by, action="archive.package_built",
+    """The worker's job (the case locked): record the prepared package and its digest in the case's history."""
+    prepared = getattr(job, "prepared", None) or prepare_build({"case_id": job.case_id, **job.payload})
+    package = store_package(prepared)
+    case = lock_case(job.case_id)  # locked already by the worker; read again for the chain's head
+    record_event(case, actor=_requester(job.payload), action="archive.package_built",
                  data={"package_id": package.id, "version": package.version, "sha256": package.sha256,
                        "size": package.size, "files": package.files, "trigger": package.trigger,
                        "chain_seq": package.chain_seq, "chain_hash": package.chain_hash})

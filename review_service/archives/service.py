@@ -14,7 +14,7 @@ from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..jobs.models import PENDING, DueJob
-from ..jobs.service import schedule_job
+from ..jobs.service import add_new_jobs, schedule_job
 from .models import ArchivePackage
 from .package import PreparedPackage, archives_dir, prepare_package, store_package
 
@@ -23,15 +23,13 @@ BUILDING_ROLES = ("handler", "head", "review_head", "admin")
 DECIDED = ("decided",)
 
 
-def _dedupe_key(case_id: int) -> str:
-    return f"archive-package:{case_id}"
+def _payload(case, trigger: str, requested_by) -> dict:
+    return {"case_id": case.id, "trigger": trigger, "requested_by_id": requested_by.id if requested_by else None}
 
 
-def schedule_build(case, *, trigger: str, requested_by) -> DueJob:
-    """Have the worker build the case's next package now (one pending build per case at a time)."""
-    return schedule_job(ARCHIVE_JOB, utcnow(), case_id=case.id, dedupe_key=_dedupe_key(case.id),
-                        payload={"case_id": case.id, "trigger": trigger,
-                                 "requested_by_id": requested_by.id if requested_by else None})
+def build_pending(case_id: int) -> bool:
+    return db.session.scalar(select(DueJob.id).where(DueJob.kind == ARCHIVE_JOB, DueJob.case_id == case_id,
+                                                     DueJob.status == PENDING).limit(1)) is not None
 
 
 def request_package(case_id: int, *, actor) -> dict:
@@ -41,7 +39,9 @@ def request_package(case_id: int, *, actor) -> dict:
         raise Forbidden("只有本机关的承办人员、负责人或管理员可以生成案卷", code="role_required")
     if case.status not in DECIDED or case.decision is None:
         raise Conflict("只有已作出决定的案件可以生成案卷", code="case_not_decided")
-    schedule_build(case, trigger="on_demand", requested_by=actor)
+    if not build_pending(case.id):  # one build at a time; the one under way gives the newest package
+        schedule_job(ARCHIVE_JOB, utcnow(), case_id=case.id, payload=_payload(case, "on_demand", actor),
+                     dedupe_key=f"archive-package:{case.id}:on-demand")
     return {"case_id": case.id, "status": "scheduled"}
 
 
@@ -67,8 +67,11 @@ def build_job(job: DueJob) -> None:
 
 
 def archiving_completed(case, task, actor, data) -> dict:
-    """Effect of the archiving step (taskKind archiving): schedule the package; the step stays fast."""
-    schedule_build(case, trigger="archiving_step", requested_by=actor)
+    """Effect of the archiving step (taskKind archiving): schedule the package; the step stays fast (one
+    INSERT: the step completes once per case, so its job's key is new)."""
+    add_new_jobs([{"kind": ARCHIVE_JOB, "due_at": utcnow(), "case_id": case.id,
+                   "payload": _payload(case, "archiving_step", actor),
+                   "dedupe_key": f"archive-package:{case.id}:archiving-step:{task.id}"}])
     return {}
 
 
@@ -76,9 +79,7 @@ def list_packages(case_id: int, *, actor) -> dict:
     case = get_case(case_id, actor=actor)
     packages = list(db.session.scalars(select(ArchivePackage).where(ArchivePackage.case_id == case.id)
                                        .order_by(ArchivePackage.version.desc())))
-    pending = db.session.scalar(select(DueJob.id).where(DueJob.dedupe_key == _dedupe_key(case.id),
-                                                        DueJob.status == PENDING)) is not None
-    return {"case_id": case.id, "items": packages, "building": pending,
+    return {"case_id": case.id, "items": packages, "building": build_pending(case.id),
             "may_request": may_request(actor, case)}
 
 

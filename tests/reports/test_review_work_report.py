@@ -116,3 +116,20 @@ def test_only_supervisors_and_heads_and_never_another_agency(as_user):
     assert (forbidden.status_code, forbidden.get_json()["error"]["code"]) == (403, "agency_forbidden")
     backwards = as_user("head").get("/api/v1/reports/review-work.xlsx?from=2026-10-31&to=2026-10-01")
     assert backwards.status_code == 422
+
+
+def test_a_transfer_decided_in_a_settlement_counts_as_transferred(as_user):
+    """Issues, objection, coordination fails, the head settles by transferring the case (November 2, 2026)."""
+    handler, reviewer, head = as_user("handler"), as_user("reviewer"), as_user("head")
+    case_id = handler.submit()["id"]
+    reviewer.complete(case_id, "accept_submission", {"result": "accept"})
+    review_by_assignee(as_user, case_id, review("issues"))
+    handler.complete(case_id, "respond_to_opinion", {"action": "disagree", "disagreement_reasons": "不同意"})
+    reviewer.complete(case_id, "record_coordination", {"outcome": "escalate", "minutes": "协调未达成一致"})
+    head.complete(case_id, "settle_dispute", {"method": "head_decision", "outcome": "transfer", "reasons": "涉嫌犯罪",
+                                              "transfer_target": "市公安局"})
+    assert head.case(case_id)["status"] == "transferred"
+    response = head.get("/api/v1/reports/review-work.xlsx?from=2026-11-01&to=2026-11-30")
+    summary = dict(row[:2] for row in sheet_rows(response.data, "概况") if row[0])
+    assert (summary["审核案件数"], summary["首轮审核通过数"], summary["移送有权机关数"], summary["作出决定数"]) == \
+        (1, 0, 1, 0)

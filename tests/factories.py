@@ -315,3 +315,15 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def require_libreoffice() -> None:
+    """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
+    import os
+    import shutil
+
+    import pytest
+    if shutil.which("soffice") is None:
+        if os.environ.get("REQUIRE_PDF") == "1":
+            pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")

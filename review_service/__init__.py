@@ -48,8 +48,8 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .agencies.api import blp as agencies_blp
     from .archives.api import blp as archives_blp
     from .attachments.api import blp as attachments_blp
+    from .case_migration.api import blp as case_migration_blp
     from .cases.api import blp as cases_blp
-    from .catalog.api import blp as catalog_blp
     from .dashboard.api import blp as dashboard_blp
     from .deadlines.api import blp as deadlines_blp
     from .health import blp as health_blp
@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .processes.api import blp as processes_blp
+    from .processes.catalog_api import blp as catalog_blp
     from .reports.api import blp as reports_blp
     from .staffing.api import blp as staffing_blp
     from .staffing.records_api import blp as staff_blp
@@ -66,7 +67,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
+                      case_migration_blp, catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -11,6 +11,7 @@ from .accounts.passwords import one_time_password, password_problems
 from .accounts.service import create_user
 from .agencies.models import Agency
 from .archives.cli import register as register_archive_commands
+from .case_migration.cli import register as register_migration_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -29,6 +30,7 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_migration_commands(review_cli)
 register_user_commands(review_cli)
 register_archive_commands(review_cli)
 

@@ -1,4 +1,4 @@
-"""/api/v1/agencies/{code}/processes: publish (multipart), list, download, diff, migrate running cases."""
+"""/api/v1/agencies/{code}/processes: publish (multipart), list, download, diff (migrating running cases: case_migration/api.py)."""
 from pathlib import PurePath
 
 from flask import Response, request
@@ -6,19 +6,15 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
-from ..unit_of_work import discard
-from .migration import migrate_cases, version_by_number
 from .schemas import (
     DiffQuerySchema,
     DiffSchema,
-    MigrationQuerySchema,
-    MigrationReportSchema,
     ProcessSourcesSchema,
     ProcessVersionListSchema,
     ProcessVersionSchema,
     VersionQuerySchema,
 )
-from .versions import diff_versions, list_versions, publish_for_agency, version_file
+from .versions import diff_versions, list_versions, publish_for_agency, version_by_number, version_file
 
 blp = Blueprint("processes", __name__, url_prefix="/api/v1/agencies", description="机关流程版本（流程设计）")
 blp.before_request(require_actor)
@@ -71,14 +67,3 @@ def show(query, code, number):
 def diff(query, code):
     """Text diff per file, and the task specs added, changed and removed between two versions."""
     return diff_versions(agency_by_code(code), query["from_"], query["to"])
-
-
-@blp.route("/<code>/processes/migrations", methods=["POST"])
-@blp.arguments(MigrationQuerySchema, location="query")
-@blp.response(200, MigrationReportSchema)
-def migrate(query, code):
-    """Move running cases to version `to` (dry_run=true by default lists what would change and why refused)."""
-    reports = migrate_cases(agency_by_code(code), query["to"], actor=current_actor(), dry_run=query["dry_run"])
-    if query["dry_run"]:
-        discard()
-    return {"dry_run": query["dry_run"], "cases": reports}

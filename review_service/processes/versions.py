@@ -6,11 +6,19 @@ from sqlalchemy import select
 from ..engine import ProcessDefinitionError, diff_specs
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
-from .migration import version_by_number
 from .models import ProcessVersion
 from .permissions import check_designer
 from .service import PROCESS_ID, publish_version
 from .validation import describe
+
+
+def version_by_number(agency, number: int) -> ProcessVersion:
+    version = db.session.scalar(select(ProcessVersion).where(
+        ProcessVersion.agency_id == agency.id, ProcessVersion.process_id == PROCESS_ID,
+        ProcessVersion.number == number))
+    if version is None:
+        raise NotFound(f"本机关没有第 {number} 版流程", code="process_version_not_found")
+    return version
 
 
 def publish_for_agency(agency, files: dict[str, bytes], *, actor) -> tuple[ProcessVersion, bool]:

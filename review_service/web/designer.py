@@ -15,7 +15,7 @@ from ..cases.service import running_cases_by_version
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
 from ..processes.diagrams import diagram_time_limits, main_bpmn_name
-from ..processes.migration import version_by_number
+from ..processes.versions import version_by_number
 from ..processes.permissions import check_designer
 from ..processes.service import version_in_force
 from ..processes.validation import PROFILE_FILE

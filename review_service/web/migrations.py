@@ -1,13 +1,14 @@
 """迁移运行中的案件: move the agency's running cases onto one of its versions, from the designer's version list.
 
-A dry run first (processes.migration.migrate_cases with dry_run, rolled back) lists per case whether it can
+A dry run first (case_migration.service.migrate_cases with dry_run, rolled back) lists per case whether it can
 move and why not; the confirmation posts and performs the move (audited per case by the service), and the page
 shows what happened. The service checks the designer's or administrator's right (check_designer) every time.
 """
 from flask import render_template
 from flask_login import current_user
 
-from ..processes.migration import migrate_cases, version_by_number
+from ..case_migration.service import migrate_cases
+from ..processes.versions import version_by_number
 from ..unit_of_work import discard
 from .pages import page_blueprint
 from .session import roles_required

@@ -6,26 +6,20 @@ A case is refused when a step it has already completed changed or was removed in
 from sqlalchemy import select
 
 from ..audit.service import record_event
+from ..cases.models import Case
+from ..cases.workflow import load_run, lock_case, save_run
 from ..engine import ScriptFailed, migrate_instance, plan_migration
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from ..extensions import db
-from .models import ProcessVersion, WorkflowInstance
-from .permissions import check_designer
-from .service import PROCESS_ID, runtime_for
-
-
-def version_by_number(agency, number: int) -> ProcessVersion:
-    version = db.session.scalar(select(ProcessVersion).where(
-        ProcessVersion.agency_id == agency.id, ProcessVersion.process_id == PROCESS_ID,
-        ProcessVersion.number == number))
-    if version is None:
-        raise NotFound(f"本机关没有第 {number} 版流程", code="process_version_not_found")
-    return version
+from ..processes.models import ProcessVersion, WorkflowInstance
+from ..processes.permissions import check_designer
+from ..processes.service import runtime_for
+from ..processes.versions import version_by_number
+from ..tasks.mirror import sync_tasks
 
 
 def migrate_cases(agency, number: int, *, actor, dry_run: bool) -> list[dict]:
     """One report per running case of the agency not yet on version `number`. Caller commits."""
-    from ..cases.models import Case  # cases depends on processes, not the other way round at import time
     check_designer(actor, agency)
     target = version_by_number(agency, number)
     rows = db.session.execute(
@@ -38,8 +32,6 @@ def migrate_cases(agency, number: int, *, actor, dry_run: bool) -> list[dict]:
 
 
 def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, actor, dry_run: bool) -> dict:
-    from ..cases.workflow import load_run, lock_case, save_run
-    from ..tasks.mirror import sync_tasks
     report = {"case_id": case.id, "case_number": case.case_number, "from_version": _label(current),
               "to_version": _label(target)}
     old, new = runtime_for(current.id, current.content_hash), runtime_for(target.id, target.content_hash)

@@ -3,8 +3,8 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import require_actor
 from ..agencies.service import agency_by_code
-from .schemas import CaseFactsSchema, GateSchema, PublishedCatalogSchema
-from .service import agency_catalog, evaluate_for_agency
+from ..catalog.schemas import CaseFactsSchema, GateSchema, PublishedCatalogSchema
+from .catalogs import agency_catalog, evaluate_for_agency
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/agencies", description="法制审核目录清单")
 blp.before_request(require_actor)

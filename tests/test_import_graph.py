@@ -5,6 +5,10 @@ function-level imports count alike.
 - Between packages (cases/, tasks/, ...; a top-level module is a node of its own) there is no cycle either,
   apart from the back edges listed in KNOWN_BACK_EDGES, each with the reason it is still there. A new
   cycle fails; so does a listed edge that is gone (strike it from the list: the list only shrinks).
+- The domain packages are layered catalog < processes < cases < jobs < tasks < staffing < deadlines
+  < case_migration: catalog's rules are pure; processes publishes versions carrying a catalog; a case runs
+  one version; tasks mirror its run; staffing assigns them; deadlines time them; migration moves running
+  cases across versions. A package imports only packages left of it (the known back edges excepted).
 """
 import ast
 from pathlib import Path

@@ -48,7 +48,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .agencies.api import blp as agencies_blp
     from .archives.api import blp as archives_blp
     from .attachments.api import blp as attachments_blp
-    from .case_migration.api import blp as case_migration_blp
+    from .case_migration.api import add_routes as add_migration_routes
     from .cases.api import blp as cases_blp
     from .dashboard.api import blp as dashboard_blp
     from .deadlines.api import blp as deadlines_blp
@@ -65,9 +65,10 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .users.api import blp as users_blp
     from .workdays.api import blp as calendar_blp
 
+    add_migration_routes(processes_blp)  # migration (above processes, cases, tasks) under /processes
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      case_migration_blp, catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
+                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from .accounts.models import User
 from .accounts.service import create_user
 from .agencies.models import Agency
+from .attachments.cli import register as register_attachment_commands
+from .cases.cli import register as register_case_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -26,6 +28,8 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_case_commands(review_cli)
+register_attachment_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),
@@ -97,10 +101,11 @@ def seed_demo_command(password_file: Path | None):
     publish_default_version()
     for agency in agencies.values():  # publishes the folders under workflows/<code>/ (demo-gd-samr, demo-ah-samr)
         version_for_new_case(agency)
-    db.session.commit()
+    # the file first: when it cannot be written nothing is committed (no accounts whose passwords nobody saw)
     password_file.parent.mkdir(parents=True, exist_ok=True)
     password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
     password_file.chmod(0o600)
+    db.session.commit()
     click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
     for username, full_name, roles, agency_code in DEMO_USERS:
         click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "

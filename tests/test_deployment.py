@@ -104,6 +104,30 @@ def test_shell_scripts_parse(script):
     assert subprocess.run(["sh", "-n", str(DOCKER / script)]).returncode == 0
 
 
-def test_dockerignore_keeps_local_state_out_of_the_image():
-    ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".git", ".venv", "instance", ".env"} <= set(ignored)
+def test_dockerignore_lets_only_the_code_into_the_image():
+    """The build context is an allow-list: no .git, .venv, instance/, .env, tests or local build output."""
+    lines = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "*"
+    allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
+    assert allowed == {"requirements.lock", "review_service", "workflows", "forms", "docker/entrypoint.sh",
+                       "docker/gunicorn.conf.py", "docker/backup.sh", "docker/restore.sh", "docker/log.sh"}
+    assert {"**/node_modules", "review_service/web/static/vendor"} <= set(lines)
+
+
+def test_image_runs_as_a_fixed_uid_and_gid_that_owns_no_code():
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert "groupadd --system --gid 10001 review" in dockerfile and "--uid 10001 --gid 10001" in dockerfile
+    assert dockerfile.rstrip().splitlines()[-1] == "USER 10001:10001"
+    assert "--chown" not in dockerfile  # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+
+
+def test_image_installs_the_locked_dependencies_before_copying_the_code():
+    steps = [line.split()[0:2] for line in (DOCKER / "Dockerfile").read_text().splitlines()
+             if line and not line.startswith((" ", "#"))]
+    final = steps[max(i for i, step in enumerate(steps) if step[0] == "FROM"):]
+    order = [" ".join(step) for step in final]
+    assert order.index("COPY requirements.lock") < order.index("RUN PIP_CERT=/etc/ssl/certs/ca-certificates.crt") \
+        < order.index("COPY .")
+    assert "--require-hashes" in (DOCKER / "Dockerfile").read_text()
+    assets = " ".join(" ".join(step) for step in steps[:steps.index(final[0])])
+    assert assets.index("COPY review_service/web/assets/package.json") < assets.index("RUN npm")

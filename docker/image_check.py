@@ -36,6 +36,14 @@ class CheckFailed(Exception):
     pass
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is an answer to check, not to follow
+
+
+OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 class ImageCheck:
     def __init__(self, args):
         self.image, self.postgres, self.database = args.image, args.postgres.rstrip("/"), args.database
@@ -99,7 +107,7 @@ class ImageCheck:
         request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers=headers or {},
                                          method=method)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with OPENER.open(request, timeout=30) as response:
                 status, body, answer_headers = response.status, response.read(), response.headers
         except urllib.error.HTTPError as error:
             status, body, answer_headers = error.code, error.read(), error.headers

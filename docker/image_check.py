@@ -1,13 +1,13 @@
 """`make image-check`: run the built image's entry points against a real PostgreSQL, the way
 docker/compose.yaml and the README's runbook use them, and fail on any error.
 
-Steps (host networking; the databases DATABASE and DATABASE_restore are created and dropped here):
+Steps (host networking; the databases DATABASE and DATABASE_damaged are created and dropped here):
 migrate -> seed-demo (as the README) -> two web nodes (gunicorn) and a worker -> /healthz, /readyz,
-/metrics on both nodes -> a page login and a session shared by both nodes -> an API login, an upload and
-a submitted case -> the worker's health check -> a backup while everything runs (`backup -`) -> a
-restore into an EMPTY database and a fresh attachments volume (`restore -`), a refused restore into a
-database that is not empty -> `verify` (history chains, attachment checksums) -> migrate on the
-restored database -> stop everything. Every line a process writes to stderr must be a JSON log event
+/metrics on both nodes, the worker's health check -> a page login and its session on the other node ->
+an API login, an upload and a submitted case -> the README's runbook: a backup while everything runs
+(`backup -`), a refused restore into the live database, stop, the database renamed to DATABASE_damaged
+and an empty one created, `restore -` with a fresh attachments volume, `verify` (history chains,
+attachment checksums), migrate -> a web node on the restored database serves the case and its file. Every line a process writes to stderr must be a JSON log event
 (REVIEW_LOG_FORMAT=json, the image's default) below ERROR, and no output may show a traceback.
 Only the Python standard library is used; the engine is docker/engine.sh's (docker, else podman).
 """
@@ -79,11 +79,11 @@ class ImageCheck:
         return self.engine("run", "--rm", "--network=host", *env, *mount, *extra, self.image, *command,
                            step=step, **kwargs)
 
-    def start(self, name: str, *command, extra=()) -> None:
+    def start(self, name: str, *command, volume: str | None = None, extra=()) -> None:
         """A long-running service container (detached), as compose starts web and worker."""
         full = f"{self.prefix}-{name}"
         self.engine("run", "-d", "--name", full, "--network=host", "-e", f"DATABASE_URL={self.url(self.database)}",
-                    "-e", f"REVIEW_SECRET_KEY={SECRET}", "-v", f"{self.volumes[0]}:/data/attachments", *extra,
+                    "-e", f"REVIEW_SECRET_KEY={SECRET}", "-v", f"{volume or self.volumes[0]}:/data/attachments", *extra,
                     self.image, *command, step=f"start {name}", scan=False)
         self.containers.append(full)
 
@@ -99,7 +99,7 @@ class ImageCheck:
                         "-v", "ON_ERROR_STOP=1", "-d", self.url("postgres"), "-c", sql, step="psql", scan=False)
 
     def drop_databases(self) -> None:
-        for name in (self.database, f"{self.database}_restore"):
+        for name in (self.database, f"{self.database}_damaged"):
             self.psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     # ------------------------------------------------------------------ HTTP
@@ -123,9 +123,9 @@ class ImageCheck:
         data = json.dumps(payload).encode() if payload is not None else None
         return json.loads(self.http(port, path, data=data, headers=headers, expect=expect)[1])
 
-    def wait_until_serving(self) -> None:
+    def wait_until_serving(self, ports: list[int]) -> None:
         deadline = time.monotonic() + 180
-        for port in self.ports:
+        for port in ports:
             while True:
                 try:
                     if self.http(port, "/healthz", expect=None)[0] == 200:
@@ -155,7 +155,7 @@ class ImageCheck:
         for number, port in enumerate(self.ports, start=1):
             self.start(f"web{number}", "web", extra=["-e", f"REVIEW_WEB_BIND=127.0.0.1:{port}"])
         self.start("worker", "worker", extra=["-e", "REVIEW_WORKER_POLL_SECONDS=1"])
-        self.wait_until_serving()
+        self.wait_until_serving(self.ports)
 
     def check_probes(self) -> None:
         for port in self.ports:
@@ -203,9 +203,10 @@ class ImageCheck:
             raise CheckFailed(f"the submitted case reads back as {again['status']}")
         return case["id"]
 
-    def backup_and_restore(self) -> None:
+    def backup_while_serving(self) -> Path:
+        """Runbook "Back up": the tar stream of `backup -` into a file the host's shell writes."""
         backups = self.work / "backups"
-        backups.mkdir()  # the README: mkdir -p backups, then the tar stream into a file there
+        backups.mkdir()
         archive = backups / "backup.tar"
         with archive.open("wb") as out:
             result = subprocess.run([*ENGINE, "run", "--rm", "--network=host", "-e", f"DATABASE_URL={self.url(self.database)}",
@@ -214,28 +215,48 @@ class ImageCheck:
         self.outputs.append(("backup", "stderr", result.stderr.decode(errors="replace")))
         if result.returncode or archive.stat().st_size < 1000:
             raise CheckFailed(f"backup: exit {result.returncode}, {archive.stat().st_size} bytes\n{result.stderr.decode()}")
-        self.psql(f'CREATE DATABASE "{self.database}_restore"')
-        with archive.open("rb") as stream:
-            self.run("restore", "restore", "-", database=f"{self.database}_restore", volume=self.volumes[1],
-                     extra=["-i"], stdin=stream)
         with archive.open("rb") as stream:  # a database that is not empty is refused, and left as it was
             refused = self.engine("exec", "-i", f"{self.prefix}-worker", "/app/docker/entrypoint.sh", "restore", "-",
                                   step="restore refused", stdin=stream, expect=1, scan=False)
         if b"not empty" not in refused.stderr:
             raise CheckFailed(f"restore into a database with tables: {refused.stderr.decode()}")
-        verified = self.run("verify", "verify", database=f"{self.database}_restore", volume=self.volumes[1])
-        out = verified.stdout.decode()
+        return archive
+
+    def restore_as_the_runbook_says(self, archive: Path) -> None:
+        """Runbook "Restore": services stopped, the damaged database renamed, an empty one created, restore,
+        verify, migrate. The attachments go into a fresh volume, so every file must come from the backup."""
+        self.psql(f'ALTER DATABASE "{self.database}" RENAME TO "{self.database}_damaged"')
+        self.psql(f'CREATE DATABASE "{self.database}"')
+        with archive.open("rb") as stream:
+            self.run("restore", "restore", "-", volume=self.volumes[1], extra=["-i"], stdin=stream)
+        out = self.run("verify", "verify", volume=self.volumes[1]).stdout.decode()
         if "1 cases checked, 0 broken" not in out or "1 files checked, 0 missing or changed" not in out:
             raise CheckFailed(f"verify after restore:\n{out}")
-        self.run("migrate after restore", "migrate", database=f"{self.database}_restore", volume=self.volumes[1])
+        self.run("migrate after restore", "migrate", volume=self.volumes[1])
 
-    def stop_services(self) -> None:
-        for name in self.containers:
+    def serve_the_restored_case(self, passwords: dict, case_id: int) -> None:
+        """Runbook step 5: a web node on the restored database and volume serves the case and its file."""
+        port = self.ports[0]
+        self.start("restored-web", "web", volume=self.volumes[1], extra=["-e", f"REVIEW_WEB_BIND=127.0.0.1:{port}"])
+        self.wait_until_serving([port])
+        if self.json_call(port, "/readyz")["status"] != "ready":
+            raise CheckFailed("the restored database is not ready after migrate")
+        token = self.json_call(port, "/api/v1/auth/login", {"username": "handler", "password": passwords["handler"]})["token"]
+        case = self.json_call(port, f"/api/v1/cases/{case_id}", token=token)
+        attachments = [a["id"] for material in case["materials"] for a in material["attachments"]]
+        if len(attachments) != 1:
+            raise CheckFailed(f"the restored case has {len(attachments)} attachments, not 1")
+        _, content, _ = self.http(port, f"/api/v1/attachments/{attachments[0]}", headers={"Authorization": f"Bearer {token}"})
+        if content != PDF:
+            raise CheckFailed("the restored attachment differs from the uploaded file")
+
+    def stop_services(self, names: list[str]) -> None:
+        for name in names:
             self.engine("stop", "-t", "30", name, step=f"stop {name}", scan=False)
             logs = self.engine("logs", name, step=f"logs {name}", scan=False)
             self.outputs.append((name, "stderr", logs.stdout.decode(errors="replace") + logs.stderr.decode(errors="replace")))
-        worker_log = next(text for step, _, text in self.outputs if step.endswith("-worker"))
-        if "stopped after" not in worker_log:
+        worker_log = "".join(text for step, _, text in self.outputs if step.endswith("-worker"))
+        if names and names[-1].endswith("-worker") and "stopped after" not in worker_log:
             raise CheckFailed("the worker did not log its orderly stop")
 
     def scan_outputs(self) -> None:
@@ -283,11 +304,16 @@ class ImageCheck:
             self.say("page login on one node, its session on the other")
             self.page_login_shared_by_both_nodes(passwords)
             self.say("API login, upload, submitted case")
-            self.submit_a_case(passwords)
-            self.say("backup, restore into an empty database, refused restore, verify, migrate")
-            self.backup_and_restore()
+            case_id = self.submit_a_case(passwords)
+            self.say("backup while serving; restore refused into a database that is not empty")
+            archive = self.backup_while_serving()
             self.say("stop the web nodes and the worker")
-            self.stop_services()
+            self.stop_services(list(self.containers))
+            self.say("runbook restore: rename, empty database, restore, verify, migrate")
+            self.restore_as_the_runbook_says(archive)
+            self.say("a web node on the restored database serves the case and its file")
+            self.serve_the_restored_case(passwords, case_id)
+            self.stop_services([f"{self.prefix}-restored-web"])
             self.scan_outputs()
         finally:
             self.cleanup()

@@ -3,6 +3,7 @@ restore them into a freshly created empty database, and find every case, its his
 
 Runs in the PostgreSQL pass (`make test` runs it; CI requires it); on SQLite it is skipped.
 """
+import hashlib
 import os
 import shutil
 import subprocess
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import select
 
 from review_service import create_app
+from review_service.attachments.models import Attachment
 from review_service.audit.service import case_history, verify_chain
 from review_service.extensions import db
 from review_service.observability.readiness import readiness_checks
@@ -126,6 +129,15 @@ def test_backup_as_a_stream_restores_into_an_empty_database_and_verifies(app, as
         files = runner.invoke(args=["review", "verify-attachments"])
         assert history.exit_code == 0 and "3 cases checked, 0 broken" in history.output, history.output
         assert files.exit_code == 0 and "3 files checked, 0 missing or changed" in files.output, files.output
+        # the runbook's way to take one file from an older backup: tar -xOf B.tar attachments.tar.gz | tar -xzf - -C DIR
+        older = tmp_path / "older"
+        older.mkdir()
+        taken = subprocess.run(f"tar -xOf {archive} attachments.tar.gz | tar -xzf - -C {older}", shell=True)
+        assert taken.returncode == 0
+        with restored_app.app_context():
+            for attachment in db.session.scalars(select(Attachment)):
+                path = older / str(attachment.agency_id) / attachment.id
+                assert hashlib.sha256(path.read_bytes()).hexdigest() == attachment.sha256
     finally:
         with restored_app.app_context():
             db.session.remove()

@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db
-from ..unit_of_work import unit_of_work
+from ..unit_of_work import reading
 from .models import Attachment
 from .service import attachment_path
 
@@ -34,7 +34,7 @@ def file_problem(attachment: Attachment) -> str | None:
 def verify_attachments_command():
     """Check every attachment's file against its SHA-256; exit 1 naming the missing or changed ones."""
     checked = bad = 0
-    with unit_of_work(read_only=True):
+    with reading():
         for attachment in db.session.scalars(select(Attachment).order_by(Attachment.uploaded_at, Attachment.id)):
             checked += 1
             problem = file_problem(attachment)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..audit.service import history_problem
 from ..extensions import db
-from ..unit_of_work import unit_of_work
+from ..unit_of_work import reading
 from .models import Case
 
 
@@ -18,7 +18,7 @@ def register(group) -> None:
 def verify_history_command():
     """Check every case's hash chain, and that it ends at the case's stored head; exit 1 naming the broken ones."""
     checked = broken = 0
-    with unit_of_work(read_only=True):
+    with reading():
         heads = db.session.execute(select(Case.id, Case.case_number, Case.history_seq, Case.history_hash)
                                    .order_by(Case.id)).all()
         for case_id, case_number, head_seq, head_hash in heads:

@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
+from ..unit_of_work import reading
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ def readiness_checks() -> dict[str, dict]:
         checks["migrations"] = _check("migrations", _migrations)
     if checks.get("migrations", {}).get("ok"):
         checks["calendar"] = _check("calendar", _calendar)
-    db.session.rollback()
     return checks
 
 
@@ -36,10 +36,11 @@ def failing(checks: dict[str, dict]) -> list[str]:
 
 
 def _check(name: str, function) -> dict:
+    """Run one check in a read-only unit of work of its own (a failed statement never spoils the next check)."""
     try:
-        return {"ok": True, "detail": function()}
+        with reading():
+            return {"ok": True, "detail": function()}
     except Exception as exc:  # noqa: BLE001  (any failure makes the node not ready, with the reason)
-        db.session.rollback()
         return {"ok": False, "detail": _reason(name, exc)}
 
 
@@ -76,8 +77,8 @@ def readiness_warnings() -> list[str]:
     Call only on a ready node (it reads the database)."""
     from ..china_time import today_in_china
     from ..workdays.service import missing_years_ahead
-    years = missing_years_ahead(today_in_china())
-    db.session.rollback()
+    with reading():
+        years = missing_years_ahead(today_in_china())
     return [f"calendar: {year} has no holiday arrangement; time limits reaching it stay unknown until "
             f"`flask review calendar load` is run with the State Council notice" for year in years]
 

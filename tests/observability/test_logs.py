@@ -2,8 +2,11 @@
 import io
 import json
 import logging
+import re
 
 from review_service.observability.logs import configure_logging
+
+from ..conftest import PASSWORD
 
 
 def _capture():
@@ -110,11 +113,9 @@ def test_gunicorn_and_the_app_write_each_event_once(app, capsys):
 
 
 def test_page_requests_carry_the_session_user(client):
-    import re
     stream = _capture()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    from tests.conftest import PASSWORD
     assert client.post("/login", data={"username": "handler", "password": PASSWORD, "csrf_token": token}).status_code == 302
     assert client.get("/inbox").status_code == 200
     [inbox] = [line for line in _lines(stream) if line["logger"] == "review_service.access" and line["path"] == "/inbox"]

@@ -7,6 +7,7 @@ import re
 import runpy
 import shlex
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,26 @@ def test_image_installs_the_locked_dependencies_before_copying_the_code():
     assert "--require-hashes" in (DOCKER / "Dockerfile").read_text()
     assets = " ".join(" ".join(step) for step in steps[:steps.index(final[0])])
     assert assets.index("COPY review_service/web/assets/package.json") < assets.index("RUN npm")
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    text = lock.read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.MULTILINE))
+    blocks = re.split(r"\n(?=[A-Za-z0-9._-]+==)", text.split("\n\n", 1)[-1])
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block), f"{lock.name}: a pin without hashes"
+    return {name.lower().replace("_", "-"): version for name, version in pins.items()}
+
+
+def test_lock_files_pin_every_dependency_of_pyproject_within_its_range():
+    """requirements.lock (the image) and requirements-dev.lock (make install, CI) agree with pyproject.toml."""
+    from packaging.requirements import Requirement
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-dev.lock")
+    for lock, requirements in ((runtime, project["dependencies"]),
+                               (dev, project["dependencies"] + project["optional-dependencies"]["dev"])):
+        for line in requirements:
+            requirement = Requirement(line)
+            name = requirement.name.lower().replace("_", "-")
+            assert name in lock, f"{name} is not locked (run make lock)"
+            assert requirement.specifier.contains(lock[name], prereleases=True), (name, lock[name])
+    assert {name: version for name, version in dev.items() if name in runtime} == runtime

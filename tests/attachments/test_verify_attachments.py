@@ -1,16 +1,13 @@
 """`flask review verify-attachments`: every attachment's file present with the SHA-256 recorded at upload."""
-import io
-
 from review_service.attachments.models import Attachment
 from review_service.attachments.service import attachment_path
 from review_service.extensions import db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from ..factories import PDF, upload_attachment
 
 
 def _upload(api, name: str) -> str:
-    response = api.client.post("/api/v1/attachments", headers=api.headers, content_type="multipart/form-data",
-                               data={"file": (io.BytesIO(PDF), name)})
+    response = upload_attachment(api, PDF, name)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 

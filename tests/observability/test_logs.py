@@ -6,7 +6,7 @@ import re
 
 from review_service.observability.logs import configure_logging
 
-from ..conftest import PASSWORD
+from ..factories import PASSWORD
 
 
 def _capture():

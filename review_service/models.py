@@ -1,6 +1,7 @@
 """Imports every model so metadata (and Alembic autogenerate) sees all tables."""
 from .accounts.models import ApiToken, User, UserRole  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
+from .archives.models import ArchivePackage  # noqa: F401
 from .attachments.models import Attachment  # noqa: F401
 from .audit.models import CaseEvent  # noqa: F401
 from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
@@ -11,4 +12,5 @@ from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .staffing.models import StaffMember  # noqa: F401
 from .staffing.models import AssignmentProblem, Recusal  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .users.models import AccountEvent  # noqa: F401
 from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

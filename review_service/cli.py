@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .accounts.models import User
+from .accounts.passwords import check_password_policy
 from .accounts.service import create_user
 from .agencies.models import Agency
 from .engine import ProcessDefinitionError
@@ -90,7 +91,8 @@ def seed_demo_command(password_file: Path | None):
         agencies[code] = agency
     for username, full_name, roles, agency_code in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.username == username)) is None:
-            passwords[username] = passwords.get(username) or secrets.token_urlsafe(9)
+            kept = passwords.get(username)
+            passwords[username] = kept if kept and not check_password_policy(kept) else _demo_password()
             create_user(agency_id=agencies[agency_code].id, username=username, full_name=full_name,
                         password=passwords[username], roles=roles)
     seed_demo_staff()
@@ -103,8 +105,13 @@ def seed_demo_command(password_file: Path | None):
     password_file.chmod(0o600)
     click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
     for username, full_name, roles, agency_code in DEMO_USERS:
-        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
+        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<18} {','.join(roles):<10} "
                    f"{full_name} @ {agency_code}")
+
+
+def _demo_password() -> str:
+    """Random, and meets the password policy (upper, lower, symbol; 17 characters)."""
+    return f"Demo-{secrets.token_urlsafe(9)}"
 
 
 def _read_passwords(path: Path) -> dict[str, str]:

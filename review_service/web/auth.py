@@ -2,11 +2,11 @@
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..accounts.service import log_in, log_out
-from ..errors import Unauthorized
+from ..accounts.service import LoginRefused, log_in, log_out
+from ..unit_of_work import keeps_changes_on
 from ..extensions import db
 from .i18n import LOCALES
 from .pages import page_blueprint
@@ -22,7 +22,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("web_inbox.inbox")
 
 
+def _refusal_text(refusal: LoginRefused) -> str:
+    """What the login page says: wrong password with the attempts left, or locked until (Beijing time)."""
+    if refusal.locked_until is not None:
+        until = format_datetime(refusal.locked_until, "yyyy-MM-dd HH:mm")
+        locked = _("The account is locked until %(time)s (Beijing time).", time=until)
+        return locked if refusal.code == "account_locked" else _("Wrong username or password.") + " " + locked
+    if refusal.attempts_left is not None:
+        return _("Wrong username or password. %(left)d attempts left before the account is locked.",
+                 left=refusal.attempts_left)
+    return _("Wrong username or password.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_changes_on(401)  # a wrong password still counts as a failed attempt
 def login():
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -35,13 +48,9 @@ def login():
                                username=username, next=request.form.get("next", "")), 422
     try:
         token, user = log_in(username, password)
-    except Unauthorized as refusal:
-        db.session.commit()  # keep the failed-attempt count
-        message = _("Too many failed attempts; the account is locked for a while.") \
-            if refusal.code == "account_locked" else _("Wrong username or password.")
-        return render_template("web/login.html", error=message, username=username,
+    except LoginRefused as refusal:
+        return render_template("web/login.html", error=_refusal_text(refusal), username=username,
                                next=request.form.get("next", "")), 401
-    db.session.commit()
     lang = session.get("lang")
     session.clear()  # a fresh session at login (no fixation)
     if lang:

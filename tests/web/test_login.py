@@ -1,6 +1,7 @@
 """Session login, CSRF, language and role navigation of the web pages."""
 import pytest
 
+from ..conftest import PASSWORD
 from .conftest import browser_login, csrf_token, screenshot
 
 
@@ -15,7 +16,7 @@ def test_pages_need_a_login(client):
 
 
 def test_login_without_csrf_token_is_refused(client):
-    response = client.post("/login", data={"username": "handler", "password": "correct horse battery"})
+    response = client.post("/login", data={"username": "handler", "password": PASSWORD})
     assert response.status_code == 400
     assert "csrf_failed" in response.get_data(as_text=True)
     assert client.get("/inbox").status_code == 302  # still logged out
@@ -30,7 +31,7 @@ def test_wrong_password_shows_a_message(client):
 
 def test_login_never_redirects_off_site(client):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": "handler", "password": "correct horse battery",
+    response = client.post("/login", data={"username": "handler", "password": PASSWORD,
                                            "csrf_token": token, "next": "//evil.example/x"})
     assert response.headers["Location"] == "/inbox"
 

@@ -11,6 +11,7 @@ from .accounts.models import User
 from .accounts.passwords import check_password_policy
 from .accounts.service import create_user
 from .agencies.models import Agency
+from .cases.cli import register as register_case_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -27,6 +28,7 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_case_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..audit.service import case_history, verify_chain
+from ..audit.service import verify_case_history
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
@@ -53,11 +53,11 @@ def new():
 @bp.route("/<int:case_id>")
 def show(case_id):
     case = get_case(case_id, actor=current_user)
-    events = case_history(case.id)
+    events, broken_at = verify_case_history(case)
     tasks = open_tasks_of(case)
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, events=events,
-                           chain_broken_at=verify_chain(events), deadlines=deadlines,
+                           chain_broken_at=broken_at, deadlines=deadlines,
                            may_withdraw=may_withdraw(current_user, case),
                            days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
 

@@ -1,7 +1,9 @@
 """Form payloads and a small API client used by the tests."""
 import copy
+from pathlib import Path
 
 from review_service.china_time import today_in_china
+from review_service.engine.scripting import make_script_engine
 
 CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
                     "legal_basis_and_discretion", "authority", "documents", "crime_referral")
@@ -90,3 +92,32 @@ class ApiClient:
         response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
         assert response.status_code == expect, response.get_json()
         return response.get_json()
+
+
+# --- BPMN scripts -------------------------------------------------------------------------------------
+
+DEFAULT_BPMN = Path(__file__).resolve().parents[1] / "workflows" / "default" / "legal_review.bpmn"
+
+
+def with_script_after_acceptance(script: str) -> bytes:
+    """The default process with a script task between acceptance and its gateway."""
+    xml = DEFAULT_BPMN.read_text(encoding="utf-8")
+    xml = xml.replace('<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" '
+                      'targetRef="gw_acceptance" />',
+                      '<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" targetRef="sneaky" />'
+                      '<bpmn:scriptTask id="sneaky" name="脚本"><bpmn:incoming>f_acceptance_done</bpmn:incoming>'
+                      '<bpmn:outgoing>f_sneaky_done</bpmn:outgoing>'
+                      f'<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+                      '<bpmn:sequenceFlow id="f_sneaky_done" sourceRef="sneaky" targetRef="gw_acceptance" />')
+    xml = xml.replace("<bpmn:incoming>f_acceptance_done</bpmn:incoming>\n      <bpmn:outgoing>",
+                      "<bpmn:incoming>f_sneaky_done</bpmn:incoming>\n      <bpmn:outgoing>", 1)
+    assert 'id="sneaky"' in xml
+    return xml.encode()
+
+
+def run_script(source: str, data: dict | None = None) -> dict:
+    """Execute a snippet in the restricted engine (no helpers); the resulting variables."""
+    env = make_script_engine().environment
+    context = dict(data or {})
+    env.execute(source, context)
+    return context

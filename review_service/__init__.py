@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import observability, unit_of_work, web
+from . import headers, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -25,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     observability.init_app(app)  # JSON or text logs, request id, request metrics, GET /metrics
+    headers.init_app(app)  # CSP, nosniff, Referrer-Policy, no framing: on every response
     logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data
 
     db.init_app(app)

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
 from ..extensions import db
+from ..headers import as_attachment
 from .migration import migrate_cases, version_by_number
 from .schemas import (
     DiffQuerySchema,
@@ -62,7 +63,7 @@ def show(query, code, number):
     if query["file"]:
         text = version_file(version, query["file"])
         mimetype = "application/json" if query["file"].endswith(".json") else "application/xml"
-        return Response(text, mimetype=mimetype)
+        return as_attachment(Response(text, mimetype=mimetype), f"v{number}-{query['file']}")
     return version
 
 

@@ -4,7 +4,6 @@ The pages always work on the designer's own agency (current_user.agency); the pr
 the designer's right again on every read and publication (check_designer, publish_for_agency).
 """
 import json
-from urllib.parse import quote
 
 from flask import Response, current_app, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -13,6 +12,7 @@ from flask_login import current_user
 from ..agencies.models import Agency
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
+from ..headers import as_attachment
 from ..processes.migration import version_by_number
 from ..processes.permissions import check_designer
 from ..processes.validation import PROFILE_FILE
@@ -62,13 +62,7 @@ def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
     mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    # Both forms of the file name: a plain ASCII one for old clients and the UTF-8 one (RFC 6266/5987).
-    response = Response(text, mimetype=mimetype)
-    download_name = f"v{number}-{name}"
-    ascii_name = download_name.encode("ascii", "ignore").decode() or f"v{number}"
-    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name.replace(chr(34), "")}"; '
-                                               f"filename*=UTF-8''{quote(download_name, safe='')}")
-    return response
+    return as_attachment(Response(text, mimetype=mimetype), f"v{number}-{name}")
 
 
 @bp.route("/diff")

@@ -110,7 +110,17 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error")
+        """Any other failure: logged once (with the request id the log context adds), answered in the
+        JSON error shape; nothing here may fail in turn (a broken transaction, text that cannot be encoded)."""
+        try:
+            from .extensions import db
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (the connection itself may be gone)
+            pass
+        try:
+            log.error("unhandled error: %s", type(error).__name__, exc_info=error)
+        except Exception:  # noqa: BLE001
+            pass
         response = jsonify(error_body("internal_error", "服务器内部错误，操作未保存，请稍后重试"))
         response.status_code = 500
         return response

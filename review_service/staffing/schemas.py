@@ -1,9 +1,11 @@
 """Marshmallow schemas of the staffing report and the assignment API."""
 from marshmallow import Schema, fields, validate
 
+from ..china_time import plausible
+
 
 class StaffingQuerySchema(Schema):
-    on = fields.Date(metadata={"description": "统计日期 YYYY-MM-DD，默认今天"})
+    on = fields.Date(validate=plausible("on"), metadata={"description": "统计日期 YYYY-MM-DD，默认今天"})
     rollup = fields.Boolean(load_default=False, metadata={"description": "包含全部下级机关并汇总"})
 
 

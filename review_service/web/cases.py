@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 @bp.route("")
 def index():
     status = request.args.get("status") or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # the offset stays a database integer
     cases = list_cases(actor=current_user, status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("web/cases.html", cases=cases[:PAGE_SIZE], status=status, page=page,
                            has_next=len(cases) > PAGE_SIZE)

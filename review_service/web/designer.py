@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..agencies.models import Agency
+from ..edge import DATABASE_INT_MAX
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
 from ..headers import as_attachment
@@ -71,7 +72,7 @@ def diff():
     """Text diff per file and the engine's summary of task changes between two of the agency's versions."""
     agency = _my_agency()
     old, new = request.args.get("from", type=int), request.args.get("to", type=int)
-    if old is None or new is None:
+    if old is None or new is None or not (0 < old <= DATABASE_INT_MAX and 0 < new <= DATABASE_INT_MAX):
         raise InvalidInput(_("Choose the two versions to compare."), code="diff_versions_missing")
     return render_template("web/designer_diff.html", diff=diff_versions(agency, old, new))
 

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import status_code_conformance
 from .conftest import PASSWORD
 
 ROLES = ("handler", "reviewer", "head", "designer", "admin")
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 6))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 5))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SKIPPED = {("POST", "/api/v1/auth/logout")}  # would end the token the other requests use
 

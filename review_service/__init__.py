@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import edge, headers, observability, unit_of_work, web
+from . import deadlines, edge, headers, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     edge.install_converter(app)  # before any route: <int:> ids within the database's integer
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)

@@ -110,13 +110,8 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        """Any other failure: logged once (with the request id the log context adds), answered in the
-        JSON error shape; nothing here may fail in turn (a broken transaction, text that cannot be encoded)."""
-        try:
-            from .extensions import db
-            db.session.rollback()
-        except Exception:  # noqa: BLE001  (the connection itself may be gone)
-            pass
+        """Any other failure (the unit of work has rolled back): logged once, with the request id the log
+        context adds, and answered in the JSON error shape; nothing here may fail in turn."""
         try:
             log.error("unhandled error: %s", type(error).__name__, exc_info=error)
         except Exception:  # noqa: BLE001

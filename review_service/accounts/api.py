@@ -2,7 +2,6 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from ..extensions import db
 from ..unit_of_work import keeps_changes_on
 from .auth import bearer_token, current_actor, require_actor
 from .schemas import LoginSchema, TokenSchema, UserSchema
@@ -31,7 +30,6 @@ def logout():
     """Revoke the bearer token of this request."""
     require_actor()
     log_out(bearer_token())
-    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])

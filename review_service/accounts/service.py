@@ -2,7 +2,6 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, case, literal, or_, select, update
@@ -13,6 +12,7 @@ from ..china_time import CHINA
 from ..db_types import UTCDateTime, utcnow
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
+from ..persistence import built_once
 from .models import ROLES, ApiToken, User, UserRole
 from .passwords import check_password_policy
 
@@ -93,7 +93,7 @@ def _count_failure(user_id: int, now) -> LoginRefused:
     return LoginRefused(f"用户名或密码错误，还可尝试{left}次", code="invalid_credentials", attempts_left=left)
 
 
-@cache
+@built_once
 def _user_of_valid_token():
     """Every API request runs it: built once (on first use, when every mapper is known).
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..audit.service import case_history, verify_chain
 from ..extensions import db
+from ..unit_of_work import reading
 from .models import Case
 
 
@@ -32,9 +33,9 @@ def broken_histories(batch: int = 500):
 @with_appcontext
 def verify_history_command():
     """Check every case's history; exit 1 naming each broken one (case id, number, first bad entry)."""
-    checked = db.session.scalar(select(db.func.count(Case.id)))
-    broken = list(broken_histories())
-    db.session.rollback()  # read only
+    with reading():
+        checked = db.session.scalar(select(db.func.count(Case.id)))
+        broken = list(broken_histories())
     for case_id, number, seq in broken:
         click.echo(f"case {case_id} ({number}): history broken at entry {seq}", err=True)
     click.echo(f"{checked} cases checked, {len(broken)} broken")

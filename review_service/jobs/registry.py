@@ -1,16 +1,14 @@
-"""Job kinds and the functions that do them. Domain packages register their handlers at import."""
+"""Job kinds and the functions that do them. Each domain package registers its handlers in its own
+`init_app(app)`, called by create_app: the worker needs no blueprint loaded to find them."""
 from collections.abc import Callable
 
 JobHandler = Callable[["DueJob"], None]  # noqa: F821  (runs inside the job's transaction; raise to fail)
 _HANDLERS: dict[str, JobHandler] = {}
 
 
-def job_handler(kind: str):
-    """Decorator: the function that performs jobs of this kind."""
-    def register(function: JobHandler) -> JobHandler:
-        _HANDLERS[kind] = function
-        return function
-    return register
+def register_job_handler(kind: str, function: JobHandler) -> None:
+    """`function` performs jobs of this kind (registering it again replaces it)."""
+    _HANDLERS[kind] = function
 
 
 def handler_for(kind: str) -> JobHandler:

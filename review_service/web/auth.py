@@ -7,7 +7,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts.service import LoginRefused, log_in, log_out
 from ..unit_of_work import keeps_changes_on
-from ..extensions import db
 from .i18n import LOCALES
 from .pages import page_blueprint
 from .session import SESSION_TOKEN_KEY
@@ -66,7 +65,6 @@ def logout():
     token = session.get(SESSION_TOKEN_KEY)
     if token:
         log_out(token)
-        db.session.commit()
     logout_user()
     session.pop(SESSION_TOKEN_KEY, None)
     return redirect(url_for("web_auth.login"))

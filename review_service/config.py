@@ -35,15 +35,15 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
     # werkzeug password hash method; tests use a cheap one.
     PASSWORD_HASH_METHOD = os.environ.get("REVIEW_PASSWORD_HASH_METHOD", "scrypt")
+    # Password policy for every password set (CLI, API, pages, seed, import): minimum length, and how many of
+    # the four classes (lowercase, uppercase, digits, other symbols) it must contain.
+    PASSWORD_MIN_LENGTH = int(os.environ.get("REVIEW_PASSWORD_MIN_LENGTH", 12))
+    PASSWORD_MIN_CLASSES = int(os.environ.get("REVIEW_PASSWORD_MIN_CLASSES", 3))
     # Bearer tokens expire after this many hours.
     TOKEN_TTL_HOURS = int(os.environ.get("REVIEW_TOKEN_TTL_HOURS", 12))
     # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.
     LOGIN_MAX_FAILURES = int(os.environ.get("REVIEW_LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("REVIEW_LOGIN_LOCKOUT_MINUTES", 15))
-    # Password policy for every password set (accounts/passwords.py): shortest length, and how many of the
-    # four classes (lowercase, uppercase, digits, symbols) it must contain.
-    PASSWORD_MIN_LENGTH = int(os.environ.get("REVIEW_PASSWORD_MIN_LENGTH", 10))
-    PASSWORD_MIN_CLASSES = int(os.environ.get("REVIEW_PASSWORD_MIN_CLASSES", 3))
     # Log lines: "json" (one JSON object per event, for production) or "text" (readable, the default).
     LOG_FORMAT = os.environ.get("REVIEW_LOG_FORMAT", "text")
     # Lowest level logged by the service (DEBUG, INFO, WARNING, ...).

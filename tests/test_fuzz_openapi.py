@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from .conftest import PASSWORD
+from .factories import PASSWORD
 
 ROLES = ("handler", "reviewer", "head", "designer", "admin")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 5))

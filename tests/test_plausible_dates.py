@@ -4,7 +4,7 @@ TEST_NOW is 2026-11-02 (Beijing): 立案 2016-11-02..2026-11-02, staff valid_fro
 """
 import pytest
 
-from .helpers import submission
+from .factories import submission
 
 
 @pytest.mark.parametrize("filed_on, accepted", [("0001-01-01", False), ("2099-01-01", False), ("2016-11-01", False),

@@ -158,6 +158,26 @@ def unavailable_names(source: str, *, expression: bool) -> list[str]:
     return sorted((used - assigned) & UNAVAILABLE_BUILTINS)
 
 
+def literal_assigned(source: str, name: str):
+    """The literal a script assigns to `name` first (in source order), read without running the script.
+
+    None when the script does not parse, assigns nothing to the name, or assigns something not a literal.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    assignments = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                          and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)),
+                         key=lambda node: (node.lineno, node.col_offset))
+    if not assignments:
+        return None
+    try:
+        return ast.literal_eval(assignments[0].value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
 class RestrictedEnvironment(TaskDataEnvironment):
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 

@@ -7,8 +7,8 @@ from review_service.engine.scripting import ScriptRejected, ScriptTooLong
 from review_service.extensions import db
 from review_service.processes.service import publish_version
 
-from ..helpers import run_script as run
-from ..helpers import with_script_after_acceptance
+from ..factories import run_script as run
+from ..factories import with_script_after_acceptance
 
 
 @pytest.mark.parametrize("source", [

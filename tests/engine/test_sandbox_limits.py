@@ -11,9 +11,9 @@ from review_service.engine.scripting import ScriptTooLong, make_script_engine
 from review_service.extensions import db
 from review_service.processes.service import publish_version
 
-from ..helpers import DEFAULT_BPMN
-from ..helpers import run_script as run
-from ..helpers import with_script_after_acceptance as _with_script
+from ..factories import DEFAULT_BPMN
+from ..factories import run_script as run
+from ..factories import with_script_after_acceptance as _with_script
 
 
 def with_script_after_acceptance(source: str) -> bytes:

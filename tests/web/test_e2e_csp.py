@@ -6,9 +6,8 @@ import pytest
 
 from review_service.headers import PAGE_POLICY
 
-from ..helpers import decision, review
+from ..factories import browser_login, decision, review
 from ..processes.overrides import GUANGDONG_PROFILE, upload
-from .conftest import browser_login
 
 FORM_READY = '#form-editor[data-ready="true"]'
 CHARTS_READY = "#chart-staffing[data-chart-ready='1'] canvas"

@@ -1,17 +1,13 @@
-"""Lockout that concurrent guesses cannot bypass; the page says attempts left / locked until; password policy."""
+"""Lockout that concurrent guesses cannot bypass; the API and the page say attempts left / locked until."""
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
-import pytest
 from sqlalchemy import select
 
 from review_service.accounts.models import User
-from review_service.accounts.service import create_user
-from review_service.errors import InvalidInput
 from review_service.extensions import db
 
-from ..conftest import PASSWORD
-from ..web.conftest import csrf_token
+from ..factories import PASSWORD, csrf_token
 
 GUESSES = 50
 
@@ -63,29 +59,3 @@ def test_the_login_page_says_attempts_left_and_lock_time(client):
     assert last.status_code == 401
     assert "账号已锁定至 2026-11-02 09:1" in last.get_data(as_text=True)
     assert "北京时间" in attempt(PASSWORD).get_data(as_text=True)
-
-
-@pytest.mark.parametrize("password, problems", [
-    ("Short1!", ["密码至少10个字符"]),
-    ("alllowercaseletters", ["密码须包含小写字母、大写字母、数字、符号中的至少3类"]),
-    ("lowercase and spaces", ["密码须包含小写字母、大写字母、数字、符号中的至少3类"]),
-    ("abc", ["密码至少10个字符", "密码须包含小写字母、大写字母、数字、符号中的至少3类"]),
-])
-def test_weak_passwords_are_refused_when_a_user_is_created(app, password, problems):
-    with app.app_context():
-        with pytest.raises(InvalidInput) as refused:
-            create_user(agency_id=1, username="newbie", full_name="新人", password=password, roles=["handler"])
-        assert refused.value.code == "weak_password"
-        assert refused.value.fields == {"password": problems}
-
-
-def test_the_policy_is_settable(app):
-    app.config.update(PASSWORD_MIN_LENGTH=4, PASSWORD_MIN_CLASSES=1)
-    with app.app_context():
-        assert create_user(agency_id=1, username="newbie", full_name="新人", password="abcd", roles=["handler"]).id
-
-
-def test_seed_demo_passwords_meet_the_policy(runner, tmp_path):
-    result = runner.invoke(args=["review", "seed-demo", "--password-file", str(tmp_path / "pw.txt")])
-    assert result.exit_code == 0, result.output
-    assert "Demo-" in result.output

@@ -36,11 +36,11 @@ def _years(today: date, years: int) -> date:
     return today.replace(year=today.year + years, day=min(today.day, 28))
 
 
-_PAST_EVENT = (lambda t: _years(t, -10), lambda t: t)  # an event of a running case: the last 10 years, not future
+_STEP_DATE = (lambda t: _years(t, -10), lambda t: _years(t, 1))  # a later step's date: 10 years back, 1 ahead
 DATE_RANGES = {
-    "filed_on": _PAST_EVENT,  # 立案日期 (case submission): the Art. 60 cap counts from it
-    "discussed_on": _PAST_EVENT, "referred_on": _PAST_EVENT, "reply_received_on": _PAST_EVENT,
-    "published_on": _PAST_EVENT, "archived_on": _PAST_EVENT, "withdrawn_on": _PAST_EVENT,
+    "filed_on": (lambda t: _years(t, -10), lambda t: t),  # 立案日期: the Art. 60 cap counts from it; not future
+    "discussed_on": _STEP_DATE, "referred_on": _STEP_DATE, "reply_received_on": _STEP_DATE,
+    "published_on": _STEP_DATE, "archived_on": _STEP_DATE, "withdrawn_on": _STEP_DATE,
     "first_reviewed_on": (lambda t: date(1950, 1, 1), lambda t: t),  # staff: started reviewing
     "valid_from": (lambda t: date(1950, 1, 1), lambda t: _years(t, 1)),  # staff: certificate / appointment
     "valid_until": (lambda t: date(1950, 1, 1), lambda t: _years(t, 30)),

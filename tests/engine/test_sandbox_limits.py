@@ -128,7 +128,7 @@ stretched = '-' * 20
 
 def test_the_scripts_designers_write_keep_working(app):
     with app.app_context():
-        from review_service.deadlines.scripting import SCRIPT_HELPERS
+        from review_service.workdays.scripting import SCRIPT_HELPERS
         env = make_script_engine(SCRIPT_HELPERS).environment
         context = {"amounts": [1, 2, 3], "rnd": 2, "name": "案件"}
         env.execute(ALLOWED, context)

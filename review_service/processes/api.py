@@ -1,4 +1,4 @@
-"""/api/v1/agencies/{code}/processes: publish (multipart), list, download, diff (migrating running cases: case_migration/api.py)."""
+"""/api/v1/agencies/{code}/processes: publish (multipart), list, download, diff (migration: case_migration/api.py)."""
 from pathlib import PurePath
 
 from flask import Response, request
@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
+from ..headers import as_attachment
 from .schemas import (
     DiffQuerySchema,
     DiffSchema,
@@ -57,7 +58,7 @@ def show(query, code, number):
     if query["file"]:
         text = version_file(version, query["file"])
         mimetype = "application/json" if query["file"].endswith(".json") else "application/xml"
-        return Response(text, mimetype=mimetype)
+        return as_attachment(Response(text, mimetype=mimetype), f"v{number}-{query['file']}")
     return version
 
 

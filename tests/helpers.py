@@ -90,3 +90,56 @@ class ApiClient:
         response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
         assert response.status_code == expect, response.get_json()
         return response.get_json()
+
+
+def run_due_jobs(app, *, batch: int = 100) -> list:
+    """One worker iteration in the test's process: every job due now runs (PDF conversions, timers)."""
+    from review_service.extensions import db
+    from review_service.jobs.worker import work_once
+    with app.app_context():
+        results = work_once("test-worker", batch=batch)
+        db.session.remove()
+    return results
+
+
+def docx_text(payload: bytes) -> str:
+    """Every paragraph and table cell of a DOCX (python-docx), one per line."""
+    import io
+
+    from docx import Document
+    document = Document(io.BytesIO(payload))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def pdf_text(payload: bytes) -> str:
+    """The text of a PDF as pdftotext (poppler-utils) extracts it, without line breaks inside a line."""
+    import subprocess
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=payload, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def create_agency_with_users(code: str, roles=("handler", "reviewer", "head"), *, name: str | None = None):
+    """A new top-level agency and one user per role (username code.role, full name 'role of code'), the
+    reviewer with a 法律职业资格 number. Call inside an app context; commits."""
+    from datetime import date
+
+    from review_service.accounts.service import create_user
+    from review_service.agencies.models import Agency
+    from review_service.extensions import db
+    from review_service.staff.models import StaffMember
+    agency = Agency(code=code, name=name or f"{code} 示例局", level="city")
+    db.session.add(agency)
+    db.session.flush()
+    for role in roles:
+        user = create_user(agency_id=agency.id, username=f"{code}.{role}", full_name=f"{code}{role}",
+                           password="correct horse battery", roles=[role])
+        if role == "reviewer":
+            db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=user.full_name,
+                                       user_id=user.id, legal_qualification_no=f"A2019{user.id:07d}",
+                                       valid_from=date(2020, 1, 1)))
+    db.session.commit()
+    return agency

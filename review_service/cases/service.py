@@ -17,6 +17,7 @@ from ..tasks.forms import validate_form
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts, to_amount
+from .listeners import case_submitted
 from .models import Case
 from .workflow import start_run, sync_tasks
 
@@ -58,6 +59,7 @@ def submit_case(*, actor, data) -> Case:
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
     sync_tasks(case, runtime, run)
+    case_submitted(case, actor=actor, data=data)  # listeners: e.g. documents (送审表)
     db.session.flush()
     return case
 

@@ -1,14 +1,22 @@
-"""Job kinds and the functions that do them. Domain packages register their handlers at import."""
+"""Job kinds and the functions that do them, registered by each domain package's init_app."""
 from collections.abc import Callable
 
 JobHandler = Callable[["DueJob"], None]  # noqa: F821  (runs inside the job's transaction; raise to fail)
+JobPreparer = Callable[[dict], object]  # the job's payload -> job.prepared (runs before, in a read-only unit of work)
 _HANDLERS: dict[str, JobHandler] = {}
+_PREPARERS: dict[str, JobPreparer] = {}
 
 
-def job_handler(kind: str):
-    """Decorator: the function that performs jobs of this kind."""
+def job_handler(kind: str, *, prepare: JobPreparer | None = None):
+    """Decorator: the function that performs jobs of this kind.
+
+    prepare: slow work done first, outside the job's transaction (it may read, not write); the handler
+    finds its result as job.prepared. E.g. a PDF conversion must not hold the write lock while it runs.
+    """
     def register(function: JobHandler) -> JobHandler:
         _HANDLERS[kind] = function
+        if prepare is not None:
+            _PREPARERS[kind] = prepare
         return function
     return register
 
@@ -17,3 +25,7 @@ def handler_for(kind: str) -> JobHandler:
     if kind not in _HANDLERS:
         raise LookupError(f"no handler for job kind {kind!r}")
     return _HANDLERS[kind]
+
+
+def preparer_for(kind: str) -> JobPreparer | None:
+    return _PREPARERS.get(kind)

@@ -14,7 +14,8 @@ from ..db_types import utcnow
 from ..errors import NotFound
 from ..extensions import db, insert_rows
 from .models import INCIDENT, PENDING, DueJob
-from .registry import handler_for
+from ..unit_of_work import unit_of_work
+from .registry import handler_for, preparer_for
 
 LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -85,12 +86,14 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
 def run_job(job_id: int, owner: str) -> RunResult:
     """Do one claimed job in its own transaction, committing or recording the failure."""
     try:
+        prepared = _prepare(job_id)
         _lock_case_of_job(job_id)
         job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
                                 .execution_options(populate_existing=True))
         if job is None or job.lock_owner != owner or job.status != PENDING:
             db.session.rollback()
             return RunResult(job_id, "lost")
+        job.prepared = prepared
         handler_for(job.kind)(job)
         db.session.delete(job)
         db.session.commit()
@@ -98,6 +101,17 @@ def run_job(job_id: int, owner: str) -> RunResult:
     except Exception as exc:  # noqa: BLE001  (any failure of a job is recorded, never lost)
         db.session.rollback()
         return _record_failure(job_id, owner, f"{type(exc).__name__}: {exc}")
+
+
+def _prepare(job_id: int):
+    """The job kind's slow preparation (registry.job_handler prepare=), in a read-only unit of work of its
+    own before the job's transaction: it holds no lock while it runs. None when the kind has none."""
+    with unit_of_work(read_only=True) as work:
+        work.discard()  # it only reads
+        kind, payload = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first() \
+            or (None, None)
+        prepare = preparer_for(kind) if kind is not None else None
+        return prepare(payload) if prepare is not None else None
 
 
 def _lock_case_of_job(job_id: int) -> None:

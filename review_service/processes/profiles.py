@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
-from .service import PROCESS_ID, invalid_agency_process, latest_version, profile_of, profile_of_version
+from .service import PROCESS_ID, agency_folder, invalid_agency_process, latest_version, profile_of, profile_of_version
 from .validation import PROFILE_FILE, human_task_kinds, profile_problems
 
 DEFAULT_ESCALATION_TARGET = "agency_head"
@@ -78,9 +78,9 @@ def profile_in_force(agency) -> dict:
         version = latest_version(agency.id)
         if version is not None:
             return profile_of(version)
-        own_file = folders / agency.code / PROFILE_FILE
-        if agency.code != "default" and own_file.is_file():
-            return _folder_profile(own_file)
+        own_folder = agency_folder(agency)
+        if own_folder is not None and (own_folder / PROFILE_FILE).is_file():
+            return _folder_profile(own_folder / PROFILE_FILE)
         agency = agency.parent
     version = latest_version(None)
     if version is not None:

@@ -129,7 +129,7 @@ def case_section(doc) -> None:
 def materials_section(doc, number: str) -> None:
     heading(doc, f"{number}、审核的材料")
     tag(doc, "{%p for m in materials %}")
-    para(doc, "{{ loop.index }}. {{ m.name }}（{{ m.category }}，第{{ m.round }}轮提交）")
+    para(doc, "{{ loop.index }}. {{ m.name }}（{{ m.category }}）")
     tag(doc, "{%p endfor %}")
 
 

@@ -180,6 +180,20 @@ def list_case_documents(case, *, actor=None) -> list[DocumentEntry]:
     return [DocumentEntry(row, row.version == newest[row.subject]) for row in rows]
 
 
+ANSWERING_KINDS = ("response", "correction", "coordination", "settlement")
+
+
+def opinion_answered_by(task) -> DocumentEntry | None:
+    """The newest 审核意见书 of the task's case if the task answers an opinion (the handler's reply,
+    coordination, settlement); None otherwise."""
+    if task.kind not in ANSWERING_KINDS:
+        return None
+    row = db.session.scalar(select(CaseDocument).where(CaseDocument.case_id == task.case_id,
+                                                       CaseDocument.kind == "opinion")
+                            .order_by(CaseDocument.round.desc(), CaseDocument.id.desc()).limit(1))
+    return DocumentEntry(row, True) if row is not None else None
+
+
 def get_document(document_id: int, *, actor) -> DocumentEntry:
     """One document if the actor may see its case (same rule as the case page: 404 otherwise)."""
     row = db.session.get(CaseDocument, document_id)

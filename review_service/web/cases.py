@@ -7,6 +7,7 @@ from ..audit.service import case_history, verify_chain
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
+from ..documents.service import list_case_documents
 from ..errors import ServiceError
 from ..extensions import db
 from ..tasks.forms import form_schema
@@ -58,7 +59,7 @@ def show(case_id):
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, events=events,
                            chain_broken_at=verify_chain(events), deadlines=deadlines,
-                           may_withdraw=may_withdraw(current_user, case),
+                           may_withdraw=may_withdraw(current_user, case), documents=list_case_documents(case),
                            days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
 
 

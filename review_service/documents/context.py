@@ -27,6 +27,8 @@ KIND_TITLES = {"opinion": "审核意见书", "submission": "重大执法决定�
 OPINION_FALLBACK = {"approve": "同意", "issues": "存在问题", "transfer": "移送有权机关处理"}
 COORDINATION_OUTCOMES = {"revise_to_approve": "法制审核机构修改审核意见为同意", "handler_corrects": "承办机构整改后重新送审",
                          "escalate": "协调不成，按本机关规定提请处理"}
+SETTLEMENT_OUTCOMES = {"re_review": "由法制审核机构重新审核", "correct": "承办机构整改后重新送审", "transfer": "移送有权机关",
+                       "close_without_decision": "终止办理，不作决定"}
 
 
 def chinese_date(day: date | str | None) -> str:
@@ -147,7 +149,8 @@ def record_context(saved: dict) -> dict:
                 "revision_reasons": form.get("revision_reasons", "")}
     return {"participants": participants, "minutes": form.get("minutes", ""), "occasion": saved.get("occasion", ""),
             "discussed_on_cn": chinese_date(form.get("discussed_on") or saved["day"]),
-            "conclusion": form.get("conclusion") or saved.get("outcome_title", ""), "reasons": form.get("reasons", "")}
+            "conclusion": form.get("conclusion") or SETTLEMENT_OUTCOMES.get(form.get("outcome"), form.get("outcome", "")),
+            "reasons": form.get("reasons", "")}
 
 
 def render_context(document) -> dict:

@@ -23,6 +23,7 @@ from .build_templates import reproducible_zip
 TEMPLATE_FILES = {"opinion": "opinion.docx", "submission": "submission.docx",
                   "coordination": "coordination.docx", "discussion": "discussion.docx"}
 TEMPLATES_FOLDER = "documents"
+SHIPPED_DEFAULT = Path(__file__).resolve().parents[2] / "workflows" / "default"
 FONTS_CONF = Path(__file__).with_name("fonts.conf")  # 仿宋_GB2312 etc. -> Noto CJK SC
 
 
@@ -34,13 +35,22 @@ def sha256(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def template_path(agency, kind: str) -> Path:
-    """The nearest template of this kind for the agency (its own, an ancestor's, else default/)."""
-    for folder in agency_folders(agency):
+def find_template(folders: list[Path], kind: str) -> Path | None:
+    """The first folder's template of this kind, else the national one shipped with the service (so a
+    REVIEW_WORKFLOWS_DIR without documents/ still has them)."""
+    for folder in [*folders, SHIPPED_DEFAULT]:
         path = folder / TEMPLATES_FOLDER / TEMPLATE_FILES[kind]
         if path.is_file():
             return path
-    raise DocumentFailed(f"没有 {TEMPLATES_FOLDER}/{TEMPLATE_FILES[kind]} 模板")
+    return None
+
+
+def template_path(agency, kind: str) -> Path:
+    """The nearest template of this kind for the agency (its own, an ancestor's, else default/)."""
+    path = find_template(agency_folders(agency), kind)
+    if path is None:
+        raise DocumentFailed(f"没有 {TEMPLATES_FOLDER}/{TEMPLATE_FILES[kind]} 模板")
+    return path
 
 
 def template_name(path: Path) -> str:

@@ -19,7 +19,8 @@ from ..extensions import db
 from ..processes.service import agency_folders
 from ..processes.validation import PROFILE_FILE
 from .context import SAMPLES
-from .render import TEMPLATE_FILES, TEMPLATES_FOLDER, DocumentFailed, jinja_environment, render_docx, template_name
+from .render import (TEMPLATE_FILES, TEMPLATES_FOLDER, DocumentFailed, find_template, jinja_environment, render_docx,
+                     template_name)
 
 NUMBER_FIELDS = ("agency_short", "agency_name", "year", "seq")
 NUMBER_SAMPLE = {"agency_short": "某市监", "agency_name": "某市市场监督管理局", "year": 2026, "seq": 1}
@@ -30,8 +31,7 @@ def publish_problems(files: dict[str, bytes], agency_id: int | None) -> list[Def
     problems = number_format_problems(files.get(PROFILE_FILE))
     folders = _folders(agency_id)
     for kind, file_name in TEMPLATE_FILES.items():
-        path = next((folder / TEMPLATES_FOLDER / file_name for folder in folders
-                     if (folder / TEMPLATES_FOLDER / file_name).is_file()), None)
+        path = find_template(folders, kind)
         if path is None:
             problems.append(DefinitionProblem(f"{TEMPLATES_FOLDER}/{file_name}", None, None, "缺少文书模板"))
             continue

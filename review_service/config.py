@@ -31,6 +31,8 @@ class Config:
     ATTACHMENTS_DIR = Path(os.environ.get("REVIEW_ATTACHMENTS_DIR", PROJECT_ROOT / "instance" / "attachments"))
     # Documents (审核意见书 ...): the DOCX→PDF converter (LibreOffice headless), its time limit per document in
     # seconds (a hung converter is killed), and how many times the worker tries before giving up.
+    # REVIEW_DOCUMENT_PDF=0: DOCX only (a machine without LibreOffice); no conversion job is queued.
+    DOCUMENT_PDF = os.environ.get("REVIEW_DOCUMENT_PDF", "1") == "1"
     DOCUMENT_CONVERTER = os.environ.get("REVIEW_DOCUMENT_CONVERTER", "soffice")
     DOCUMENT_PDF_TIMEOUT_SECONDS = float(os.environ.get("REVIEW_DOCUMENT_PDF_TIMEOUT_SECONDS", 120))
     DOCUMENT_PDF_MAX_ATTEMPTS = int(os.environ.get("REVIEW_DOCUMENT_PDF_MAX_ATTEMPTS", 5))

@@ -41,7 +41,8 @@ OFFICERS = {"city": 40, "other": 10}  # 5% rule: 2 and 1 reviewers required
 
 def _config(url: str, tmp_path) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "ATTACHMENTS_DIR": tmp_path / "attachments",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "MAX_ATTACHMENT_BYTES": 64 * 1024}
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "MAX_ATTACHMENT_BYTES": 64 * 1024,
+            "DOCUMENT_PDF": False}  # no LibreOffice job per document; tests of PDFs use the fixture pdf_documents
 
 
 def _pg_url() -> str:
@@ -147,3 +148,10 @@ def converter():
                         "poppler-utils fonts-noto-cjk)")
         pytest.skip(f"{', '.join(missing)} not installed: PDF tests skipped")
     return shutil.which("soffice")
+
+
+@pytest.fixture
+def pdf_documents(app, converter):
+    """Documents get their PDF job, as in production (REVIEW_DOCUMENT_PDF=1)."""
+    app.config["DOCUMENT_PDF"] = True
+    return app

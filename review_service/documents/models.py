@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
-PENDING, DONE, FAILED = "pending", "done", "failed"
+PENDING, DONE, FAILED, OFF = "pending", "done", "failed", "off"  # OFF: made while DOCUMENT_PDF was off
 
 
 class CaseDocument(db.Model):

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -22,7 +23,7 @@ from ..extensions import db
 from ..jobs.service import add_new_jobs
 from ..processes.profiles import profile_of_case
 from .context import DEFAULT_NUMBER_FORMAT, KIND_TITLES, render_context, snapshot
-from .models import DONE, PENDING, CaseDocument, DocumentCounter
+from .models import DONE, OFF, PENDING, CaseDocument, DocumentCounter
 from .render import DocumentFailed, render_docx, sha256, template_name, template_path
 
 CONVERT_JOB = "documents.convert"
@@ -71,12 +72,14 @@ def _opinion(case, actor, source: str, opinion: dict, checklist: dict) -> None:
 
 def _record(case, actor, kind: str, subject: str, *, number: str | None = None, version: int = 1, **extra) -> int:
     """INSERT the document row and its PDF job (Core statements: nothing reads them back in this request)."""
+    pdf = current_app.config["DOCUMENT_PDF"]
     values = {"case_id": case.id, "agency_id": case.agency_id, "kind": kind, "subject": subject, "version": version,
               "round": case.round, "number": number, "context": snapshot(case, actor=actor, **extra),
-              "pdf_status": PENDING, "pdf_attempts": 0, "created_at": utcnow(),
+              "pdf_status": PENDING if pdf else OFF, "pdf_attempts": 0, "created_at": utcnow(),
               "created_by_id": actor.id if actor is not None else None}
     document_id = db.session.connection().execute(_statements().insert_document, values).scalar_one()
-    schedule_conversion(document_id, case.id)
+    if pdf:
+        schedule_conversion(document_id, case.id)
     return document_id
 
 
@@ -247,16 +250,18 @@ def regenerate_document(document_id: int, *, actor) -> DocumentEntry:
     case = lock_case(row.case_id)
     version = db.session.scalar(select(func.max(CaseDocument.version)).where(
         CaseDocument.case_id == case.id, CaseDocument.subject == row.subject)) + 1
+    pdf = current_app.config["DOCUMENT_PDF"]
     new = CaseDocument(case_id=case.id, agency_id=row.agency_id, kind=row.kind, subject=row.subject, version=version,
-                       round=row.round, number=row.number, context=row.context, pdf_status=PENDING, pdf_attempts=0,
-                       created_by_id=actor.id)
+                       round=row.round, number=row.number, context=row.context, pdf_status=PENDING if pdf else OFF,
+                       pdf_attempts=0, created_by_id=actor.id)
     db.session.add(new)
     db.session.flush()
     try:
         store_docx(new)
     except DocumentFailed as exc:
         raise Conflict(f"文书无法生成：{exc}", code="document_template_failed") from exc
-    schedule_conversion(new.id, case.id)
+    if pdf:
+        schedule_conversion(new.id, case.id)
     record_event(case, actor=actor, action="document.regenerated",
                  data={"document_id": new.id, "kind": row.kind, "number": row.number, "version": version,
                        "previous_version": row.version, "template": new.template})

@@ -131,8 +131,8 @@ def _fake_converter(tmp_path, body: str) -> str:
 
 
 def test_a_hung_conversion_is_killed_recorded_and_retried_while_the_docx_stays_available(app, as_user, tmp_path):
-    app.config.update(DOCUMENT_CONVERTER=_fake_converter(tmp_path, "exec sleep 30"), DOCUMENT_PDF_TIMEOUT_SECONDS=1,
-                      DOCUMENT_PDF_MAX_ATTEMPTS=2)
+    app.config.update(DOCUMENT_PDF=True, DOCUMENT_CONVERTER=_fake_converter(tmp_path, "exec sleep 30"),
+                      DOCUMENT_PDF_TIMEOUT_SECONDS=1, DOCUMENT_PDF_MAX_ATTEMPTS=2)
     case_id = issued_case(as_user)  # issuing does not wait for any conversion
     handler = as_user("handler")
     assert len(download(handler, documents(handler, case_id)[-1]["docx_url"])) > 10_000
@@ -187,3 +187,11 @@ def test_regenerating_makes_a_new_version_and_keeps_the_old_one(app, as_user):
     history = handler.get(f"/api/v1/cases/{case_id}/history").get_json()["events"]
     assert history[-1]["action"] == "document.regenerated" and history[-1]["actor"]["full_name"] == "reviewer"
     assert history[-1]["data"]["previous_version"] == 1
+
+
+def test_without_pdf_documents_are_docx_only_and_queue_no_job(app, as_user):
+    case_id = issued_case(as_user)  # the test configuration has DOCUMENT_PDF off
+    listed = documents(as_user("handler"), case_id)
+    assert [(d["pdf_status"], d["pdf_url"]) for d in listed] == [("off", None), ("off", None)]
+    assert docx_text(download(as_user("handler"), listed[-1]["docx_url"])).count("审核意见：存在问题") == 1
+    assert run_due_jobs(app) == []

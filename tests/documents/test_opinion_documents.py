@@ -34,7 +34,7 @@ def two_round_case(as_user) -> int:
     return case_id
 
 
-def test_two_rounds_give_two_numbered_opinions_whose_docx_and_pdf_say_everything(app, as_user, converter):
+def test_two_rounds_give_two_numbered_opinions_whose_docx_and_pdf_say_everything(app, as_user, pdf_documents):
     case_id = two_round_case(as_user)
     handler = as_user("handler")
     listed = documents(handler, case_id)

@@ -12,7 +12,7 @@ def opinion_issued(as_user) -> int:
     return case_id
 
 
-def test_the_case_page_lists_documents_with_docx_and_pdf_links_and_the_task_links_the_opinion(app, as_user, page_as):
+def test_the_case_page_lists_documents_with_docx_and_pdf_links_and_the_task_links_the_opinion(app, as_user, page_as, pdf_documents):
     case_id = opinion_issued(as_user)
     html = page_as("handler").get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'id="documents"' in html and "审核意见书（第1轮）" in html and "重大执法决定法制审核送审表" in html
@@ -33,7 +33,7 @@ def test_the_case_page_lists_documents_with_docx_and_pdf_links_and_the_task_link
 
 
 @pytest.mark.e2e
-def test_the_handler_opens_the_opinions_pdf_from_the_case_page(app, as_user, browser_page, converter):
+def test_the_handler_opens_the_opinions_pdf_from_the_case_page(app, as_user, browser_page, pdf_documents):
     case_id = opinion_issued(as_user)
     run_due_jobs(app)
     page = browser_page

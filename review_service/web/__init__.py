@@ -11,6 +11,8 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_template_helpers(app)
+    # Jinja's |tojson sorts keys by default: the forms would show their fields alphabetically.
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
     from .auth import bp as auth_bp
     from .cases import bp as cases_bp

@@ -1,4 +1,6 @@
 """GET /api/v1/cases/{id}/documents, GET /api/v1/documents/{id}/docx|pdf, POST /api/v1/documents/{id}/regenerate."""
+from urllib.parse import quote
+
 from flask import Response, request
 from flask_smorest import Blueprint
 
@@ -22,7 +24,6 @@ def file_response(entry, fmt: str, *, inline: bool = False) -> Response:
         mimetype = "application/pdf"
     else:
         payload, mimetype = entry.docx_bytes(), DOCX_TYPE
-    from urllib.parse import quote
     name = quote(f"{entry.file_name}.{fmt}")
     disposition = "inline" if inline else "attachment"
     return Response(payload, mimetype=mimetype, headers={

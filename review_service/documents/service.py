@@ -21,7 +21,8 @@ from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..jobs.service import add_new_jobs
-from ..processes.profiles import profile_of_case
+from ..processes.models import WorkflowInstance
+from ..processes.service import profile_of_version
 from .context import DEFAULT_NUMBER_FORMAT, KIND_TITLES, render_context, snapshot
 from .models import DONE, OFF, PENDING, CaseDocument, DocumentCounter
 from .render import DocumentFailed, render_docx, sha256, template_name, template_path
@@ -102,7 +103,13 @@ def allocate_number(case, year: int, series: str = OPINION_SERIES) -> str:
     if seq is None:
         connection.execute(_first_counter(connection.dialect.name), params)
         seq = connection.execute(_statements().bump, params).scalar_one()
-    return format_number(profile_of_case(case.id), case.agency, year, seq)
+    return format_number(_profile_of(case), case.agency, year, seq)
+
+
+def _profile_of(case) -> dict:
+    """The profile of the case's version; the completion already loaded its workflow instance (no query then)."""
+    instance = db.session.get(WorkflowInstance, case.id)
+    return profile_of_version(instance.process_version_id, instance.process_hash) if instance else {}
 
 
 def format_number(profile: dict, agency, year: int, seq: int) -> str:

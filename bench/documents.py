@@ -79,16 +79,24 @@ class Driver:
 
 def issuing(app, cases: int) -> dict:
     """Issue `cases` opinions, alternating with and without the documents listeners; wall times in ms."""
+    from sqlalchemy import event
+
     from review_service.cases import listeners
+    from review_service.extensions import db
     driver = Driver(app)
+    with app.app_context():
+        engine = db.engine
+    statements = [0]
+    event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
     tasks = [driver.review_task(n) for n in range(cases)]
     registered = list(listeners._COMPLETED)
-    samples, cpu = {"with": [], "without": []}, {"with": [], "without": []}
+    samples, cpu, sql = {"with": [], "without": []}, {"with": [], "without": []}, {"with": [], "without": []}
     for n, task_id in enumerate(tasks):
         mode = "with" if n % 2 == 0 else "without"
         listeners._COMPLETED[:] = registered if mode == "with" else []
-        start, start_cpu = time.perf_counter(), time.thread_time()
+        start, start_cpu, before = time.perf_counter(), time.thread_time(), statements[0]
         driver.send("reviewer", "POST", f"/api/v1/tasks/{task_id}/complete", 200, {"data": review("approve")})
+        sql[mode].append(statements[0] - before)
         samples[mode].append((time.perf_counter() - start) * 1000)
         cpu[mode].append((time.thread_time() - start_cpu) * 1000)
     listeners._COMPLETED[:] = registered
@@ -96,7 +104,7 @@ def issuing(app, cases: int) -> dict:
     p50 = {mode: percentile(values, 50) for mode, values in warm.items()}
     cpu_p50 = {mode: percentile(values[2:], 50) for mode, values in cpu.items()}
     return {"cases": cases, "p50_ms": p50, "p95_ms": {m: percentile(v, 95) for m, v in warm.items()},
-            "cpu_p50_ms": cpu_p50, "ratio_cpu_p50": cpu_p50["with"] / cpu_p50["without"],
+            "cpu_p50_ms": cpu_p50, "sql_statements_p50": {m: percentile(v, 50) for m, v in sql.items()}, "ratio_cpu_p50": cpu_p50["with"] / cpu_p50["without"],
             "ratio_p50": p50["with"] / p50["without"], "within_limit": p50["with"] <= p50["without"] * LIMIT,
             "samples_ms": samples, "cpu_ms": cpu}
 
@@ -123,7 +131,8 @@ def main() -> int:
     print(f"issuing an opinion, p50: with documents {issued['p50_ms']['with']:.2f} ms, without "
           f"{issued['p50_ms']['without']:.2f} ms, ratio {issued['ratio_p50']:.3f} "
           f"({'within' if issued['within_limit'] else 'OVER'} the 10% limit); CPU p50 {issued['cpu_p50_ms']['with']:.2f} "
-          f"vs {issued['cpu_p50_ms']['without']:.2f} ms (ratio {issued['ratio_cpu_p50']:.3f})")
+          f"vs {issued['cpu_p50_ms']['without']:.2f} ms (ratio {issued['ratio_cpu_p50']:.3f}); SQL statements "
+          f"{issued['sql_statements_p50']['with']} vs {issued['sql_statements_p50']['without']}")
     print(f"written to {out}")
     return 0 if issued["within_limit"] else 1
 

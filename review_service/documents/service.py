@@ -20,7 +20,8 @@ from ..china_time import today_in_china
 from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
-from ..jobs.service import add_new_jobs
+from ..jobs.models import PENDING as JOB_PENDING
+from ..jobs.models import DueJob
 from ..processes.models import WorkflowInstance
 from ..processes.service import profile_of_version
 from .context import DEFAULT_NUMBER_FORMAT, KIND_TITLES, render_context, snapshot
@@ -86,9 +87,11 @@ def _record(case, actor, kind: str, subject: str, *, number: str | None = None, 
 
 def schedule_conversion(document_id: int, case_id: int, *, attempt: int = 0, due_at: datetime | None = None) -> None:
     """A due job converting the document (case_id None: the job must not hold the case lock while it runs)."""
-    add_new_jobs([{"kind": CONVERT_JOB, "due_at": due_at or utcnow(), "case_id": None,
-                   "payload": {"document_id": document_id, "case_id": case_id},
-                   "dedupe_key": f"document-pdf:{document_id}:{attempt}"}])
+    due_at = due_at or utcnow()
+    db.session.connection().execute(_statements().insert_job, {  # one row: not the executemany path
+        "kind": CONVERT_JOB, "due_at": due_at, "next_attempt_at": due_at, "case_id": None,
+        "payload": {"document_id": document_id, "case_id": case_id}, "dedupe_key": f"document-pdf:{document_id}:{attempt}",
+        "status": JOB_PENDING, "attempts": 0, "max_attempts": 5, "created_at": utcnow()})
 
 
 def allocate_number(case, year: int, series: str = OPINION_SERIES) -> str:
@@ -126,6 +129,7 @@ def _statements():
     return type("Statements", (), {
         "bump": update(counters).where(*mine).values(last_seq=counters.c.last_seq + 1).returning(counters.c.last_seq),
         "insert_document": CaseDocument.__table__.insert().returning(CaseDocument.__table__.c.id),
+        "insert_job": DueJob.__table__.insert(),
     })
 
 

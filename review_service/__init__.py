@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import documents, observability, unit_of_work, web
+from . import deadlines, documents, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)

@@ -1,4 +1,4 @@
-"""`flask review ...` commands. Each command is one transaction."""
+"""`flask review ...` commands. Each command is one unit of work (unit_of_work.py)."""
 import secrets
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from .processes.cli import register as register_process_commands
 from .processes.service import publish_default_version, version_for_new_case
 from .staffing.cli import register as register_staffing_commands
 from .staffing.cli import seed_demo_staff
+from .unit_of_work import transactional, unit_of_work
 from .workdays.cli import register as register_calendar_commands
 
 review_cli = AppGroup("review", help="法制审核服务的管理命令")
@@ -60,6 +61,7 @@ DEMO_USERS = [  # username, full name, roles, agency
 
 
 @review_cli.command("publish-defaults")
+@transactional
 def publish_defaults_command():
     """Parse workflows/default and store it as a new version if it changed."""
     try:
@@ -69,7 +71,6 @@ def publish_defaults_command():
             location = f"{problem.file}:{problem.line or '-'}: {problem.element_id or '-'}"
             click.echo(f"{location}: {problem.message}", err=True)
         raise click.exceptions.Exit(1) from exc
-    db.session.commit()
     click.echo(f"national default process: version {version.number} ({version.content_hash[:12]})")
 
 
@@ -80,6 +81,19 @@ def seed_demo_command(password_file: Path | None):
     """Create demo agencies and one user per role (demo only), and print their passwords."""
     password_file = password_file or Path(current_app.root_path).parent / "instance" / "demo-passwords.txt"
     passwords = _read_passwords(password_file)
+    with unit_of_work():  # stored before the password file is written
+        _seed_demo(passwords)
+    password_file.parent.mkdir(parents=True, exist_ok=True)
+    password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
+    password_file.chmod(0o600)
+    click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
+    for username, full_name, roles, agency_code in DEMO_USERS:
+        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
+                   f"{full_name} @ {agency_code}")
+
+
+def _seed_demo(passwords: dict[str, str]) -> None:
+    """The demo agencies, users (new passwords added to `passwords`), staff and published processes."""
     agencies = {}
     for code, name, level, parent in DEMO_AGENCIES:
         agency = db.session.scalar(select(Agency).where(Agency.code == code))
@@ -97,14 +111,6 @@ def seed_demo_command(password_file: Path | None):
     publish_default_version()
     for agency in agencies.values():  # publishes the folders under workflows/<code>/ (demo-gd-samr, demo-ah-samr)
         version_for_new_case(agency)
-    db.session.commit()
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
-    password_file.chmod(0o600)
-    click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
-    for username, full_name, roles, agency_code in DEMO_USERS:
-        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
-                   f"{full_name} @ {agency_code}")
 
 
 def _read_passwords(path: Path) -> dict[str, str]:

@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 from contextvars import ContextVar
-from functools import cache
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -20,21 +19,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_
 migrate = Migrate()
 # Set by unit_of_work() for the work it runs: True when that work only reads (a GET request).
 read_only_transactions: ContextVar[bool] = ContextVar("read_only_transactions", default=False)
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """INSERT rows of `model` at once, in one Core statement on the transaction's connection.
-
-    For rows the request never reads back as objects (no unit of work, no ids returned); a later query
-    reads them from the table like any other row.
-    """
-    if rows:
-        db.session.connection().execute(_insert_statement(model.__table__), rows)
-
-
-@cache
-def _insert_statement(table):
-    return table.insert()
 
 
 @event.listens_for(Engine, "connect")

@@ -2,11 +2,13 @@
 
 Services only add and flush. `unit_of_work()` commits once when the block ends normally and rolls
 everything back on any exception (or when the caller discarded the work). It is the one place in the
-service that calls `commit()`; every HTTP view is wrapped in one by `init_app` (Indico's `RH.process`
-is the model), CLI commands and the worker open their own.
+service that calls `commit()` or `rollback()`; every HTTP view is wrapped in one by `init_app` (Indico's
+`RH.process` is the model), CLI commands (`@transactional`) and the worker open their own, probes read
+in `reading()`.
 """
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
@@ -18,13 +20,26 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class UnitOfWork:
-    """Handle of an open unit of work: `discard()` makes it roll back instead of committing."""
+    """Handle of an open unit of work: `discard()` rolls back now, and the unit ends with a rollback too."""
 
     def __init__(self) -> None:
         self.discarded = False
 
     def discard(self) -> None:
+        db.session.rollback()
         self.discarded = True
+
+
+_current: ContextVar[UnitOfWork | None] = ContextVar("unit_of_work", default=None)
+
+
+def discard() -> None:
+    """Throw away what the current unit of work changed, at once: a page that re-renders a refused form
+    then shows the rows as they were, and a dry run leaves nothing behind. Nothing of it is committed."""
+    work = _current.get()
+    if work is None:
+        raise RuntimeError("discard() outside a unit of work")
+    work.discard()
 
 
 @contextmanager
@@ -35,6 +50,7 @@ def unit_of_work(*, read_only: bool = False, keep_on: tuple[type[BaseException],
     """
     token = read_only_transactions.set(read_only)  # SQLite: a deferred BEGIN
     work = UnitOfWork()
+    current = _current.set(work)
     try:
         try:
             yield work
@@ -46,7 +62,17 @@ def unit_of_work(*, read_only: bool = False, keep_on: tuple[type[BaseException],
             raise
         _finish(work)
     finally:
+        _current.reset(current)
         read_only_transactions.reset(token)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """A unit of work that only reads (a readiness check, a metrics scrape): a deferred BEGIN on SQLite,
+    always rolled back, so a failed statement never poisons the next check's transaction."""
+    with unit_of_work(read_only=True) as work:
+        yield
+        work.discard()
 
 
 def _finish(work: UnitOfWork) -> None:

@@ -3,7 +3,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from ..errors import Unauthorized
-from ..extensions import db
+from ..unit_of_work import keeps_changes_on
 from .auth import bearer_token, current_actor, require_actor
 from .schemas import LoginSchema, TokenSchema, UserSchema
 from .service import log_in, log_out
@@ -15,14 +15,10 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录
 @blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
+@keeps_changes_on(Unauthorized)  # a refused login still counts as a failed attempt
 def login(credentials):
     """Exchange a username and password for a bearer token."""
-    try:
-        token, user = log_in(credentials["username"], credentials["password"])
-    except Unauthorized:
-        db.session.commit()  # keep the failed-attempt count
-        raise
-    db.session.commit()
+    token, user = log_in(credentials["username"], credentials["password"])
     return {"token": token, "expires_in_hours": current_app.config["TOKEN_TTL_HOURS"], "user": user}
 
 
@@ -32,7 +28,6 @@ def logout():
     """Revoke the bearer token of this request."""
     require_actor()
     log_out(bearer_token())
-    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])

@@ -2,7 +2,6 @@
 import hashlib
 import secrets
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select
@@ -12,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db_types import utcnow
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
+from ..persistence import built_once
 from .models import ROLES, ApiToken, User, UserRole
 
 # Compared against when the username is unknown, so both paths take the same time.
@@ -45,7 +45,7 @@ def log_in(username: str, password: str) -> tuple[str, User]:
     return token, user
 
 
-@cache
+@built_once
 def _user_of_valid_token():
     """Every API request runs it: built once (on first use, when every mapper is known).
 

@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..errors import InvalidInput, NotFound
-from ..extensions import db
 from .schemas import AgencyCreateSchema, AgencyListSchema, AgencySchema, AgencyUpdateSchema, ImportResultSchema
 from .service import agency_by_code, create_agency, import_agencies, list_agencies, update_agency
 from .tree import within_reach
@@ -41,7 +40,6 @@ def index():
 def create(payload):
     """Register an agency below one the administrator manages."""
     agency = create_agency(actor=current_actor(), data=payload)
-    db.session.commit()
     return agency
 
 
@@ -61,7 +59,6 @@ def show(code):
 def update(payload, code):
     """Edit an agency's name, level, parent, sector or settings."""
     agency = update_agency(agency_by_code(code), actor=current_actor(), data=payload)
-    db.session.commit()
     return agency
 
 
@@ -72,5 +69,4 @@ def update(payload, code):
 def import_csv():
     """CSV (UTF-8, BOM allowed): code,name,level,parent_code[,sector,advisors_count_toward_ratio,...]."""
     agencies = import_agencies(uploaded_csv(), actor=current_actor())
-    db.session.commit()
     return {"imported": len(agencies), "codes": [a.code for a in agencies]}

@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..errors import InvalidInput
-from ..extensions import db
 from .schemas import AttachmentSchema
 from .service import attachment_path, get_attachment, store_upload
 
@@ -23,7 +22,6 @@ def upload():
     if file is None:
         raise InvalidInput("缺少文件字段 file", fields={"file": ["必填"]})
     attachment = store_upload(file.stream, file.filename, actor=current_actor())
-    db.session.commit()
     return attachment
 
 

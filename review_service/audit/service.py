@@ -3,12 +3,12 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from functools import cache
 
 from sqlalchemy import event, select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..persistence import insert_rows
 from .models import CaseEvent
 
 GENESIS_HASH = "0" * 64
@@ -58,17 +58,12 @@ def record_event(case, *, actor, action: str, data: dict | None = None, task_id:
     as written (not attached to the session).
     """
     row = chain_event(case, actor=actor, action=action, data=data, task_id=task_id)
-    db.session.connection().execute(_insert_event(), {column: getattr(row, column) for column in _EVENT_COLUMNS})
+    insert_rows(CaseEvent, [{column: getattr(row, column) for column in _EVENT_COLUMNS}])
     return row
 
 
 _EVENT_COLUMNS = ("case_id", "seq", "occurred_at", "actor_id", "actor_name", "action", "task_id", "round", "data",
                   "prev_hash", "hash")
-
-
-@cache
-def _insert_event():
-    return CaseEvent.__table__.insert()
 
 
 def case_history(case_id: int) -> list[CaseEvent]:

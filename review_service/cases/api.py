@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..audit.service import case_history, verify_chain
 from ..errors import InvalidInput
-from ..extensions import db
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
 from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, DiagramSchema, HistorySchema
@@ -31,7 +30,6 @@ def json_object_body() -> dict:
 def create():
     """送审: submit a case file. The answer says whether review is required, and why."""
     case = submit_case(actor=current_actor(), data=json_object_body())
-    db.session.commit()
     return case
 
 
@@ -76,5 +74,4 @@ def decide(payload, case_id):
     actor = current_actor()
     task = decision_task_for(case_id, actor=actor)
     task = complete_task(task.id, actor=actor, data=payload["data"])
-    db.session.commit()
     return task

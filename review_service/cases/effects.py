@@ -7,7 +7,8 @@ from datetime import date
 from ..attachments.service import bind_attachments
 from ..china_time import check_day_between, local_date
 from ..errors import Conflict
-from ..extensions import db, insert_rows
+from ..extensions import db
+from ..persistence import insert_rows
 from .escalation import check_discussion_held, check_referral, discussion_held, record_escalation
 from .facts import apply_updated_facts
 from .models import Decision, Material, Opinion
@@ -39,12 +40,10 @@ def apply_effects(case, kind: str, *, actor, data: dict, task, checked=None) -> 
     return handler(case, task, actor, data) or {}
 
 
-def register_effect(kind: str):
-    """Decorator for packages that open tasks of their own (e.g. deadlines: extension approval, withdrawal)."""
-    def register(function):
-        _EFFECTS[kind] = function
-        return function
-    return register
+def register_effect(kind: str, function) -> None:
+    """The effect of completing a task of this kind, for packages that open tasks of their own (deadlines:
+    extension approval, withdrawal); called from their `init_app`."""
+    _EFFECTS[kind] = function
 
 
 def add_materials(case, items: list[dict], *, actor, field: str = "materials") -> list[Material]:

@@ -5,12 +5,12 @@ gateway gw_escalation_target reads it); this module records where the dispute we
 who must act, checks a referral's dates, and refuses a decision that skips a required discussion.
 """
 from datetime import date
-from functools import cache
 
 from sqlalchemy import bindparam, select
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
+from ..persistence import built_once
 from ..notifications.service import notify, supervisors_of, users_with_role
 from ..processes.profiles import case_needs_collective_discussion, escalation_target, profile_of_case
 from ..tasks.models import COMPLETED, Task
@@ -53,7 +53,7 @@ def discussion_of_passed_round(case) -> Task | None:
     return db.session.scalar(_discussion_statement(), {"case_id": case.id, "round": case.passed_round})
 
 
-@cache
+@built_once
 def _discussion_statement():
     return (select(Task).where(Task.case_id == bindparam("case_id"), Task.kind == DISCUSSION_KIND,
                                Task.status == COMPLETED, Task.round == bindparam("round"))

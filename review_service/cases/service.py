@@ -1,6 +1,5 @@
 """Submit a case, read it within the actor's reach, and record the decision."""
 from datetime import date
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -11,6 +10,7 @@ from ..catalog.service import evaluate_review_requirement
 from ..engine import ScriptFailed
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..persistence import built_once
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
@@ -64,7 +64,7 @@ def submit_case(*, actor, data) -> Case:
     return case
 
 
-@cache
+@built_once
 def _case_with_people() -> tuple:
     return joinedload(Case.agency), joinedload(Case.handler), joinedload(Case.reviewer)
 

@@ -1,5 +1,4 @@
 """Keep a case, its engine state and its task mirror in step (the case holds the lock)."""
-from functools import cache
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
@@ -10,7 +9,8 @@ from ..db_types import utcnow
 from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
 from ..errors import Conflict
-from ..extensions import db, insert_rows
+from ..extensions import db
+from ..persistence import built_once, compare_and_set, insert_rows, read_without_flush
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import LANE_ROLES, profile_of, runtime_for
 from ..staffing.assignment import assign_review_task
@@ -36,7 +36,7 @@ def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
     return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
 
 
-@cache
+@built_once
 def _statements() -> SimpleNamespace:
     """Statements of every task completion, built once on first use (building a select costs more than
     running it on SQLite)."""
@@ -100,10 +100,10 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
     A Core UPDATE on the transaction's connection: no ORM bulk-update step and no autoflush; the
     caller's flush (or commit) writes the transaction's other rows.
     """
-    result = db.session.connection().execute(_statements().save_state, {
+    saved = compare_and_set(_statements().save_state, {
         "which_case": instance.case_id, "loaded_revision": instance.revision, "state": run.dump(),
         "revision": instance.revision + 1, "updated_at": utcnow()})
-    if result.rowcount != 1:
+    if not saved:
         raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
 
 
@@ -115,9 +115,9 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
     review-lane task); new review tasks keep them as the case's reviewer without asking again.
     """
     ready = {task.id: task for task in run.ready_human_tasks()}
-    with db.session.no_autoflush:  # one flush at the end; rows completed in this transaction are seen in memory
-        open_rows = [row for row in db.session.scalars(_statements().open_engine_tasks, {"case_id": case.id})
-                     if row.status == OPEN]
+    # one flush at the end; rows completed in this transaction are seen in memory
+    open_rows = [row for row in read_without_flush(_statements().open_engine_tasks, {"case_id": case.id})
+                 if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()

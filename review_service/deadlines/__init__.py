@@ -1,1 +1,22 @@
 """Time limits (期限): the review deadline, extensions, post-decision deadlines, reminders and overdue flags."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register what this package does for others, explicitly (never on importing an api module): the
+    reminder and breach job handlers the worker runs, the effects of completing an extension approval or a
+    withdrawal task, and the calendar listener that moves open deadlines when the calendar changes."""
+    from ..cases.effects import register_effect
+    from ..jobs.registry import register_job_handler
+    from ..workdays.service import register_calendar_listener
+    from .alerts import flag_overdue, send_reminder
+    from .extension_requests import APPROVAL_KIND, decide_extension
+    from .recompute import recompute_open_deadlines
+    from .service import BREACH_JOB, REMINDER_JOB
+    from .withdrawals import WITHDRAWAL_KIND, withdrawn
+
+    register_job_handler(REMINDER_JOB, send_reminder)
+    register_job_handler(BREACH_JOB, flag_overdue)
+    register_effect(APPROVAL_KIND, decide_extension)
+    register_effect(WITHDRAWAL_KIND, withdrawn)
+    register_calendar_listener(recompute_open_deadlines)

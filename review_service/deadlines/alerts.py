@@ -9,11 +9,10 @@ from ..audit.service import record_event
 from ..cases.workflow import lock_case
 from ..china_time import today_in_china
 from ..extensions import db
-from ..jobs.registry import job_handler
 from ..notifications.service import notify, supervisors_of, users_with_role
 from ..tasks.models import Task
 from .models import RUNNING, Deadline
-from .service import BREACH_JOB, KIND_TITLES, REMINDER_JOB, reminder_day
+from .service import KIND_TITLES, reminder_day
 
 
 def _locked_deadline(job) -> tuple:
@@ -37,7 +36,6 @@ def _describe(case, deadline: Deadline) -> str:
             f"于{deadline.due_on:%Y年%m月%d日}届满")
 
 
-@job_handler(REMINDER_JOB)
 def send_reminder(job) -> None:
     """One working day (by default) before the due date: tell whoever must act.
 
@@ -58,7 +56,6 @@ def send_reminder(job) -> None:
                  data={"kind": deadline.kind, "due_on": deadline.due_on, "notified_user_ids": sorted(set(users))})
 
 
-@job_handler(BREACH_JOB)
 def flag_overdue(job) -> None:
     """The due date has passed: flag the deadline, tell the unit's head and the supervisors.
 

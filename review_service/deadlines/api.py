@@ -10,9 +10,8 @@ from ..extensions import db
 from ..tasks.permissions import check_can_work
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import lock_open_task
-from . import alerts, recompute  # noqa: F401  (register the job handlers and the calendar listener)
 from . import withdrawals
-from .extensions import request_extension
+from .extension_requests import request_extension
 from .models import RUNNING, Deadline
 from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
                       WithdrawalRequestSchema)
@@ -59,7 +58,6 @@ def ask_for_extension(payload, task_id):
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     request = request_extension(task, case, actor=actor, reason=payload["reason"])
-    db.session.commit()
     return request
 
 
@@ -69,5 +67,4 @@ def ask_for_extension(payload, task_id):
 def withdraw_publication(payload, case_id):
     """A changing or revoking decision was received: open the withdrawal task and its deadline."""
     task = withdrawals.withdraw_publication(case_id, actor=current_actor(), **payload)
-    db.session.commit()
     return task

@@ -6,7 +6,6 @@ from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
 from ..cases.workflow import lock_case
 from ..extensions import db
-from ..workdays.service import register_calendar_listener
 from .models import OPEN_STATUSES, Deadline
 from .service import recompute_due, warn_capped
 
@@ -47,5 +46,3 @@ def _ends_before(day, first) -> bool:
     """A known day before the first changed day cannot move (an unknown one may become known)."""
     return day is not None and day < first
 
-
-register_calendar_listener(recompute_open_deadlines)

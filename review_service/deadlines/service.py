@@ -19,7 +19,6 @@ A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from sqlalchemy import bindparam, select
 
@@ -30,6 +29,7 @@ from ..extensions import db
 from ..jobs.models import DueJob
 from ..jobs.service import add_new_jobs, schedule_job
 from ..notifications.service import notify, users_with_role
+from ..persistence import built_once, execute_core, flush_if_unsaved, no_autoflush, read_without_flush, unsaved
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
@@ -98,12 +98,12 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
             task_rows[deadline.task_id].deadline_id = deadline.id
 
 
-@cache
+@built_once
 def _open_deadlines_statement():
     return select(Deadline).where(Deadline.case_id == bindparam("case_id"), Deadline.status.in_(OPEN_STATUSES))
 
 
-@cache
+@built_once
 def _delete_jobs_statement():
     return DueJob.__table__.delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
 
@@ -114,9 +114,8 @@ def open_deadlines(case_id: int) -> list[Deadline]:
     A row changed in memory counts by its in-memory status, and a clock added but not flushed yet counts
     too: the same answer an autoflush would give, without writing the transaction's rows at this point.
     """
-    with db.session.no_autoflush:
-        rows = list(db.session.scalars(_open_deadlines_statement(), {"case_id": case_id}))
-    pending = [row for row in db.session.new if isinstance(row, Deadline) and row.case_id == case_id]
+    rows = read_without_flush(_open_deadlines_statement(), {"case_id": case_id})
+    pending = unsaved(Deadline, lambda row: row.case_id == case_id)
     return [row for row in rows + pending if row.status in OPEN_STATUSES]
 
 
@@ -136,7 +135,7 @@ def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadli
 
 def warn_capped(case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
-    with db.session.no_autoflush:  # reads users and roles only; this transaction's rows are written later
+    with no_autoflush():  # reads users and roles only; this transaction's rows are written later
         heads = users_with_role([case.agency_id], "review_head")
     notify([case.handler_id] + heads, kind="deadline.capped",
            case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
@@ -316,11 +315,8 @@ def _delete_jobs(dedupe_keys: list[str]) -> None:
 
     If this transaction still holds unwritten changes to those jobs, they are flushed first.
     """
-    session = db.session
-    pending = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(row, DueJob) and row.dedupe_key in dedupe_keys for row in pending):
-        session.flush()
-    session.connection().execute(_delete_jobs_statement(), {"keys": dedupe_keys})
+    flush_if_unsaved(lambda row: isinstance(row, DueJob) and row.dedupe_key in dedupe_keys)
+    execute_core(_delete_jobs_statement(), {"keys": dedupe_keys})
 
 
 def reminder_day(deadline: Deadline) -> date | None:

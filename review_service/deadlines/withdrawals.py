@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import select
 
 from ..audit.service import record_event
-from ..cases.effects import register_effect
 from ..cases.service import get_case
 from ..cases.workflow import load_run, lock_case
 from ..china_time import check_day_between
@@ -95,8 +94,8 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
     return task
 
 
-@register_effect(WITHDRAWAL_KIND)
-def _withdrawn(case, task: Task, actor, data: dict) -> dict:
+def withdrawn(case, task: Task, actor, data: dict) -> dict:
+    """The effect of completing the withdrawal task (registered by deadlines.init_app)."""
     deadline = db.session.get(Deadline, task.deadline_id)
     return {"deadline": close_deadline(deadline)}
 

@@ -1,1 +1,1 @@
-"""Due jobs: work that must happen at a time (timers, reminders, deadlines), run by the worker process."""
+"""Due jobs: work that must happen at a time (deadline reminders and overdue flags), run by the worker process."""

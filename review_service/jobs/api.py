@@ -4,7 +4,6 @@ from marshmallow import Schema, fields
 
 from ..accounts.auth import current_actor, require_actor
 from ..errors import Forbidden
-from ..extensions import db
 from .service import list_incidents, retry_incident
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/v1/incidents", description="作业故障")
@@ -44,5 +43,4 @@ def retry(job_id):
     """Make a failed job due again now."""
     _require_admin()
     job = retry_incident(job_id, {current_actor().agency_id})
-    db.session.commit()
     return job

@@ -5,7 +5,7 @@ import threading
 import click
 from flask import current_app
 
-from ..extensions import db
+from ..unit_of_work import transactional
 from .service import list_incidents, retry_incident
 from .worker import run_worker, work_once, worker_name
 
@@ -22,7 +22,7 @@ def register(group) -> None:
               help="Seconds to wait when idle (default: WORKER_POLL_SECONDS, 5).")
 @click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
 def worker_command(batch: int, poll_seconds: float, once: bool):
-    """Run due jobs (timers, reminders, deadlines) until stopped with SIGTERM or Ctrl-C."""
+    """Run due jobs (deadline reminders and breaches) until stopped with SIGTERM or Ctrl-C."""
     batch = batch or current_app.config["WORKER_BATCH"]
     poll_seconds = current_app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
     owner = worker_name()
@@ -48,8 +48,8 @@ def incidents_command():
 
 @click.command("retry-incident")
 @click.argument("job_id", type=int)
+@transactional
 def retry_incident_command(job_id: int):
     """Make a failed job due again now."""
     retry_incident(job_id)
-    db.session.commit()
     click.echo(f"job {job_id} is due again")

@@ -1,4 +1,5 @@
-"""Job kinds and the functions that do them, registered by each domain package's init_app."""
+"""Job kinds and the functions that do them. Each domain package registers its handlers in its own
+`init_app(app)`, called by create_app: the worker needs no blueprint loaded to find them."""
 from collections.abc import Callable
 
 JobHandler = Callable[["DueJob"], None]  # noqa: F821  (runs inside the job's transaction; raise to fail)
@@ -7,18 +8,17 @@ _HANDLERS: dict[str, JobHandler] = {}
 _PREPARERS: dict[str, JobPreparer] = {}
 
 
-def job_handler(kind: str, *, prepare: JobPreparer | None = None):
-    """Decorator: the function that performs jobs of this kind.
+def register_job_handler(kind: str, function: JobHandler, *, prepare: JobPreparer | None = None) -> None:
+    """`function` performs jobs of this kind (registering it again replaces it).
 
     prepare: slow work done first, outside the job's transaction (it may read, not write); the handler
     finds its result as job.prepared. E.g. a PDF conversion must not hold the write lock while it runs.
     """
-    def register(function: JobHandler) -> JobHandler:
-        _HANDLERS[kind] = function
-        if prepare is not None:
-            _PREPARERS[kind] = prepare
-        return function
-    return register
+    _HANDLERS[kind] = function
+    if prepare is not None:
+        _PREPARERS[kind] = prepare
+    else:
+        _PREPARERS.pop(kind, None)
 
 
 def handler_for(kind: str) -> JobHandler:

@@ -1,20 +1,21 @@
 """Schedule, claim and run due jobs, exactly once per job, from any number of worker processes.
 
 Claiming: PostgreSQL `FOR UPDATE SKIP LOCKED` plus a lease; SQLite a compare-and-set per row.
-Running: one transaction locks the job row, checks the lease is still ours, does the work and
-deletes the job; a failure is recorded in a second transaction with a backoff, and after
+Running: one unit of work locks the job row, checks the lease is still ours, does the work and
+deletes the job; a failure is recorded in a second unit of work with a backoff, and after
 max_attempts the job becomes an incident that an admin can retry.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 
 from ..db_types import utcnow
 from ..errors import NotFound
-from ..extensions import db, insert_rows
-from .models import INCIDENT, PENDING, DueJob
+from ..extensions import db
+from ..persistence import insert_rows
 from ..unit_of_work import unit_of_work
+from .models import INCIDENT, PENDING, DueJob
 from .registry import handler_for, preparer_for
 
 LEASE = timedelta(minutes=5)
@@ -29,7 +30,7 @@ class RunResult:
 
 
 def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, payload: dict | None = None,
-                 dedupe_key: str | None = None, max_attempts: int = 5) -> DueJob:
+                 dedupe_key: str | None = None) -> DueJob:
     """Add a job in the caller's transaction; with a dedupe_key, an existing pending job is moved instead."""
     if dedupe_key is not None:
         existing = db.session.scalar(select(DueJob).where(DueJob.dedupe_key == dedupe_key))
@@ -39,7 +40,7 @@ def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, pay
             existing.lock_owner = existing.lock_expires_at = None
             return existing
     job = DueJob(kind=kind, case_id=case_id, payload=payload or {}, due_at=due_at, next_attempt_at=due_at,
-                 dedupe_key=dedupe_key, max_attempts=max_attempts)
+                 dedupe_key=dedupe_key)
     db.session.add(job)
     return job
 
@@ -52,20 +53,13 @@ def add_new_jobs(jobs: list[dict]) -> None:
     insert_rows(DueJob, [{**job, "next_attempt_at": job["due_at"]} for job in jobs])
 
 
-def cancel_jobs(*, case_id: int, kinds: tuple[str, ...]) -> int:
-    """Delete a case's pending jobs of the given kinds (e.g. a timer whose task was completed)."""
-    result = db.session.execute(delete(DueJob).where(DueJob.case_id == case_id, DueJob.kind.in_(kinds),
-                                                     DueJob.status == PENDING))
-    return result.rowcount
-
-
 def _claimable(now: datetime):
     return (DueJob.status == PENDING, DueJob.next_attempt_at <= now,
             or_(DueJob.lock_owner.is_(None), DueJob.lock_expires_at < now))
 
 
 def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) -> list[int]:
-    """Lease up to `limit` due jobs to `owner`, oldest first. The caller commits."""
+    """Lease up to `limit` due jobs to `owner`, oldest first, in the caller's unit of work."""
     now = now or utcnow()
     query = select(DueJob.id).where(*_claimable(now)).order_by(DueJob.next_attempt_at, DueJob.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -84,22 +78,21 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
 
 
 def run_job(job_id: int, owner: str) -> RunResult:
-    """Do one claimed job in its own transaction, committing or recording the failure."""
+    """Do one claimed job in its own unit of work; a failure is recorded in another one."""
     try:
         prepared = _prepare(job_id)
-        _lock_case_of_job(job_id)
-        job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
-                                .execution_options(populate_existing=True))
-        if job is None or job.lock_owner != owner or job.status != PENDING:
-            db.session.rollback()
-            return RunResult(job_id, "lost")
-        job.prepared = prepared
-        handler_for(job.kind)(job)
-        db.session.delete(job)
-        db.session.commit()
+        with unit_of_work() as work:
+            _lock_case_of_job(job_id)
+            job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
+                                    .execution_options(populate_existing=True))
+            if job is None or job.lock_owner != owner or job.status != PENDING:
+                work.discard()
+                return RunResult(job_id, "lost")
+            job.prepared = prepared
+            handler_for(job.kind)(job)
+            db.session.delete(job)
         return RunResult(job_id, "done")
     except Exception as exc:  # noqa: BLE001  (any failure of a job is recorded, never lost)
-        db.session.rollback()
         return _record_failure(job_id, owner, f"{type(exc).__name__}: {exc}")
 
 
@@ -127,19 +120,20 @@ def _lock_case_of_job(job_id: int) -> None:
 
 
 def _record_failure(job_id: int, owner: str, error: str) -> RunResult:
-    job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
-                            .execution_options(populate_existing=True))  # a request may delete it meanwhile
-    if job is None or job.lock_owner != owner:
-        db.session.rollback()
-        return RunResult(job_id, "lost", error)
-    job.attempts += 1
-    job.last_error = error[:4000]
-    job.lock_owner = job.lock_expires_at = None
-    if job.attempts >= job.max_attempts:
-        job.status = INCIDENT
-    else:
-        job.next_attempt_at = utcnow() + BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
-    db.session.commit()
+    """Count the failed attempt (a backoff, or an incident after max_attempts) in a unit of work of its own."""
+    with unit_of_work() as work:
+        job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
+                                .execution_options(populate_existing=True))  # a request may delete it meanwhile
+        if job is None or job.lock_owner != owner:
+            work.discard()
+            return RunResult(job_id, "lost", error)
+        job.attempts += 1
+        job.last_error = error[:4000]
+        job.lock_owner = job.lock_expires_at = None
+        if job.attempts >= job.max_attempts:
+            job.status = INCIDENT
+        else:
+            job.next_attempt_at = utcnow() + BACKOFF[min(job.attempts, len(BACKOFF)) - 1]
     return RunResult(job_id, "incident" if job.status == INCIDENT else "failed", error)
 
 
@@ -154,7 +148,7 @@ def list_incidents(agency_ids: set[int] | None = None) -> list[DueJob]:
 
 
 def retry_incident(job_id: int, agency_ids: set[int] | None = None) -> DueJob:
-    """Make an incident due again now, with a fresh attempt count. The caller commits."""
+    """Make an incident due again now, with a fresh attempt count, in the caller's unit of work."""
     job = next((incident for incident in list_incidents(agency_ids) if incident.id == job_id), None)
     if job is None:
         raise NotFound("没有该故障作业", code="incident_not_found")

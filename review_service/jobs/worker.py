@@ -1,4 +1,4 @@
-"""The worker loop: claim a small batch, run each job in its own transaction, sleep when idle."""
+"""The worker loop: lease a small batch (one unit of work), run each job in its own unit, sleep when idle."""
 import logging
 import os
 import socket
@@ -6,6 +6,7 @@ import threading
 import uuid
 
 from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .service import RunResult, claim_due_jobs, run_job
 
 log = logging.getLogger(__name__)
@@ -17,9 +18,9 @@ def worker_name() -> str:
 
 
 def work_once(owner: str, *, batch: int = 20) -> list[RunResult]:
-    """One iteration: lease due jobs (one short transaction), then run them one by one."""
-    job_ids = claim_due_jobs(owner, limit=batch)
-    db.session.commit()
+    """One iteration: lease due jobs (one short unit of work), then run them one by one."""
+    with unit_of_work():
+        job_ids = claim_due_jobs(owner, limit=batch)
     results = [run_job(job_id, owner) for job_id in job_ids]
     for result in results:
         if result.outcome in ("failed", "incident"):
@@ -34,8 +35,7 @@ def run_worker(owner: str, *, batch: int, poll_seconds: float, stop: threading.E
         try:
             results = work_once(owner, batch=batch)
         except Exception:  # noqa: BLE001  (a database hiccup must not end the worker)
-            log.exception("worker iteration failed")
-            db.session.rollback()
+            log.exception("worker iteration failed")  # its unit of work rolled back
             results = []
         finally:
             db.session.remove()

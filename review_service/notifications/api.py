@@ -2,7 +2,6 @@
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
-from ..extensions import db
 from .schemas import NotificationListSchema, NotificationQuerySchema, NotificationSchema
 from .service import list_notifications, mark_read, unread_count
 
@@ -24,5 +23,4 @@ def index(query):
 def read(notification_id):
     """Mark one of the caller's notifications read."""
     row = mark_read(notification_id, user_id=current_actor().id)
-    db.session.commit()
     return row

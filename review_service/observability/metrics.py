@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..unit_of_work import reading
 
 blp = Blueprint("metrics", __name__)
 
@@ -34,6 +35,11 @@ class ServiceGauges:
     """Open tasks, overdue deadlines, due jobs waiting, job failures and worker lag, from the database."""
 
     def collect(self):
+        with reading():  # read-only, rolled back: a scrape never holds a transaction open
+            gauges = list(self._read())
+        yield from gauges
+
+    def _read(self):
         from ..deadlines.models import OPEN_STATUSES, Deadline
         from ..jobs.models import INCIDENT, PENDING, DueJob
         from ..tasks.models import OPEN, Task
@@ -54,7 +60,6 @@ class ServiceGauges:
                      session.scalar(select(count).select_from(DueJob).where(DueJob.status == INCIDENT)))
         lag = (now - oldest).total_seconds() if oldest is not None else 0.0
         yield _gauge("review_worker_lag_seconds", "Now minus the oldest due job's time (0 when none is due)", lag)
-        session.rollback()
 
 
 def _gauge(name: str, documentation: str, value) -> GaugeMetricFamily:

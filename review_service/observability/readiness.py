@@ -5,6 +5,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from ..extensions import db
+from ..unit_of_work import reading
 
 
 def readiness_checks() -> dict[str, dict]:
@@ -13,15 +14,15 @@ def readiness_checks() -> dict[str, dict]:
     if checks["database"]["ok"]:
         checks["migrations"] = _check(_migrations)
         checks["calendar"] = _check(_calendar)
-    db.session.rollback()
     return checks
 
 
 def _check(function) -> dict:
+    """Run one check in a read-only unit of work of its own (a failed statement never spoils the next check)."""
     try:
-        return {"ok": True, "detail": function()}
+        with reading():
+            return {"ok": True, "detail": function()}
     except Exception as exc:  # noqa: BLE001  (any failure makes the node not ready, with the reason)
-        db.session.rollback()
         return {"ok": False, "detail": f"{type(exc).__name__}: {exc}"[:500]}
 
 
@@ -44,8 +45,8 @@ def readiness_warnings() -> list[str]:
     Call only on a ready node (it reads the database)."""
     from ..china_time import today_in_china
     from ..workdays.service import missing_years_ahead
-    years = missing_years_ahead(today_in_china())
-    db.session.rollback()
+    with reading():
+        years = missing_years_ahead(today_in_china())
     return [f"calendar: {year} has no holiday arrangement; time limits reaching it stay unknown until "
             f"`flask review calendar load` is run with the State Council notice" for year in years]
 

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
-from ..extensions import db
+from ..unit_of_work import discard
 from .migration import migrate_cases, version_by_number
 from .schemas import (
     DiffQuerySchema,
@@ -42,7 +42,6 @@ def uploaded_files() -> dict[str, bytes]:
 def publish(code):
     """Publish .bpmn/.dmn/profile.json/catalog.json as a new numbered version; files left out are inherited."""
     version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor())
-    db.session.commit()
     return version, 201 if created else 200
 
 
@@ -81,7 +80,5 @@ def migrate(query, code):
     """Move running cases to version `to` (dry_run=true by default lists what would change and why refused)."""
     reports = migrate_cases(agency_by_code(code), query["to"], actor=current_actor(), dry_run=query["dry_run"])
     if query["dry_run"]:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        discard()
     return {"dry_run": query["dry_run"], "cases": reports}

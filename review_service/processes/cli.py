@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from ..agencies.service import agency_by_code
 from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
-from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .migration import migrate_cases
 from .service import read_process_files
 from .versions import publish_for_agency
@@ -25,12 +25,11 @@ def register(group) -> None:
 def publish_process_command(agency_code: str, folder: Path):
     """Validate FOLDER (.bpmn, .dmn, profile.json, catalog.json) and publish it as the agency's next version."""
     try:
-        version, created = publish_for_agency(agency_by_code(agency_code), read_process_files(folder),
-                                              actor=OPERATOR)
+        with unit_of_work():
+            version, created = publish_for_agency(agency_by_code(agency_code), read_process_files(folder),
+                                                  actor=OPERATOR)
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
     state = "published" if created else "unchanged, latest is"
     click.echo(f"{agency_code}: {state} version {version.number} ({version.content_hash[:12]}): "
                f"{', '.join(sorted(version.sources))}")
@@ -43,14 +42,12 @@ def publish_process_command(agency_code: str, folder: Path):
 def migrate_cases_command(agency_code: str, number: int, dry_run: bool):
     """Move the agency's running cases onto version N; cases whose completed steps changed are refused."""
     try:
-        reports = migrate_cases(agency_by_code(agency_code), number, actor=OPERATOR, dry_run=dry_run)
+        with unit_of_work() as work:
+            reports = migrate_cases(agency_by_code(agency_code), number, actor=OPERATOR, dry_run=dry_run)
+            if dry_run:
+                work.discard()
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
     for report in reports:
         detail = "; ".join(report["refused_because"]) or ", ".join(report["changed_tasks"]) or "-"
         click.echo(f"{report['case_number']}: v{report['from_version']['number']} -> v{number}: "

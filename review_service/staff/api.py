@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.api import CSV_BODY, uploaded_csv
 from ..agencies.service import agency_by_code
-from ..extensions import db
 from .schemas import (DeactivateSchema, StaffCreateSchema, StaffListSchema, StaffQuerySchema, StaffSchema,
                       StaffUpdateSchema)
 from .service import create_staff, deactivate_staff, get_staff, import_staff, list_staff, update_staff
@@ -27,7 +26,6 @@ def index(query, code):
 def create(payload, code):
     """Register a person; pooled advisors/lawyers are registered at the agency that holds the pool."""
     staff = create_staff(agency_by_code(code), actor=current_actor(), data=payload)
-    db.session.commit()
     return staff
 
 
@@ -38,7 +36,6 @@ def create(payload, code):
 def import_csv(code):
     """CSV (UTF-8, BOM allowed): kind,name,valid_from[,enforcement_certificate_no,legal_qualification_no,...]."""
     staff = import_staff(agency_by_code(code), uploaded_csv(), actor=current_actor())
-    db.session.commit()
     return {"items": staff}
 
 
@@ -54,7 +51,6 @@ def show(staff_id):
 def update(payload, staff_id):
     actor = current_actor()
     staff = update_staff(get_staff(staff_id, actor=actor), actor=actor, data=payload)
-    db.session.commit()
     return staff
 
 
@@ -66,5 +62,4 @@ def deactivate(payload, staff_id):
     """End the person's active period from `on` (default today); the record and past reports stay."""
     actor = current_actor()
     staff = deactivate_staff(get_staff(staff_id, actor=actor), actor=actor, on=payload.get("on"))
-    db.session.commit()
     return staff

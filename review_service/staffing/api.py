@@ -4,7 +4,6 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
-from ..extensions import db
 from ..tasks.schemas import TaskSchema
 from .report import staffing_report
 from .schemas import (EligibleReviewersSchema, HandBackSchema, ReassignSchema, RecusalRequestSchema,
@@ -34,7 +33,6 @@ def staffing(query, code):
 def reassign(payload, task_id):
     """The review unit's head gives a review task to another eligible reviewer or a pooled advisor."""
     task = reassign_task(task_id, actor=current_actor(), username=payload["assignee"])
-    db.session.commit()
     return task
 
 
@@ -45,7 +43,6 @@ def reassign(payload, task_id):
 def hand_back(payload, task_id):
     """The assigned reviewer returns a review task; it goes to the next eligible reviewer (or is flagged)."""
     task = hand_back_task(task_id, actor=current_actor(), reason=payload["reason"])
-    db.session.commit()
     return task
 
 
@@ -56,7 +53,6 @@ def hand_back(payload, task_id):
 def recuse(payload, case_id):
     """回避: the calling reviewer declares a conflict of interest; any review task they held is reassigned."""
     recusal = declare_recusal(case_id, actor=current_actor(), reason=payload["reason"])
-    db.session.commit()
     return recusal
 
 

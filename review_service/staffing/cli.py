@@ -15,6 +15,7 @@ from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..extensions import db
 from ..staff.service import import_staff
+from ..unit_of_work import unit_of_work
 from .rule import staffing_rollup
 
 COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_reviewers", "pooled_advisors", "reviewers",
@@ -65,12 +66,12 @@ def import_staff_command(agency_code: str, file: Path):
 
 
 def _run_import(action, file: Path, noun: str) -> None:
+    """One unit of work: every row is stored, or (any bad row) none."""
     try:
-        created = action(file.read_bytes())
+        with unit_of_work():
+            created = action(file.read_bytes())
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
     click.echo(f"imported {len(created)} {noun}")
 
 

@@ -2,7 +2,6 @@
 of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 
 from sqlalchemy import bindparam, exists, select
 
@@ -12,6 +11,7 @@ from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
+from ..persistence import built_once, flush_if_unsaved, no_autoflush
 from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 from ..tasks import permissions as task_permissions
 from ..tasks.models import COMPLETED, Task
@@ -50,7 +50,7 @@ def _reviewing_staff_clause(agency_id, on, ancestors):
                db.and_(StaffMember.agency_id.in_(ancestors), StaffMember.kind.in_(POOLED_KINDS))))
 
 
-@cache
+@built_once
 def _user_records_query():
     """One user's reviewing staff records (the columns the rules read, no ORM objects), with the account's
     state, the four-eyes rule (task_permissions.worked_on_handling_side in SQL) and the recusal as columns.
@@ -115,7 +115,7 @@ def candidates(case, *, on: date | None = None) -> list[Candidate]:
 def reasons_for_user(user_id: int, case) -> list[str]:
     """Why this user may not review the case; empty if one of their staff records is eligible (one query)."""
     _flush_rows_the_answer_reads(user_id, case.id)
-    with db.session.no_autoflush:
+    with no_autoflush():
         rows = db.session.execute(_user_records_query(), {
             "case_id": case.id, "user_id": user_id, "agency_id": case.agency_id, "on": today(),
             "ancestors": ancestor_ids(case.agency_id)}).all()
@@ -133,12 +133,8 @@ def _flush_rows_the_answer_reads(user_id: int, case_id: int) -> None:
     Anything else (e.g. the review task just completed, or the handler's own task) is left to the caller's
     flush: an autoflush here would write the case and the task twice in one task completion.
     """
-    session = db.session
-    for row in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(row, _ROWS_READ) or (isinstance(row, Task) and row.case_id == case_id
-                                           and row.role == "handler" and row.completed_by_id == user_id):
-            session.flush()
-            return
+    flush_if_unsaved(lambda row: isinstance(row, _ROWS_READ) or (
+        isinstance(row, Task) and row.case_id == case_id and row.role == "handler" and row.completed_by_id == user_id))
 
 
 def is_eligible(user_id: int, case) -> bool:

@@ -2,7 +2,6 @@
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
-from ..extensions import db
 from .schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
 from .service import claim_task, complete_task, get_task, list_open_tasks
 
@@ -29,7 +28,6 @@ def show(task_id):
 def claim(task_id):
     """Take an unassigned task; it then appears only in the caller's inbox."""
     task = claim_task(task_id, actor=current_actor())
-    db.session.commit()
     return task
 
 
@@ -43,5 +41,4 @@ def claim(task_id):
 def complete(payload, task_id):
     """Complete a READY task with its form data; one transaction."""
     task = complete_task(task_id, actor=current_actor(), data=payload["data"])
-    db.session.commit()
     return task

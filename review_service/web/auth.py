@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts.service import log_in, log_out
 from ..errors import Unauthorized
-from ..extensions import db
+from ..unit_of_work import keeps_changes_on
 from .i18n import LOCALES
 from .pages import page_blueprint
 from .session import SESSION_TOKEN_KEY
@@ -23,6 +23,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@keeps_changes_on(401)  # a refused login still counts as a failed attempt
 def login():
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -36,12 +37,10 @@ def login():
     try:
         token, user = log_in(username, password)
     except Unauthorized as refusal:
-        db.session.commit()  # keep the failed-attempt count
         message = _("Too many failed attempts; the account is locked for a while.") \
             if refusal.code == "account_locked" else _("Wrong username or password.")
         return render_template("web/login.html", error=message, username=username,
                                next=request.form.get("next", "")), 401
-    db.session.commit()
     lang = session.get("lang")
     session.clear()  # a fresh session at login (no fixation)
     if lang:
@@ -57,7 +56,6 @@ def logout():
     token = session.get(SESSION_TOKEN_KEY)
     if token:
         log_out(token)
-        db.session.commit()
     logout_user()
     session.pop(SESSION_TOKEN_KEY, None)
     return redirect(url_for("web_auth.login"))

@@ -9,8 +9,8 @@ from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
 from ..documents.service import list_case_documents
 from ..errors import ServiceError
-from ..extensions import db
 from ..tasks.forms import form_schema
+from ..unit_of_work import discard
 from .forms import form_page_errors, posted_json, posted_json_or_none
 from .pages import page_blueprint
 from .session import roles_required
@@ -38,12 +38,11 @@ def new():
         data = posted_json()
         case = submit_case(actor=current_user, data=data)
     except ServiceError as refusal:
-        db.session.rollback()
+        discard()
         if refusal.status not in (409, 422):
             raise
         return render_template("web/case_new.html", schema=schema, data=posted_json_or_none(),
                                errors=form_page_errors(refusal)), refusal.status
-    db.session.commit()
     if case.review_required:
         flash(_("Case submitted for legal review."), "success")
     else:

@@ -17,6 +17,7 @@ from ..processes.migration import version_by_number
 from ..processes.permissions import check_designer
 from ..processes.validation import PROFILE_FILE
 from ..processes.versions import diff_versions, list_versions, publish_for_agency, version_file
+from ..unit_of_work import discard
 from .pages import page_blueprint
 from .process_drafts import (
     base_version,
@@ -113,7 +114,7 @@ def validate():
         problems = check_draft(agency, files, actor=current_user)
     except ServiceError as error:
         return _refusal(error)
-    db.session.rollback()
+    discard()
     return jsonify(valid=not problems, problems=problems)
 
 
@@ -126,7 +127,6 @@ def publish():
         version, created = publish_for_agency(agency, _draft(agency), actor=current_user)
     except ServiceError as error:
         return _refusal(error)
-    db.session.commit()
     if created:
         flash(_("Version %(n)s published.", n=version.number), "success")
     else:
@@ -148,7 +148,7 @@ def _draft(agency) -> dict[str, bytes]:
 
 def _refusal(error: ServiceError):
     """A refusal as JSON for the editor's script: a readable message and, if any, every problem."""
-    db.session.rollback()
+    discard()
     problems = problem_rows(error) if isinstance(error, InvalidInput) and error.fields.get("files") else []
     return jsonify(valid=False, code=error.code, message=error.message, problems=problems), error.status
 

@@ -7,8 +7,8 @@ shows what happened. The service checks the designer's or administrator's right 
 from flask import render_template
 from flask_login import current_user
 
-from ..extensions import db
 from ..processes.migration import migrate_cases, version_by_number
+from ..unit_of_work import discard
 from .pages import page_blueprint
 from .session import roles_required
 
@@ -31,13 +31,12 @@ def migrate(number):
 
 
 def _run(number: int, *, dry_run: bool):
-    """migrate_cases for the user's agency; a dry run is rolled back, a move committed; then the report page."""
+    """migrate_cases for the user's agency; a dry run is discarded, a move committed (by the unit of work);
+    then the report page."""
     agency = current_user.agency
     reports = migrate_cases(agency, number, actor=current_user, dry_run=dry_run)
     if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+        discard()
     counts = {result: sum(1 for r in reports if r["result"] == result)
               for result in ("would_migrate", "migrated", "refused")}
     return render_template("web/designer_migration.html", agency=agency, target=version_by_number(agency, number),

@@ -2,7 +2,6 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
 from ..notifications.service import list_notifications, mark_read
 from .pages import page_blueprint
 
@@ -19,7 +18,6 @@ def index():
 @bp.route("/<int:notification_id>/read", methods=["POST"])
 def read(notification_id):
     row = mark_read(notification_id, user_id=current_user.id)
-    db.session.commit()
     if row.case_id and request.form.get("open") == "case":
         return redirect(url_for("web_cases.show", case_id=row.case_id))
     return redirect(url_for("web_notifications.index"))

@@ -1,4 +1,7 @@
-"""The common frame of every page blueprint: login, CSRF on POST, errors as readable pages."""
+"""The common frame of every page blueprint: login, CSRF on POST, errors as readable pages.
+
+An error raised by a view reaches these handlers after its unit of work rolled back (unit_of_work.py).
+"""
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -7,7 +10,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ServiceError
-from ..extensions import db
 from .session import login_manager, protect_page_posts
 
 HTTP_TITLES = {400: _l("Bad request"), 403: _l("Not allowed"), 404: _l("Not found"), 405: _l("Not allowed"),
@@ -31,20 +33,17 @@ def page_blueprint(name: str, import_name: str, *, login: bool = True, **kwargs)
 
 
 def render_service_error(error: ServiceError):
-    db.session.rollback()
     return render_template("web/error.html", title=str(HTTP_TITLES.get(error.status, _("Error"))),
                            message=error.message, code=error.code), error.status
 
 
 def _render_csrf_error(error: CSRFError):
-    db.session.rollback()
     return render_template("web/error.html", title=_("The form expired"),
                            message=_("Please go back, reload the page and submit again."),
                            code="csrf_failed"), 400
 
 
 def _render_http_error(error: HTTPException):
-    db.session.rollback()
     status = error.code or 500
     return render_template("web/error.html", title=str(HTTP_TITLES.get(status, _("Error"))),
                            message=_("You may not open this page.") if status == 403 else error.description,

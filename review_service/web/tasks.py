@@ -5,17 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attachments.service import attachment_path, get_attachment, store_upload
-from ..deadlines.extensions import request_extension
+from ..deadlines.extension_requests import request_extension
 from ..deadlines.service import working_days_left
 from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
-from ..extensions import db
 from ..processes.vocabulary import labelled_form_schema
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
 from ..tasks.forms import form_schema
 from ..tasks.models import OPEN
 from ..tasks.permissions import check_can_work
 from ..tasks.service import claim_task, complete_task, get_task, lock_open_task
+from ..unit_of_work import discard
 from . import checklist
 from .forms import form_page_errors, posted_json, posted_json_or_none
 from .labels import CASE_STATUS, name
@@ -53,12 +53,11 @@ def complete(task_id):
         completed = complete_task(task_id, actor=current_user, data=data)
         discard_drafts(task_id)
     except ServiceError as refusal:
-        db.session.rollback()
+        discard()  # the form is shown again on the task as it was
         if refusal.status not in REFUSALS_SHOWN_ON_THE_FORM:
             raise
         task = get_task(task_id, actor=current_user)
         return _render(task, data=_readable_post(task), errors=form_page_errors(refusal), status=refusal.status)
-    db.session.commit()
     flash(_("“%(step)s” is done. The case is now: %(status)s.", step=completed.title,
             status=name(CASE_STATUS, completed.case.status)), "success")
     return redirect(url_for("web_cases.show", case_id=completed.case_id))
@@ -70,9 +69,8 @@ def draft(task_id):
     try:
         save_draft(task_id, actor=current_user, data=_posted_data(task))
     except InvalidInput as refusal:
-        db.session.rollback()
+        discard()
         return _render(task, errors=form_page_errors(refusal), status=422)
-    db.session.commit()
     flash(_("Draft saved. Only you can see it; finish the step to submit it."), "success")
     return redirect(url_for("web_tasks.show", task_id=task_id))
 
@@ -80,7 +78,6 @@ def draft(task_id):
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 def claim(task_id):
     claim_task(task_id, actor=current_user)
-    db.session.commit()
     flash(_("The task is yours now."), "success")
     return redirect(url_for("web_tasks.show", task_id=task_id))
 
@@ -94,7 +91,6 @@ def ask_for_extension(task_id):
     task, case = lock_open_task(task_id, current_user)
     check_can_work(current_user, task)
     request_extension(task, case, actor=current_user, reason=reason)
-    db.session.commit()
     flash(_("Extension requested; the approver has it in their inbox."), "success")
     return redirect(url_for("web_tasks.show", task_id=task_id))
 
@@ -108,9 +104,8 @@ def upload_attachment():
     try:
         attachment = store_upload(file.stream, file.filename, actor=current_user)
     except ServiceError as refusal:
-        db.session.rollback()
+        discard()
         return error_body(refusal.code, refusal.message, refusal.fields), refusal.status
-    db.session.commit()
     return {"id": attachment.id, "filename": attachment.filename, "size": attachment.size}, 201
 
 

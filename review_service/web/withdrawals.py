@@ -11,7 +11,7 @@ from ..cases.service import get_case
 from ..deadlines.schemas import WithdrawalRequestSchema
 from ..deadlines.withdrawals import check_withdrawable, withdraw_publication
 from ..errors import InvalidInput
-from ..extensions import db
+from ..unit_of_work import discard
 from .forms import form_page_errors
 from .i18n import long_date
 from .pages import page_blueprint
@@ -39,10 +39,9 @@ def withdraw(case_id):
     try:
         task = withdraw_publication(case_id, actor=current_user, **_validated(values))
     except InvalidInput as refusal:
-        db.session.rollback()
+        discard()  # the form shows the case as it was
         return render_template("web/withdrawal.html", case=case, values=values,
                                errors=form_page_errors(refusal)), refusal.status
-    db.session.commit()
     due = task.deadline.due_on
     flash(_("Withdrawal opened: “%(step)s”, due on %(due)s.", step=task.title, due=long_date(due)) if due else
           _("Withdrawal opened: “%(step)s”; its due date follows once the calendar covers it.", step=task.title),

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from ..commandline import refusal
 from ..errors import ServiceError
-from ..extensions import db
+from ..unit_of_work import unit_of_work
 from .service import adjust_day, agency_id_for_code, check_year_covered, compute_due_date, load_arrangement
 
 calendar_cli = AppGroup("calendar", help="工作日日历：期限计算、年度放假安排的载入与本地调整")
@@ -66,11 +66,10 @@ def load_command(file: Path):
         click.echo(f"{file}: the file must hold a JSON object", err=True)
         raise click.exceptions.Exit(1)
     try:
-        loaded = load_arrangement(document, source=file.name)
+        with unit_of_work():
+            loaded = load_arrangement(document, source=file.name)
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
     click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed")
 
 
@@ -84,9 +83,8 @@ def adjust_command(agency_code, day, is_working, reason):
     if is_working is None:
         raise click.UsageError("give --working or --rest")
     try:
-        adjust_day(agency_id_for_code(agency_code), _day(day), is_working_day=is_working, reason=reason)
+        with unit_of_work():
+            adjust_day(agency_id_for_code(agency_code), _day(day), is_working_day=is_working, reason=reason)
     except ServiceError as exc:
-        db.session.rollback()
         raise refusal(exc) from exc
-    db.session.commit()
     click.echo(f"{agency_code} {_day(day).isoformat()}: {'working day' if is_working else 'rest day'}")

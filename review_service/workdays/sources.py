@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ..agencies.tree import ancestor_ids
 from ..errors import InvalidInput
 from ..extensions import db
+from ..persistence import no_autoflush
 from .models import HOLIDAY, MAKE_UP, CalendarAdjustment, CalendarArrangement, CalendarArrangementDay
 
 WRITTEN = "workdays.written"  # session.info flag: this transaction changed calendar rows
@@ -158,7 +159,7 @@ def current_snapshot() -> Snapshot:
     if session.info.get(WRITTEN):  # this transaction wrote calendar rows: read them back every time
         key = session.info[REVISION_KEY] = tuple(db.session.execute(_REVISION).one())
     elif key is None:  # read the revision once per transaction; no flush needed, calendar writers mark_written()
-        with session.no_autoflush:
+        with no_autoflush():
             key = session.info[REVISION_KEY] = tuple(session.execute(_REVISION).one())
     if session.info.get(WRITTEN):  # uncommitted calendar rows: never share them with other requests
         snapshot = session.info.get(SESSION_SNAPSHOT)

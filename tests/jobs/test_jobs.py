@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from review_service.extensions import db
 from review_service.jobs.models import INCIDENT, PENDING, DueJob
-from review_service.jobs.registry import job_handler
+from review_service.jobs.registry import register_job_handler
 from review_service.jobs.service import LEASE, claim_due_jobs, run_job, schedule_job
 from review_service.jobs.worker import work_once
 
@@ -17,12 +17,14 @@ FIRED: list[int] = []
 _fired_lock = threading.Lock()
 
 
-@job_handler("test.record")
 def record(job):
     if job.payload.get("fail"):
         raise RuntimeError("boom")
     with _fired_lock:
         FIRED.append(job.payload["n"])
+
+
+register_job_handler("test.record", record)
 
 
 def schedule(app, count, **payload):

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 from sqlalchemy import event
 
 from review_service.extensions import db
-from review_service.jobs.registry import job_handler
+from review_service.jobs.registry import register_job_handler
 from review_service.jobs.service import claim_due_jobs, run_job, schedule_job
 
 from ..conftest import PG_URL
@@ -18,9 +18,11 @@ from ..conftest import PG_URL
 NOW = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
 
 
-@job_handler("test.lock_order")
 def _noop(job):
     pass
+
+
+register_job_handler("test.lock_order", _noop)
 
 
 @pytest.mark.skipif(not PG_URL, reason="row locks (FOR UPDATE) exist on PostgreSQL only")

@@ -10,7 +10,6 @@ import uuid
 from sqlalchemy import select
 
 from ..audit.service import record_event
-from ..cases.effects import register_effect
 from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
@@ -51,8 +50,8 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
     return request
 
 
-@register_effect(APPROVAL_KIND)
-def _decide_extension(case, task: Task, actor, data: dict) -> dict:
+def decide_extension(case, task: Task, actor, data: dict) -> dict:
+    """The effect of completing an extension approval task (registered by deadlines.init_app)."""
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
     deadline = db.session.get(Deadline, request.deadline_id)
     approved = data["decision"] == "approve"

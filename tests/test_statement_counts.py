@@ -1,0 +1,97 @@
+"""SQL statements per task completion, step by step along a whole case, must not grow.
+
+The fast paths of review_service/persistence.py (Core INSERTs, reads without autoflush, one flush at the
+end, the compare-and-set save of the engine state, statements built once) keep a completion at these
+counts; a change that silently undoes one (an extra autoflush, an INSERT per row, a re-read) fails here.
+Counted as bench/run_cases.py counts them: every statement the engine sends while the POST
+/api/v1/tasks/{id}/complete request runs (on SQLite, BEGIN IMMEDIATE included; COMMIT is not a statement).
+The case runs in an agency set up as the bench's (no parent agency, one handler, one qualified reviewer,
+one head, acceptances assigned rather than queued), so the counts are the bench's (bench/README.md).
+"""
+from datetime import date
+
+from sqlalchemy import event
+
+from review_service.accounts.service import create_user
+from review_service.agencies.models import Agency
+from review_service.china_time import today_in_china
+from review_service.extensions import db
+from review_service.staff.models import StaffMember
+
+from .conftest import PASSWORD
+from .helpers import ApiClient, decision, review, submission
+
+CORRECTION = {"action": "correct", "correction_summary": "已按审核意见将罚款调整为十万元。",
+              "updated": {"fine_amount": 100000, "proposed_decision": "没收违法所得二万元，并处罚款十万元。"}}
+
+
+def case_path() -> tuple:
+    """(task name, user, form data): the path of bench/payloads.py CASE_PATH, one correction round."""
+    today = today_in_china().isoformat()
+    return (
+        ("accept_submission", "reviewer", {"result": "accept"}),
+        ("review_case", "reviewer", review("issues")),
+        ("respond_to_opinion", "handler", CORRECTION),
+        ("review_case", "reviewer", review("approve")),
+        ("record_decision", "head", decision()),
+        ("publish_decision", "handler", {"published": True, "published_on": today, "platform": "国家企业信用信息公示系统"}),
+        ("archive_case", "handler", {"archived_on": today, "archive_number": "2026-永久-001"}),
+    )
+
+
+# Measured 2026-12-06, the same before and after the unit of work and persistence.py: at most these.
+MOST = {"sqlite": (13, 16, 16, 16, 21, 13, 13), "postgresql": (13, 16, 16, 16, 20, 13, 13)}
+
+
+def test_statements_per_completion_along_a_whole_case_do_not_grow(app):
+    users = _bench_agency(app)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+    case_file = submission()
+    del case_file["filed_on"]  # as in the bench: no statutory cap, so no capped-clock warning at each step
+    case_id = _submit(users["handler"], case_file)
+    with app.app_context():
+        engine = db.engine
+    counts, path = [], case_path()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for name, username, data in path:
+            user = users[username]
+            task = user.open_task(case_id, name)
+            before = len(statements)
+            response = user.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+            assert response.status_code == 200, response.get_json()
+            counts.append(len(statements) - before)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert users["handler"].case(case_id)["status"] == "decided"
+    most = MOST[engine.dialect.name]
+    grown = {f"{step}. {name}": f"{count} > {limit}" for step, ((name, _u, _d), count, limit)
+             in enumerate(zip(path, counts, most), 1) if count > limit}
+    assert not grown, f"statements per completion grew: {grown} (all: {counts})"
+
+
+def _bench_agency(app) -> dict[str, ApiClient]:
+    """bench/common.py seed_agency: a top-level agency, its handler, qualified reviewer and head, logged in."""
+    with app.app_context():
+        agency = Agency(code="bench", name="基准市市场监督管理局", level="city")
+        db.session.add(agency)
+        db.session.flush()
+        for role in ("handler", "reviewer", "head"):
+            user = create_user(agency_id=agency.id, username=f"bench.{role}", full_name=role, password=PASSWORD,
+                               roles=[role])
+            if role == "reviewer":
+                db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=role, user_id=user.id,
+                                           legal_qualification_no="A20190000001", valid_from=date(2020, 1, 1)))
+        db.session.commit()
+        db.session.remove()
+    return {role: ApiClient.logged_in(app.test_client(), f"bench.{role}", PASSWORD)
+            for role in ("handler", "reviewer", "head")}
+
+
+def _submit(handler: ApiClient, case_file: dict) -> int:
+    response = handler.post("/api/v1/cases", json=case_file)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit.service import record_event
@@ -97,15 +97,13 @@ def schedule_conversion(document_id: int, case_id: int, *, attempt: int = 0, due
 def allocate_number(case, year: int, series: str = OPINION_SERIES) -> str:
     """The next number of the agency's series this year, formatted by the case's profile; gapless.
 
-    The counter row stays locked (UPDATE ... RETURNING) until this transaction ends: two opinions of
-    one agency issued at once, on any node, get consecutive numbers, and a rollback gives the number back.
+    One statement, INSERT ... ON CONFLICT DO UPDATE ... RETURNING: the counter row (made at 1 for the year's
+    first) stays locked until this transaction ends, so two opinions of one agency issued at once, on any
+    node, get consecutive numbers, and a rollback gives the number back.
     """
-    params = {"b_agency": case.agency_id, "b_year": year, "b_series": series}
     connection = db.session.connection()
-    seq = connection.execute(_statements().bump, params).scalar()
-    if seq is None:
-        connection.execute(_first_counter(connection.dialect.name), params)
-        seq = connection.execute(_statements().bump, params).scalar_one()
+    seq = connection.execute(_next_number(connection.dialect.name),
+                             {"b_agency": case.agency_id, "b_year": year, "b_series": series}).scalar_one()
     return format_number(_profile_of(case), case.agency, year, seq)
 
 
@@ -123,23 +121,21 @@ def format_number(profile: dict, agency, year: int, seq: int) -> str:
 
 @cache
 def _statements():
-    counters = DocumentCounter.__table__
-    mine = (counters.c.agency_id == bindparam("b_agency"), counters.c.year == bindparam("b_year"),
-            counters.c.series == bindparam("b_series"))
     return type("Statements", (), {
-        "bump": update(counters).where(*mine).values(last_seq=counters.c.last_seq + 1).returning(counters.c.last_seq),
         "insert_document": CaseDocument.__table__.insert().returning(CaseDocument.__table__.c.id),
         "insert_job": DueJob.__table__.insert(),
     })
 
 
 @cache
-def _first_counter(dialect: str):
-    """INSERT the year's counter at 0 unless another transaction did (then wait for it and skip)."""
+def _next_number(dialect: str):
+    """Upsert the agency's counter for the year and return the number it now stands at."""
+    counters = DocumentCounter.__table__
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return dialect_insert(DocumentCounter.__table__).values(
-        agency_id=bindparam("b_agency"), year=bindparam("b_year"), series=bindparam("b_series"), last_seq=0,
-    ).on_conflict_do_nothing()
+    return dialect_insert(counters).values(
+        agency_id=bindparam("b_agency"), year=bindparam("b_year"), series=bindparam("b_series"), last_seq=1,
+    ).on_conflict_do_update(index_elements=[counters.c.agency_id, counters.c.year, counters.c.series],
+                            set_={"last_seq": counters.c.last_seq + 1}).returning(counters.c.last_seq)
 
 
 # --- reading and regenerating ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from ..china_time import local_date
 from ..db_types import utcnow
 from ..extensions import db
 from ..processes.profiles import profile_of_case
-from ..staff.models import StaffMember
+from ..staffing.models import StaffMember
 from ..tasks.forms import form_schema
 
 DEFAULT_NUMBER_FORMAT = "{agency_short}法审〔{year}〕{seq}号"

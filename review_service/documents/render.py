@@ -1,7 +1,7 @@
 """Find an agency's template, fill it (docxtpl, sandboxed Jinja) and convert the DOCX to PDF (LibreOffice).
 
 Templates: workflows/<agency>/documents/<kind>.docx, else the parent agency's, ..., else
-workflows/default/documents/ (processes.service.agency_folders is the one walk). The DOCX bytes are
+workflows/default/documents/ (processes.service.nearest_up_the_tree is the one walk). The DOCX bytes are
 reproducible (fixed zip dates), so a DOCX rendered for a download equals the one the worker stores.
 """
 import hashlib
@@ -17,7 +17,7 @@ from flask import current_app
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..processes.service import agency_folders
+from ..processes.service import agency_folder, nearest_up_the_tree
 from .build_templates import reproducible_zip
 
 TEMPLATE_FILES = {"opinion": "opinion.docx", "submission": "submission.docx",
@@ -35,19 +35,22 @@ def sha256(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
 
-def find_template(folders: list[Path], kind: str) -> Path | None:
-    """The first folder's template of this kind, else the national one shipped with the service (so a
-    REVIEW_WORKFLOWS_DIR without documents/ still has them)."""
-    for folder in [*folders, SHIPPED_DEFAULT]:
-        path = folder / TEMPLATES_FOLDER / TEMPLATE_FILES[kind]
-        if path.is_file():
-            return path
-    return None
+def _template_in(folder: Path | None, kind: str) -> Path | None:
+    path = folder / TEMPLATES_FOLDER / TEMPLATE_FILES[kind] if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def find_template(agency, kind: str) -> Path | None:
+    """The nearest template of this kind: the agency's folder, then each ancestor's (the process versions'
+    walk, processes.service.nearest_up_the_tree), then default/, then the national one shipped with the
+    service (so a REVIEW_WORKFLOWS_DIR without documents/ still has them). agency None: the national one."""
+    def national() -> Path | None:
+        return _template_in(current_app.config["WORKFLOWS_DIR"] / "default", kind) or _template_in(SHIPPED_DEFAULT, kind)
+    return nearest_up_the_tree(agency, lambda each: _template_in(agency_folder(each), kind), national)
 
 
 def template_path(agency, kind: str) -> Path:
-    """The nearest template of this kind for the agency (its own, an ancestor's, else default/)."""
-    path = find_template(agency_folders(agency), kind)
+    path = find_template(agency, kind)
     if path is None:
         raise DocumentFailed(f"没有 {TEMPLATES_FOLDER}/{TEMPLATE_FILES[kind]} 模板")
     return path

@@ -11,12 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
-from flask import current_app
 from jinja2 import TemplateSyntaxError
 
 from ..engine import DefinitionProblem
 from ..extensions import db
-from ..processes.service import agency_folders
 from ..processes.validation import PROFILE_FILE
 from .context import SAMPLES
 from .render import (TEMPLATE_FILES, TEMPLATES_FOLDER, DocumentFailed, find_template, jinja_environment, render_docx,
@@ -29,9 +27,9 @@ NUMBER_SAMPLE = {"agency_short": "某市监", "agency_name": "某市市场监督
 def publish_problems(files: dict[str, bytes], agency_id: int | None) -> list[DefinitionProblem]:
     """Problems of the number format in the uploaded profile and of the templates the agency would use."""
     problems = number_format_problems(files.get(PROFILE_FILE))
-    folders = _folders(agency_id)
+    agency = _agency(agency_id)
     for kind, file_name in TEMPLATE_FILES.items():
-        path = find_template(folders, kind)
+        path = find_template(agency, kind)
         if path is None:
             problems.append(DefinitionProblem(f"{TEMPLATES_FOLDER}/{file_name}", None, None, "缺少文书模板"))
             continue
@@ -40,11 +38,9 @@ def publish_problems(files: dict[str, bytes], agency_id: int | None) -> list[Def
     return problems
 
 
-def _folders(agency_id: int | None) -> list[Path]:
-    if agency_id is None:
-        return [current_app.config["WORKFLOWS_DIR"] / "default"]
+def _agency(agency_id: int | None):
     from ..agencies.models import Agency
-    return agency_folders(db.session.get(Agency, agency_id))
+    return db.session.get(Agency, agency_id) if agency_id is not None else None
 
 
 @lru_cache(maxsize=128)

@@ -10,7 +10,7 @@ def issue_opinions(database_url: str, work: list[tuple[str, int]], threads: int,
     from review_service.tasks.service import complete_task
     from review_service.unit_of_work import unit_of_work
 
-    from ..helpers import review
+    from ..factories import review
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
     lock, done, failures = threading.Lock(), [], []

@@ -11,8 +11,7 @@ from review_service.extensions import db
 from review_service.tasks.service import complete_task
 from review_service.unit_of_work import unit_of_work
 
-from ..conftest import PG_URL
-from ..helpers import submission
+from ..factories import PG_URL, submission
 from .issuing_worker import issue_opinions
 
 CASES = 100

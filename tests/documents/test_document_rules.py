@@ -12,9 +12,8 @@ from review_service.documents.service import allocate_number
 from review_service.extensions import db
 from review_service.jobs.models import DueJob
 
-from ..conftest import PASSWORD
-from ..helpers import ApiClient, create_agency_with_users, docx_text, review, run_due_jobs
-from .test_opinion_documents import documents, download
+from ..factories import PASSWORD, ApiClient, create_agency_with_users, docx_text, download, review, run_due_jobs
+from ..factories import case_documents as documents
 
 
 def issued_case(as_user, opinion="issues") -> int:

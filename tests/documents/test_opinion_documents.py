@@ -2,23 +2,12 @@
 import subprocess
 from pathlib import Path
 
-from ..helpers import docx_text, pdf_text, review, run_due_jobs
+from ..factories import case_documents as documents
+from ..factories import docx_text, download, pdf_text, review, run_due_jobs
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 AGENCY = "市市场监督管理局"
 POINT = "适用法律、法规、规章是否准确，裁量基准运用是否适当"
-
-
-def documents(client, case_id) -> list[dict]:
-    response = client.get(f"/api/v1/cases/{case_id}/documents")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()["items"]
-
-
-def download(client, url: str) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200, response.get_json()
-    return response.data
 
 
 def two_round_case(as_user) -> int:

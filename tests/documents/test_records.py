@@ -1,6 +1,6 @@
 """协调记录 and 集体讨论记录 where those steps happened; a revised opinion after coordination is numbered too."""
-from ..helpers import docx_text, review
-from .test_opinion_documents import documents, download
+from ..factories import case_documents as documents
+from ..factories import docx_text, download, review
 
 
 def in_coordination(as_user) -> int:

@@ -1,8 +1,7 @@
 """The case page lists the documents; the handler opens the opinion's PDF from it and from the task answering it."""
 import pytest
 
-from ..helpers import pdf_text, review, run_due_jobs
-from .conftest import browser_login, screenshot
+from ..factories import browser_login, pdf_text, review, run_due_jobs, screenshot
 
 
 def opinion_issued(as_user) -> int:

@@ -60,11 +60,12 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .staffing.api import blp as staffing_blp
     from .staffing.records_api import blp as staff_blp
     from .tasks.api import blp as tasks_blp
+    from .users.api import blp as users_blp
     from .workdays.api import blp as calendar_blp
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp, documents_blp):
+                      catalog_blp, dashboard_blp, users_blp, documents_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

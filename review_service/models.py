@@ -12,4 +12,5 @@ from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .staffing.models import StaffMember  # noqa: F401
 from .staffing.models import AssignmentProblem, Recusal  # noqa: F401
 from .tasks.models import Task  # noqa: F401
+from .users.models import AccountEvent  # noqa: F401
 from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

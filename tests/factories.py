@@ -37,7 +37,7 @@ PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))  # this process's
 # deadlines and statutory caps computed from "today" never depend on the day the suite runs. A test that
 # needs another instant freezes its own inside this one.
 TEST_NOW = "2026-11-02 01:00:00"
-PASSWORD = "correct horse battery"
+PASSWORD = "Correct horse battery 9"
 USERS = [  # username, roles, agency code
     ("handler", ["handler"], "city"), ("handler2", ["handler"], "city"),
     ("reviewer", ["reviewer"], "city"), ("reviewer2", ["reviewer"], "city"),

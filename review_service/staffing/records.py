@@ -95,7 +95,7 @@ def import_staff(agency, content: bytes, *, actor) -> list[StaffMember]:
 
     def check(_row_number: int, values: dict) -> dict[str, str]:
         try:
-            data = schema.load(values)
+            data = schema.load({column: value for column, value in values.items() if column != "roles"})
         except ValidationError as exc:
             return first_errors(exc.messages)
         if data.get("username") and data["username"] not in users:

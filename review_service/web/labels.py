@@ -41,6 +41,16 @@ DEADLINE_KIND = {
 }
 DEADLINE_STATUS = {"running": _l("Running"), "paused": _l("Paused"), "met": _l("Met"), "cancelled": _l("Cancelled")}
 VERDICT = {"pass": _l("No problem"), "issue": _l("Problem"), "not_applicable": _l("Not applicable")}
+STAFF_KIND = {"enforcement_officer": _l("Enforcement officer"), "legal_reviewer": _l("Legal reviewer"),
+              "legal_advisor": _l("Legal advisor"), "public_lawyer": _l("Public lawyer")}
+ACCOUNT_EVENT = {"user.created": _l("Account created"), "user.imported": _l("Account imported"),
+                 "user.roles_set": _l("Roles changed"), "user.password_reset": _l("Password reset"),
+                 "user.password_changed": _l("Password changed by its holder"),
+                 "user.deactivated": _l("Account deactivated"), "user.reactivated": _l("Account reactivated"),
+                 "staff.linked": _l("Staff record linked"),
+                 "staff.unlinked": _l("Staff record unlinked")}
+DAY_KIND = {"holiday": _l("Holiday"), "make_up": _l("Make-up working day"), "weekend": _l("Weekend"),
+            "workday": _l("Working day")}
 MIGRATION_RESULT = {"would_migrate": _l("Can move"), "migrated": _l("Moved"), "refused": _l("Cannot move")}
 
 

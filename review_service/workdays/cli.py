@@ -55,7 +55,10 @@ def check_year_command(year):
 
 @calendar_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_command(file: Path):
+@click.option("--example", is_flag=True, help="Allow a file marked as invented (\"example\": true), e.g. for a demo.")
+@click.option("--accept-warnings", is_flag=True, help="Load although the file has warnings (e.g. more than 6 "
+                                                      "working days in a row) after checking them against the notice.")
+def load_command(file: Path, example: bool, accept_warnings: bool):
     """Load a year's arrangement file (see README.md), replacing an earlier one for that year."""
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
@@ -67,10 +70,14 @@ def load_command(file: Path):
         raise click.exceptions.Exit(1)
     try:
         with unit_of_work():
-            loaded = load_arrangement(document, source=file.name)
+            loaded = load_arrangement(document, source=file.name, allow_example=example,
+                                      accept_warnings=accept_warnings)
     except ServiceError as exc:
         raise refusal(exc) from exc
-    click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed")
+    for warning in loaded.warnings:
+        click.echo(f"warning (accepted): {warning}", err=True)
+    click.echo(f"{loaded.year}: revision {loaded.revision}, {len(loaded.changed_days)} days changed, "
+               f"{loaded.deadlines_recomputed} open deadlines recomputed")
 
 
 @calendar_cli.command("adjust")

@@ -13,7 +13,7 @@ from review_service.deadlines.service import working_days_left
 from review_service.extensions import db
 from review_service.tasks.inbox import inbox_page, list_open_tasks
 
-from ..helpers import submission
+from ..factories import submission
 
 SUBMITTED = {  # case number suffix: (title, submitted on)
     "1": ("某公司销售不合格产品案", "2026-04-20"),

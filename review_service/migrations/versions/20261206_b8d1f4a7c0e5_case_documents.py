@@ -1,8 +1,8 @@
 """case documents (审核意见书, 送审表, 协调/集体讨论记录) and per-agency document number counters (文号)
 
-Revision ID: a7c0e3f6b9d4
-Revises: f6b9d2e5a8c3
-Create Date: 2026-12-06 01:00:00
+Revision ID: b8d1f4a7c0e5
+Revises: a7c0e3f6b9d4
+Create Date: 2026-12-06 02:00:00
 
 """
 from alembic import op
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import review_service.db_types
 
 # revision identifiers, used by Alembic.
-revision = 'a7c0e3f6b9d4'
-down_revision = 'f6b9d2e5a8c3'
+revision = 'b8d1f4a7c0e5'
+down_revision = 'a7c0e3f6b9d4'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from .accounts.models import User
 from .accounts.passwords import one_time_password, password_problems
 from .accounts.service import create_user
 from .agencies.models import Agency
+from .archives.cli import register as register_archive_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -29,6 +30,7 @@ register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
 register_user_commands(review_cli)
+register_archive_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),

@@ -1,6 +1,7 @@
 """Imports every model so metadata (and Alembic autogenerate) sees all tables."""
 from .accounts.models import ApiToken, User, UserRole  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
+from .archives.models import ArchivePackage  # noqa: F401
 from .attachments.models import Attachment  # noqa: F401
 from .audit.models import CaseEvent  # noqa: F401
 from .cases.models import Case, Decision, Material, Opinion  # noqa: F401

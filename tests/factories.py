@@ -383,3 +383,15 @@ def opinion_issued(as_user, opinion: str = "issues") -> int:
     as_user("reviewer").complete(case_id, "accept_submission", {"result": "accept"})
     as_user("reviewer").complete(case_id, "review_case", review(opinion))
     return case_id
+
+
+def require_libreoffice() -> None:
+    """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
+    import os
+    import shutil
+
+    import pytest
+    if shutil.which("soffice") is None:
+        if os.environ.get("REQUIRE_PDF") == "1":
+            pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")

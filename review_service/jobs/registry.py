@@ -11,14 +11,12 @@ _PREPARERS: dict[str, JobPreparer] = {}
 def register_job_handler(kind: str, function: JobHandler, *, prepare: JobPreparer | None = None) -> None:
     """`function` performs jobs of this kind (registering it again replaces it).
 
-    prepare: slow work done first, outside the job's transaction (it may read, not write); the handler
-    finds its result as job.prepared. E.g. a PDF conversion must not hold the write lock while it runs.
+    prepare: slow work done first, outside the job's transaction (it may read, not write); the handler finds
+    its result as job.prepared. E.g. a PDF conversion must not hold SQLite's write lock or a case lock.
     """
     _HANDLERS[kind] = function
     if prepare is not None:
         _PREPARERS[kind] = prepare
-    else:
-        _PREPARERS.pop(kind, None)
 
 
 def handler_for(kind: str) -> JobHandler:

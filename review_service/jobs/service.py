@@ -97,14 +97,13 @@ def run_job(job_id: int, owner: str) -> RunResult:
 
 
 def _prepare(job_id: int):
-    """The job kind's slow preparation (registry.job_handler prepare=), in a read-only unit of work of its
-    own before the job's transaction: it holds no lock while it runs. None when the kind has none."""
+    """The job kind's slow preparation (register_job_handler prepare=), in a read-only unit of work of its own
+    before the job's: it holds no lock while it runs. None when the kind has none."""
     with unit_of_work(read_only=True) as work:
         work.discard()  # it only reads
-        kind, payload = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first() \
-            or (None, None)
-        prepare = preparer_for(kind) if kind is not None else None
-        return prepare(payload) if prepare is not None else None
+        found = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first()
+        prepare = preparer_for(found.kind) if found is not None else None
+        return prepare(found.payload) if prepare is not None else None
 
 
 def _lock_case_of_job(job_id: int) -> None:

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
     from .accounts import bp as accounts_bp
+    from .archives import bp as archives_bp
     from .auth import bp as auth_bp
     from .auth import force_password_change
     from .calendar import bp as calendar_bp
@@ -28,6 +29,6 @@ def init_app(app: Flask) -> None:
     from .tasks import bp as tasks_bp
     from .withdrawals import bp as withdrawals_bp
     for blueprint in (auth_bp, inbox_bp, cases_bp, withdrawals_bp, tasks_bp, notifications_bp, designer_bp,
-                      migrations_bp, dashboard_bp, accounts_bp, calendar_bp, documents_bp):
+                      migrations_bp, dashboard_bp, accounts_bp, calendar_bp, archives_bp, documents_bp):
         app.register_blueprint(blueprint)
     app.before_request(force_password_change)

@@ -8,7 +8,9 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from ..audit.vocabulary import action_name
 from ..dashboard.service import VIEWING_ROLES
+from ..reports.service import REPORT_ROLES as REPORT_ROLE_NAMES
 from ..tasks.forms import form_schema
 
 CASE_STATUS = {
@@ -92,6 +94,7 @@ def material_category(code: str) -> str:
 # Which roles see which navigation entries (the services check every action again).
 TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
 DASHBOARD_ROLES = set(VIEWING_ROLES)
+REPORT_ROLES = set(REPORT_ROLE_NAMES)  # the justice department's XLSX: supervisors and heads
 
 
 def any_role(user_roles, allowed: set[str]) -> bool:
@@ -115,7 +118,8 @@ EVENT_ACTION = {
 
 
 def event_action(code: str) -> str:
-    return name(EVENT_ACTION, code)
+    """The event's name in the page's language; actions without an English msgid use the record's Chinese name."""
+    return str(EVENT_ACTION[code]) if code in EVENT_ACTION else action_name(code)
 
 
 def checklist_point(code: str) -> str:

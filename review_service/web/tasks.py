@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attachments.service import attachment_path, get_attachment, store_upload
+from ..cases.rounds import dispute_exchange, previous_exchange
 from ..deadlines.service import working_days_left
 from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
@@ -35,6 +36,7 @@ def _render(task, *, data=None, errors=None, status=200):
     template = "web/task_checklist.html" if checklist.applies(task) else "web/task.html"
     return render_template(template, task=task, case=task.case, schema=schema, data=data, errors=errors,
                            draft=draft, checklist=checklist, days_left=working_days_left(task.deadline),
+                           exchange=previous_exchange(task), dispute=dispute_exchange(task),
                            answered_opinion=opinion_answered_by(task)), status
 
 

@@ -1,7 +1,7 @@
 """case documents (审核意见书, 送审表, 协调/集体讨论记录) and per-agency document number counters (文号)
 
 Revision ID: b8d1f4a7c0e5
-Revises: a7c0e3f6b9d4
+Revises: b8d1f4a7c0e6
 Create Date: 2026-12-06 02:00:00
 
 """
@@ -12,7 +12,7 @@ import review_service.db_types
 
 # revision identifiers, used by Alembic.
 revision = 'b8d1f4a7c0e5'
-down_revision = 'a7c0e3f6b9d4'
+down_revision = 'b8d1f4a7c0e6'
 branch_labels = None
 depends_on = None
 

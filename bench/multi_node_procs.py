@@ -25,7 +25,9 @@ def child_env(database_url: str, workdir: Path, **extra: str) -> dict:
     """The settings every process of the cluster shares (one database, one attachments folder)."""
     return {**os.environ, "FLASK_APP": "review_service", "DATABASE_URL": database_url,
             "REVIEW_ATTACHMENTS_DIR": str(workdir / "attachments"), "REVIEW_LOG_FORMAT": "json",
-            "REVIEW_SECRET_KEY": extra.pop("secret", "bench"), **extra}
+            "REVIEW_SECRET_KEY": extra.pop("secret", "bench"),
+            "REVIEW_DOCUMENT_PDF": "0",  # DOCX only: PDF conversion is measured by bench/documents.py
+            **extra}
 
 
 def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:

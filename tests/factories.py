@@ -318,6 +318,74 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     return path
 
 
+# --- documents (审核意见书 ...) ---------------------------------------------------------------------------
+
+def run_due_jobs(app, *, batch: int = 100) -> list:
+    """One worker iteration in the test's process: every job due now runs (PDF conversions, timers)."""
+    from review_service.jobs.worker import work_once
+    with app.app_context():
+        results = work_once("test-worker", batch=batch)
+        db.session.remove()
+    return results
+
+
+def docx_text(payload: bytes) -> str:
+    """Every paragraph and table cell of a DOCX (python-docx), one per line."""
+    from docx import Document
+    document = Document(io.BytesIO(payload))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def pdf_text(payload: bytes) -> str:
+    """The text of a PDF as pdftotext (poppler-utils) extracts it."""
+    import subprocess
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=payload, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def create_agency_with_users(code: str, roles=("handler", "reviewer", "head"), *, name: str | None = None):
+    """A new top-level agency and one user per role (username code.role, full name code+role), the reviewer
+    with a 法律职业资格 number. Call inside an app context; commits."""
+    from review_service.staffing.models import StaffMember
+    agency = Agency(code=code, name=name or f"{code} 示例局", level="city")
+    db.session.add(agency)
+    db.session.flush()
+    for role in roles:
+        user = create_user(agency_id=agency.id, username=f"{code}.{role}", full_name=f"{code}{role}",
+                           password=PASSWORD, roles=[role])
+        if role == "reviewer":
+            db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=user.full_name,
+                                       user_id=user.id, legal_qualification_no=f"A2019{user.id:07d}",
+                                       valid_from=date(2020, 1, 1)))
+    db.session.commit()
+    return agency
+
+
+def case_documents(client, case_id) -> list[dict]:
+    """GET /api/v1/cases/{id}/documents: the items."""
+    response = client.get(f"/api/v1/cases/{case_id}/documents")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def download(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return response.data
+
+
+def opinion_issued(as_user, opinion: str = "issues") -> int:
+    """A case submitted, accepted and given a round-1 opinion; returns its id."""
+    case_id = as_user("handler").submit()["id"]
+    as_user("reviewer").complete(case_id, "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(case_id, "review_case", review(opinion))
+    return case_id
+
+
 def require_libreoffice() -> None:
     """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
     import os

@@ -52,11 +52,9 @@ def gather_documents(case) -> list[ArchiveFile]:
 
 
 def case_documents(case) -> list:
-    """The document service's entries of the case (review_service/documents/: list_case_documents).
-
-    The one line to wire when that service is on main; until then the package has no documents/.
-    """
-    return []
+    """The document service's entries of the case (review_service/documents/: list_case_documents)."""
+    from ..documents.service import list_case_documents
+    return list_case_documents(case)
 
 
 def document_files(entries) -> list[ArchiveFile]:

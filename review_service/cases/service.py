@@ -19,6 +19,7 @@ from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts
+from .listeners import case_submitted
 from .models import Case
 from .workflow import start_run
 
@@ -60,6 +61,7 @@ def submit_case(*, actor, data) -> Case:
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
     sync_tasks(case, runtime, run)
+    case_submitted(case, actor=actor, data=data)  # listeners: e.g. documents (送审表)
     db.session.flush()
     return case
 

@@ -17,7 +17,8 @@ from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, l
 from ..errors import Conflict
 from ..extensions import db
 from .models import ProcessVersion
-from .validation import CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file
+from .validation import (CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file,
+                         publish_check_problems)
 
 PROCESS_ID = "legal_review"
 # Lane id -> the role whose users work that lane's tasks.
@@ -54,7 +55,8 @@ def publish_version(files: dict[str, bytes], *, agency_id: int | None = None,
     digest = content_hash(files)
     if latest is not None and latest.content_hash == digest:
         return latest
-    parsed = check_definition(files, PROCESS_ID, current_app.config["FORMS_DIR"])
+    parsed = check_definition(files, PROCESS_ID, current_app.config["FORMS_DIR"],
+                              more_problems=publish_check_problems(files, agency_id))
     number = (db.session.scalar(select(func.max(ProcessVersion.number)).where(
         _owner(agency_id), ProcessVersion.process_id == PROCESS_ID)) or 0) + 1
     version = ProcessVersion(agency_id=agency_id, process_id=PROCESS_ID, number=number, content_hash=digest,
@@ -121,10 +123,16 @@ def _default_version() -> ProcessVersion:
     return version
 
 
+def agency_folder(agency) -> Path | None:
+    """The agency's own folder under workflows/, if it has one (default/ belongs to no agency)."""
+    folder = current_app.config["WORKFLOWS_DIR"] / agency.code
+    return folder if agency.code != "default" and folder.is_dir() else None
+
+
 def _publish_agency_folder(agency) -> ProcessVersion | None:
     """First use of an agency that has its own folder under workflows/: publish it."""
-    folder = current_app.config["WORKFLOWS_DIR"] / agency.code
-    if agency.code == "default" or not folder.is_dir():
+    folder = agency_folder(agency)
+    if folder is None:
         return None
     return _publish_once(lambda: publish_version(read_process_files(folder), agency_id=agency.id), agency.id)
 

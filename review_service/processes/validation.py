@@ -35,9 +35,24 @@ def is_definition_file(name: str) -> bool:
     return name.endswith((".bpmn", ".dmn")) or name in JSON_FILES
 
 
-def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) -> ParsedProcess:
-    """The parsed process if every file is valid; else ProcessDefinitionError listing every problem."""
-    problems = [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
+_PUBLISH_CHECKS: list = []
+
+
+def register_publish_check(check) -> None:
+    """check(files, agency_id) -> [DefinitionProblem]: more that publishing refuses (e.g. document templates)."""
+    if check not in _PUBLISH_CHECKS:
+        _PUBLISH_CHECKS.append(check)
+
+
+def publish_check_problems(files: dict[str, bytes], agency_id: int | None) -> list[DefinitionProblem]:
+    return [problem for check in _PUBLISH_CHECKS for problem in check(files, agency_id)]
+
+
+def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path,
+                     more_problems: list[DefinitionProblem] = ()) -> ParsedProcess:
+    """The parsed process if every file is valid (and more_problems is empty); else ProcessDefinitionError
+    listing every problem."""
+    problems = list(more_problems) + [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
                 for name in files if not is_definition_file(name)]
     problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
                  for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]

@@ -1,6 +1,7 @@
 """Read, claim and complete human tasks (the inbox is inbox.py). One call is one transaction, owned by the caller."""
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
+from ..cases.listeners import task_completed
 from ..cases.models import Case
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
@@ -72,6 +73,7 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id
     effects = apply_effects(case, task.kind, actor=actor, data=data, task=task, checked=checked)
+    task_completed(case, task, actor=actor, data=data)  # listeners: e.g. documents (审核意见书 and its number)
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
     if task.engine_task:

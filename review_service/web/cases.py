@@ -10,6 +10,7 @@ from ..cases.rounds import case_rounds
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
+from ..documents.service import list_case_documents
 from ..errors import ServiceError
 from ..tasks.forms import form_schema
 from ..unit_of_work import discard
@@ -60,7 +61,7 @@ def show(case_id):
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
                            rounds=case_rounds(case), chain_broken_at=broken_at, deadlines=deadlines,
-                           may_withdraw=may_withdraw(current_user, case),
+                           may_withdraw=may_withdraw(current_user, case), documents=list_case_documents(case),
                            archive=list_packages(case.id, actor=current_user),
                            days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
 

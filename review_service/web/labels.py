@@ -112,6 +112,8 @@ EVENT_ACTION = {
     "deadline.recomputed": _l("Due date recomputed"), "deadline.reminder_sent": _l("Reminder sent"),
     "deadline.overdue": _l("Time limit overdue"), "deadline.extension_requested": _l("Extension requested"),
     "deadline.withdrawal_opened": _l("Withdrawal from publication opened"),
+    "document.regenerated": _l("Document made again as a new version"),
+    "document.pdf_failed": _l("PDF of a document could not be made"),
 }
 
 

@@ -10,7 +10,7 @@ WEB := review_service/web
 VENDOR_STAMP := $(WEB)/static/vendor/.copied
 CATALOG := $(WEB)/translations/zh_Hans_CN/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgres bench multi-node translations
+.PHONY: install run lint test test-sqlite test-postgres bench multi-node translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,12 @@ run: install
 	@# the worker fires reminders and overdue flags; it stops with the web server
 	$(FLASK) review worker & trap 'kill $$!' EXIT INT TERM; $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install test-sqlite test-postgres
+# ruff (lint only, never `ruff format`) and mypy, both configured in pyproject.toml (caches in .ruff_cache, .mypy_cache).
+lint: install
+	$(VENV)/bin/ruff check review_service tests bench
+	$(VENV)/bin/mypy
+
+test: install lint test-sqlite test-postgres
 
 test-sqlite: install
 	$(PY) -m pytest

@@ -117,4 +117,4 @@ def _read_passwords(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
-    return {user: password for user, password in pairs}
+    return dict(pairs)

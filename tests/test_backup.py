@@ -42,8 +42,8 @@ def scratch_database():
 
 def _script(name: str, argument: Path, database_url: str, attachments: Path):
     assert shutil.which("pg_dump") and shutil.which("pg_restore"), "PostgreSQL client tools are required"
-    result = subprocess.run(["sh", str(DOCKER / name), str(argument)], capture_output=True, text=True,
-                            env={**os.environ, "DATABASE_URL": database_url, "REVIEW_ATTACHMENTS_DIR": str(attachments)})
+    env = {**os.environ, "DATABASE_URL": database_url, "REVIEW_ATTACHMENTS_DIR": str(attachments)}
+    result = subprocess.run(["sh", str(DOCKER / name), str(argument)], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
 
 

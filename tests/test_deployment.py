@@ -28,7 +28,8 @@ def settings_read_by_config() -> set[str]:
 
 
 def app_services() -> dict:
-    return {name: service for name, service in compose()["services"].items() if service.get("image") != "postgres:15-bookworm"}
+    services = compose()["services"].items()
+    return {name: service for name, service in services if service.get("image") != "postgres:15-bookworm"}
 
 
 def entrypoint(*args: str) -> str:

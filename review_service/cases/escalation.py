@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, select
 
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..persistence import built_once
 from ..notifications.service import notify, supervisors_of, users_with_role
+from ..persistence import built_once
 from ..processes.profiles import case_needs_collective_discussion, escalation_target, profile_of_case
 from ..tasks.models import COMPLETED, Task
 

@@ -35,7 +35,8 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
         raise Conflict("本期限已申请过延期（只能延期一次）", code="extension_already_requested")
     approver = extension_approver(profile_of_case(case.id))
     approval = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="approve_extension",
-                    title=f"审批延期申请（{APPROVER_TITLES[approver]}）", kind=APPROVAL_KIND, lane=approver, role=approver,
+                    title=f"审批延期申请（{APPROVER_TITLES[approver]}）", kind=APPROVAL_KIND, lane=approver,
+                    role=approver,
                     form_key="approve_extension.schema.json", round=case.round, status=OPEN, engine_task=False,
                     deadline_id=deadline.id)
     request = ExtensionRequest(deadline_id=deadline.id, case_id=case.id, approval_task_id=approval.id,

@@ -103,7 +103,7 @@ class WorkflowRun:
             return self._workflow.script_engine.environment.evaluate(expression, task.data, context or {})
         except (ScriptRejected, SyntaxError) as exc:
             raise ScriptFailed(f"表达式被安全沙箱拒绝: {exc}", task.task_spec.name) from exc
-        except Exception as exc:  # noqa: BLE001  (any failure of designer code is reported, not raised raw)
+        except Exception as exc:  # any failure of designer code is reported, not raised raw
             raise ScriptFailed(f"表达式求值失败（{expression}）: {exc}", task.task_spec.name) from exc
 
     def latest_value(self, name: str):
@@ -123,7 +123,7 @@ class WorkflowRun:
 
     def end_properties(self) -> dict:
         """The BPMN properties of the end event the instance finished on ({} while running)."""
-        ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)]
+        ends = list(self._workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent))
         if not ends:
             return {}
         last = max(ends, key=lambda t: t.last_state_change)

@@ -52,7 +52,7 @@ def name(table: dict, code) -> str:
 def enum_choices(prop: dict) -> list[tuple]:
     """(value, title) of a schema enum, titled by json-editor's options.enum_titles (else the value)."""
     values = prop.get("enum", [])
-    return list(zip(values, prop.get("options", {}).get("enum_titles", values)))
+    return list(zip(values, prop.get("options", {}).get("enum_titles", values), strict=False))
 
 
 @lru_cache(maxsize=8)

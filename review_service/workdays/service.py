@@ -8,9 +8,9 @@
 Any computation that needs a year without data raises CalendarDataMissing.
 """
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -153,7 +153,8 @@ def load_arrangement(document: dict, *, source: str | None = None) -> LoadedArra
     try:
         data = ArrangementFileSchema().load(document)
     except ValidationError as exc:
-        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement", fields=flatten_messages(exc.messages)) from exc
+        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement",
+                           fields=flatten_messages(exc.messages)) from exc
     year = data["year"]
     before = _national_days_or_none(year)
     arrangement = _store(data, source)

@@ -11,7 +11,7 @@ Inside a transaction that wrote calendar rows the snapshot lives on the session 
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import chinese_calendar
 from chinese_calendar import constants as package_constants
@@ -41,7 +41,7 @@ class CalendarDataMissing(InvalidInput):
         self.year = year
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_years() -> frozenset[int]:
     """Years the installed chinesecalendar covers (it raises NotImplementedError for the others)."""
     years = set()
@@ -55,7 +55,7 @@ def package_years() -> frozenset[int]:
     return frozenset(years)
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_working_days(year: int) -> tuple[int, ...]:
     """Sorted ordinals of the package's working days in `year` (the year must be in package_years)."""
     return tuple(day.toordinal() for day in _days_of(year) if chinese_calendar.is_workday(day))

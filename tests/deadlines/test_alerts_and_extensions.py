@@ -3,7 +3,6 @@ deadlines after the decision (publication, archiving, withdrawal)."""
 import threading
 
 import pytest
-
 from freezegun import freeze_time
 from sqlalchemy import select
 
@@ -63,7 +62,7 @@ def test_the_reviewer_is_reminded_one_working_day_before_and_the_breach_is_flagg
 
     with freeze_time(beijing("2026-05-13")):  # an overdue review can still be completed
         as_user("reviewer").complete(case_id, "review_case", review("approve"))
-    met = [d for d in as_user("reviewer").case(case_id)["deadlines"] if d["kind"] == "review"][0]
+    met = next(d for d in as_user("reviewer").case(case_id)["deadlines"] if d["kind"] == "review")
     assert (met["status"], met["overdue"]) == ("met", True)
 
 

@@ -1,5 +1,5 @@
 """GET /healthz, GET /readyz (ready and not ready), GET /metrics."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import text
@@ -8,7 +8,7 @@ from review_service import create_app
 from review_service.extensions import db
 from review_service.jobs.service import schedule_job
 
-NOW = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)
 
 
 def test_healthz_answers_without_touching_the_database(tmp_path):

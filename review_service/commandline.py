@@ -1,6 +1,7 @@
 """What every `flask review` command shares: the operator it acts as, and how it reports a refusal."""
 import click
 
+from .accounts.roles import Role
 from .errors import ServiceError
 
 
@@ -12,7 +13,7 @@ class CommandLineOperator:
 
     @staticmethod
     def has_role(role: str) -> bool:
-        return role == "admin"
+        return role == Role.ADMIN
 
 
 OPERATOR = CommandLineOperator()

@@ -12,7 +12,8 @@ from ..db_types import utcnow
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
 from ..persistence import built_once
-from .models import ROLES, ApiToken, User, UserRole
+from .models import ApiToken, User, UserRole
+from .roles import ROLES
 
 # Compared against when the username is unknown, so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")

@@ -2,6 +2,7 @@
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..accounts.roles import Role
 from ..csvimport import check_all, first_errors, read_rows
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
@@ -14,7 +15,7 @@ SETTINGS = ("sector", "advisors_count_toward_ratio", "grandfather_pre_2021_revie
 
 def check_admin(actor, agency_id: int | None) -> None:
     """Administrators manage their own agency and those below it."""
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
     if not within_reach(actor, agency_id):
         raise Forbidden("只能管理本机关及下级机关", code="outside_reach")
@@ -29,7 +30,7 @@ def agency_by_code(code: str) -> Agency:
 
 def list_agencies(*, actor) -> list[Agency]:
     """The actor's agency; administrators and supervisors also every agency below it."""
-    ids = descendant_ids(actor.agency_id) if actor.has_role("admin") or actor.has_role("supervisor") \
+    ids = descendant_ids(actor.agency_id) if actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR) \
         else [actor.agency_id]
     return list(db.session.scalars(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.code)))
 
@@ -99,7 +100,7 @@ def import_agencies(content: bytes, *, actor) -> list[Agency]:
         parsed.append(data)
         return {}
 
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
     check_all(rows, check)
     return [_add_agency(data, _parent(data.get("parent_code"))) for data in parsed]

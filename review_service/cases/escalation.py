@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select
 
+from ..accounts.roles import Role
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
@@ -24,15 +25,15 @@ def record_escalation(case, *, actor) -> dict:
     """Facts for the history event of an escalation, and notifications to whoever must act on it."""
     target = escalation_target(profile_of_case(case.id))
     facts = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
-    heads = users_with_role([case.agency_id], "head")
+    heads = users_with_role([case.agency_id], Role.HEAD)
     message = f"{case.case_number}《{case.title}》协调不成，已按本机关规定提请{TARGET_TITLES[target]}处理"
     if target == "higher_agency":
         parent = case.agency.parent
         facts["referred_to"] = parent.name if parent is not None else None
         if parent is not None:  # the higher agency's leaders and legal unit learn a dispute is coming
             above = [parent.id]
-            notify(users_with_role(above, "head") + users_with_role(above, "review_head") + supervisors_of(parent.id),
-                   kind="case.referred_to_higher_agency", case_id=case.id,
+            leaders = users_with_role(above, Role.HEAD) + users_with_role(above, Role.REVIEW_HEAD)
+            notify(leaders + supervisors_of(parent.id), kind="case.referred_to_higher_agency", case_id=case.id,
                    message=f"{case.agency.name}{case.case_number}《{case.title}》法制审核意见协调不成，提请本机关协调处理")
     notify(heads, kind="case.escalated", message=message, case_id=case.id, data={"escalated_to": target})
     return facts

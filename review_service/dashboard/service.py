@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..accounts.roles import Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
 from ..cases.models import Case
@@ -21,7 +22,7 @@ from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
 from .stages import working_days_per_stage
 
-VIEWING_ROLES = ("supervisor", "head", "review_head", "admin")
+VIEWING_ROLES = (Role.SUPERVISOR, Role.HEAD, Role.REVIEW_HEAD, Role.ADMIN)
 DEFAULT_WITHIN_WORKING_DAYS = 3
 DEFAULT_PERIOD_DAYS = 90
 DEFAULT_LIMIT = 100  # deadline rows listed; the totals count them all

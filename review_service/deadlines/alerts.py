@@ -5,6 +5,7 @@ already handled does nothing (the newer job, scheduled under the same dedupe key
 """
 from datetime import timedelta
 
+from ..accounts.roles import Role
 from ..audit.service import record_event
 from ..cases.workflow import lock_case
 from ..china_time import today_in_china
@@ -67,7 +68,7 @@ def flag_overdue(job) -> None:
     if today_in_china() <= deadline.due_on:
         return
     deadline.overdue, deadline.overdue_since = True, deadline.due_on + timedelta(days=1)
-    head_role = "review_head" if deadline.kind == "review" else "head"
+    head_role = Role.REVIEW_HEAD if deadline.kind == "review" else Role.HEAD
     users = responsible_users(deadline) + users_with_role([deadline.agency_id], head_role) \
         + supervisors_of(deadline.agency_id)
     notify(users, kind="deadline.overdue", message=_describe(case, deadline) + "，已超期",

@@ -9,6 +9,7 @@ import uuid
 
 from sqlalchemy import select
 
+from ..accounts.roles import Role
 from ..audit.service import record_event
 from ..db_types import utcnow
 from ..errors import Conflict
@@ -20,7 +21,7 @@ from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest
 from .service import KIND_TITLES, recompute_due
 
 APPROVAL_KIND = "extension_approval"
-APPROVER_TITLES = {"deputy_head": "分管负责人", "head": "机关负责人", "review_head": "法制审核机构负责人"}
+APPROVER_TITLES = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人", Role.REVIEW_HEAD: "法制审核机构负责人"}
 
 
 def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionRequest:

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..accounts.roles import Role
 from ..audit.service import record_event
 from ..cases.service import get_case
 from ..cases.workflow import load_run, lock_case
@@ -20,7 +21,7 @@ from .service import close_deadline, recompute_due
 
 WITHDRAWAL_KIND = "withdrawal"
 DEFAULT_WITHDRAWAL_WORKING_DAYS = 3
-WITHDRAWING_ROLES = ("handler", "head")
+WITHDRAWING_ROLES = (Role.HANDLER, Role.HEAD)
 
 
 def check_can_withdraw(actor, case) -> None:
@@ -76,7 +77,7 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
     limits = load_run(case)[0].latest_value("time_limits") or {}
     working_days = int(limits.get("withdrawal_working_days", DEFAULT_WITHDRAWAL_WORKING_DAYS))
     task = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="withdraw_publication",
-                title="撤回已公示的决定信息", kind=WITHDRAWAL_KIND, lane="handling_unit", role="handler",
+                title="撤回已公示的决定信息", kind=WITHDRAWAL_KIND, lane="handling_unit", role=Role.HANDLER,
                 form_key="withdraw_publication.schema.json", round=case.round, status=OPEN, engine_task=False,
                 assignee_id=case.handler_id)
     db.session.add(task)

@@ -3,6 +3,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..audit.service import case_history, verify_chain
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.service import working_days_left
@@ -28,7 +29,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("handler")
+@roles_required(Role.HANDLER)
 def new():
     schema = form_schema("case_submission")
     if request.method == "GET":

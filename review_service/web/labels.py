@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.roles import Role
 from ..dashboard.service import VIEWING_ROLES
 from ..tasks.forms import form_schema
 
@@ -29,9 +30,9 @@ CASE_STATUS = {
     "closed_without_decision": _l("Closed without a decision"),
 }
 ROLE = {
-    "handler": _l("Case handler"), "reviewer": _l("Legal reviewer"), "review_head": _l("Head of the review unit"),
-    "deputy_head": _l("Deputy head"), "head": _l("Agency head"), "designer": _l("Process designer"),
-    "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
+    Role.HANDLER: _l("Case handler"), Role.REVIEWER: _l("Legal reviewer"),
+    Role.REVIEW_HEAD: _l("Head of the review unit"), Role.DEPUTY_HEAD: _l("Deputy head"), Role.HEAD: _l("Agency head"), Role.DESIGNER: _l("Process designer"),
+    Role.SUPERVISOR: _l("Supervisor"), Role.ADMIN: _l("Administrator"),
 }
 OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"),
            "transfer": _l("Transfer to the competent authority")}
@@ -80,7 +81,7 @@ def material_category(code: str) -> str:
 
 
 # Which roles see which navigation entries (the services check every action again).
-TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
+TASK_ROLES = {Role.HANDLER, Role.REVIEWER, Role.REVIEW_HEAD, Role.DEPUTY_HEAD, Role.HEAD}
 DASHBOARD_ROLES = set(VIEWING_ROLES)
 
 

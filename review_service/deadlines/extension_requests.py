@@ -17,7 +17,7 @@ from ..extensions import db
 from ..notifications.service import notify, users_with_role
 from ..processes.profiles import extension_approver, profile_of_case
 from ..tasks.models import OPEN, Task
-from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest
+from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest, ExtensionStatus
 from .service import KIND_TITLES, recompute_due
 
 APPROVAL_KIND = "extension_approval"
@@ -31,8 +31,9 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
         raise Conflict("该任务没有正在计算的期限", code="no_running_deadline")
     if deadline.extension_limit <= 0:
         raise Conflict("本流程未设置延期", code="extension_not_allowed")
-    if db.session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
-                                                           ExtensionRequest.status != "rejected")) is not None:
+    earlier = select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
+                                                ExtensionRequest.status != ExtensionStatus.REJECTED)
+    if db.session.scalar(earlier) is not None:
         raise Conflict("本期限已申请过延期（只能延期一次）", code="extension_already_requested")
     approver = extension_approver(profile_of_case(case.id))
     approval = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="approve_extension",
@@ -57,7 +58,7 @@ def decide_extension(case, task: Task, actor, data: dict) -> dict:
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
     deadline = db.session.get(Deadline, request.deadline_id)
     approved = data["decision"] == "approve"
-    request.status = "approved" if approved else "rejected"
+    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REJECTED
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), data.get("note")
     old_due = deadline.due_on
     if approved and deadline.status in OPEN_STATUSES:

@@ -1,13 +1,38 @@
 """One tracked time limit of a case, and the extension requests against it."""
+from enum import StrEnum
+
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
-RUNNING, PAUSED, MET, CANCELLED = "running", "paused", "met", "cancelled"
+
+class DeadlineStatus(StrEnum):
+    """A member equals its stored string."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+class DayCount(StrEnum):
+    """How a period's days are counted."""
+
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+RUNNING, PAUSED, MET, CANCELLED = DeadlineStatus
 OPEN_STATUSES = (RUNNING, PAUSED)
-WORKING, CALENDAR = "working", "calendar"
+WORKING, CALENDAR = DayCount
 
 
 class Deadline(db.Model):
@@ -64,7 +89,7 @@ class ExtensionRequest(db.Model):
     approval_task_id: Mapped[str] = mapped_column(String(36))
     working_days: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | rejected
+    status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_note: Mapped[str | None] = mapped_column(Text)

@@ -1,11 +1,21 @@
 """The due-job table: written in the same transaction as the state that needs the job."""
+from enum import StrEnum
+
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import db
 
-PENDING, INCIDENT = "pending", "incident"
+
+class JobStatus(StrEnum):
+    """A stored job is pending until done (then deleted) or out of attempts (an incident)."""
+
+    PENDING = "pending"
+    INCIDENT = "incident"
+
+
+PENDING, INCIDENT = JobStatus.PENDING, JobStatus.INCIDENT
 
 
 class DueJob(db.Model):

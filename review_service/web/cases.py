@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..accounts.roles import Role
 from ..audit.service import case_history, verify_chain
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
 from ..errors import ServiceError
@@ -59,7 +60,8 @@ def show(case_id):
     return render_template("web/case.html", case=case, tasks=tasks, events=events,
                            chain_broken_at=verify_chain(events), deadlines=deadlines,
                            may_withdraw=may_withdraw(current_user, case),
-                           days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
+                           days_left={d.id: working_days_left(d) for d in deadlines
+                                      if d.status == DeadlineStatus.RUNNING})
 
 
 @bp.route("/<int:case_id>/diagram.json")

@@ -4,11 +4,11 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .roles import ROLE_TITLES, ROLES, Role  # noqa: F401  (their home until every caller imports .roles)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login; UserMixin lets the web pages use it as Flask-Login's current_user."""
 
     __tablename__ = "users"
@@ -34,14 +34,14 @@ class User(UserMixin, db.Model):
         return role in self.roles
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

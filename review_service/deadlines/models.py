@@ -5,7 +5,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class DeadlineStatus(StrEnum):
@@ -35,7 +35,7 @@ OPEN_STATUSES = (RUNNING, PAUSED)
 WORKING, CALENDAR = DayCount
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """A period counted from start_on in working or calendar days (审核期限, 公示期限, 归档期限, 撤回期限).
 
     due_on = start_on + period + extension_days - days_used (days_used: kept across a SUSPEND pause),
@@ -78,7 +78,7 @@ class Deadline(db.Model):
     case = relationship("Case")
 
 
-class ExtensionRequest(db.Model):
+class ExtensionRequest(Model):
     """延期申请: the reviewer asks, the deputy head (分管负责人) approves or rejects, once per deadline."""
 
     __tablename__ = "extension_requests"

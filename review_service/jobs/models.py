@@ -5,7 +5,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 
 class JobStatus(StrEnum):
@@ -18,7 +18,7 @@ class JobStatus(StrEnum):
 PENDING, INCIDENT = JobStatus.PENDING, JobStatus.INCIDENT
 
 
-class DueJob(db.Model):
+class DueJob(Model):
     """One job. Done jobs are deleted in the transaction that did their work; failures become incidents."""
 
     __tablename__ = "due_jobs"

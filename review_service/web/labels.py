@@ -31,7 +31,8 @@ CASE_STATUS = {
 }
 ROLE = {
     Role.HANDLER: _l("Case handler"), Role.REVIEWER: _l("Legal reviewer"),
-    Role.REVIEW_HEAD: _l("Head of the review unit"), Role.DEPUTY_HEAD: _l("Deputy head"), Role.HEAD: _l("Agency head"), Role.DESIGNER: _l("Process designer"),
+    Role.REVIEW_HEAD: _l("Head of the review unit"), Role.DEPUTY_HEAD: _l("Deputy head"), Role.HEAD: _l("Agency head"),
+    Role.DESIGNER: _l("Process designer"),
     Role.SUPERVISOR: _l("Supervisor"), Role.ADMIN: _l("Administrator"),
 }
 OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"),

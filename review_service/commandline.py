@@ -9,7 +9,10 @@ class CommandLineOperator:
     """The operator at the command line acts for every agency (they already hold database access);
     the history names no user for what they do."""
 
-    id, full_name, agency_id, is_operator = None, "命令行", None, True
+    id: int | None = None
+    agency_id: int | None = None
+    full_name = "命令行"
+    is_operator = True
 
     @staticmethod
     def has_role(role: str) -> bool:

@@ -1,7 +1,7 @@
 """Who acts: the role names (stable values, stored in user_roles and tasks, shown by the API) and the
 `Actor` protocol every service takes as its explicit `actor` argument. Imports nothing of the package."""
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 
 class Role(StrEnum):
@@ -24,21 +24,16 @@ ROLES = tuple(Role)
 
 
 class Actor(Protocol):
-    """What a service reads from the acting user (accounts.models.User is one)."""
+    """What a service reads from the acting user: accounts.models.User, or the command-line operator
+    (commandline.OPERATOR, whose id and agency_id are None: it acts for every agency and is named by no user)."""
 
     @property
-    def id(self) -> int: ...
+    def id(self) -> int | None: ...
 
     @property
-    def agency_id(self) -> int: ...
+    def agency_id(self) -> int | None: ...
 
     @property
     def full_name(self) -> str: ...
-
-    @property
-    def roles(self) -> set[str]: ...
-
-    @property
-    def agency(self) -> Any: ...  # the Agency row (typed loosely: accounts must not import agencies)
 
     def has_role(self, role: str) -> bool: ...

@@ -2,7 +2,7 @@
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..csvimport import check_all, first_errors, read_rows
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
@@ -13,7 +13,7 @@ from .tree import descendant_ids, within_reach
 SETTINGS = ("sector", "advisors_count_toward_ratio", "grandfather_pre_2021_reviewers", "acceptance_from_queue")
 
 
-def check_admin(actor, agency_id: int | None) -> None:
+def check_admin(actor: Actor, agency_id: int | None) -> None:
     """Administrators manage their own agency and those below it."""
     if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
@@ -28,14 +28,14 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def list_agencies(*, actor) -> list[Agency]:
+def list_agencies(*, actor: Actor) -> list[Agency]:
     """The actor's agency; administrators and supervisors also every agency below it."""
     ids = descendant_ids(actor.agency_id) if actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR) \
         else [actor.agency_id]
     return list(db.session.scalars(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.code)))
 
 
-def create_agency(*, actor, data: dict) -> Agency:
+def create_agency(*, actor: Actor, data: dict) -> Agency:
     """Register an agency below one the actor administers. Caller commits."""
     parent = _parent(data.get("parent_code"))
     check_admin(actor, parent.id if parent else None)
@@ -52,7 +52,7 @@ def _add_agency(data: dict, parent: Agency | None) -> Agency:
     return agency
 
 
-def update_agency(agency: Agency, *, actor, data: dict) -> Agency:
+def update_agency(agency: Agency, *, actor: Actor, data: dict) -> Agency:
     check_admin(actor, agency.id)
     if "parent_code" in data:
         parent = _parent(data["parent_code"])
@@ -76,7 +76,7 @@ def _parent(code: str | None) -> Agency | None:
     return parent
 
 
-def import_agencies(content: bytes, *, actor) -> list[Agency]:
+def import_agencies(content: bytes, *, actor: Actor) -> list[Agency]:
     """Create agencies from CSV rows; a parent is an existing agency or one on an earlier row. All or nothing."""
     rows = read_rows(content, required=("code", "name", "level"), known=CSV_COLUMNS)
     schema, known = AgencyCreateSchema(), set(db.session.scalars(select(Agency.code)))

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import bindparam, select
 
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
@@ -21,7 +21,7 @@ TARGET_TITLES = {"agency_head": "机关负责人", "collective_discussion": "集
 DISCUSSION_KIND = "collective_discussion"
 
 
-def record_escalation(case, *, actor) -> dict:
+def record_escalation(case, *, actor: Actor) -> dict:
     """Facts for the history event of an escalation, and notifications to whoever must act on it."""
     target = escalation_target(profile_of_case(case.id))
     facts = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
@@ -39,7 +39,7 @@ def record_escalation(case, *, actor) -> dict:
     return facts
 
 
-def check_referral(case, task, actor, data: dict) -> dict:
+def check_referral(case, task, actor: Actor, data: dict) -> dict:
     """A referral's reply cannot come before the referral; the history keeps who was asked and what they said."""
     referred_on, replied_on = date.fromisoformat(data["referred_on"]), date.fromisoformat(data["reply_received_on"])
     if replied_on < referred_on:
@@ -70,5 +70,5 @@ def check_discussion_held(case) -> Task | None:
     return discussion
 
 
-def discussion_held(case, task, actor, data: dict) -> dict:
+def discussion_held(case, task, actor: Actor, data: dict) -> dict:
     return {"discussed_on": data["discussed_on"], "participants": len(data["participants"])}

@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
 from ..cases.models import Case
@@ -41,12 +41,12 @@ class Scope:
         return [agency.id for agency in self.agencies]
 
 
-def check_can_view_dashboard(actor) -> None:
+def check_can_view_dashboard(actor: Actor) -> None:
     if not any(actor.has_role(role) for role in VIEWING_ROLES):
         raise Forbidden("需要监督人员、机关负责人、法制审核机构负责人或管理员角色", code="role_required")
 
 
-def dashboard_scope(actor, agency_code: str | None = None) -> Scope:
+def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
     """The actor's visible agencies, or one of them (by code) with the visible agencies below it."""
     check_can_view_dashboard(actor)
     visible = visible_agency_ids(actor)
@@ -62,7 +62,7 @@ def dashboard_scope(actor, agency_code: str | None = None) -> Scope:
     return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered])
 
 
-def dashboard_figures(actor, *, agency_code: str | None = None,
+def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
                       within_working_days: int = DEFAULT_WITHIN_WORKING_DAYS,
                       period_days: int = DEFAULT_PERIOD_DAYS, limit: int = DEFAULT_LIMIT) -> dict:
     """Everything the dashboard shows, as of today in Beijing.
@@ -103,7 +103,7 @@ def cases_per_stage(scope: Scope) -> list[dict]:
     return stages
 
 
-def staffing_of_scope(scope: Scope, *, actor, on: date) -> dict:
+def staffing_of_scope(scope: Scope, *, actor: Actor, on: date) -> dict:
     """The 5% rule for each agency of the scope (staffing_report checks the actor may read it), with totals."""
     report = staffing_report(scope.root, actor=actor, on=on, rollup=True)
     codes = {agency.code for agency in scope.agencies}

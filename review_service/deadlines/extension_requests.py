@@ -9,7 +9,7 @@ import uuid
 
 from sqlalchemy import select
 
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..db_types import utcnow
 from ..errors import Conflict
@@ -24,7 +24,7 @@ APPROVAL_KIND = "extension_approval"
 APPROVER_TITLES = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人", Role.REVIEW_HEAD: "法制审核机构负责人"}
 
 
-def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionRequest:
+def request_extension(task: Task, case, *, actor: Actor, reason: str) -> ExtensionRequest:
     """Open the approval task. The caller has locked the case and checked the actor may work `task`."""
     deadline = db.session.get(Deadline, task.deadline_id) if task.deadline_id else None
     if deadline is None or deadline.status != RUNNING:
@@ -53,7 +53,7 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
     return request
 
 
-def decide_extension(case, task: Task, actor, data: dict) -> dict:
+def decide_extension(case, task: Task, actor: Actor, data: dict) -> dict:
     """The effect of completing an extension approval task (registered by deadlines.init_app)."""
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
     deadline = db.session.get(Deadline, request.deadline_id)

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.service import get_case
 from ..cases.workflow import load_run, lock_case
@@ -24,7 +24,7 @@ DEFAULT_WITHDRAWAL_WORKING_DAYS = 3
 WITHDRAWING_ROLES = (Role.HANDLER, Role.HEAD)
 
 
-def check_can_withdraw(actor, case) -> None:
+def check_can_withdraw(actor: Actor, case) -> None:
     """承办人 or 机关负责人 of the case's own agency (a supervisor above sees the case but may not act)."""
     if not any(actor.has_role(role) for role in WITHDRAWING_ROLES):
         raise Forbidden("需要承办人或机关负责人角色", code="role_required")
@@ -38,13 +38,13 @@ def check_decided(case) -> None:
         raise Conflict("本案尚未作出决定，没有可撤回的公示信息", code="no_decision")
 
 
-def check_withdrawable(actor, case) -> None:
+def check_withdrawable(actor: Actor, case) -> None:
     """The actor may open a withdrawal on this case now (403 role_required / other_agency, 409 no_decision)."""
     check_can_withdraw(actor, case)
     check_decided(case)
 
 
-def may_withdraw(actor, case) -> bool:
+def may_withdraw(actor: Actor, case) -> bool:
     """Whether withdraw_publication would accept the actor's request on this case now."""
     try:
         check_withdrawable(actor, case)
@@ -53,14 +53,14 @@ def may_withdraw(actor, case) -> bool:
     return True
 
 
-def withdraw_publication(case_id: int, *, actor, received_on: date, document: str, reason: str) -> Task:
+def withdraw_publication(case_id: int, *, actor: Actor, received_on: date, document: str, reason: str) -> Task:
     """Check who asks, lock the case and open the withdrawal (404 unseen case, 403, 409 no_decision). Caller commits."""
     check_can_withdraw(actor, get_case(case_id, actor=actor))
     case = lock_case(case_id)
     return open_withdrawal(case, actor=actor, received_on=received_on, document=document, reason=reason)
 
 
-def open_withdrawal(case, *, actor, received_on: date, document: str, reason: str) -> Task:
+def open_withdrawal(case, *, actor: Actor, received_on: date, document: str, reason: str) -> Task:
     """Record the revoking/changing decision and start the withdrawal clock. Caller holds the case lock.
 
     The period is time_limits["withdrawal_working_days"] as the case's process set it (the script task
@@ -95,7 +95,7 @@ def open_withdrawal(case, *, actor, received_on: date, document: str, reason: st
     return task
 
 
-def withdrawn(case, task: Task, actor, data: dict) -> dict:
+def withdrawn(case, task: Task, actor: Actor, data: dict) -> dict:
     """The effect of completing the withdrawal task (registered by deadlines.init_app)."""
     deadline = db.session.get(Deadline, task.deadline_id)
     return {"deadline": close_deadline(deadline)}

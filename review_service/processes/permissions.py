@@ -1,10 +1,10 @@
 """Who may publish an agency's process and catalog, or move its running cases."""
-from ..accounts.roles import Role
+from ..accounts.roles import Actor, Role
 from ..agencies.tree import within_reach
 from ..errors import Forbidden
 
 
-def check_designer(actor, agency) -> None:
+def check_designer(actor: Actor, agency) -> None:
     """流程设计人员 of the agency itself, or an administrator of it or an agency above; the CLI operator."""
     if getattr(actor, "is_operator", False):
         return

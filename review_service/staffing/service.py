@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
@@ -16,14 +17,14 @@ from .eligibility import REASONS, candidates, reasons_for_user
 from .models import AssignmentProblem, Recusal
 
 
-def _open_review_task(task_id: str, actor) -> tuple[Task, object]:
+def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, object]:
     task, case = lock_open_task(task_id, actor)
     if task.role != "reviewer":
         raise Conflict("只有法制审核任务可以这样分配", code="not_a_review_task")
     return task, case
 
 
-def reassign_task(task_id: str, *, actor, username: str) -> Task:
+def reassign_task(task_id: str, *, actor: Actor, username: str) -> Task:
     """The review unit's head gives a review task to an eligible reviewer or pooled advisor."""
     if not actor.has_role("review_head"):
         raise Forbidden("需要法制审核机构负责人角色", code="review_head_required")
@@ -48,7 +49,7 @@ def reassign_task(task_id: str, *, actor, username: str) -> Task:
     return task
 
 
-def hand_back_task(task_id: str, *, actor, reason: str) -> Task:
+def hand_back_task(task_id: str, *, actor: Actor, reason: str) -> Task:
     """The assigned reviewer returns a task; it goes to the next eligible reviewer, or is flagged."""
     task, case = _open_review_task(task_id, actor)
     if task.assignee_id != actor.id:
@@ -60,7 +61,7 @@ def hand_back_task(task_id: str, *, actor, reason: str) -> Task:
     return task
 
 
-def declare_recusal(case_id: int, *, actor, reason: str) -> Recusal:
+def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
     """回避: the reviewer may no longer review the case; tasks they held go to someone else."""
     case = _case_for_reviewer(case_id, actor)
     case = lock_case(case.id)
@@ -79,7 +80,7 @@ def declare_recusal(case_id: int, *, actor, reason: str) -> Recusal:
     return recusal
 
 
-def _case_for_reviewer(case_id: int, actor):
+def _case_for_reviewer(case_id: int, actor: Actor):
     """The case, if the actor is a reviewer who can see it (own agency, or holding one of its tasks)."""
     if not actor.has_role("reviewer"):
         raise Forbidden("需要法制审核人员角色", code="role_required")
@@ -90,7 +91,7 @@ def _case_for_reviewer(case_id: int, actor):
     return get_case(case_id, actor=actor)
 
 
-def eligible_reviewers(case_id: int, *, actor) -> dict:
+def eligible_reviewers(case_id: int, *, actor: Actor) -> dict:
     """Everyone who could review the case, with the reasons that bar the ineligible, and the open flag."""
     case = get_case(case_id, actor=actor)
     problem = db.session.get(AssignmentProblem, case.id)

@@ -2,6 +2,7 @@
 from flask import g, request
 
 from ..errors import Unauthorized
+from .models import User
 from .service import user_for_token
 
 
@@ -22,5 +23,5 @@ def require_actor() -> None:
     g.actor = user
 
 
-def current_actor():
+def current_actor() -> User:
     return g.actor

@@ -6,6 +6,7 @@ agency; completing it (approve or reject) is an ordinary task completion, valida
 forms/approve_extension.schema.json. The approver is read from the version the case runs on.
 """
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 
@@ -53,7 +54,7 @@ def request_extension(task: Task, case, *, actor: Actor, reason: str) -> Extensi
     return request
 
 
-def decide_extension(case, task: Task, actor: Actor, data: dict) -> dict:
+def decide_extension(case, task: Task, actor: Actor, data: dict[str, Any]) -> dict:
     """The effect of completing an extension approval task (registered by deadlines.init_app)."""
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
     deadline = db.session.get(Deadline, request.deadline_id)

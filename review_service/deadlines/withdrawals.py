@@ -5,6 +5,7 @@ Opens a withdrawal task for the handling unit with its own deadline (default 3 w
 """
 import uuid
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -95,7 +96,7 @@ def open_withdrawal(case, *, actor: Actor, received_on: date, document: str, rea
     return task
 
 
-def withdrawn(case, task: Task, actor: Actor, data: dict) -> dict:
+def withdrawn(case, task: Task, actor: Actor, data: dict[str, Any]) -> dict:
     """The effect of completing the withdrawal task (registered by deadlines.init_app)."""
     deadline = db.session.get(Deadline, task.deadline_id)
     return {"deadline": close_deadline(deadline)}

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -128,7 +129,7 @@ def missing_years_ahead(today: date) -> list[int]:
     return [year for year in range(today.year, (today + LOOK_AHEAD).year + 1) if year not in covered]
 
 
-def describe_years() -> list[dict]:
+def describe_years() -> list[dict[str, Any]]:
     """Each covered year with its source: "loaded" (revision, notice, file) or "package"."""
     snapshot = current_snapshot()
     described = []
@@ -144,7 +145,7 @@ def describe_years() -> list[dict]:
     return described
 
 
-def load_arrangement(document: dict, *, source: str | None = None) -> LoadedArrangement:
+def load_arrangement(document: dict[str, Any], *, source: str | None = None) -> LoadedArrangement:
     """Validate and store a year's arrangement (replacing an earlier one), then call the listeners.
 
     Raises InvalidInput (code invalid_arrangement, every problem in `fields`) and stores nothing when
@@ -171,7 +172,7 @@ def _tell_listeners(changed_days: list[date], agency_id: int | None) -> None:
         listener(changed_days, agency_id)
 
 
-def _store(data: dict, source: str | None) -> CalendarArrangement:
+def _store(data: dict[str, Any], source: str | None) -> CalendarArrangement:
     year = data["year"]
     previous = db.session.scalar(select(func.max(CalendarArrangement.revision))
                                  .where(CalendarArrangement.year == year)) or 0
@@ -230,4 +231,5 @@ def compute_due_date(start: date, *, working_days: int | None = None, calendar_d
                            fields={"working_days": ["必须且只能给出一个"], "calendar_days": ["必须且只能给出一个"]})
     if working_days is not None:
         return add_working_days(start, working_days, agency_id=agency_id)
+    assert calendar_days is not None  # exactly one of the two was given
     return add_calendar_days(start, calendar_days, agency_id=agency_id)

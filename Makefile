@@ -47,16 +47,24 @@ lint: install
 	$(VENV)/bin/ruff check review_service tests bench
 	$(VENV)/bin/mypy
 
-test: install lint test-sqlite test-postgres
+# Both runs side by side, each spread over pytest-xdist workers (PYTEST_WORKERS=0: in one process); each run's
+# output is printed whole when it ends. Plain `.venv/bin/python -m pytest tests/foo` stays one process.
+PYTEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
+
+test: install lint
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install
-	$(PY) -m pytest
+	@echo "== SQLite"
+	$(PYTEST)
 
 # Runs against PostgreSQL when it answers; REQUIRE_POSTGRES=1 (set by .ci/run) makes its absence an error.
+# Each xdist worker uses its own database next to PG_TEST_URL's (test_gw0, test_gw1, ...; created when missing).
 test-postgres: install
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL: $(PG_TEST_URL)"; \
-		TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest; \
+		TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required but not reachable" >&2; exit 1; \
 	else \

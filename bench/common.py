@@ -40,7 +40,7 @@ def seed_agency(users, **settings) -> int:
     from review_service.agencies.models import Agency
     from review_service.extensions import db
     from review_service.processes.service import publish_default_version
-    from review_service.staff.models import StaffMember
+    from review_service.staffing.models import StaffMember
 
     code, name, level = AGENCY
     agency = Agency(code=code, name=name, level=level, **settings)
@@ -49,7 +49,7 @@ def seed_agency(users, **settings) -> int:
     for username, role in users:
         user = create_user(agency_id=agency.id, username=username, full_name=username, password=PASSWORD,
                            roles=[role])
-        if role == "reviewer":  # a registered, qualified legal reviewer (see review_service/staff)
+        if role == "reviewer":  # a registered, qualified legal reviewer (see review_service/staffing/models.py)
             db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=username, user_id=user.id,
                                        legal_qualification_no="A20190000001", valid_from=date(2020, 1, 1)))
     publish_default_version()

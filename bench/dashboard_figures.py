@@ -31,7 +31,7 @@ def seed(case_count: int, agency_count: int) -> None:
     from review_service.cases.models import Case
     from review_service.deadlines.models import Deadline
     from review_service.extensions import db
-    from review_service.staff.models import StaffMember
+    from review_service.staffing.models import StaffMember
     from review_service.tasks.models import Task
 
     rng = random.Random(2026)

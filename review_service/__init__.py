@@ -55,8 +55,8 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .processes.api import blp as processes_blp
-    from .staff.api import blp as staff_blp
     from .staffing.api import blp as staffing_blp
+    from .staffing.records_api import blp as staff_blp
     from .tasks.api import blp as tasks_blp
     from .workdays.api import blp as calendar_blp
 

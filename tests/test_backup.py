@@ -17,9 +17,7 @@ from review_service.audit.service import case_history, verify_chain
 from review_service.extensions import db
 from review_service.observability.readiness import readiness_checks
 
-from .attachments.test_attachments import PDF, upload
-from .conftest import PASSWORD, PG_URL
-from .helpers import ApiClient, review
+from .factories import PASSWORD, PDF, PG_URL, ApiClient, review, upload_attachment
 
 DOCKER = Path(__file__).resolve().parent.parent / "docker"
 pytestmark = pytest.mark.skipif(not PG_URL, reason="backup/restore uses pg_dump and pg_restore: "
@@ -51,7 +49,7 @@ def _make_cases(as_user) -> dict[int, dict]:
     handler, reviewer = as_user("handler"), as_user("reviewer")
     cases = {}
     for number in range(3):
-        attachment = upload(handler, PDF, f"调查终结报告{number}.pdf").get_json()
+        attachment = upload_attachment(handler, PDF, f"调查终结报告{number}.pdf").get_json()
         case = handler.submit(case_number=f"市监罚〔2026〕备份{number}号", materials=[
             {"name": "调查终结报告", "category": "investigation_report", "attachment_ids": [attachment["id"]]}])
         if number > 0:

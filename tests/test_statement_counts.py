@@ -16,10 +16,9 @@ from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.china_time import today_in_china
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
-from .conftest import PASSWORD
-from .helpers import ApiClient, decision, review, submission
+from .factories import PASSWORD, ApiClient, decision, review, submission
 
 CORRECTION = {"action": "correct", "correction_summary": "已按审核意见将罚款调整为十万元。",
               "updated": {"fine_amount": 100000, "proposed_decision": "没收违法所得二万元，并处罚款十万元。"}}

@@ -7,9 +7,7 @@ from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.unit_of_work import discard, keeps_changes_on, reading, transactional, unit_of_work
 
-from .conftest import PASSWORD
-from .helpers import submission
-from .web.conftest import csrf_token
+from .factories import PASSWORD, csrf_token, submission
 
 
 def _add_agency(code: str) -> Agency:
@@ -94,7 +92,8 @@ def test_an_api_error_answer_stores_nothing_the_handler_did(app, as_user):
     assert _count_cases(app) == 0
 
 
-def test_a_view_answering_an_error_status_stores_nothing_unless_it_keeps_that_status(app):
+def test_a_view_answering_an_error_status_stores_nothing_unless_it_keeps_that_status(fresh_app):
+    app = fresh_app
     def refuse(code):
         _add_agency(code)
         return "refused", 409

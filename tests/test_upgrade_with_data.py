@@ -9,7 +9,7 @@ from sqlalchemy import text
 from review_service import create_app
 from review_service.extensions import db
 
-from .conftest import PG_URL
+from .factories import PG_URL
 
 RELEASED_HEAD = "e9c3f5a7b2d4"  # the schema before working days, deadlines, notifications and staffing
 ROWS = [

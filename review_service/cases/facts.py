@@ -1,20 +1,9 @@
-"""Case facts: amounts as exact decimals, and the view of a case the review gate evaluates."""
-from decimal import Decimal, InvalidOperation
+"""Case facts: the view of a case the review gate evaluates, and the handler's corrections to them."""
+from decimal import Decimal
 
-from ..errors import InvalidInput
+from ..money import to_amount
 
 EDITABLE_FACTS = ("proposed_decision", "fine_amount", "confiscation_amount", "sanctions", "legal_basis")
-
-
-def to_amount(value, field: str) -> Decimal:
-    """Yuan with at most two decimals; refuse anything else instead of rounding money."""
-    try:
-        amount = Decimal(str(value if value is not None else 0))
-    except InvalidOperation:
-        raise InvalidInput("金额格式不正确", fields={field: ["金额格式不正确"]}) from None
-    if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:
-        raise InvalidInput("金额最多保留两位小数且不能为负数", fields={field: ["金额最多保留两位小数且不能为负数"]})
-    return amount.quantize(Decimal("0.01"))
 
 
 def gate_facts(case) -> dict:

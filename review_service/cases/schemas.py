@@ -5,6 +5,7 @@ from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
 from ..deadlines.schemas import DeadlineSchema
 from ..tasks.schemas import TaskSchema
+from ..tasks.service import shown_all
 from .service import open_tasks_of
 from .status import CASE_STATUSES
 
@@ -76,7 +77,7 @@ class CaseSchema(CaseSummarySchema):
     handler = fields.Function(lambda c: person_ref(c.handler))
     reviewer = fields.Function(lambda c: person_ref(c.reviewer))
     materials = fields.List(fields.Nested(MaterialSchema))
-    open_tasks = fields.Function(lambda c: TaskSchema(many=True).dump(open_tasks_of(c)))
+    open_tasks = fields.Function(lambda c: TaskSchema(many=True).dump(shown_all(open_tasks_of(c))))
     opinions = fields.List(fields.Nested(OpinionSchema))
     decision = fields.Nested(DecisionSchema, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)

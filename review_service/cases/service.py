@@ -1,7 +1,7 @@
 """Submit a case, read it within the actor's reach, and record the decision."""
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..agencies.tree import descendant_ids
@@ -10,15 +10,17 @@ from ..catalog.service import evaluate_review_requirement
 from ..engine import ScriptFailed
 from ..errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..money import to_amount
 from ..persistence import built_once
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
+from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
-from .facts import gate_facts, to_amount
+from .facts import gate_facts
 from .models import Case
-from .workflow import start_run, sync_tasks
+from .workflow import start_run
 
 SUBMISSION_FORM = "case_submission"
 
@@ -115,3 +117,18 @@ def case_diagram(case_id: int, *, actor) -> dict:
     main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
     return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,
             "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task})}
+
+
+def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:
+    """(version, number of the agency's open cases on it), own and inherited versions alike (one query)."""
+    counts = db.session.execute(
+        select(WorkflowInstance.process_version_id, func.count())
+        .join(Case, Case.id == WorkflowInstance.case_id)
+        .where(Case.agency_id == agency.id, Case.closed_at.is_(None))
+        .group_by(WorkflowInstance.process_version_id)).all()
+    if not counts:
+        return []
+    versions = {v.id: v for v in db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.id.in_([version_id for version_id, _ in counts])))}
+    return sorted(((versions[version_id], n) for version_id, n in counts),
+                  key=lambda row: (row[0].agency_id is not None, row[0].agency_id or 0, row[0].number))

@@ -1,7 +1,7 @@
 """Decide whether a case needs legal review from the agency's published catalog, and say why."""
 from dataclasses import dataclass
 
-from ..cases.facts import to_amount
+from ..money import to_amount
 from .rules import evaluate_rule, rule_applies_to
 from .statutory import STATUTORY_TRIGGERS, matched_triggers
 

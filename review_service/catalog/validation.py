@@ -6,6 +6,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from ..engine import DefinitionProblem
+from ..json_documents import load_json, schema_problems
 from .statutory import STATUTORY_TRIGGERS
 
 STATUTORY_CODES = {trigger.code for trigger in STATUTORY_TRIGGERS}
@@ -20,7 +21,6 @@ def catalog_validator() -> Draft202012Validator:
 
 def catalog_problems(payload: bytes, file_name: str = "catalog.json") -> list[DefinitionProblem]:
     """DefinitionProblems for a catalog: JSON, schema, and attempts to disable a statutory trigger."""
-    from ..processes.validation import load_json, schema_problems  # one JSON/schema reporting for both files
     document, problems = load_json(payload, file_name)
     if problems:
         return problems

@@ -7,11 +7,9 @@ from ..cases.service import visible_agency_ids
 from ..china_time import today_in_china
 from ..errors import Forbidden
 from ..extensions import db
-from ..tasks.permissions import check_can_work
 from ..tasks.schemas import TaskSchema
-from ..tasks.service import lock_open_task
+from ..tasks.service import request_deadline_extension, shown
 from . import withdrawals
-from .extension_requests import request_extension
 from .models import RUNNING, Deadline
 from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
                       WithdrawalRequestSchema)
@@ -54,10 +52,7 @@ def upcoming(query_args):
 @blp.response(201, ExtensionResultSchema)
 def ask_for_extension(payload, task_id):
     """Ask the deputy head for the one extension the process allows for this task's deadline."""
-    actor = current_actor()
-    task, case = lock_open_task(task_id, actor)
-    check_can_work(actor, task)
-    request = request_extension(task, case, actor=actor, reason=payload["reason"])
+    request = request_deadline_extension(task_id, actor=current_actor(), reason=payload["reason"])
     return request
 
 
@@ -66,5 +61,5 @@ def ask_for_extension(payload, task_id):
 @blp.response(201, TaskSchema)
 def withdraw_publication(payload, case_id):
     """A changing or revoking decision was received: open the withdrawal task and its deadline."""
-    task = withdrawals.withdraw_publication(case_id, actor=current_actor(), **payload)
+    task = shown(withdrawals.withdraw_publication(case_id, actor=current_actor(), **payload))
     return task

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
@@ -337,6 +337,23 @@ def working_days_left(deadline: Deadline | None) -> int | None:
     if deadline is None or deadline.due_on is None:
         return None
     return working_days_until(deadline.due_on, today_in_china(), agency_id=deadline.agency_id)
+
+
+def overdue_clause(agency_ids, today: date):
+    """SQL form of "flagged overdue, or working_days_left(deadline) < 0" for deadlines of these agencies.
+
+    working_days_left is negative once a working day of the deadline's agency lies after the due date and on or
+    before today: the due date is before the last working day up to today. Without calendar data: the flag only.
+    """
+    late = []
+    for agency_id in sorted(agency_ids):
+        try:
+            last = today if workdays.is_working_day(today, agency_id=agency_id) \
+                else workdays.previous_working_day(today, agency_id=agency_id)
+        except workdays.CalendarDataMissing:
+            continue
+        late.append(and_(Deadline.agency_id == agency_id, Deadline.due_on < last))
+    return or_(Deadline.overdue.is_(True), *late)
 
 
 def working_days_until(due_on: date, today: date, *, agency_id: int) -> int | None:

@@ -3,6 +3,7 @@
 Every snippet is compiled with RestrictedPython (no imports, no dunder access, no open/eval),
 runs with a whitelist of builtins and pure helpers, and compiled code is cached per source text.
 """
+import ast
 import sys
 from contextlib import contextmanager
 from functools import lru_cache
@@ -88,6 +89,26 @@ def compile_script(source: str):
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
+
+
+def literal_assigned(source: str, name: str):
+    """The literal a script assigns to `name` first (in source order), read without running the script.
+
+    None when the script does not parse, assigns nothing to the name, or assigns something not a literal.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    assignments = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                          and any(isinstance(target, ast.Name) and target.id == name for target in node.targets)),
+                         key=lambda node: (node.lineno, node.col_offset))
+    if not assignments:
+        return None
+    try:
+        return ast.literal_eval(assignments[0].value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
 
 
 # Python lines one script or expression may execute before it is stopped (stops `while True`).

@@ -38,7 +38,8 @@ def migrate_cases(agency, number: int, *, actor, dry_run: bool) -> list[dict]:
 
 
 def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, actor, dry_run: bool) -> dict:
-    from ..cases.workflow import load_run, lock_case, save_run, sync_tasks
+    from ..cases.workflow import load_run, lock_case, save_run
+    from ..tasks.mirror import sync_tasks
     report = {"case_id": case.id, "case_number": case.case_number, "from_version": _label(current),
               "to_version": _label(target)}
     old, new = runtime_for(current.id, current.content_hash), runtime_for(target.id, target.content_hash)

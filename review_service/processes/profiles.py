@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
-from .service import PROCESS_ID, invalid_agency_process, latest_version, profile_of, profile_of_version
+from .service import (PROCESS_ID, invalid_agency_process, latest_version, nearest_up_the_tree, profile_of,
+                      profile_of_version)
 from .validation import PROFILE_FILE, human_task_kinds, profile_problems
 
 DEFAULT_ESCALATION_TARGET = "agency_head"
@@ -73,19 +74,24 @@ def profile_in_force(agency) -> dict:
     The agency's latest published version, else its own folder's profile.json (published at its first
     case), else the same for each ancestor, else the national default.
     """
-    folders = current_app.config["WORKFLOWS_DIR"]
-    while agency is not None:
-        version = latest_version(agency.id)
-        if version is not None:
-            return profile_of(version)
-        own_file = folders / agency.code / PROFILE_FILE
-        if agency.code != "default" and own_file.is_file():
-            return _folder_profile(own_file)
-        agency = agency.parent
+    return nearest_up_the_tree(agency, _profile_at, _default_profile)
+
+
+def _profile_at(agency) -> dict | None:
+    version = latest_version(agency.id)
+    if version is not None:
+        return profile_of(version)
+    own_file = current_app.config["WORKFLOWS_DIR"] / agency.code / PROFILE_FILE
+    if agency.code != "default" and own_file.is_file():
+        return _folder_profile(own_file)
+    return None
+
+
+def _default_profile() -> dict:
     version = latest_version(None)
     if version is not None:
         return profile_of(version)
-    return json.loads((folders / "default" / PROFILE_FILE).read_text(encoding="utf-8"))
+    return json.loads((current_app.config["WORKFLOWS_DIR"] / "default" / PROFILE_FILE).read_text(encoding="utf-8"))
 
 
 def _folder_profile(path) -> dict:

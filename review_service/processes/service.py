@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..deadlines.scripting import SCRIPT_HELPERS
+from ..workdays.scripting import SCRIPT_HELPERS
 from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db
@@ -89,14 +89,36 @@ def latest_version(agency_id: int | None) -> ProcessVersion | None:
                              .order_by(ProcessVersion.number.desc()).limit(1))
 
 
+def nearest_up_the_tree(agency, at_agency, at_top):
+    """The inheritance rule of process versions: at_agency(each) for the agency, then its parent and so on up,
+    the first answer that is not None; at_top() (the national default) when none answers."""
+    while agency is not None:
+        found = at_agency(agency)
+        if found is not None:
+            return found
+        agency = agency.parent
+    return at_top()
+
+
 def version_for_new_case(agency) -> ProcessVersion:
-    """The agency's own latest version, else its nearest ancestor's, else the national default."""
-    if agency is None:
-        version = latest_version(None) or _publish_once(publish_default_version, None)
-        if version is None:
-            raise Conflict("尚未发布法制审核流程", code="process_not_published")
-        return version
-    return latest_version(agency.id) or _publish_agency_folder(agency) or version_for_new_case(agency.parent)
+    """The agency's own latest version, else its nearest ancestor's, else the national default.
+
+    An agency folder under workflows/ met on the way up, or the default folder, is published on first use.
+    """
+    return nearest_up_the_tree(agency, lambda each: latest_version(each.id) or _publish_agency_folder(each),
+                               _default_version)
+
+
+def version_in_force(agency) -> ProcessVersion | None:
+    """As version_for_new_case, but read only: published versions alone, nothing is published."""
+    return nearest_up_the_tree(agency, lambda each: latest_version(each.id), lambda: latest_version(None))
+
+
+def _default_version() -> ProcessVersion:
+    version = latest_version(None) or _publish_once(publish_default_version, None)
+    if version is None:
+        raise Conflict("尚未发布法制审核流程", code="process_not_published")
+    return version
 
 
 def _publish_agency_folder(agency) -> ProcessVersion | None:

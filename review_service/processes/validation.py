@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..catalog.validation import catalog_problems
 from ..engine import DefinitionProblem, ParsedProcess, ProcessDefinitionError, parse_process
+from ..json_documents import load_json, schema_problems
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -65,15 +66,6 @@ def _markup(data: bytes) -> bytes:
     return re.sub(rb"<!\[CDATA\[.*?\]\]>|<!--.*?-->", b"", data, flags=re.DOTALL)
 
 
-def load_json(payload: bytes, file_name: str) -> tuple[object, list[DefinitionProblem]]:
-    try:
-        return json.loads(payload.decode("utf-8")), []
-    except UnicodeDecodeError:
-        return None, [DefinitionProblem(file_name, None, None, "文件须为 UTF-8 编码")]
-    except json.JSONDecodeError as exc:
-        return None, [DefinitionProblem(file_name, None, exc.lineno, f"JSON 格式错误: {exc.msg}")]
-
-
 @lru_cache(maxsize=1)
 def _profile_schema_text() -> str:
     return (Path(__file__).parent / "profile.schema.json").read_text(encoding="utf-8")
@@ -87,12 +79,6 @@ def profile_schema() -> dict:
 @lru_cache(maxsize=1)
 def profile_validator() -> Draft202012Validator:
     return Draft202012Validator(profile_schema())
-
-
-def schema_problems(document, validator: Draft202012Validator, file_name: str) -> list[DefinitionProblem]:
-    """One problem per schema violation, the element being the JSON path of the offending value."""
-    return [DefinitionProblem(file_name, "/".join(str(p) for p in error.absolute_path) or "/", None, error.message)
-            for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))]
 
 
 def profile_problems(payload: bytes) -> list[DefinitionProblem]:

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
 from ..tasks.schemas import TaskSchema
+from ..tasks.service import shown
 from .report import staffing_report
 from .schemas import (EligibleReviewersSchema, HandBackSchema, ReassignSchema, RecusalRequestSchema,
                       RecusalSchema, StaffingQuerySchema, StaffingRollupSchema, StaffingSchema)
@@ -32,7 +33,7 @@ def staffing(query, code):
 @blp.alt_response(422, description="reviewer_not_eligible: error.fields.assignee gives the reasons")
 def reassign(payload, task_id):
     """The review unit's head gives a review task to another eligible reviewer or a pooled advisor."""
-    task = reassign_task(task_id, actor=current_actor(), username=payload["assignee"])
+    task = shown(reassign_task(task_id, actor=current_actor(), username=payload["assignee"]))
     return task
 
 
@@ -42,7 +43,7 @@ def reassign(payload, task_id):
 @blp.alt_response(403, description="not_assignee")
 def hand_back(payload, task_id):
     """The assigned reviewer returns a review task; it goes to the next eligible reviewer (or is flagged)."""
-    task = hand_back_task(task_id, actor=current_actor(), reason=payload["reason"])
+    task = shown(hand_back_task(task_id, actor=current_actor(), reason=payload["reason"]))
     return task
 
 

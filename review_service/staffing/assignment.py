@@ -1,6 +1,6 @@
 """Give review tasks to reviewers: the fewest open reviews first, then the one idle longest.
 
-Called by the engine mirror (cases/workflow.py) whenever a task in the review unit's lane appears.
+Called by the task mirror (tasks/mirror.py) whenever a task in the review unit's lane appears.
 """
 from collections.abc import Iterable
 
@@ -10,10 +10,9 @@ from ..accounts.models import User
 from ..audit.service import record_event
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
-from ..staff.models import LEGAL_REVIEWER
 from ..tasks.models import OPEN, Task
 from .eligibility import candidates, is_eligible
-from .models import AssignmentProblem
+from .models import LEGAL_REVIEWER, AssignmentProblem
 
 NO_ELIGIBLE = "assignment.no_eligible_reviewer"
 

@@ -14,8 +14,8 @@ from ..china_time import today_in_china as today
 from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..extensions import db
-from ..staff.service import import_staff
 from ..unit_of_work import unit_of_work
+from .records import import_staff
 from .rule import staffing_rollup
 
 COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_reviewers", "pooled_advisors", "reviewers",
@@ -83,7 +83,7 @@ DEMO_REVIEWERS = ("reviewer", "reviewer2", "county.reviewer", "gd.reviewer", "ah
 def seed_demo_staff() -> None:
     """Demo only: qualified reviewer records for the demo reviewers and some enforcement officers."""
     from ..accounts.models import User
-    from ..staff.models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, StaffMember
+    from .models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, StaffMember
     start = date(2020, 1, 1)
     for username in DEMO_REVIEWERS:
         user = db.session.scalar(select(User).where(User.username == username))

@@ -3,7 +3,7 @@ of the handling side (four-eyes), not recused (回避), and qualified for penalt
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, select
 
 from ..accounts.models import User, UserRole
 from ..agencies.models import Agency
@@ -12,10 +12,8 @@ from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
 from ..persistence import built_once, flush_if_unsaved, no_autoflush
-from ..staff.models import LEGAL_REVIEWER, POOLED_KINDS, StaffMember
-from ..tasks import permissions as task_permissions
-from ..tasks.models import COMPLETED, Task
-from .models import Recusal
+from .independence import handled_case, has_handled_case, has_recused, may_change_handled_case, recused
+from .models import LEGAL_REVIEWER, POOLED_KINDS, Recusal, StaffMember
 
 PENALTY = "administrative_penalty"
 _ROWS_READ = (StaffMember, User, UserRole, Agency, Recusal)  # by the eligibility query, besides tasks
@@ -53,14 +51,11 @@ def _reviewing_staff_clause(agency_id, on, ancestors):
 @built_once
 def _user_records_query():
     """One user's reviewing staff records (the columns the rules read, no ORM objects), with the account's
-    state, the four-eyes rule (task_permissions.worked_on_handling_side in SQL) and the recusal as columns.
-    Built once, with parameters."""
+    state, the four-eyes rule and the recusal (independence.py) as columns. Built once, with parameters."""
     case_id, user_id = bindparam("case_id"), bindparam("user_id")
-    handled = exists().where(Task.case_id == case_id, Task.role == "handler", Task.status == COMPLETED,
-                             Task.completed_by_id == user_id)
-    recused = exists().where(Recusal.case_id == case_id, Recusal.user_id == user_id)
     return (select(StaffMember.legal_qualification_no, StaffMember.first_reviewed_on,  # what _reasons reads
-                   User.is_active, handled.label("handled"), recused.label("recused"))
+                   User.is_active, handled_case(case_id, user_id, bindparam("handler_id")).label("handled"),
+                   recused(case_id, user_id).label("recused"))
             .join(User, User.id == StaffMember.user_id)
             .where(_reviewing_staff_clause(bindparam("agency_id"), bindparam("on"),
                                            bindparam("ancestors", expanding=True)),
@@ -68,12 +63,10 @@ def _user_records_query():
             .order_by(StaffMember.id))
 
 
-def reviewing_staff(agency_id: int, on: date, *, user_id: int | None = None) -> list[StaffMember]:
+def reviewing_staff(agency_id: int, on: date) -> list[StaffMember]:
     """Active reviewers of the agency and pooled advisors/lawyers of it or above, linked to a login."""
     query = (select(StaffMember).where(_reviewing_staff_clause(agency_id, on, ancestor_ids(agency_id)))
              .order_by(StaffMember.id))
-    if user_id is not None:
-        query = query.where(StaffMember.user_id == user_id)
     return list(db.session.scalars(query))
 
 
@@ -87,10 +80,8 @@ def qualified_for_penalties(staff: StaffMember, agency) -> bool:
 
 def reasons_against(staff: StaffMember, case) -> list[str]:
     """Codes of every rule that bars this staff record's user from reviewing the case."""
-    recused = db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id,
-                                                         Recusal.user_id == staff.user_id)) is not None
-    return _reasons(staff, case, active=staff.user.is_active, recused=recused,
-                    handled=task_permissions.worked_on_handling_side(staff.user_id, case))
+    return _reasons(staff, case, active=staff.user.is_active, recused=has_recused(staff.user_id, case),
+                    handled=has_handled_case(staff.user_id, case))
 
 
 def _reasons(staff: StaffMember, case, *, active: bool, handled: bool, recused: bool) -> list[str]:
@@ -117,12 +108,12 @@ def reasons_for_user(user_id: int, case) -> list[str]:
     _flush_rows_the_answer_reads(user_id, case.id)
     with no_autoflush():
         rows = db.session.execute(_user_records_query(), {
-            "case_id": case.id, "user_id": user_id, "agency_id": case.agency_id, "on": today(),
-            "ancestors": ancestor_ids(case.agency_id)}).all()
+            "case_id": case.id, "user_id": user_id, "handler_id": case.handler_id, "agency_id": case.agency_id,
+            "on": today(), "ancestors": ancestor_ids(case.agency_id)}).all()
         if not rows:
             return ["not_a_reviewer"]
-        every = [_reasons(row, case, active=row.is_active, handled=case.handler_id == user_id or bool(row.handled),
-                          recused=bool(row.recused)) for row in rows]
+        every = [_reasons(row, case, active=row.is_active, handled=bool(row.handled), recused=bool(row.recused))
+                 for row in rows]
     return next((reasons for reasons in every if not reasons), every[0])
 
 
@@ -133,8 +124,7 @@ def _flush_rows_the_answer_reads(user_id: int, case_id: int) -> None:
     Anything else (e.g. the review task just completed, or the handler's own task) is left to the caller's
     flush: an autoflush here would write the case and the task twice in one task completion.
     """
-    flush_if_unsaved(lambda row: isinstance(row, _ROWS_READ) or (
-        isinstance(row, Task) and row.case_id == case_id and row.role == "handler" and row.completed_by_id == user_id))
+    flush_if_unsaved(lambda row: isinstance(row, _ROWS_READ) or may_change_handled_case(row, case_id, user_id))
 
 
 def is_eligible(user_id: int, case) -> bool:

@@ -15,7 +15,7 @@ from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids, descendant_ids
 from ..extensions import db
 from ..processes.profiles import profile_in_force
-from ..staff.models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, POOLED_KINDS, StaffMember
+from .models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 
 RATIO_PERCENT = 5
 RULES = {"reviewers_only": "法制审核人员数 ≥ 执法人员数 × 5%（向上取整）；法律顾问、公职律师不计入",

@@ -3,7 +3,8 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from .schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
-from .service import claim_task, complete_task, get_task, list_open_tasks
+from .inbox import list_open_tasks
+from .service import claim_task, complete_task, get_task, shown, shown_all
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 blp.before_request(require_actor)
@@ -13,21 +14,21 @@ blp.before_request(require_actor)
 @blp.response(200, TaskListSchema)
 def inbox():
     """The caller's open tasks (assigned to them, or claimable by their role)."""
-    return {"items": list_open_tasks(current_actor())}
+    return {"items": shown_all(list_open_tasks(current_actor()))}
 
 
 @blp.route("/<task_id>", methods=["GET"])
 @blp.response(200, TaskDetailSchema)
 def show(task_id):
     """One task with the JSON Schema of its form."""
-    return get_task(task_id, actor=current_actor())
+    return shown(get_task(task_id, actor=current_actor()), with_form=True)
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])
 @blp.response(200, TaskDetailSchema)
 def claim(task_id):
     """Take an unassigned task; it then appears only in the caller's inbox."""
-    task = claim_task(task_id, actor=current_actor())
+    task = shown(claim_task(task_id, actor=current_actor()), with_form=True)
     return task
 
 

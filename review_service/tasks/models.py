@@ -38,6 +38,10 @@ class Task(db.Model):
     completed_by = relationship("User", foreign_keys=[completed_by_id], viewonly=True)
     deadline = relationship("Deadline", viewonly=True)
 
+    # Not stored: what an answer shows besides the columns, set by tasks.service.shown before dumping.
+    working_days_left = None  # while open: working days to the deadline's due date (negative once overdue)
+    form_schema = None  # the form's JSON Schema in the agency's words (task detail only)
+
 
 class TaskDraft(db.Model):
     """暂存: one user's unfinished form data for an open task (web pages' save-draft); not part of the history."""

@@ -1,20 +1,8 @@
 """Who may see, claim and complete a task."""
-from sqlalchemy import select
-
 from ..accounts.models import ROLE_TITLES
 from ..errors import Forbidden, NotFound
-from ..extensions import db
 from ..staffing import eligibility
-from .models import COMPLETED, Task
-
-
-def worked_on_handling_side(user_id: int, case) -> bool:
-    """Four-eyes: the case's handler, or anyone who completed a handling-unit task of it."""
-    if case.handler_id == user_id:
-        return True
-    return db.session.scalar(select(Task.id).where(
-        Task.case_id == case.id, Task.role == "handler", Task.status == COMPLETED,
-        Task.completed_by_id == user_id).limit(1)) is not None
+from .models import Task
 
 
 def check_visible(actor, task: Task) -> None:

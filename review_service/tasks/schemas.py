@@ -1,10 +1,7 @@
-"""Marshmallow schemas of the tasks API."""
+"""Marshmallow schemas of the tasks API. Dumping reads attributes only: tasks.service.shown computes the rest."""
 from marshmallow import Schema, fields
 
 from ..accounts.schemas import person_ref
-from ..deadlines.service import working_days_left
-from ..processes.vocabulary import labelled_form_schema
-from .forms import form_schema
 
 
 class TaskSchema(Schema):
@@ -26,12 +23,12 @@ class TaskSchema(Schema):
     completed_at = fields.DateTime(allow_none=True)
     due_on = fields.Function(lambda t: t.deadline.due_on.isoformat() if t.deadline and t.deadline.due_on else None,
                              metadata={"description": "the date this task's time limit ends (期限届满日)"})
-    working_days_left = fields.Function(lambda t: working_days_left(t.deadline) if t.status == "open" else None)
+    working_days_left = fields.Function(lambda t: t.working_days_left)  # set by tasks.service.shown
     overdue = fields.Function(lambda t: bool(t.deadline and t.deadline.overdue))
 
 
 class TaskDetailSchema(TaskSchema):
-    form_schema = fields.Function(lambda t: labelled_form_schema(t, form_schema(t.form_key)),
+    form_schema = fields.Function(lambda t: t.form_schema,  # set by tasks.service.shown(..., with_form=True)
                                   metadata={"description": "JSON Schema of the form; opinion titles in the agency's words"})
     data = fields.Dict(allow_none=True)
 

@@ -1,20 +1,32 @@
-"""Complete, claim and list human tasks. One call is one transaction, owned by the caller."""
-from sqlalchemy import or_, select
-from sqlalchemy.orm import contains_eager, joinedload
-
+"""Read, claim and complete human tasks (the inbox is inbox.py). One call is one transaction, owned by the caller."""
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
 from ..cases.models import Case
-from ..cases.workflow import load_run, lock_case_of_task, refresh_after_lock, save_run, sync_tasks
+from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
+from ..deadlines.extension_requests import request_extension
+from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..processes.vocabulary import normalise_opinion
-from ..staffing.eligibility import eligible_tasks_only
-from .forms import validate_form
+from ..processes.vocabulary import labelled_form_schema, normalise_opinion
+from .forms import form_schema, validate_form
+from .mirror import lock_case_of_task, sync_tasks
 from .models import COMPLETED, OPEN, Task
 from .permissions import check_can_work, check_visible
+
+
+def shown(task: Task, *, with_form: bool = False) -> Task:
+    """Compute what an answer shows besides the task's columns, before a schema dumps it: the working days
+    left while it is open and, with_form, its form's JSON Schema in the agency's words."""
+    task.working_days_left = working_days_left(task.deadline) if task.status == OPEN else None
+    if with_form:
+        task.form_schema = labelled_form_schema(task, form_schema(task.form_key))
+    return task
+
+
+def shown_all(tasks: list[Task]) -> list[Task]:
+    return [shown(task) for task in tasks]
 
 
 def get_task(task_id: str, *, actor) -> Task:
@@ -25,24 +37,19 @@ def get_task(task_id: str, *, actor) -> Task:
     return task
 
 
-def list_open_tasks(actor) -> list[Task]:
-    """The actor's inbox: open tasks of their agency and roles, assigned to them or to nobody."""
-    query = (select(Task).join(Case, Case.id == Task.case_id)
-             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
-                    Task.status == OPEN, Task.role.in_(actor.roles),
-                    or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
-                    or_(Task.role != "reviewer", Case.handler_id != actor.id))
-             .options(contains_eager(Task.case), joinedload(Task.assignee), joinedload(Task.deadline))
-             .order_by(Task.created_at, Task.id))
-    return eligible_tasks_only(actor, list(db.session.scalars(query)))
-
-
 def claim_task(task_id: str, *, actor) -> Task:
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     task.assignee_id = actor.id
     record_event(case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
     return task
+
+
+def request_deadline_extension(task_id: str, *, actor, reason: str):
+    """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
+    task, case = lock_open_task(task_id, actor)
+    check_can_work(actor, task)
+    return request_extension(task, case, actor=actor, reason=reason)
 
 
 def complete_task(task_id: str, *, actor, data) -> Task:
@@ -106,11 +113,3 @@ def lock_open_task(task_id: str, actor) -> tuple[Task, Case]:
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
     return task, case
-
-
-def list_completed_tasks(actor, *, limit: int = 100) -> list[Task]:
-    """已办: tasks the actor completed, newest first."""
-    query = (select(Task).where(Task.completed_by_id == actor.id, Task.status == COMPLETED)
-             .options(joinedload(Task.case), joinedload(Task.deadline))
-             .order_by(Task.completed_at.desc(), Task.id).limit(limit))
-    return list(db.session.scalars(query))

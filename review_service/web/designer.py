@@ -11,24 +11,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..agencies.models import Agency
+from ..cases.service import running_cases_by_version
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
+from ..processes.diagrams import diagram_time_limits, main_bpmn_name
 from ..processes.migration import version_by_number
 from ..processes.permissions import check_designer
+from ..processes.service import version_in_force
 from ..processes.validation import PROFILE_FILE
 from ..processes.versions import diff_versions, list_versions, publish_for_agency, version_file
 from ..unit_of_work import discard
 from .pages import page_blueprint
 from .process_drafts import (
-    base_version,
     check_draft,
-    diagram_time_limits,
     draft_files,
-    main_bpmn_name,
     problem_rows,
     profile_editor_schema,
     publishers,
-    running_cases_by_version,
     time_limits_of,
 )
 from .session import roles_required
@@ -48,7 +47,7 @@ def versions():
     agency = _my_agency()
     own = list_versions(agency)
     running = running_cases_by_version(agency)
-    inherited = None if own else base_version(agency)
+    inherited = None if own else version_in_force(agency)
     return render_template("web/designer_versions.html", agency=agency, versions=list(reversed(own)),
                            current=own[-1] if own else None, inherited=inherited,
                            inherited_owner=_owner_name(inherited) if inherited else "",
@@ -88,7 +87,7 @@ def diff():
 def editor():
     """The modeler on the diagram of the version a publication replaces, and the profile form."""
     agency = _my_agency()
-    base = base_version(agency)
+    base = version_in_force(agency)
     if base is None:
         raise Conflict(_("No process has been published yet, not even the national default."),
                        code="process_not_published")
@@ -137,7 +136,7 @@ def publish():
 
 def _draft(agency) -> dict[str, bytes]:
     """The upload made of the posted draft; 409 if another version was published since the editor opened."""
-    base = base_version(agency)
+    base = version_in_force(agency)
     opened_on = request.form.get("base_hash")
     if opened_on and base is not None and opened_on != base.content_hash:
         raise Conflict(_("Another version (%(n)s) was published after you opened the editor. Reload the editor "

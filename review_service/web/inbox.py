@@ -1,11 +1,9 @@
 """待办 / 已办: the user's open tasks with their deadlines, and the tasks they finished."""
-from datetime import date
-
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..deadlines.service import working_days_left
-from ..tasks.service import list_completed_tasks, list_open_tasks
+from ..tasks.inbox import inbox_page, list_completed_tasks
 from .pages import page_blueprint
 
 bp = page_blueprint("web_inbox", __name__)
@@ -18,21 +16,12 @@ def home():
 
 @bp.route("/inbox")
 def inbox():
-    tasks = list_open_tasks(current_user)
-    rows = [_row(task) for task in tasks]
-    titles = sorted({row["task"].title for row in rows})
     query = request.args.get("q", "").strip()
     title = request.args.get("title", "")
     only_overdue = request.args.get("overdue") == "1"
-    if query:
-        rows = [r for r in rows if query in r["task"].case.case_number or query in r["task"].case.title]
-    if title:
-        rows = [r for r in rows if r["task"].title == title]
-    if only_overdue:
-        rows = [r for r in rows if r["overdue"]]
-    rows.sort(key=lambda r: (r["due_on"] or date.max, r["task"].created_at))
-    return render_template("web/inbox.html", rows=rows, titles=titles, q=query, title=title,
-                           only_overdue=only_overdue, total=len(tasks))
+    found = inbox_page(current_user, search=query, title=title, only_overdue=only_overdue)
+    return render_template("web/inbox.html", rows=[_row(task) for task in found.tasks], titles=found.titles,
+                           q=query, title=title, only_overdue=only_overdue, total=found.total)
 
 
 @bp.route("/inbox/done")

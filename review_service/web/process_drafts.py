@@ -5,26 +5,21 @@ the edited diagram replaces the main .bpmn, the other diagrams of the version it
 unchanged (an upload with any diagram replaces the whole set), catalog.json is inherited. What the
 designer did not change is left out of the upload, so publishing an untouched draft stores nothing new.
 """
-import ast
 import copy
 import json
-import re
 
 from flask_babel import lazy_gettext as _l
-from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.models import User
 from ..errors import InvalidInput
 from ..extensions import db
-from ..processes.models import ProcessVersion, WorkflowInstance
-from ..processes.service import PROCESS_ID, latest_version
-from ..processes.validation import BPMN_NS, PROFILE_FILE, profile_schema
+from ..processes.diagrams import main_bpmn_name
+from ..processes.models import ProcessVersion
+from ..processes.validation import PROFILE_FILE, profile_schema
 from ..processes.versions import publish_for_agency
 from . import labels
 
-TIME_LIMITS_LITERAL = re.compile(r"^\s*time_limits\s*=\s*(\{.*?^\})", re.DOTALL | re.MULTILINE)
-MAIN_PROCESS = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(PROCESS_ID) + "\"")
 # Display names of the profile's enumerations (the schema itself only has the codes).
 ENUM_TITLES = {
     ("time_limits", "supplement_mode"): {"RESTART": _l("Restart the period after a supplement"),
@@ -35,26 +30,6 @@ ENUM_TITLES = {
                              "higher_agency": _l("Agency at the level above"),
                              "justice_department": _l("Justice department")},
 }
-
-
-def base_version(agency) -> ProcessVersion | None:
-    """The version a publication of the agency replaces: its own latest, else the nearest ancestor's, else the
-    national default (read only: never publishes anything)."""
-    while agency is not None:
-        version = latest_version(agency.id)
-        if version is not None:
-            return version
-        agency = agency.parent
-    return latest_version(None)
-
-
-def main_bpmn_name(sources: dict[str, str]) -> str:
-    """The .bpmn file holding the legal_review process (the one the editor shows)."""
-    diagrams = sorted(name for name in sources if name.endswith(".bpmn"))
-    for name in diagrams:
-        if MAIN_PROCESS.search(sources[name]):
-            return name
-    return diagrams[0] if diagrams else f"{PROCESS_ID}.bpmn"
 
 
 def draft_files(base: ProcessVersion | None, bpmn: str | None, profile: str | None) -> dict[str, bytes]:
@@ -136,41 +111,6 @@ def publishers(versions: list[ProcessVersion]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())
-
-
-def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:
-    """(version, number of the agency's open cases on it), own and inherited versions alike (one query)."""
-    from ..cases.models import Case  # cases depends on processes; imported late like processes.migration does
-    counts = db.session.execute(
-        select(WorkflowInstance.process_version_id, func.count())
-        .join(Case, Case.id == WorkflowInstance.case_id)
-        .where(Case.agency_id == agency.id, Case.closed_at.is_(None))
-        .group_by(WorkflowInstance.process_version_id)).all()
-    if not counts:
-        return []
-    versions = {v.id: v for v in db.session.scalars(
-        select(ProcessVersion).where(ProcessVersion.id.in_([version_id for version_id, _ in counts])))}
-    return sorted(((versions[version_id], n) for version_id, n in counts),
-                  key=lambda row: (row[0].agency_id is not None, row[0].agency_id or 0, row[0].number))
-
-
-def diagram_time_limits(bpmn: str) -> dict:
-    """The literal defaults the diagram's set_time_limits script starts from ({} if it is not a plain literal)."""
-    try:
-        tree = etree.fromstring(bpmn.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return {}
-    for task in tree.iter(f"{{{BPMN_NS}}}scriptTask"):
-        script = task.find(f"{{{BPMN_NS}}}script")
-        found = TIME_LIMITS_LITERAL.search(script.text or "") if task.get("id") == "set_time_limits" \
-            and script is not None else None
-        if found:
-            try:
-                value = ast.literal_eval(found.group(1))
-            except (ValueError, SyntaxError):
-                return {}
-            return value if isinstance(value, dict) else {}
-    return {}
 
 
 def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:

@@ -5,15 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attachments.service import attachment_path, get_attachment, store_upload
-from ..deadlines.extension_requests import request_extension
 from ..deadlines.service import working_days_left
 from ..errors import InvalidInput, ServiceError, error_body
 from ..processes.vocabulary import labelled_form_schema
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
 from ..tasks.forms import form_schema
 from ..tasks.models import OPEN
-from ..tasks.permissions import check_can_work
-from ..tasks.service import claim_task, complete_task, get_task, lock_open_task
+from ..tasks.service import claim_task, complete_task, get_task, request_deadline_extension
 from ..unit_of_work import discard
 from . import checklist
 from .forms import form_page_errors, posted_json, posted_json_or_none
@@ -86,9 +84,7 @@ def ask_for_extension(task_id):
     if not reason:
         flash(_("Give a reason for the extension."), "error")
         return redirect(url_for("web_tasks.show", task_id=task_id))
-    task, case = lock_open_task(task_id, current_user)
-    check_can_work(current_user, task)
-    request_extension(task, case, actor=current_user, reason=reason)
+    request_deadline_extension(task_id, actor=current_user, reason=reason)
     flash(_("Extension requested; the approver has it in their inbox."), "success")
     return redirect(url_for("web_tasks.show", task_id=task_id))
 

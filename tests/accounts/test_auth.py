@@ -6,7 +6,7 @@ from sqlalchemy import update
 from review_service.accounts.models import User
 from review_service.extensions import db
 
-from ..conftest import PASSWORD
+from ..factories import PASSWORD
 
 
 def login(client, username="handler", password=PASSWORD):

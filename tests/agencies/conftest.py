@@ -4,7 +4,7 @@ import pytest
 from review_service.accounts.service import create_user
 from review_service.extensions import db
 
-from ..conftest import PASSWORD
+from ..factories import PASSWORD
 
 
 @pytest.fixture

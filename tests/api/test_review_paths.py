@@ -3,40 +3,13 @@ from decimal import Decimal
 
 import pytest
 
-from ..helpers import checklist, decision, review
+from ..factories import checklist, correct, decision, find_issues, in_coordination, post_decision, review, under_review
 
 SMALL_CASE = {"party": {"type": "natural_person", "name": "张三"}, "fine_amount": 500, "confiscation_amount": 0,
               "sanctions": [], "hearing_held": False}
 
 
 # --- small drivers: each moves a case one step and returns nothing but what the test needs -------------
-
-def under_review(as_user, **overrides) -> int:
-    """Submit a case and have the reviewer accept it; returns the case id."""
-    case = as_user("handler").submit(**overrides)
-    as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
-    return case["id"]
-
-
-def find_issues(as_user, case_id):
-    as_user("reviewer").complete(case_id, "review_case", review("issues"))
-
-
-def correct(as_user, case_id, **updated):
-    as_user("handler").complete(case_id, "respond_to_opinion",
-                                {"action": "correct", "correction_summary": "已按审核意见整改", "updated": updated})
-
-
-def in_coordination(as_user) -> int:
-    """Issues, correction, issues again (round 2), then the handler disagrees."""
-    case_id = under_review(as_user)
-    find_issues(as_user, case_id)
-    correct(as_user, case_id, fine_amount=120000)
-    find_issues(as_user, case_id)
-    as_user("handler").complete(case_id, "respond_to_opinion",
-                                {"action": "disagree", "disagreement_reasons": "裁量适当，不同意审核意见"})
-    return case_id
-
 
 def escalated(as_user, target="head") -> int:
     case_id = in_coordination(as_user)
@@ -54,10 +27,6 @@ def history(client, case_id) -> dict:
     response = client.get(f"/api/v1/cases/{case_id}/history")
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-def post_decision(client, case_id, **extra):
-    return client.post(f"/api/v1/cases/{case_id}/decision", json={"data": decision(**extra)})
 
 
 def open_task_names(case) -> list[str]:

@@ -1,5 +1,5 @@
 """Bad submissions get a clear error naming the fields, and change nothing."""
-from ..helpers import submission
+from ..factories import submission
 
 
 def case_count(client):

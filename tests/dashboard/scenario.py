@@ -10,18 +10,11 @@ Beijing dates, 2026 (国庆: 10-01..10-07 off, Saturday 10-10 a make-up working 
 - D (city)  submitted and accepted Mon 10-12 (0 working days), approved Wed 10-14 (2 working days:
             10-13, 10-14): review passed, the decision is open (no clock).
 """
-from datetime import datetime, timedelta, timezone
-
 from freezegun import freeze_time
 
-from ..helpers import review, submission
+from ..factories import beijing, review, submission
 
-BEIJING = timezone(timedelta(hours=8))
 TODAY = "2026-10-16"
-
-
-def beijing(day: str, hour: int = 10) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
 
 
 def submit_unfiled(client, number: str, title: str) -> int:

@@ -9,9 +9,9 @@ from review_service.accounts.models import User
 from review_service.agencies.models import Agency
 from review_service.dashboard.service import dashboard_figures
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
-from ..conftest import STAFF_FROM
+from ..factories import STAFF_FROM
 from . import scenario
 from .scenario import TODAY, beijing
 

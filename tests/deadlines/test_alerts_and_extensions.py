@@ -4,40 +4,17 @@ import threading
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
 
-from review_service.accounts.service import create_user
-from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.jobs.worker import work_once
 
-from ..conftest import PASSWORD
-from ..helpers import ApiClient, decision, review
-from .test_review_deadline import _publish_agency_process, beijing, review_deadline, submit_unfiled
+from ..factories import (accepted_case, add_user, beijing, decision, notifications, publish_agency_process, review,
+                         review_deadline, submit_unfiled)
 
 
 def run_worker(app, moment) -> list[str]:
     with app.app_context(), freeze_time(moment):
         return [result.outcome for result in work_once("test-worker")]
-
-
-def add_user(app, username: str, role: str, agency: str = "city") -> ApiClient:
-    with app.app_context():
-        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency))
-        create_user(agency_id=agency_id, username=username, full_name=username, password=PASSWORD, roles=[role])
-        db.session.commit()
-    return ApiClient.logged_in(app.test_client(), username, PASSWORD)
-
-
-def notifications(client) -> list[tuple[str, int]]:
-    return [(n["kind"], n["case_id"]) for n in client.get("/api/v1/notifications").get_json()["items"]]
-
-
-def accepted_case(as_user, day="2026-04-30") -> int:
-    with freeze_time(beijing(day)):
-        case = submit_unfiled(as_user)
-        as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
-    return case["id"]
 
 
 def test_the_reviewer_is_reminded_one_working_day_before_and_the_breach_is_flagged(app, as_user):
@@ -199,7 +176,7 @@ def test_one_withdrawal_at_a_time(as_user):
 
 
 def test_the_withdrawal_period_comes_from_the_agencys_process(app, as_user):
-    _publish_agency_process(app, ('"withdrawal_working_days": 3', '"withdrawal_working_days": 5'))
+    publish_agency_process(app, ('"withdrawal_working_days": 3', '"withdrawal_working_days": 5'))
     case_id = _decided(as_user, "2026-09-03")
     with freeze_time(beijing("2026-09-14")):
         opened = _withdraw(as_user("handler"), case_id, "2026-09-14")

@@ -1,35 +1,9 @@
 """The review clock: due dates across holidays and make-up days, RESTART and SUSPEND, the Art. 60 cap,
 and a year without calendar data. The clock is frozen; Beijing is UTC+8."""
-from datetime import datetime, timedelta, timezone
-
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
 
-from review_service.agencies.models import Agency
-from review_service.extensions import db
-from review_service.processes.service import publish_version, read_process_files
-
-from ..helpers import submission
-
-BEIJING = timezone(timedelta(hours=8))
-
-
-def beijing(day: str, hour: int = 10) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
-
-
-def submit_unfiled(as_user, **overrides) -> dict:
-    """Submit a case without a 立案 date (no Art. 60 cap)."""
-    data = {key: value for key, value in submission(**overrides).items() if key != "filed_on"}
-    response = as_user("handler").post("/api/v1/cases", json=data)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def review_deadline(case: dict) -> dict:
-    [deadline] = [d for d in case["deadlines"] if d["kind"] == "review" and d["status"] in ("running", "paused")]
-    return deadline
+from ..factories import beijing, publish_agency_process, return_and_supply, review_deadline, submission, submit_unfiled
 
 
 @pytest.mark.parametrize("submitted_on, due_on", [
@@ -63,47 +37,25 @@ def test_a_task_shows_working_days_left_and_the_review_task_keeps_the_clock(as_u
     assert len([d for d in reviewer.case(case["id"])["deadlines"] if d["kind"] == "review"]) == 1
 
 
-def _return_and_supply(as_user, case_id, returned_on, supplied_on):
-    reviewer, handler = as_user("reviewer"), as_user("handler")
-    with freeze_time(beijing(returned_on)):
-        reviewer.complete(case_id, "accept_submission", {"result": "return", "missing_materials": ["听证笔录"]})
-        paused = next(d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review")
-    with freeze_time(beijing(supplied_on)):
-        handler.complete(case_id, "supply_materials", {"materials": [
-            {"name": "听证笔录", "category": "hearing_record"}]})
-    return paused, review_deadline(reviewer.case(case_id))
-
-
 def test_restart_counts_the_whole_period_again_from_the_supplement(as_user):
     with freeze_time(beijing("2026-03-02")):
         case = submit_unfiled(as_user)
-    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    paused, resumed = return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
     assert (paused["status"], paused["days_used"]) == ("paused", 0)
     assert (resumed["status"], resumed["start_on"], resumed["due_on"]) == ("running", "2026-03-09", "2026-03-16")
 
 
-def _publish_agency_process(app, replace: tuple[str, str]) -> None:
-    with app.app_context():
-        files = read_process_files(app.config["WORKFLOWS_DIR"] / "default")
-        files["legal_review.bpmn"] = files["legal_review.bpmn"].replace(
-            replace[0].encode(), replace[1].encode())
-        assert replace[1].encode() in files["legal_review.bpmn"]
-        city = db.session.scalar(select(Agency).where(Agency.code == "city"))
-        publish_version(files, agency_id=city.id)
-        db.session.commit()
-
-
 def test_suspend_keeps_the_working_days_used_before_the_return(app, as_user):
-    _publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SUSPEND"'))
+    publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SUSPEND"'))
     with freeze_time(beijing("2026-03-02")):
         case = submit_unfiled(as_user)
-    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    paused, resumed = return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
     assert (paused["status"], paused["days_used"]) == ("paused", 2)  # 03-03 and 03-04 were used
     assert (resumed["start_on"], resumed["due_on"]) == ("2026-03-09", "2026-03-12")  # 3 days left
 
 
 def test_an_agency_process_sets_its_own_review_time_limit(app, as_user):
-    _publish_agency_process(app, ('"review_working_days": 5', '"review_working_days": 7'))
+    publish_agency_process(app, ('"review_working_days": 5', '"review_working_days": 7'))
     with freeze_time(beijing("2026-03-02")):
         case = submit_unfiled(as_user)
     assert review_deadline(as_user("reviewer").case(case["id"]))["due_on"] == "2026-03-11"
@@ -195,7 +147,7 @@ OLDER_CAP = ('<spiffworkflow:property name="deadlineCapFrom" value="case[&quot;f
 
 
 def test_the_older_cap_expression_still_cuts_the_period(app, as_user):
-    _publish_agency_process(app, OLDER_CAP)
+    publish_agency_process(app, OLDER_CAP)
     with freeze_time(beijing("2026-03-30")):
         case = as_user("handler").submit(filed_on="2026-01-01")
     deadline = review_deadline(as_user("reviewer").case(case["id"]))
@@ -203,7 +155,7 @@ def test_the_older_cap_expression_still_cuts_the_period(app, as_user):
 
 
 def test_the_older_cap_expression_needing_a_year_without_data_opens_the_clock_with_a_problem(app, as_user):
-    _publish_agency_process(app, OLDER_CAP)
+    publish_agency_process(app, OLDER_CAP)
     with freeze_time(beijing("2026-12-07")):
         response = as_user("handler").post("/api/v1/cases", json=submission(filed_on="2026-10-20"))
     assert response.status_code == 201, response.get_json()
@@ -239,7 +191,7 @@ def test_an_agency_rest_day_moves_its_open_deadlines_and_no_others(as_user, runn
 
 
 def test_a_designer_mistake_in_a_deadline_property_is_a_clear_error_that_changes_nothing(app, as_user):
-    _publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SOMETIMES"'))
+    publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SOMETIMES"'))
     response = as_user("handler").post("/api/v1/cases", json=submission())
     body = response.get_json()["error"]
     assert (response.status_code, body["code"]) == (422, "workflow_script_error")
@@ -249,7 +201,7 @@ def test_a_designer_mistake_in_a_deadline_property_is_a_clear_error_that_changes
 
 def test_a_cap_start_without_its_number_of_days_is_a_designer_mistake(app, as_user):
     days = 'name="deadlineCapCalendarDays" value="'
-    _publish_agency_process(app, (days + 'time_limits[&quot;statutory_decision_calendar_days&quot;]"', days + 'None"'))
+    publish_agency_process(app, (days + 'time_limits[&quot;statutory_decision_calendar_days&quot;]"', days + 'None"'))
     response = as_user("handler").post("/api/v1/cases", json=submission())
     body = response.get_json()["error"]
     assert (response.status_code, body["code"]) == (422, "workflow_script_error")

@@ -13,7 +13,7 @@ from review_service.extensions import db
 from review_service.jobs.registry import register_job_handler
 from review_service.jobs.service import claim_due_jobs, run_job, schedule_job
 
-from ..conftest import PG_URL
+from ..factories import PG_URL
 
 NOW = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)
 

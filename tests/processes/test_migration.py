@@ -2,9 +2,8 @@
 from review_service.extensions import db
 from review_service.processes.models import WorkflowInstance
 
-from ..helpers import review
+from ..factories import review, version_of_case
 from .overrides import GUANGDONG_PROFILE, default_bpmn, replace, upload, with_extra_step
-from .test_publishing import version_of_case
 
 SCRIPT = 'time_limits.update(agency_profile.get("time_limits") or {})'
 

@@ -4,10 +4,8 @@ advisors count toward the 5% rule."""
 import pytest
 from freezegun import freeze_time
 
-from ..api.test_review_paths import in_coordination, post_decision
-from ..deadlines.test_alerts_and_extensions import accepted_case, add_user, notifications
-from ..deadlines.test_review_deadline import beijing
-from ..helpers import decision, review
+from ..factories import (accepted_case, add_user, beijing, decision, in_coordination, notifications, post_decision,
+                         review)
 from .overrides import MEETING, default_bpmn, replace, upload
 
 WORDS = {"approve": {"label": "同意"}, "issues": {"label": "存在问题"}}

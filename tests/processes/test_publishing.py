@@ -5,18 +5,10 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from review_service.extensions import db
-from review_service.processes.models import ProcessVersion, WorkflowInstance
+from review_service.processes.models import ProcessVersion
 
-from ..deadlines.test_review_deadline import beijing, review_deadline, submit_unfiled
-from ..helpers import decision, review
+from ..factories import beijing, decision, return_and_supply, review, review_deadline, submit_unfiled, version_of_case
 from .overrides import GUANGDONG_PROFILE, MEETING, default_bpmn, upload, with_extra_step
-
-
-def version_of_case(app, case_id: int) -> tuple[int | None, int]:
-    with app.app_context():
-        instance = db.session.get(WorkflowInstance, case_id)
-        version = db.session.get(ProcessVersion, instance.process_version_id)
-        return version.agency_id, version.number
 
 
 def test_a_designer_publishes_numbered_versions_of_their_agency(as_user):
@@ -157,11 +149,10 @@ def test_an_unknown_word_is_refused_by_the_form(as_user):
 
 
 def test_the_profile_sets_the_supplement_mode(app, as_user):
-    from ..deadlines.test_review_deadline import _return_and_supply
     upload(as_user("designer"), "city", {"profile.json": {**GUANGDONG_PROFILE, "time_limits": {
         "supplement_mode": "SUSPEND"}}})
     with freeze_time(beijing("2026-03-02")):
         case = submit_unfiled(as_user)
-    paused, resumed = _return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
+    paused, resumed = return_and_supply(as_user, case["id"], "2026-03-04", "2026-03-09")
     assert (paused["status"], paused["days_used"]) == ("paused", 2)
     assert (resumed["start_on"], resumed["due_on"]) == ("2026-03-09", "2026-03-12")

@@ -11,12 +11,9 @@ from freezegun import freeze_time
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
-from ..conftest import PASSWORD
-from ..deadlines.test_review_deadline import beijing
-from ..helpers import ApiClient, decision, review
-from .test_publishing import version_of_case
+from ..factories import PASSWORD, ApiClient, beijing, decision, review, version_of_case
 
 ROLES = ("handler", "reviewer", "head", "deputy_head")
 

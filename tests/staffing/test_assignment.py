@@ -9,10 +9,9 @@ from freezegun import freeze_time
 
 from review_service.accounts.service import create_user
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
-from ..conftest import PASSWORD
-from ..helpers import submission
+from ..factories import PASSWORD, submission
 
 
 def add_person(username, agency_id, roles, kind="legal_reviewer", **staff):

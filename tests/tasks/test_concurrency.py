@@ -7,7 +7,7 @@ from review_service.audit.models import CaseEvent
 from review_service.cases.models import Opinion
 from review_service.extensions import db
 
-from ..helpers import review
+from ..factories import review
 
 
 def race(app, calls):

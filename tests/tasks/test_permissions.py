@@ -1,5 +1,5 @@
 """Only the right person may act: role, lane, agency, assignment and four-eyes."""
-from ..helpers import review
+from ..factories import review
 
 
 def test_handler_cannot_do_the_reviewers_task(as_user):
@@ -47,7 +47,7 @@ def test_a_reviewer_may_not_review_a_case_they_handled(as_user):
 
 
 def test_only_handlers_submit_cases(as_user):
-    from ..helpers import submission
+    from ..factories import submission
     response = as_user("reviewer").post("/api/v1/cases", json=submission())
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "role_required"

@@ -5,45 +5,16 @@ Browser tests are marked `e2e`. Without chromium they are skipped, unless REQUIR
 .ci/run), which turns a missing browser into a failure. Screenshots go to tests/artifacts/screenshots/.
 """
 import os
-import re
 import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from ..conftest import PASSWORD
+from ..factories import PageClient
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def csrf_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-class PageClient:
-    """A test client logged in through the login page, posting forms with their CSRF token."""
-
-    def __init__(self, client):
-        self.client = client
-        self.token = None
-
-    def login(self, username: str, password: str = PASSWORD):
-        page = self.client.get("/login")
-        response = self.client.post("/login", data={"username": username, "password": password,
-                                                     "csrf_token": csrf_token(page.get_data(as_text=True))})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        self.token = csrf_token(self.client.get("/inbox").get_data(as_text=True))
-        return self
-
-    def get(self, path: str, **kwargs):
-        return self.client.get(path, **kwargs)
-
-    def post(self, path: str, data=None, **kwargs):
-        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
 
 
 @pytest.fixture
@@ -94,28 +65,3 @@ def browser_page(browser, live_server):
     page.js_errors = errors
     yield page
     context.close()
-
-
-def browser_login(page, username: str, password: str = PASSWORD):
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/inbox.*"))
-
-
-def browser_logout(page):
-    page.click("nav form[action='/logout'] button")
-    page.wait_for_url(re.compile(r".*/login.*"))
-
-
-def screenshot(page, name: str, *, full_page: bool = False) -> Path:
-    """Keep a screenshot as a test artifact.
-
-    full_page=True only as a page's last step: after a full-page capture Chromium's clicks on that page
-    land off target (seen with Chromium 156 headless), so a test that goes on clicking takes the viewport.
-    """
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path

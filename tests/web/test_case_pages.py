@@ -3,7 +3,7 @@ import io
 import json
 import re
 
-from ..helpers import decision, review, submission
+from ..factories import decision, review, submission
 
 
 def submit_through_page(page, **overrides):

@@ -8,12 +8,11 @@ from sqlalchemy import select
 
 from review_service.agencies.models import Agency
 from review_service.extensions import db
-from review_service.staff.models import StaffMember
+from review_service.staffing.models import StaffMember
 
-from ..conftest import STAFF_FROM
 from ..dashboard import scenario
-from ..dashboard.scenario import TODAY, beijing
-from .conftest import browser_login, screenshot
+from ..dashboard.scenario import TODAY
+from ..factories import STAFF_FROM, beijing, browser_login, screenshot
 
 
 @pytest.fixture(autouse=True)

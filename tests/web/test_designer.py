@@ -13,8 +13,8 @@ from review_service.extensions import db
 from review_service.processes.models import ProcessVersion
 from review_service.processes.service import publish_version
 
+from ..factories import browser_login, screenshot
 from ..processes.overrides import GUANGDONG_PROFILE, default_bpmn, replace, upload
-from .conftest import browser_login, screenshot
 
 DEFAULT_PROFILE = json.loads((Path(__file__).resolve().parents[2] / "workflows" / "default" / "profile.json")
                              .read_text(encoding="utf-8"))

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import browser_login, browser_logout, screenshot
+from ..factories import browser_login, browser_logout, screenshot
 
 pytestmark = pytest.mark.e2e
 

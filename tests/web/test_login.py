@@ -1,7 +1,7 @@
 """Session login, CSRF, language and role navigation of the web pages."""
 import pytest
 
-from .conftest import browser_login, csrf_token, screenshot
+from ..factories import browser_login, csrf_token, screenshot
 
 
 def test_login_page_is_chinese_by_default(client):

@@ -3,10 +3,8 @@ import re
 
 import pytest
 
-from ..helpers import decision, review
+from ..factories import browser_login, decision, review, screenshot, version_of_case
 from ..processes.overrides import GUANGDONG_PROFILE, default_bpmn, upload, with_extra_step
-from ..processes.test_publishing import version_of_case
-from .conftest import browser_login, screenshot
 
 NATIONAL_V1 = (None, 1)
 

@@ -3,8 +3,7 @@ import re
 
 import pytest
 
-from ..helpers import decision, review
-from .conftest import browser_login, screenshot
+from ..factories import browser_login, decision, review, screenshot
 
 TODAY = "2026-11-02"  # the frozen clock's day in Beijing (a Monday)
 FORM = {"received_on": TODAY, "document": "市人民政府行政复议决定书（市政复〔2026〕12号）",

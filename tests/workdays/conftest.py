@@ -1,7 +1,6 @@
 """Fixtures for the working-day calendar: an app context, agency ids, and arrangement documents."""
 import copy
 import json
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +8,7 @@ from sqlalchemy import select
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 
-EXAMPLE = Path(__file__).parents[2] / "review_service" / "workdays" / "examples" / "2027-example.json"
+from ..factories import WORKDAYS_EXAMPLE
 
 
 @pytest.fixture
@@ -27,5 +26,5 @@ def agency_ids(ctx):
 @pytest.fixture
 def doc_2027():
     """A 2027 arrangement (the invented example file): 元旦 1-1..1-3, make-up Sun 2-14, ..."""
-    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    document = json.loads(WORKDAYS_EXAMPLE.read_text(encoding="utf-8"))
     return lambda **changes: {**copy.deepcopy(document), **changes}

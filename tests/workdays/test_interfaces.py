@@ -8,7 +8,7 @@ from review_service.extensions import db
 from review_service.workdays.models import CalendarAdjustment, CalendarArrangement
 from review_service.workdays.service import is_working_day
 
-from .conftest import EXAMPLE
+from ..factories import WORKDAYS_EXAMPLE as EXAMPLE
 
 
 def test_cli_due_dates(runner):

@@ -6,7 +6,7 @@ A year without calendar data raises CalendarDataMissing, which the caller report
 from datetime import date
 
 from ..china_time import today_in_china
-from ..workdays import service as workdays
+from . import service as workdays
 
 
 def _day(value) -> date:

@@ -1,4 +1,4 @@
-"""Staff of an agency: list, register, edit, deactivate, import from CSV."""
+"""Staff records of an agency (/api/v1/agencies/{code}/staff): list, register, edit, deactivate, import from CSV."""
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
@@ -6,7 +6,7 @@ from ..agencies.api import CSV_BODY, uploaded_csv
 from ..agencies.service import agency_by_code
 from .schemas import (DeactivateSchema, StaffCreateSchema, StaffListSchema, StaffQuerySchema, StaffSchema,
                       StaffUpdateSchema)
-from .service import create_staff, deactivate_staff, get_staff, import_staff, list_staff, update_staff
+from .records import create_staff, deactivate_staff, get_staff, import_staff, list_staff, update_staff
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="执法人员、法制审核人员、法律顾问与公职律师")
 blp.before_request(require_actor)

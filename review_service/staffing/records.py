@@ -1,4 +1,4 @@
-"""Register, edit and deactivate staff (never delete: reports for past dates must stay true)."""
+"""Staff records: register, edit and deactivate people (never delete: reports for past dates must stay true)."""
 from datetime import date
 
 from marshmallow import ValidationError

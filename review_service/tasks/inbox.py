@@ -1,0 +1,73 @@
+"""待办 and 已办: the open tasks a user may work (filtered and ordered in SQL), and the tasks they finished."""
+from dataclasses import dataclass
+
+from sqlalchemy import func, not_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..cases.models import Case
+from ..china_time import today_in_china
+from ..deadlines.models import Deadline
+from ..deadlines.service import overdue_clause
+from ..extensions import db
+from ..staffing.eligibility import eligible_tasks_only
+from ..staffing.independence import handled_case
+from .models import COMPLETED, OPEN, Task
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """One page of the inbox: the tasks that pass the filters, and what the filters offer."""
+
+    tasks: list[Task]  # nearest due date first (none: last), then oldest first
+    titles: list[str]  # the step titles of all the user's open tasks
+    total: int  # all the user's open tasks, before the filters
+
+
+def _open_tasks(actor):
+    """Open tasks of the actor's agency and roles, assigned to them or to nobody; review tasks not of a case
+    they worked on (four-eyes; the other eligibility rules are applied by eligible_tasks_only)."""
+    return (select(Task).join(Case, Case.id == Task.case_id)
+            .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
+                   Task.status == OPEN, Task.role.in_(actor.roles),
+                   or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
+                   or_(Task.role != "reviewer", not_(handled_case(Task.case_id, actor.id, Case.handler_id))))
+            .options(contains_eager(Task.case), joinedload(Task.assignee)))
+
+
+def list_open_tasks(actor) -> list[Task]:
+    """The actor's inbox in the order the tasks appeared."""
+    query = _open_tasks(actor).options(joinedload(Task.deadline)).order_by(Task.created_at, Task.id)
+    return eligible_tasks_only(actor, list(db.session.scalars(query)))
+
+
+def inbox_page(actor, *, search: str = "", title: str = "", only_overdue: bool = False) -> Inbox:
+    """The inbox page: search is part of the case number or title, title a step title; overdue means flagged
+    overdue or past the due date in working days."""
+    every = list_open_tasks(actor)
+    query = (_open_tasks(actor).outerjoin(Deadline, Deadline.id == Task.deadline_id)
+             .options(contains_eager(Task.deadline))
+             .where(Task.id.in_([task.id for task in every]))
+             .order_by(Deadline.due_on.is_(None), Deadline.due_on, Task.created_at, Task.id))
+    if search:
+        query = query.where(or_(_contains(Case.case_number, search), _contains(Case.title, search)))
+    if title:
+        query = query.where(Task.title == title)
+    if only_overdue:
+        agencies = {task.deadline.agency_id for task in every if task.deadline is not None}
+        query = query.where(overdue_clause(agencies, today_in_china()))
+    return Inbox(tasks=list(db.session.scalars(query)), titles=sorted({task.title for task in every}),
+                 total=len(every))
+
+
+def _contains(column, text: str):
+    """Case-sensitive substring test (LIKE ignores case on SQLite)."""
+    position = func.strpos if db.session.get_bind().dialect.name == "postgresql" else func.instr
+    return position(column, text) > 0
+
+
+def list_completed_tasks(actor, *, limit: int = 100) -> list[Task]:
+    """已办: tasks the actor completed, newest first."""
+    query = (select(Task).where(Task.completed_by_id == actor.id, Task.status == COMPLETED)
+             .options(joinedload(Task.case), joinedload(Task.deadline))
+             .order_by(Task.completed_at.desc(), Task.id).limit(limit))
+    return list(db.session.scalars(query))

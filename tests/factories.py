@@ -1,0 +1,317 @@
+"""Shared test helpers: the seed's constants, form payloads, an API client and small case drivers.
+
+Test modules import helpers from here (or from a helper module such as processes/overrides.py), never from
+another test module or a conftest: tests/test_suite_layout.py checks it.
+"""
+import copy
+import io
+import os
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from review_service.accounts.service import create_user
+from review_service.agencies.models import Agency
+from review_service.china_time import today_in_china
+from review_service.extensions import db
+from review_service.processes.models import ProcessVersion, WorkflowInstance
+from review_service.processes.service import publish_version, read_process_files
+from review_service.tasks.models import OPEN, Task
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker has its own PostgreSQL database: <name>_<worker id>, e.g. test_gw0."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, query_mark, query = url.partition("?")
+    return f"{base}_{worker}{query_mark}{query}"
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))  # this process's test database (None: SQLite)
+
+# Every test runs on this instant (Beijing 09:00 on a Monday the calendar covers), ticking from there, so
+# deadlines and statutory caps computed from "today" never depend on the day the suite runs. A test that
+# needs another instant freezes its own inside this one.
+TEST_NOW = "2026-11-02 01:00:00"
+PASSWORD = "correct horse battery"
+USERS = [  # username, roles, agency code
+    ("handler", ["handler"], "city"), ("handler2", ["handler"], "city"),
+    ("reviewer", ["reviewer"], "city"), ("reviewer2", ["reviewer"], "city"),
+    ("head", ["head"], "city"), ("supervisor", ["supervisor"], "province"),
+    ("designer", ["designer"], "city"), ("handler_reviewer", ["handler", "reviewer"], "city"),
+    ("admin", ["admin"], "city"), ("other.handler", ["handler"], "other"), ("other.reviewer", ["reviewer"], "other"),
+    ("other.head", ["head"], "other"),
+]
+STAFF_FROM = date(2020, 1, 1)
+OFFICERS = {"city": 40, "other": 10}  # 5% rule: 2 and 1 reviewers required
+BEIJING = timezone(timedelta(hours=8))
+WORKDAYS_EXAMPLE = Path(__file__).parents[1] / "review_service" / "workdays" / "examples" / "2027-example.json"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def beijing(day: str, hour: int = 10) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=BEIJING)
+
+
+CHECKLIST_POINTS = ("subject_and_qualification", "procedure", "facts_and_evidence",
+                    "legal_basis_and_discretion", "authority", "documents", "crime_referral")
+
+
+def submission(**overrides) -> dict:
+    data = {
+        "case_number": "市监罚〔2026〕1号",
+        "title": "某公司销售不合格产品案",
+        "decision_type": "administrative_penalty",
+        "party": {"type": "legal_person", "name": "某某贸易有限公司"},
+        "facts": "当事人销售不合格电线电缆。",
+        "legal_basis": "《产品质量法》第四十九条",
+        "proposed_decision": "没收违法所得二万元，并处罚款十五万元。",
+        "fine_amount": 150000,
+        "confiscation_amount": 20000,
+        "sanctions": [],
+        "hearing_held": False,
+        "filed_on": "2026-09-01",
+        "materials": [{"name": "调查终结报告", "category": "investigation_report"},
+                      {"name": "行政处罚决定书（代拟稿）", "category": "decision_draft"}],
+    }
+    data.update(copy.deepcopy(overrides))
+    return data
+
+
+def checklist(**issues) -> dict:
+    """All points pass, except those given as point=note (marked as issues)."""
+    return {point: ({"verdict": "issue", "note": issues[point]} if point in issues else {"verdict": "pass"})
+            for point in CHECKLIST_POINTS}
+
+
+def review(opinion: str = "approve", **extra) -> dict:
+    data = {"checklist": checklist(), "opinion": opinion, "opinion_text": "经审核，" + opinion}
+    if opinion == "issues":
+        data["checklist"] = checklist(legal_basis_and_discretion="裁量过重")
+        data["suggestions"] = ["罚款数额超出裁量基准，建议调整"]
+    if opinion == "transfer":
+        data.update(transfer_target="市公安局", transfer_reasons="涉嫌生产、销售伪劣产品罪")
+    data.update(extra)
+    return data
+
+
+def decision(**extra) -> dict:
+    """The head's decision, dated today (Beijing; the frozen clock's day)."""
+    return {"decision_text": "没收违法所得二万元，并处罚款十万元。", "decided_on": today_in_china().isoformat(),
+            "document_number": "市监罚决〔2026〕1号", **extra}
+
+
+class ApiClient:
+    """A Flask test client that sends one user's bearer token."""
+
+    def __init__(self, client, token: str):
+        self.client = client
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    @classmethod
+    def logged_in(cls, client, username: str, password: str) -> "ApiClient":
+        response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+        assert response.status_code == 200, response.get_json()
+        return cls(client, response.get_json()["token"])
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, headers=self.headers, **kwargs)
+
+    def post(self, path: str, json=None, **kwargs):
+        return self.client.post(path, json=json, headers=self.headers, **kwargs)
+
+    def submit(self, **overrides) -> dict:
+        response = self.post("/api/v1/cases", json=submission(**overrides))
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def case(self, case_id: int) -> dict:
+        response = self.get(f"/api/v1/cases/{case_id}")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def open_task_id(self, case_id: int, name: str) -> str:
+        with self.client.application.app_context():
+            ids = db.session.scalars(select(Task.id).where(Task.case_id == case_id, Task.name == name,
+                                                           Task.status == OPEN)).all()
+        assert len(ids) == 1, f"expected one open {name} in case {case_id}, got {len(ids)}"
+        return ids[0]
+
+    def open_task(self, case_id: int, name: str) -> dict:
+        tasks = [t for t in self.case(case_id)["open_tasks"] if t["name"] == name]
+        assert len(tasks) == 1, f"expected one open {name}, got {self.case(case_id)['open_tasks']}"
+        return tasks[0]
+
+    def complete(self, case_id: int, name: str, data: dict, expect: int = 200) -> dict:
+        """Complete the case's one open task called name (its id read from the database, not through a
+        GET of the whole case: the POST is what is tested)."""
+        response = self.post(f"/api/v1/tasks/{self.open_task_id(case_id, name)}/complete", json={"data": data})
+        assert response.status_code == expect, response.get_json()
+        return response.get_json()
+
+
+# --- drivers: each moves a case one step through the API and returns what the caller needs ----------------
+
+def under_review(as_user, **overrides) -> int:
+    """Submit a case and have the reviewer accept it; returns the case id."""
+    case = as_user("handler").submit(**overrides)
+    as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
+    return case["id"]
+
+
+def find_issues(as_user, case_id):
+    as_user("reviewer").complete(case_id, "review_case", review("issues"))
+
+
+def correct(as_user, case_id, **updated):
+    as_user("handler").complete(case_id, "respond_to_opinion",
+                                {"action": "correct", "correction_summary": "已按审核意见整改", "updated": updated})
+
+
+def in_coordination(as_user) -> int:
+    """Issues, correction, issues again (round 2), then the handler disagrees."""
+    case_id = under_review(as_user)
+    find_issues(as_user, case_id)
+    correct(as_user, case_id, fine_amount=120000)
+    find_issues(as_user, case_id)
+    as_user("handler").complete(case_id, "respond_to_opinion",
+                                {"action": "disagree", "disagreement_reasons": "裁量适当，不同意审核意见"})
+    return case_id
+
+
+def post_decision(client, case_id, **extra):
+    return client.post(f"/api/v1/cases/{case_id}/decision", json={"data": decision(**extra)})
+
+
+def submit_unfiled(as_user, **overrides) -> dict:
+    """Submit a case without a 立案 date (no Art. 60 cap)."""
+    data = {key: value for key, value in submission(**overrides).items() if key != "filed_on"}
+    response = as_user("handler").post("/api/v1/cases", json=data)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def accepted_case(as_user, day="2026-04-30") -> int:
+    """An unfiled case submitted and accepted on `day` (Beijing); returns its id."""
+    with freeze_time(beijing(day)):
+        case = submit_unfiled(as_user)
+        as_user("reviewer").complete(case["id"], "accept_submission", {"result": "accept"})
+    return case["id"]
+
+
+def return_and_supply(as_user, case_id, returned_on, supplied_on) -> tuple[dict, dict]:
+    """The reviewer returns the case for materials, the handler supplies them; the review deadline after each."""
+    reviewer, handler = as_user("reviewer"), as_user("handler")
+    with freeze_time(beijing(returned_on)):
+        reviewer.complete(case_id, "accept_submission", {"result": "return", "missing_materials": ["听证笔录"]})
+        paused = [d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review"][0]
+    with freeze_time(beijing(supplied_on)):
+        handler.complete(case_id, "supply_materials", {"materials": [
+            {"name": "听证笔录", "category": "hearing_record"}]})
+    return paused, review_deadline(reviewer.case(case_id))
+
+
+def review_deadline(case: dict) -> dict:
+    """The case's one running or paused review deadline."""
+    [deadline] = [d for d in case["deadlines"] if d["kind"] == "review" and d["status"] in ("running", "paused")]
+    return deadline
+
+
+def notifications(client) -> list[tuple[str, int]]:
+    return [(n["kind"], n["case_id"]) for n in client.get("/api/v1/notifications").get_json()["items"]]
+
+
+def upload_attachment(api, content: bytes, filename: str):
+    return api.client.post("/api/v1/attachments", headers=api.headers, content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(content), filename)})
+
+
+# --- direct database helpers (outside any request; they commit, as a CLI command would) ------------------
+
+def add_user(app, username: str, role: str, agency: str = "city") -> ApiClient:
+    """A new user of that agency with one role, logged in."""
+    with app.app_context():
+        agency_id = db.session.scalar(select(Agency.id).where(Agency.code == agency))
+        create_user(agency_id=agency_id, username=username, full_name=username, password=PASSWORD, roles=[role])
+        db.session.commit()
+    return ApiClient.logged_in(app.test_client(), username, PASSWORD)
+
+
+def publish_agency_process(app, replace: tuple[str, str]) -> None:
+    """Publish the default process for the city agency with one text replaced in its BPMN."""
+    with app.app_context():
+        files = read_process_files(app.config["WORKFLOWS_DIR"] / "default")
+        files["legal_review.bpmn"] = files["legal_review.bpmn"].replace(
+            replace[0].encode(), replace[1].encode())
+        assert replace[1].encode() in files["legal_review.bpmn"]
+        city = db.session.scalar(select(Agency).where(Agency.code == "city"))
+        publish_version(files, agency_id=city.id)
+        db.session.commit()
+
+
+def version_of_case(app, case_id: int) -> tuple[int | None, int]:
+    """(agency id, number) of the process version a case runs on."""
+    with app.app_context():
+        instance = db.session.get(WorkflowInstance, case_id)
+        version = db.session.get(ProcessVersion, instance.process_version_id)
+        return version.agency_id, version.number
+
+
+# --- pages: a logged-in test client for server-rendered pages, and the browser tests' steps ----------------
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+class PageClient:
+    """A test client logged in through the login page, posting forms with their CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def login(self, username: str, password: str = PASSWORD):
+        page = self.client.get("/login")
+        response = self.client.post("/login", data={"username": username, "password": password,
+                                                     "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self.token = csrf_token(self.client.get("/inbox").get_data(as_text=True))
+        return self
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data=None, **kwargs):
+        return self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+
+
+def browser_login(page, username: str, password: str = PASSWORD):
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/inbox.*"))
+
+
+def browser_logout(page):
+    page.click("nav form[action='/logout'] button")
+    page.wait_for_url(re.compile(r".*/login.*"))
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    """Keep a screenshot as a test artifact.
+
+    full_page=True only as a page's last step: after a full-page capture Chromium's clicks on that page
+    land off target (seen with Chromium 156 headless), so a test that goes on clicking takes the viewport.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path

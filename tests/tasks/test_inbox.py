@@ -1,0 +1,94 @@
+"""The inbox page's filters and order, done in SQL by tasks.inbox.inbox_page, give what filtering the listing
+in Python gave: case number or title containing the search (case-sensitive), one step title, overdue (flagged,
+or past due in working days), nearest due date first."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select
+
+from review_service.accounts.models import User
+from review_service.deadlines.models import Deadline
+from review_service.deadlines.service import working_days_left
+from review_service.extensions import db
+from review_service.tasks.inbox import inbox_page, list_open_tasks
+
+from ..factories import submission
+
+SUBMITTED = {  # case number suffix: (title, submitted on)
+    "1": ("某公司销售不合格产品案", "2026-04-20"),
+    "2": ("某超市销售过期食品案", "2026-04-30"),
+    "3": ("Acme 公司虚假宣传案", "2026-05-06"),
+    "4": ("某药店销售假药案", "2026-05-07"),
+}
+
+
+def beijing(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=10, tzinfo=timezone(timedelta(hours=8)))
+
+
+def submit_unfiled(as_user, **overrides) -> dict:
+    """Submit a case without a 立案 date (no Art. 60 cap)."""
+    data = {key: value for key, value in submission(**overrides).items() if key != "filed_on"}
+    response = as_user("handler").post("/api/v1/cases", json=data)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def in_python(actor, search: str, title: str, only_overdue: bool) -> list[str]:
+    """The filtering the inbox page did in Python before."""
+    rows = []
+    for task in list_open_tasks(actor):
+        left = working_days_left(task.deadline)
+        rows.append((task, bool(task.deadline and task.deadline.overdue) or (left is not None and left < 0)))
+    if search:
+        rows = [r for r in rows if search in r[0].case.case_number or search in r[0].case.title]
+    if title:
+        rows = [r for r in rows if r[0].title == title]
+    if only_overdue:
+        rows = [r for r in rows if r[1]]
+    rows.sort(key=lambda r: ((r[0].deadline.due_on if r[0].deadline else None) or date.max, r[0].created_at))
+    return [task.id for task, _ in rows]
+
+
+@pytest.fixture
+def four_cases(app, as_user):
+    app.config["TOKEN_TTL_HOURS"] = 24 * 365 * 3  # the clock goes back to 2026-04
+    ids = {}
+    for suffix, (title, day) in SUBMITTED.items():
+        with freeze_time(beijing(day)):
+            ids[suffix] = submit_unfiled(as_user, case_number=f"市监罚〔2026〕{suffix}号", title=title)["id"]
+    with freeze_time(beijing("2026-05-07")):
+        as_user("reviewer").complete(ids["2"], "accept_submission", {"result": "accept"})
+    return ids
+
+
+ACCEPT, REVIEW = "受理审查（材料完整性）", "法制审核（审核要点与审核意见）"
+
+
+@pytest.mark.parametrize("search, title, only_overdue, shown", [
+    ("", "", False, 4), ("某", "", False, 3), ("acme", "", False, 0), ("Acme", "", False, 1),
+    ("〔2026〕3", "", False, 1), ("", ACCEPT, False, 3), ("", REVIEW, False, 1), ("", "不存在的步骤", False, 0),
+    ("", "", True, 2), ("某", "", True, 2), ("销售", ACCEPT, True, 1),
+])
+def test_the_filters_in_sql_give_what_python_gave(app, four_cases, search, title, only_overdue, shown):
+    with app.app_context(), freeze_time(beijing("2026-05-12")):  # cases 1 and 2 are past due
+        actor = db.session.scalar(select(User).where(User.username == "reviewer"))
+        every = list_open_tasks(actor)
+        page = inbox_page(actor, search=search, title=title, only_overdue=only_overdue)
+        assert [task.id for task in page.tasks] == in_python(actor, search, title, only_overdue)
+        assert len(page.tasks) == shown
+        assert (page.total, page.titles) == (4, sorted({task.title for task in every}))
+
+
+def test_overdue_means_flagged_or_past_due_in_working_days(app, four_cases):
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.username == "reviewer"))
+        with freeze_time(beijing("2026-05-08")):  # case 1 (due 04-27) is past due; nothing is flagged yet
+            late = {task.case_id for task in inbox_page(actor, only_overdue=True).tasks}
+            assert late == {four_cases["1"]}
+            flagged = db.session.scalar(select(Deadline).where(Deadline.case_id == four_cases["4"]))
+            flagged.overdue = True
+            db.session.flush()
+            late = {task.case_id for task in inbox_page(actor, only_overdue=True).tasks}
+            assert late == {four_cases["1"], four_cases["4"]}

@@ -11,8 +11,13 @@ from ..tasks.schemas import TaskSchema
 from ..tasks.service import request_deadline_extension, shown
 from . import withdrawals
 from .models import RUNNING, Deadline
-from .schemas import (DeadlineListSchema, ExtensionRequestSchema, ExtensionResultSchema, UpcomingQuerySchema,
-                      WithdrawalRequestSchema)
+from .schemas import (
+    DeadlineListSchema,
+    ExtensionRequestSchema,
+    ExtensionResultSchema,
+    UpcomingQuerySchema,
+    WithdrawalRequestSchema,
+)
 from .service import working_days_left
 
 blp = Blueprint("deadlines", __name__, url_prefix="/api/v1", description="期限")

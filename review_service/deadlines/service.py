@@ -68,19 +68,33 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
     for deadline in open_deadlines(case.id):
         still_open.append(deadline)
-        if deadline.kind in SERVICE_KINDS:
-            continue
-        human = by_kind.get(deadline.kind)
-        if human is not None and deadline.round == case.round:
-            if deadline.status == PAUSED:
-                record_change(_resume(deadline))
-            deadline.task_id = human.id
-            by_kind.pop(deadline.kind)
-        elif deadline.kind in pausing:
-            if deadline.status == RUNNING:
-                record_change(_pause(deadline))
-        else:
-            record_change(close_deadline(deadline))
+        if deadline.kind not in SERVICE_KINDS:
+            _follow_tasks(case, deadline, by_kind, pausing, record_change)
+    still_open += _start_deadlines(case, run, by_kind, record_change)
+    for deadline in still_open:  # the task a clock runs for shows its due date
+        if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
+            task_rows[deadline.task_id].deadline_id = deadline.id
+
+
+def _follow_tasks(case, deadline: Deadline, by_kind: dict[str, HumanTask], pausing: set[str],
+                  record_change: Callable[[dict], object]) -> None:
+    """An open clock: moves to its kind's ready task (taken from by_kind), pauses, resumes, or stops."""
+    human = by_kind.get(deadline.kind)
+    if human is not None and deadline.round == case.round:
+        if deadline.status == PAUSED:
+            record_change(_resume(deadline))
+        deadline.task_id = human.id
+        by_kind.pop(deadline.kind)
+    elif deadline.kind in pausing:
+        if deadline.status == RUNNING:
+            record_change(_pause(deadline))
+    else:
+        record_change(close_deadline(deadline))
+
+
+def _start_deadlines(case, run: WorkflowRun, by_kind: dict[str, HumanTask],
+                     record_change: Callable[[dict], object]) -> list[Deadline]:
+    """New clocks for the ready tasks no open clock follows, added in one flush after their history entries."""
     opened = [_new_deadline(case, run, human, kind) for kind, human in by_kind.items()]
     for deadline in opened:
         record_change({"action": "deadline.started", "kind": deadline.kind, "due_on": deadline.due_on,
@@ -90,12 +104,9 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
         db.session.flush()
     for deadline in opened:
         schedule_alerts(deadline, new=True)
-        still_open.append(deadline)
         if deadline.capped:
             warn_capped(case, deadline)
-    for deadline in still_open:  # the task a clock runs for shows its due date
-        if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
-            task_rows[deadline.task_id].deadline_id = deadline.id
+    return opened
 
 
 @built_once
@@ -137,7 +148,7 @@ def warn_capped(case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
     with no_autoflush():  # reads users and roles only; this transaction's rows are written later
         heads = users_with_role([case.agency_id], "review_head")
-    notify([case.handler_id] + heads, kind="deadline.capped",
+    notify([case.handler_id, *heads], kind="deadline.capped",
            case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
            message=f"{case.case_number}《{case.title}》的{KIND_TITLES.get(deadline.kind, deadline.kind)}"
                    f"已按法定决定期限截止于{deadline.cap_on:%Y年%m月%d日}（行政处罚法第六十条）")

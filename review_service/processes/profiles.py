@@ -11,8 +11,14 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
-from .service import (PROCESS_ID, invalid_agency_process, latest_version, nearest_up_the_tree, profile_of,
-                      profile_of_version)
+from .service import (
+    PROCESS_ID,
+    invalid_agency_process,
+    latest_version,
+    nearest_up_the_tree,
+    profile_of,
+    profile_of_version,
+)
 from .validation import PROFILE_FILE, human_task_kinds, profile_problems
 
 DEFAULT_ESCALATION_TARGET = "agency_head"

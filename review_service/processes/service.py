@@ -12,10 +12,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..workdays.scripting import SCRIPT_HELPERS
 from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db
+from ..workdays.scripting import SCRIPT_HELPERS
 from .models import ProcessVersion
 from .validation import CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file
 

@@ -25,7 +25,8 @@ REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决�
 HUMAN_TASKS = ("userTask", "manualTask")
 # Profile settings that only work if the diagram has a task of that kind: (key, value test, kind, what it is).
 PROFILE_TASK_KINDS = (
-    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion", "审核通过后的集体讨论"),
+    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion",
+     "审核通过后的集体讨论"),
     ("escalation_target", lambda value: value in ("higher_agency", "justice_department"), "referral",
      "提请上级机关或司法行政部门后记录答复"),
 )
@@ -37,8 +38,8 @@ def is_definition_file(name: str) -> bool:
 
 def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) -> ParsedProcess:
     """The parsed process if every file is valid; else ProcessDefinitionError listing every problem."""
-    problems = [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
-                for name in files if not is_definition_file(name)]
+    unsupported = "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）"
+    problems = [DefinitionProblem(name, None, None, unsupported) for name in files if not is_definition_file(name)]
     problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
                  for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]
     diagrams = {name: data for name, data in files.items()
@@ -113,7 +114,7 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                     kinds.add(props.get("taskKind"))
                     problems += _form_problems(name, task, props, forms_dir)
     if process_file is None:
-        return problems + [DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
+        return [*problems, DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
     problems += [DefinitionProblem(process_file, lane, None, f"缺少必需的泳道 {lane}")
                  for lane in REQUIRED_LANES if lane not in lanes]
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")

@@ -1,4 +1,5 @@
-"""Staff records (people in a role at an agency), declared conflicts of interest, and cases nobody eligible can review."""
+"""Staff records (people in a role at an agency), declared conflicts of interest, and cases nobody eligible can
+review."""
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint

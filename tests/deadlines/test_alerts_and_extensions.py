@@ -8,8 +8,17 @@ from freezegun import freeze_time
 from review_service.extensions import db
 from review_service.jobs.worker import work_once
 
-from ..factories import (accepted_case, add_user, beijing, decision, notifications, publish_agency_process, review,
-                         review_deadline, submit_unfiled)
+from ..factories import (
+    accepted_case,
+    add_user,
+    beijing,
+    decision,
+    notifications,
+    publish_agency_process,
+    review,
+    review_deadline,
+    submit_unfiled,
+)
 
 
 def run_worker(app, moment) -> list[str]:

@@ -4,8 +4,16 @@ advisors count toward the 5% rule."""
 import pytest
 from freezegun import freeze_time
 
-from ..factories import (accepted_case, add_user, beijing, decision, in_coordination, notifications, post_decision,
-                         review)
+from ..factories import (
+    accepted_case,
+    add_user,
+    beijing,
+    decision,
+    in_coordination,
+    notifications,
+    post_decision,
+    review,
+)
 from .overrides import MEETING, default_bpmn, replace, upload
 
 WORDS = {"approve": {"label": "同意"}, "issues": {"label": "存在问题"}}

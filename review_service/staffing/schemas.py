@@ -56,7 +56,8 @@ class StaffUpdateSchema(Schema):
 class StaffCreateSchema(StaffUpdateSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS),
                          metadata={"description": "enforcement_officer | legal_reviewer | legal_advisor | "
-                                                  "public_lawyer （CSV 也可写 执法人员/法制审核人员/法律顾问/公职律师）"})
+                                                  "public_lawyer （CSV 也可写 "
+                                                  "执法人员/法制审核人员/法律顾问/公职律师）"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     valid_from = fields.Date(required=True)
 

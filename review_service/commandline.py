@@ -12,6 +12,7 @@ class CommandLineOperator:
     id: int | None = None
     agency_id: int | None = None
     full_name = "命令行"
+    roles = frozenset({Role.ADMIN})
     is_operator = True
 
     @staticmethod

@@ -5,7 +5,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import Model
-from .roles import ROLE_TITLES, ROLES, Role  # noqa: F401  (their home until every caller imports .roles)
 
 
 class User(UserMixin, Model):

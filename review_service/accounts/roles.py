@@ -1,5 +1,6 @@
 """Who acts: the role names (stable values, stored in user_roles and tasks, shown by the API) and the
 `Actor` protocol every service takes as its explicit `actor` argument. Imports nothing of the package."""
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Protocol
 
@@ -35,5 +36,8 @@ class Actor(Protocol):
 
     @property
     def full_name(self) -> str: ...
+
+    @property
+    def roles(self) -> Collection[str]: ...
 
     def has_role(self, role: str) -> bool: ...

@@ -3,6 +3,7 @@ from marshmallow import Schema, fields
 
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.schemas import DeadlineSchema
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
@@ -82,7 +83,7 @@ class CaseSchema(CaseSummarySchema):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     deadlines = fields.List(fields.Nested(DeadlineSchema))
-    overdue = fields.Function(lambda c: any(d.overdue and d.status == "running" for d in c.deadlines),
+    overdue = fields.Function(lambda c: any(d.overdue and d.status == DeadlineStatus.RUNNING for d in c.deadlines),
                               metadata={"description": "some running deadline of the case is past due"})
 
 

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from ..accounts.auth import current_actor, require_actor
+from ..accounts.roles import Actor, Role
 from ..cases.service import visible_agency_ids
 from ..china_time import today_in_china
 from ..errors import Forbidden
@@ -23,10 +24,10 @@ from .service import working_days_left
 blp = Blueprint("deadlines", __name__, url_prefix="/api/v1", description="期限")
 blp.before_request(require_actor)
 
-WATCHING_ROLES = ("supervisor", "head", "deputy_head", "review_head", "admin")
+WATCHING_ROLES = (Role.SUPERVISOR, Role.HEAD, Role.DEPUTY_HEAD, Role.REVIEW_HEAD, Role.ADMIN)
 
 
-def _watched_deadlines(actor):
+def _watched_deadlines(actor: Actor):
     if not any(actor.has_role(role) for role in WATCHING_ROLES):
         raise Forbidden("需要监督人员或负责人角色", code="role_required")
     return (select(Deadline).where(Deadline.agency_id.in_(visible_agency_ids(actor)), Deadline.status == RUNNING)

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, bindparam, or_, select
 
+from ..accounts.roles import Role
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
 from ..errors import InvalidInput
@@ -147,7 +148,7 @@ def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadli
 def warn_capped(case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
     with no_autoflush():  # reads users and roles only; this transaction's rows are written later
-        heads = users_with_role([case.agency_id], "review_head")
+        heads = users_with_role([case.agency_id], Role.REVIEW_HEAD)
     notify([case.handler_id, *heads], kind="deadline.capped",
            case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
            message=f"{case.case_number}《{case.title}》的{KIND_TITLES.get(deadline.kind, deadline.kind)}"

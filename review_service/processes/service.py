@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.roles import Role
 from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db
@@ -21,7 +22,7 @@ from .validation import CATALOG_FILE, PROFILE_FILE, check_definition, describe, 
 
 PROCESS_ID = "legal_review"
 # Lane id -> the role whose users work that lane's tasks.
-LANE_ROLES = {"handling_unit": "handler", "review_unit": "reviewer", "agency_head": "head"}
+LANE_ROLES = {"handling_unit": Role.HANDLER, "review_unit": Role.REVIEWER, "agency_head": Role.HEAD}
 
 
 def read_process_files(folder: Path) -> dict[str, bytes]:

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import bindparam, select
 
 from ..accounts.models import User, UserRole
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
@@ -131,7 +132,7 @@ def is_eligible(user_id: int, case) -> bool:
     return not reasons_for_user(user_id, case)
 
 
-def check_reviewer_eligible(actor, case) -> None:
+def check_reviewer_eligible(actor: Actor, case) -> None:
     """Raise Forbidden(reviewer_not_eligible) unless the actor may review the case today."""
     reasons = reasons_for_user(actor.id, case)
     if "handled_case" in reasons:  # the four-eyes rule keeps its own stable code
@@ -141,13 +142,13 @@ def check_reviewer_eligible(actor, case) -> None:
                         fields={"reasons": reasons})
 
 
-def eligible_tasks_only(actor, tasks: list) -> list:
+def eligible_tasks_only(actor: Actor, tasks: list) -> list:
     """Drop review tasks the actor may not work from an inbox listing."""
     verdicts: dict[int, bool] = {}
     kept = []
     for task in tasks:
-        if task.role == "reviewer" and task.case_id not in verdicts:
+        if task.role == Role.REVIEWER and task.case_id not in verdicts:
             verdicts[task.case_id] = is_eligible(actor.id, task.case)
-        if task.role != "reviewer" or verdicts[task.case_id]:
+        if task.role != Role.REVIEWER or verdicts[task.case_id]:
             kept.append(task)
     return kept

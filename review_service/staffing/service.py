@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..accounts.roles import Actor
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
@@ -19,14 +19,14 @@ from .models import AssignmentProblem, Recusal
 
 def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, object]:
     task, case = lock_open_task(task_id, actor)
-    if task.role != "reviewer":
+    if task.role != Role.REVIEWER:
         raise Conflict("只有法制审核任务可以这样分配", code="not_a_review_task")
     return task, case
 
 
 def reassign_task(task_id: str, *, actor: Actor, username: str) -> Task:
     """The review unit's head gives a review task to an eligible reviewer or pooled advisor."""
-    if not actor.has_role("review_head"):
+    if not actor.has_role(Role.REVIEW_HEAD):
         raise Forbidden("需要法制审核机构负责人角色", code="review_head_required")
     task, case = _open_review_task(task_id, actor)
     if task.agency_id != actor.agency_id:
@@ -71,7 +71,7 @@ def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
     db.session.add(recusal)
     record_event(case, actor=actor, action="reviewer.recused", data={"reason": reason})
     held = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN,
-                                                 Task.role == "reviewer", Task.assignee_id == actor.id)).all()
+                                                 Task.role == Role.REVIEWER, Task.assignee_id == actor.id)).all()
     for task in held:
         assign_by_load(case, task, actor=actor, exclude={actor.id}, why="recused")
     if case.reviewer_id == actor.id:
@@ -82,7 +82,7 @@ def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
 
 def _case_for_reviewer(case_id: int, actor: Actor):
     """The case, if the actor is a reviewer who can see it (own agency, or holding one of its tasks)."""
-    if not actor.has_role("reviewer"):
+    if not actor.has_role(Role.REVIEWER):
         raise Forbidden("需要法制审核人员角色", code="role_required")
     holds = db.session.scalar(select(Task.case_id).where(Task.case_id == case_id, Task.assignee_id == actor.id)
                               .limit(1))

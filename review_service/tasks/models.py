@@ -1,14 +1,25 @@
 """Human tasks mirrored from the engine so inboxes are plain indexed queries."""
+from enum import StrEnum
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
-
-OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
+from ..extensions import Model, db
 
 
-class Task(db.Model):
+class TaskStatus(StrEnum):
+    """A member equals its stored string."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN, COMPLETED, CANCELLED = TaskStatus
+
+
+class Task(Model):
     __tablename__ = "tasks"
     __table_args__ = (Index("ix_tasks_inbox", "agency_id", "status", "role"),)
 
@@ -43,7 +54,7 @@ class Task(db.Model):
     form_schema = None  # the form's JSON Schema in the agency's words (task detail only)
 
 
-class TaskDraft(db.Model):
+class TaskDraft(Model):
     """暂存: one user's unfinished form data for an open task (web pages' save-draft); not part of the history."""
 
     __tablename__ = "task_drafts"

@@ -10,6 +10,7 @@ from flask import Response, current_app, flash, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..agencies.models import Agency
 from ..cases.service import running_cases_by_version
 from ..errors import Conflict, InvalidInput, ServiceError
@@ -42,7 +43,7 @@ def _my_agency():
 
 
 @bp.route("")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def versions():
     agency = _my_agency()
     own = list_versions(agency)
@@ -57,7 +58,7 @@ def versions():
 
 
 @bp.route("/versions/<int:number>/<path:name>")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
@@ -72,7 +73,7 @@ def download(number, name):
 
 
 @bp.route("/diff")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def diff():
     """Text diff per file and the engine's summary of task changes between two of the agency's versions."""
     agency = _my_agency()
@@ -83,7 +84,7 @@ def diff():
 
 
 @bp.route("/editor")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def editor():
     """The modeler on the diagram of the version a publication replaces, and the profile form."""
     agency = _my_agency()
@@ -104,7 +105,7 @@ def editor():
 
 
 @bp.route("/validate", methods=["POST"])
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def validate():
     """JSON {valid, problems: [{file, element, line, message}]}; nothing is stored."""
     agency = _my_agency()
@@ -118,7 +119,7 @@ def validate():
 
 
 @bp.route("/publish", methods=["POST"])
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def publish():
     """Publish the draft as the agency's next version (one transaction); JSON {number, created, redirect}."""
     agency = _my_agency()

@@ -18,9 +18,10 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-ROLE_TITLES = {Role.HANDLER: "承办人", Role.REVIEWER: "法制审核人员", Role.REVIEW_HEAD: "法制审核机构负责人",
-               Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人", Role.DESIGNER: "流程设计人员",
-               Role.SUPERVISOR: "监督人员", Role.ADMIN: "系统管理员"}
+ROLE_TITLES: dict[str, str] = {
+    Role.HANDLER: "承办人", Role.REVIEWER: "法制审核人员", Role.REVIEW_HEAD: "法制审核机构负责人",
+    Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人", Role.DESIGNER: "流程设计人员",
+    Role.SUPERVISOR: "监督人员", Role.ADMIN: "系统管理员"}
 ROLES = tuple(Role)
 
 

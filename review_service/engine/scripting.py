@@ -5,8 +5,11 @@ runs with a whitelist of builtins and pure helpers, and compiled code is cached 
 """
 import ast
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from types import CodeType, FrameType
+from typing import Any, cast
 
 from RestrictedPython import (
     RestrictingNodeTransformer,
@@ -36,13 +39,13 @@ _INPLACE_OPERATORS = {
 }
 
 
-def _inplace(op, x, y):
+def _inplace(op: str, x: Any, y: Any) -> Any:
     if op not in _INPLACE_OPERATORS:
         raise ScriptRejected(f"operator {op} is not allowed in BPMN scripts")
     return _INPLACE_OPERATORS[op](x, y)
 
 
-def _builtins() -> dict:
+def _builtins() -> dict[str, Any]:
     allowed = {**safe_builtins, **limited_builtins, **utility_builtins}
     for name in ("random", "whrandom", "string"):  # keep scripts deterministic and module-free
         allowed.pop(name, None)
@@ -66,7 +69,7 @@ RESTRICTED_GLOBALS = {
 class NoImportsPolicy(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus: no import statements at all (refused when a diagram is published)."""
 
-    def visit_Import(self, node):
+    def visit_Import(self, node: ast.AST) -> ast.AST:
         self.error(node, "import statements are not allowed in BPMN scripts")
         return node
 
@@ -74,24 +77,24 @@ class NoImportsPolicy(RestrictingNodeTransformer):
 
 
 @lru_cache(maxsize=2048)
-def compile_expression(source: str):
+def compile_expression(source: str) -> CodeType:
     """Compile one expression (condition, timer, DMN cell); raise ScriptRejected if refused."""
     result = compile_restricted_eval(source, policy=NoImportsPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
-    return result.code
+    return cast(CodeType, result.code)  # set whenever errors is empty
 
 
 @lru_cache(maxsize=512)
-def compile_script(source: str):
+def compile_script(source: str) -> CodeType:
     """Compile one script task body; raise ScriptRejected if refused."""
     result = compile_restricted_exec(source, policy=NoImportsPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
-    return result.code
+    return cast(CodeType, result.code)  # set whenever errors is empty
 
 
-def literal_assigned(source: str, name: str):
+def literal_assigned(source: str, name: str) -> Any:
     """The literal a script assigns to `name` first (in source order), read without running the script.
 
     None when the script does not parse, assigns nothing to the name, or assigns something not a literal.
@@ -120,11 +123,11 @@ class ScriptTooLong(Exception):
 
 
 @contextmanager
-def step_budget(limit: int = MAX_SCRIPT_STEPS):
+def step_budget(limit: int = MAX_SCRIPT_STEPS) -> Iterator[None]:
     """Trace the snippet's frames and abort it after `limit` line events; restore any previous tracer."""
     remaining = [limit]
 
-    def count_lines(frame, event, arg):
+    def count_lines(frame: FrameType, event: str, arg: Any) -> Any:
         if event == "line":
             remaining[0] -= 1
             if remaining[0] < 0:
@@ -139,18 +142,18 @@ def step_budget(limit: int = MAX_SCRIPT_STEPS):
         sys.settrace(previous)
 
 
-class RestrictedEnvironment(TaskDataEnvironment):
+class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 
-    def __init__(self, helpers: dict | None = None):
+    def __init__(self, helpers: dict[str, Any] | None = None) -> None:
         super().__init__({**RESTRICTED_GLOBALS, **(helpers or {})})
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = compile_expression(expression)
         with step_budget():
             return eval(code, {**self.globals, **(external_context or {}), **context})
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = compile_script(script)
         self.check_for_overwrite(context, external_context or {})
         context.update(self.globals)
@@ -163,6 +166,6 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
-def make_script_engine(helpers: dict | None = None) -> PythonScriptEngine:
+def make_script_engine(helpers: dict[str, Any] | None = None) -> Any:
     """The only script engine a workflow may run with; set again after every load."""
     return PythonScriptEngine(environment=RestrictedEnvironment(helpers))

@@ -6,7 +6,7 @@ agency; completing it (approve or reject) is an ordinary task completion, valida
 forms/approve_extension.schema.json. The approver is read from the version the case runs on.
 """
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -21,11 +21,15 @@ from ..tasks.models import OPEN, Task
 from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest, ExtensionStatus
 from .service import KIND_TITLES, recompute_due
 
+if TYPE_CHECKING:
+    from ..cases.models import Case
+
 APPROVAL_KIND = "extension_approval"
-APPROVER_TITLES = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人", Role.REVIEW_HEAD: "法制审核机构负责人"}
+APPROVER_TITLES: dict[str, str] = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人",
+                                   Role.REVIEW_HEAD: "法制审核机构负责人"}
 
 
-def request_extension(task: Task, case, *, actor: Actor, reason: str) -> ExtensionRequest:
+def request_extension(task: Task, case: Case, *, actor: Actor, reason: str) -> ExtensionRequest:
     """Open the approval task. The caller has locked the case and checked the actor may work `task`."""
     deadline = db.session.get(Deadline, task.deadline_id) if task.deadline_id else None
     if deadline is None or deadline.status != RUNNING:
@@ -54,10 +58,12 @@ def request_extension(task: Task, case, *, actor: Actor, reason: str) -> Extensi
     return request
 
 
-def decide_extension(case, task: Task, actor: Actor, data: dict[str, Any]) -> dict:
+def decide_extension(case: Case, task: Task, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """The effect of completing an extension approval task (registered by deadlines.init_app)."""
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
+    assert request is not None  # the approval task was opened with its request
     deadline = db.session.get(Deadline, request.deadline_id)
+    assert deadline is not None
     approved = data["decision"] == "approve"
     request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REJECTED
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), data.get("note")

@@ -1,4 +1,5 @@
 """One tracked time limit of a case, and the extension requests against it."""
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
@@ -60,18 +61,18 @@ class Deadline(Model):
     supplement_mode: Mapped[str] = mapped_column(String(16), default="RESTART")  # RESTART | SUSPEND
     days_used: Mapped[int] = mapped_column(Integer, default=0)
     reminder_days: Mapped[int] = mapped_column(Integer, default=1)  # working days before due_on
-    start_on = mapped_column(Date, nullable=False)
-    paused_on = mapped_column(Date, nullable=True)
-    cap_from_on = mapped_column(Date, nullable=True)  # 立案日期: the statutory period counts from it
+    start_on: Mapped[date] = mapped_column(Date, nullable=False)
+    paused_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cap_from_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 立案日期: the statutory period starts
     cap_calendar_days: Mapped[int | None] = mapped_column(Integer)
-    cap_on = mapped_column(Date, nullable=True)
-    due_on = mapped_column(Date, nullable=True)
+    cap_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     capped: Mapped[bool] = mapped_column(Boolean, default=False)
     problem: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
-    reminded_for_on = mapped_column(Date, nullable=True)  # the due_on a reminder was sent for
-    overdue_since = mapped_column(Date, nullable=True)
+    reminded_for_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the due_on a reminder was sent for
+    overdue_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     closed_at = mapped_column(UTCDateTime, nullable=True)
 

@@ -6,6 +6,7 @@ from ..cases.models import Case
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
 from ..deadlines.extension_requests import request_extension
+from ..deadlines.models import ExtensionRequest
 from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
@@ -46,7 +47,7 @@ def claim_task(task_id: str, *, actor: Actor) -> Task:
     return task
 
 
-def request_deadline_extension(task_id: str, *, actor: Actor, reason: str):
+def request_deadline_extension(task_id: str, *, actor: Actor, reason: str) -> ExtensionRequest:
     """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)

@@ -37,7 +37,7 @@ class LoadedArrangement:
     changed_days: list[date]  # days whose working/rest kind differs from before (every day for a new year)
 
 
-CalendarListener = Callable[[list[date], int | None], None]  # (changed days, agency id or None for all)
+CalendarListener = Callable[[list[date], int | None], object]  # (changed days, agency id or None for all)
 _listeners: list[CalendarListener] = []
 
 

@@ -94,7 +94,7 @@ def seed_demo_command(password_file: Path | None):
 
 def _seed_demo(passwords: dict[str, str]) -> None:
     """The demo agencies, users (new passwords added to `passwords`), staff and published processes."""
-    agencies = {}
+    agencies: dict[str, Agency] = {}
     for code, name, level, parent in DEMO_AGENCIES:
         agency = db.session.scalar(select(Agency).where(Agency.code == code))
         if agency is None:

@@ -26,14 +26,16 @@ ROLES = tuple(Role)
 
 
 class Actor(Protocol):
-    """What a service reads from the acting user: accounts.models.User, or the command-line operator
-    (commandline.OPERATOR, whose id and agency_id are None: it acts for every agency and is named by no user)."""
+    """What a service reads from the acting user (accounts.models.User).
+
+    commandline.OPERATOR stands in for one at the command line with id and agency_id None; it is passed only
+    to the services that ask `is_operator` before reading them (agency and staff import, publishing, migration)."""
 
     @property
-    def id(self) -> int | None: ...
+    def id(self) -> int: ...
 
     @property
-    def agency_id(self) -> int | None: ...
+    def agency_id(self) -> int: ...
 
     @property
     def full_name(self) -> str: ...

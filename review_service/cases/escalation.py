@@ -5,6 +5,7 @@ gateway gw_escalation_target reads it); this module records where the dispute we
 who must act, checks a referral's dates, and refuses a decision that skips a required discussion.
 """
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
@@ -24,7 +25,7 @@ DISCUSSION_KIND = "collective_discussion"
 def record_escalation(case, *, actor: Actor) -> dict:
     """Facts for the history event of an escalation, and notifications to whoever must act on it."""
     target = escalation_target(profile_of_case(case.id))
-    facts = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
+    facts: dict[str, Any] = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
     heads = users_with_role([case.agency_id], Role.HEAD)
     message = f"{case.case_number}《{case.title}》协调不成，已按本机关规定提请{TARGET_TITLES[target]}处理"
     if target == "higher_agency":

@@ -113,8 +113,8 @@ def decision_task_for(case_id: int, *, actor: Actor) -> Task:
 def case_diagram(case_id: int, *, actor: Actor) -> dict:
     """The BPMN XML of the version the case runs on, with the element ids of its open engine tasks."""
     case = get_case(case_id, actor=actor)
-    instance = db.session.get(WorkflowInstance, case.id)
-    version = db.session.get(ProcessVersion, instance.process_version_id)
+    instance = db.session.get_one(WorkflowInstance, case.id)
+    version = db.session.get_one(ProcessVersion, instance.process_version_id)
     diagrams = [text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")]
     main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
     return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,

@@ -52,9 +52,10 @@ def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
     visible = visible_agency_ids(actor)
     root_id = actor.agency_id
     if agency_code:
-        root_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
-        if root_id is None:
+        found = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+        if found is None:
             raise NotFound("机关不存在", code="agency_not_found")
+        root_id = found
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
     ordered = [agency_id for agency_id in descendant_ids(root_id) if agency_id in visible]
@@ -96,9 +97,10 @@ def cases_per_stage(scope: Scope) -> list[dict]:
              .where(Case.agency_id.in_(scope.ids)).group_by(Case.agency_id, Case.status))
     counts = {(agency_id, status): count for agency_id, status, count in db.session.execute(query)}
     statuses = list(CASE_STATUSES) + sorted({status for _, status in counts} - set(CASE_STATUSES))
-    stages = []
+    stages: list[dict] = []
     for status in statuses:
-        by_agency = [{"agency_code": a.code, "cases": counts.get((a.id, status), 0)} for a in scope.agencies]
+        by_agency: list[dict] = [{"agency_code": a.code, "cases": counts.get((a.id, status), 0)}
+                                 for a in scope.agencies]
         stages.append({"status": status, "total": sum(row["cases"] for row in by_agency), "by_agency": by_agency})
     return stages
 

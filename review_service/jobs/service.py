@@ -72,7 +72,7 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
     for job_id in db.session.scalars(query).all():
         result = db.session.execute(update(DueJob).where(DueJob.id == job_id, *_claimable(now))
                                     .values(lock_owner=owner, lock_expires_at=now + LEASE))
-        if result.rowcount == 1:
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             claimed.append(job_id)
     return claimed
 

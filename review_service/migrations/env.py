@@ -11,7 +11,7 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the service's loggers on
+fileConfig(config.config_file_name or "alembic.ini", disable_existing_loggers=False)  # keep the service's loggers on
 logger = logging.getLogger('alembic.env')
 
 

@@ -42,7 +42,7 @@ def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 
 
 def unread_count(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)))
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
 def mark_read(notification_id: int, *, user_id: int) -> Notification:

@@ -40,7 +40,8 @@ class JsonFormatter(logging.Formatter):
     _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", *CONTEXT_FIELDS}
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        time = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        line: dict[str, object] = {"time": time,
                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         line.update({field: getattr(record, field, None) for field in CONTEXT_FIELDS})
         line.update({key: value for key, value in vars(record).items()

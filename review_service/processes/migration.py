@@ -45,7 +45,7 @@ def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, acto
               "to_version": _label(target)}
     old, new = runtime_for(current.id, current.content_hash), runtime_for(target.id, target.content_hash)
     if dry_run:
-        plan = plan_migration(db.session.get(WorkflowInstance, case.id).state, old, new)
+        plan = plan_migration(db.session.get_one(WorkflowInstance, case.id).state, old, new)
         return {**report, **_plan_fields(plan), "result": "would_migrate" if plan.allowed else "refused"}
     lock_case(case.id)
     _, instance, _ = load_run(case)

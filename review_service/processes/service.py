@@ -33,13 +33,13 @@ def read_process_files(folder: Path) -> dict[str, bytes]:
 
 def complete_files(files: dict[str, bytes], base: dict[str, str] | None) -> dict[str, bytes]:
     """Fill what an upload leaves out from the version it replaces: the diagrams as a set, each JSON file alone."""
-    base = {name: text.encode("utf-8") for name, text in (base or {}).items()}
+    base_files = {name: text.encode("utf-8") for name, text in (base or {}).items()}
     merged = dict(files)
     if not any(name.endswith((".bpmn", ".dmn")) for name in files):
-        merged.update({name: data for name, data in base.items() if name.endswith((".bpmn", ".dmn"))})
+        merged.update({name: data for name, data in base_files.items() if name.endswith((".bpmn", ".dmn"))})
     for name in (PROFILE_FILE, CATALOG_FILE):
-        if name not in merged and name in base:
-            merged[name] = base[name]
+        if name not in merged and name in base_files:
+            merged[name] = base_files[name]
     return merged
 
 
@@ -72,7 +72,7 @@ def _inherited_sources(agency_id: int | None) -> dict | None:
     if agency_id is None:
         return None
     from ..agencies.models import Agency
-    agency = db.session.get(Agency, agency_id)
+    agency = db.session.get_one(Agency, agency_id)
     return (latest_version(agency_id) or version_for_new_case(agency.parent)).sources
 
 

@@ -59,6 +59,7 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) 
         problems += structure_problems(diagrams, process_id, forms_dir, _profile(files))
     if problems:
         raise ProcessDefinitionError(_unique(problems))
+    assert parsed is not None  # no diagram is a problem (structure_problems) and raised above
     return parsed
 
 
@@ -95,7 +96,8 @@ def _profile(files: dict[str, bytes]) -> dict:
 def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path,
                        profile: dict | None = None) -> list[DefinitionProblem]:
     """The lanes and task kinds the service routes on (also those the profile needs), and every task's form."""
-    problems, lanes, kinds, process_file = [], set(), set(), None
+    problems: list[DefinitionProblem] = []
+    lanes, kinds, process_file = set(), set(), None
     for name, payload in sorted(diagrams.items()):
         if not name.endswith(".bpmn"):
             continue
@@ -126,9 +128,9 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
     return problems
 
 
-def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str]:
+def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str | None]:
     """The taskKind of every user or manual task of the process in a version's stored diagram sources."""
-    kinds = set()
+    kinds: set[str | None] = set()
     for name, text in sources.items():
         if not name.endswith(".bpmn"):
             continue

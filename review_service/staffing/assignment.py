@@ -3,6 +3,7 @@
 Called by the task mirror (tasks/mirror.py) whenever a task in the review unit's lane appears.
 """
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -42,14 +43,15 @@ def choose_reviewer(case, *, exclude: Iterable[int] = ()) -> int | None:
     """
     excluded = set(exclude)
     users = sorted({c.staff.user_id for c in candidates(case)
-                    if c.eligible and c.staff.kind == LEGAL_REVIEWER and c.staff.user_id not in excluded})
+                    if c.staff.user_id is not None and c.eligible and c.staff.kind == LEGAL_REVIEWER
+                    and c.staff.user_id not in excluded})
     if not users:
         return None
     open_counts = dict(db.session.execute(
         select(Task.assignee_id, func.count(Task.id)).where(
             Task.assignee_id.in_(users), Task.role == Role.REVIEWER, Task.status == OPEN)
         .group_by(Task.assignee_id)).all())
-    last_active = dict(db.session.execute(
+    last_active: dict[int, Any] = dict(db.session.execute(
         select(Task.assignee_id, func.max(func.coalesce(Task.completed_at, Task.created_at))).where(
             Task.assignee_id.in_(users), Task.role == Role.REVIEWER)
         .group_by(Task.assignee_id)).all())
@@ -69,7 +71,7 @@ def assign_by_load(case, task: Task, *, actor: Actor | None, exclude: Iterable[i
     record_event(case, actor=actor, action="task.assigned", task_id=task.id,
                  data={"task": task.name, "assignee": {"id": user_id, "full_name": assignee.full_name},
                        "rule": "fewest_open_reviews", "why": why})
-    notify([user_id], kind="task.assigned", message=f"案件“{case.title}”的{task.title}已分配给您",
+    notify([assignee.id], kind="task.assigned", message=f"案件“{case.title}”的{task.title}已分配给您",
            case_id=case.id, data={"task_id": task.id})
     return user_id
 

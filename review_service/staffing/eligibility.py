@@ -2,8 +2,9 @@
 of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from ..accounts.models import User, UserRole
 from ..accounts.roles import Actor, Role
@@ -71,7 +72,7 @@ def reviewing_staff(agency_id: int, on: date) -> list[StaffMember]:
     return list(db.session.scalars(query))
 
 
-def qualified_for_penalties(staff: StaffMember, agency) -> bool:
+def qualified_for_penalties(staff: StaffMember | Row[Any], agency) -> bool:
     """法律职业资格, or (if the agency grandfathers) first reviewed penalty decisions before 2021-07-15."""
     if staff.legal_qualification_no:
         return True
@@ -81,11 +82,12 @@ def qualified_for_penalties(staff: StaffMember, agency) -> bool:
 
 def reasons_against(staff: StaffMember, case) -> list[str]:
     """Codes of every rule that bars this staff record's user from reviewing the case."""
+    assert staff.user_id is not None  # reviewing staff records are linked to a login
     return _reasons(staff, case, active=staff.user.is_active, recused=has_recused(staff.user_id, case),
                     handled=has_handled_case(staff.user_id, case))
 
 
-def _reasons(staff: StaffMember, case, *, active: bool, handled: bool, recused: bool) -> list[str]:
+def _reasons(staff: StaffMember | Row[Any], case, *, active: bool, handled: bool, recused: bool) -> list[str]:
     reasons = []
     if not active:
         reasons.append("account_inactive")

@@ -17,7 +17,7 @@ from .eligibility import REASONS, candidates, reasons_for_user
 from .models import AssignmentProblem, Recusal
 
 
-def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, object]:
+def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     task, case = lock_open_task(task_id, actor)
     if task.role != Role.REVIEWER:
         raise Conflict("只有法制审核任务可以这样分配", code="not_a_review_task")
@@ -63,8 +63,9 @@ def hand_back_task(task_id: str, *, actor: Actor, reason: str) -> Task:
 
 def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
     """回避: the reviewer may no longer review the case; tasks they held go to someone else."""
-    case = _case_for_reviewer(case_id, actor)
-    case = lock_case(case.id)
+    locked = lock_case(_case_for_reviewer(case_id, actor).id)
+    assert locked is not None  # the reviewer just saw it
+    case = locked
     if db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id, Recusal.user_id == actor.id)):
         raise Conflict("已声明过回避", code="already_recused")
     recusal = Recusal(case_id=case.id, user_id=actor.id, reason=reason)
@@ -80,14 +81,14 @@ def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
     return recusal
 
 
-def _case_for_reviewer(case_id: int, actor: Actor):
+def _case_for_reviewer(case_id: int, actor: Actor) -> Case:
     """The case, if the actor is a reviewer who can see it (own agency, or holding one of its tasks)."""
     if not actor.has_role(Role.REVIEWER):
         raise Forbidden("需要法制审核人员角色", code="role_required")
     holds = db.session.scalar(select(Task.case_id).where(Task.case_id == case_id, Task.assignee_id == actor.id)
                               .limit(1))
     if holds is not None:
-        return db.session.get(Case, case_id)
+        return db.session.get_one(Case, case_id)
     return get_case(case_id, actor=actor)
 
 

@@ -50,8 +50,8 @@ class Task(Model):
     deadline = relationship("Deadline", viewonly=True)
 
     # Not stored: what an answer shows besides the columns, set by tasks.service.shown before dumping.
-    working_days_left = None  # while open: working days to the deadline's due date (negative once overdue)
-    form_schema = None  # the form's JSON Schema in the agency's words (task detail only)
+    working_days_left: int | None = None  # while open: working days to the deadline's due date (negative once overdue)
+    form_schema: dict | None = None  # the form's JSON Schema in the agency's words (task detail only)
 
 
 class TaskDraft(Model):

@@ -76,7 +76,7 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     effects = apply_effects(case, task.kind, actor=actor, data=data, task=task, checked=checked)
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
-    if task.engine_task:
+    if run is not None and instance is not None and runtime is not None:  # an engine task: loaded above
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
         sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None)
         save_run(run, instance)

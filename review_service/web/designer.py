@@ -156,4 +156,4 @@ def _refusal(error: ServiceError):
 def _owner_name(version) -> str:
     if version.agency_id is None:
         return _("National default")
-    return db.session.get(Agency, version.agency_id).name
+    return db.session.get_one(Agency, version.agency_id).name

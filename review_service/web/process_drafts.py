@@ -80,10 +80,10 @@ def check_draft(agency, files: dict[str, bytes], *, actor: Actor) -> list[dict]:
 def problem_rows(refusal: InvalidInput) -> list[dict]:
     """The refusal's problems as {file, element, line, message}: from the engine's DefinitionProblems when the
     refusal carries them, else parsed from 'file:element:line: message'."""
-    cause = refusal.__cause__
-    if cause is not None and getattr(cause, "problems", None):
+    problems = getattr(refusal.__cause__, "problems", None)
+    if problems:
         return [{"file": p.file or "", "element": p.element_id or "", "line": p.line, "message": p.message}
-                for p in cause.problems]
+                for p in problems]
     rows = []
     for text in (refusal.fields or {}).get("files", []) or [refusal.message]:
         parts = text.split(":", 3)

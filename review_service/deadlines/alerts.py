@@ -3,6 +3,8 @@
 Each runs in the job's transaction with the case locked; a job whose deadline moved, closed or was
 already handled does nothing (the newer job, scheduled under the same dedupe key, does the work).
 """
+from __future__ import annotations
+
 from datetime import timedelta
 from typing import TYPE_CHECKING
 

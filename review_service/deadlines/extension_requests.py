@@ -5,6 +5,8 @@ LN) or review_head (法制审核机构负责人). The request opens a task in th
 agency; completing it (approve or reject) is an ordinary task completion, validated against
 forms/approve_extension.schema.json. The approver is read from the version the case runs on.
 """
+from __future__ import annotations
+
 import uuid
 from typing import TYPE_CHECKING, Any
 

@@ -16,6 +16,8 @@ length and start are expressions the designer writes (evaluated in the task's da
 
 A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充材料).
 """
+from __future__ import annotations
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta

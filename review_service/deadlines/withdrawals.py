@@ -3,6 +3,8 @@
 Opens a withdrawal task for the handling unit with its own deadline (default 3 working days,
 行政处罚法 Art. 48 and 85); the time limit comes from the case's process (time_limits) when set.
 """
+from __future__ import annotations
+
 import uuid
 from datetime import date
 from typing import TYPE_CHECKING, Any

@@ -1,5 +1,6 @@
 """Human tasks mirrored from the engine so inboxes are plain indexed queries."""
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -50,8 +51,11 @@ class Task(Model):
     deadline = relationship("Deadline", viewonly=True)
 
     # Not stored: what an answer shows besides the columns, set by tasks.service.shown before dumping.
-    working_days_left: int | None = None  # while open: working days to the deadline's due date (negative once overdue)
-    form_schema: dict | None = None  # the form's JSON Schema in the agency's words (task detail only)
+    if TYPE_CHECKING:  # set on the instance, not mapped (SQLAlchemy would read a class-level annotation)
+        working_days_left: int | None
+        form_schema: dict | None
+    working_days_left = None  # while open: working days to the deadline's due date (negative once overdue)
+    form_schema = None  # the form's JSON Schema in the agency's words (task detail only)
 
 
 class TaskDraft(Model):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"  # gitignored
-PASSWORD = "bench password 2026"
+PASSWORD = "Bench password 2026"
 AGENCY = ("city", "市市场监督管理局", "city")  # code, name, level
 
 

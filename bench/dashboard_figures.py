@@ -42,9 +42,10 @@ def seed(case_count: int, agency_count: int) -> None:
               for n in range(agency_count)]
     db.session.add_all(cities)
     db.session.flush()
-    create_user(agency_id=province.id, username="supervisor", full_name="supervisor", password="x" * 12,
+    create_user(agency_id=province.id, username="supervisor", full_name="supervisor", password="Bench password 2026",
                 roles=["supervisor"])
-    handler = create_user(agency_id=cities[0].id, username="handler", full_name="handler", password="x" * 12,
+    handler = create_user(agency_id=cities[0].id, username="handler", full_name="handler",
+                          password="Bench password 2026",
                           roles=["handler"])
     db.session.execute(insert(StaffMember), [
         {"agency_id": city.id, "kind": "enforcement_officer", "name": f"{city.code}-{n}",

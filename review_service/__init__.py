@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import deadlines, observability, unit_of_work, web
+from . import archives, deadlines, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
+    archives.init_app(app)  # the archive package's build job and the archiving step's effect
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
@@ -45,6 +46,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from . import models  # noqa: F401  (every table known to metadata and migrations)
     from .accounts.api import blp as auth_blp
     from .agencies.api import blp as agencies_blp
+    from .archives.api import blp as archives_blp
     from .attachments.api import blp as attachments_blp
     from .cases.api import blp as cases_blp
     from .catalog.api import blp as catalog_blp
@@ -55,14 +57,16 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .processes.api import blp as processes_blp
+    from .reports.api import blp as reports_blp
     from .staffing.api import blp as staffing_blp
     from .staffing.records_api import blp as staff_blp
     from .tasks.api import blp as tasks_blp
+    from .users.api import blp as users_blp
     from .workdays.api import blp as calendar_blp
 
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp):
+                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

@@ -1,5 +1,4 @@
 """`flask review ...` commands. Each command is one unit of work (unit_of_work.py)."""
-import secrets
 from pathlib import Path
 
 import click
@@ -8,8 +7,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from .accounts.models import User
+from .accounts.passwords import one_time_password, password_problems
 from .accounts.service import create_user
 from .agencies.models import Agency
+from .archives.cli import register as register_archive_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -19,6 +20,7 @@ from .processes.service import publish_default_version, version_for_new_case
 from .staffing.cli import register as register_staffing_commands
 from .staffing.cli import seed_demo_staff
 from .unit_of_work import transactional, unit_of_work
+from .users.cli import register as register_user_commands
 from .workdays.cli import register as register_calendar_commands
 
 review_cli = AppGroup("review", help="法制审核服务的管理命令")
@@ -27,6 +29,8 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_user_commands(review_cli)
+register_archive_commands(review_cli)
 
 DEMO_AGENCIES = [
     ("demo-city-samr", "示例市市场监督管理局", "city", None),
@@ -104,7 +108,9 @@ def _seed_demo(passwords: dict[str, str]) -> None:
         agencies[code] = agency
     for username, full_name, roles, agency_code in DEMO_USERS:
         if db.session.scalar(select(User.id).where(User.username == username)) is None:
-            passwords[username] = passwords.get(username) or secrets.token_urlsafe(9)
+            kept = passwords.get(username)
+            passwords[username] = kept if kept and not password_problems(kept, username=username) \
+                else one_time_password()
             create_user(agency_id=agencies[agency_code].id, username=username, full_name=full_name,
                         password=passwords[username], roles=roles)
     seed_demo_staff()

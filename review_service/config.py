@@ -35,6 +35,10 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_ATTACHMENT_BYTES + 1024 * 1024
     # werkzeug password hash method; tests use a cheap one.
     PASSWORD_HASH_METHOD = os.environ.get("REVIEW_PASSWORD_HASH_METHOD", "scrypt")
+    # Password policy for every password set (CLI, API, pages, seed, import): minimum length, and how many of
+    # the four classes (lowercase, uppercase, digits, other symbols) it must contain.
+    PASSWORD_MIN_LENGTH = int(os.environ.get("REVIEW_PASSWORD_MIN_LENGTH", 12))
+    PASSWORD_MIN_CLASSES = int(os.environ.get("REVIEW_PASSWORD_MIN_CLASSES", 3))
     # Bearer tokens expire after this many hours.
     TOKEN_TTL_HOURS = int(os.environ.get("REVIEW_TOKEN_TTL_HOURS", 12))
     # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.

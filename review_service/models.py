@@ -1,6 +1,7 @@
 """Imports every model so metadata (and Alembic autogenerate) sees all tables."""
 from .accounts.models import ApiToken, User, UserRole  # noqa: F401
 from .agencies.models import Agency  # noqa: F401
+from .archives.models import ArchivePackage  # noqa: F401
 from .attachments.models import Attachment  # noqa: F401
 from .audit.models import CaseEvent  # noqa: F401
 from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
@@ -14,4 +15,5 @@ from .staffing.models import (  # noqa: F401
     StaffMember,
 )
 from .tasks.models import Task  # noqa: F401
+from .users.models import AccountEvent  # noqa: F401
 from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

@@ -37,7 +37,7 @@ PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))  # this process's
 # deadlines and statutory caps computed from "today" never depend on the day the suite runs. A test that
 # needs another instant freezes its own inside this one.
 TEST_NOW = "2026-11-02 01:00:00"
-PASSWORD = "correct horse battery"
+PASSWORD = "Correct horse battery 9"
 USERS = [  # username, roles, agency code
     ("handler", ["handler"], "city"), ("handler2", ["handler"], "city"),
     ("reviewer", ["reviewer"], "city"), ("reviewer2", ["reviewer"], "city"),
@@ -315,3 +315,15 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def require_libreoffice() -> None:
+    """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
+    import os
+    import shutil
+
+    import pytest
+    if shutil.which("soffice") is None:
+        if os.environ.get("REQUIRE_PDF") == "1":
+            pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")

@@ -40,7 +40,8 @@ def case_path() -> tuple:
 
 
 # Measured 2026-12-06, the same before and after the unit of work and persistence.py: at most these.
-MOST = {"sqlite": (13, 16, 16, 16, 21, 13, 13), "postgresql": (13, 16, 16, 16, 20, 13, 13)}
+# archive_case 13 -> 14: the step now INSERTs the archive package's build job (issue 14), one statement.
+MOST = {"sqlite": (13, 16, 16, 16, 21, 13, 14), "postgresql": (13, 16, 16, 16, 20, 13, 14)}
 
 
 def test_statements_per_completion_along_a_whole_case_do_not_grow(app):

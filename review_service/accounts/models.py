@@ -1,6 +1,6 @@
 """Users, their roles within one agency, and bearer tokens."""
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -21,6 +21,10 @@ class User(UserMixin, Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until = mapped_column(UTCDateTime, nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    # A new or reset account holds a one-time password: nothing but changing it is allowed until then.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    password_changed_at = mapped_column(UTCDateTime, nullable=True)
+    deactivated_at = mapped_column(UTCDateTime, nullable=True)
 
     agency = relationship("Agency")
     role_rows: Mapped[list["UserRole"]] = relationship(cascade="all, delete-orphan")
@@ -53,3 +57,4 @@ class ApiToken(Model):
     revoked_at = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship()
+

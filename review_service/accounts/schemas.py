@@ -24,3 +24,5 @@ class UserSchema(Schema):
     full_name = fields.String()
     roles = fields.Function(lambda user: sorted(user.roles))
     agency = fields.Function(lambda user: {"code": user.agency.code, "name": user.agency.name})
+    must_change_password = fields.Boolean(metadata={"description": "true: only POST /api/v1/auth/password is "
+                                                                   "allowed until the one-time password is changed"})

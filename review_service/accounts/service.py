@@ -1,10 +1,10 @@
-"""Log in, resolve bearer tokens, create users."""
+"""Log in, resolve bearer tokens, create users, set passwords, revoke tokens."""
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,6 +13,7 @@ from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
 from ..persistence import built_once
 from .models import ApiToken, User, UserRole
+from .passwords import check_password
 from .roles import ROLES
 
 # Compared against when the username is unknown, so both paths take the same time.
@@ -70,15 +71,52 @@ def log_out(token: str) -> None:
         row.revoked_at = utcnow()
 
 
-def create_user(*, agency_id: int, username: str, full_name: str, password: str, roles: list[str]) -> User:
+def check_roles(roles: list[str], *, field: str = "roles") -> list[str]:
+    """The roles, sorted and unique; InvalidInput (unknown_role) names any unknown one."""
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
-        raise InvalidInput(f"未知角色: {', '.join(unknown)}", fields={"roles": [f"未知角色: {r}" for r in unknown]})
+        raise InvalidInput(f"未知角色: {', '.join(unknown)}", code="unknown_role",
+                           fields={field: [f"未知角色: {r}" for r in unknown]})
+    if not roles:
+        raise InvalidInput("至少需要一个角色", code="validation_failed", fields={field: ["至少需要一个角色"]})
+    return sorted(set(roles))
+
+
+def create_user(*, agency_id: int, username: str, full_name: str, password: str, roles: list[str],
+                must_change_password: bool = False) -> User:
+    """A new account; the password must meet the policy (InvalidInput weak_password). The caller commits."""
+    roles = check_roles(roles)
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise InvalidInput("用户名已存在", fields={"username": ["用户名已存在"]}, code="username_taken")
-    user = User(agency_id=agency_id, username=username, full_name=full_name,
-                password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
-                role_rows=[UserRole(role=role) for role in sorted(set(roles))])
+    check_password(password, username=username)
+    user = User(agency_id=agency_id, username=username, full_name=full_name, password_hash=_hash(password),
+                must_change_password=must_change_password, role_rows=[UserRole(role=role) for role in roles])
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def set_password(user: User, password: str, *, one_time: bool) -> None:
+    """Store a new password (policy checked); a one-time one must be changed at the next login."""
+    check_password(password, username=user.username)
+    user.password_hash = _hash(password)
+    user.must_change_password = one_time
+    user.password_changed_at = None if one_time else utcnow()
+    user.failed_logins, user.locked_until = 0, None
+
+
+def password_matches(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def revoke_tokens(user_id: int, *, keep_digest_of: str | None = None) -> int:
+    """End every session and API token of the user at once (except the token given); how many ended."""
+    statement = (update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                 .values(revoked_at=utcnow()))
+    if keep_digest_of:
+        statement = statement.where(ApiToken.token_hash != _token_digest(keep_digest_of))
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..persistence import insert_rows
 from ..unit_of_work import unit_of_work
 from .models import INCIDENT, PENDING, DueJob
-from .registry import handler_for
+from .registry import handler_for, preparer_for
 
 LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
@@ -80,6 +80,7 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
 def run_job(job_id: int, owner: str) -> RunResult:
     """Do one claimed job in its own unit of work; a failure is recorded in another one."""
     try:
+        prepared = _prepare(job_id)
         with unit_of_work() as work:
             _lock_case_of_job(job_id)
             job = db.session.scalar(select(DueJob).where(DueJob.id == job_id).with_for_update()
@@ -87,11 +88,22 @@ def run_job(job_id: int, owner: str) -> RunResult:
             if job is None or job.lock_owner != owner or job.status != PENDING:
                 work.discard()
                 return RunResult(job_id, "lost")
+            job.prepared = prepared
             handler_for(job.kind)(job)
             db.session.delete(job)
         return RunResult(job_id, "done")
     except Exception as exc:  # noqa: BLE001  (any failure of a job is recorded, never lost)
         return _record_failure(job_id, owner, f"{type(exc).__name__}: {exc}")
+
+
+def _prepare(job_id: int):
+    """The job kind's slow preparation (register_job_handler prepare=), in a read-only unit of work of its own
+    before the job's: it holds no lock while it runs. None when the kind has none."""
+    with unit_of_work(read_only=True) as work:
+        work.discard()  # it only reads
+        found = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first()
+        prepare = preparer_for(found.kind) if found is not None else None
+        return prepare(found.payload) if prepare is not None else None
 
 
 def _lock_case_of_job(job_id: int) -> None:

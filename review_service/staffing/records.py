@@ -97,7 +97,7 @@ def import_staff(agency, content: bytes, *, actor: Actor) -> list[StaffMember]:
 
     def check(_row_number: int, values: dict) -> dict[str, str]:
         try:
-            data = schema.load(values)
+            data = schema.load({column: value for column, value in values.items() if column != "roles"})
         except ValidationError as exc:
             return first_errors(cast(dict, exc.messages))  # a schema's errors: by field
         if data.get("username") and data["username"] not in users:

@@ -6,7 +6,7 @@ from .models import ENFORCEMENT_OFFICER, KIND_TITLES, KINDS
 
 KIND_CODES = {title: code for code, title in KIND_TITLES.items()}
 CSV_COLUMNS = ("kind", "name", "enforcement_certificate_no", "legal_qualification_no", "first_reviewed_on",
-               "valid_from", "valid_until", "username", "note")
+               "valid_from", "valid_until", "username", "note", "roles")  # roles: read by the account import only
 
 
 class StaffSchema(Schema):

@@ -14,7 +14,11 @@ def init_app(app: Flask) -> None:
     # Jinja's |tojson sorts keys by default: the forms would show their fields alphabetically.
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}
 
+    from .accounts import bp as accounts_bp
+    from .archives import bp as archives_bp
     from .auth import bp as auth_bp
+    from .auth import force_password_change
+    from .calendar import bp as calendar_bp
     from .cases import bp as cases_bp
     from .dashboard import bp as dashboard_bp
     from .designer import bp as designer_bp
@@ -24,5 +28,6 @@ def init_app(app: Flask) -> None:
     from .tasks import bp as tasks_bp
     from .withdrawals import bp as withdrawals_bp
     for blueprint in (auth_bp, inbox_bp, cases_bp, withdrawals_bp, tasks_bp, notifications_bp, designer_bp,
-                      migrations_bp, dashboard_bp):
+                      migrations_bp, dashboard_bp, accounts_bp, calendar_bp, archives_bp):
         app.register_blueprint(blueprint)
+    app.before_request(force_password_change)

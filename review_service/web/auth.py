@@ -1,13 +1,15 @@
 """登录 / 退出 / 语言: the session login of the web pages."""
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..accounts.passwords import policy_text
 from ..accounts.service import log_in, log_out
-from ..errors import Unauthorized
+from ..errors import ServiceError, Unauthorized
 from ..unit_of_work import keeps_changes_on
+from ..users.service import change_own_password
 from .i18n import LOCALES
 from .pages import page_blueprint
 from .session import SESSION_TOKEN_KEY
@@ -47,6 +49,8 @@ def login():
         session["lang"] = lang
     session[SESSION_TOKEN_KEY] = token
     login_user(user)
+    if user.must_change_password:
+        return redirect(url_for("web_auth.change_password"))
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -67,3 +71,37 @@ def language():
     if chosen in LOCALES:
         session["lang"] = chosen
     return redirect(_safe_next(request.form.get("next")))
+
+
+# Pages a user holding a one-time password may open: everything else sends them to change it first.
+PASSWORD_CHANGE_PAGES = frozenset({"web_auth.change_password", "web_auth.logout", "web_auth.language",
+                                   "web_auth.login"})
+
+
+def force_password_change():
+    """before_request of the pages: a one-time password must be changed before anything else."""
+    if (request.blueprint or "").startswith("web_") and request.endpoint not in PASSWORD_CHANGE_PAGES \
+            and current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("web_auth.change_password"))
+    return None
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """修改密码: required at the first login with a one-time password; the other sessions end."""
+    forced = current_user.must_change_password
+    if request.method == "GET":
+        return render_template("web/password.html", forced=forced, policy=policy_text())
+    new = request.form.get("new_password", "")
+    if new != request.form.get("new_password_again", ""):
+        return render_template("web/password.html", forced=forced, policy=policy_text(),
+                               errors=[_("The two new passwords differ.")]), 422
+    try:
+        change_own_password(current_user, current=request.form.get("current_password", ""), new=new,
+                            keep_token=session.get(SESSION_TOKEN_KEY))
+    except ServiceError as refusal:
+        messages = [message for field in refusal.fields.values() for message in field] or [refusal.message]
+        return render_template("web/password.html", forced=forced, policy=policy_text(), errors=messages), 422
+    flash(_("Your password has been changed."), "success")
+    return redirect(url_for("web_inbox.inbox"))

@@ -4,7 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.roles import Role
+from ..archives.service import list_packages
 from ..audit.service import case_history, verify_chain
+from ..cases.history import readable_history
+from ..cases.rounds import case_rounds
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
@@ -57,9 +60,10 @@ def show(case_id):
     events = case_history(case.id)
     tasks = open_tasks_of(case)
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
-    return render_template("web/case.html", case=case, tasks=tasks, events=events,
-                           chain_broken_at=verify_chain(events), deadlines=deadlines,
+    return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
+                           rounds=case_rounds(case), chain_broken_at=verify_chain(events), deadlines=deadlines,
                            may_withdraw=may_withdraw(current_user, case),
+                           archive=list_packages(case.id, actor=current_user),
                            days_left={d.id: working_days_left(d) for d in deadlines
                                       if d.status == DeadlineStatus.RUNNING})
 

@@ -9,7 +9,9 @@ from functools import lru_cache
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.roles import Role
+from ..audit.vocabulary import action_name
 from ..dashboard.service import VIEWING_ROLES
+from ..reports.service import REPORT_ROLES as REPORT_ROLE_NAMES
 from ..tasks.forms import form_schema
 
 CASE_STATUS = {
@@ -43,6 +45,16 @@ DEADLINE_KIND = {
 }
 DEADLINE_STATUS = {"running": _l("Running"), "paused": _l("Paused"), "met": _l("Met"), "cancelled": _l("Cancelled")}
 VERDICT = {"pass": _l("No problem"), "issue": _l("Problem"), "not_applicable": _l("Not applicable")}
+STAFF_KIND = {"enforcement_officer": _l("Enforcement officer"), "legal_reviewer": _l("Legal reviewer"),
+              "legal_advisor": _l("Legal advisor"), "public_lawyer": _l("Public lawyer")}
+ACCOUNT_EVENT = {"user.created": _l("Account created"), "user.imported": _l("Account imported"),
+                 "user.roles_set": _l("Roles changed"), "user.password_reset": _l("Password reset"),
+                 "user.password_changed": _l("Password changed by its holder"),
+                 "user.deactivated": _l("Account deactivated"), "user.reactivated": _l("Account reactivated"),
+                 "staff.linked": _l("Staff record linked"),
+                 "staff.unlinked": _l("Staff record unlinked")}
+DAY_KIND = {"holiday": _l("Holiday"), "make_up": _l("Make-up working day"), "weekend": _l("Weekend"),
+            "workday": _l("Working day")}
 MIGRATION_RESULT = {"would_migrate": _l("Can move"), "migrated": _l("Moved"), "refused": _l("Cannot move")}
 
 
@@ -84,6 +96,7 @@ def material_category(code: str) -> str:
 # Which roles see which navigation entries (the services check every action again).
 TASK_ROLES = {Role.HANDLER, Role.REVIEWER, Role.REVIEW_HEAD, Role.DEPUTY_HEAD, Role.HEAD}
 DASHBOARD_ROLES = set(VIEWING_ROLES)
+REPORT_ROLES = set(REPORT_ROLE_NAMES)  # the justice department's XLSX: supervisors and heads
 
 
 def any_role(user_roles, allowed: set[str]) -> bool:
@@ -105,7 +118,8 @@ EVENT_ACTION = {
 
 
 def event_action(code: str) -> str:
-    return name(EVENT_ACTION, code)
+    """The event's name in the page's language; actions without an English msgid use the record's Chinese name."""
+    return str(EVENT_ACTION[code]) if code in EVENT_ACTION else action_name(code)
 
 
 def checklist_point(code: str) -> str:

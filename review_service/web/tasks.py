@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attachments.service import attachment_path, get_attachment, store_upload
+from ..cases.rounds import dispute_exchange, previous_exchange
 from ..deadlines.service import working_days_left
 from ..errors import InvalidInput, ServiceError, error_body
 from ..processes.vocabulary import labelled_form_schema
@@ -33,7 +34,8 @@ def _render(task, *, data=None, errors=None, status=200):
         data = draft.data
     template = "web/task_checklist.html" if checklist.applies(task) else "web/task.html"
     return render_template(template, task=task, case=task.case, schema=schema, data=data, errors=errors,
-                           draft=draft, checklist=checklist, days_left=working_days_left(task.deadline)), status
+                           draft=draft, checklist=checklist, days_left=working_days_left(task.deadline),
+                           exchange=previous_exchange(task), dispute=dispute_exchange(task)), status
 
 
 @bp.route("/tasks/<task_id>")

@@ -6,7 +6,7 @@ a cheap "calendar revision" that every process can compare against its in-memory
 """
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
@@ -25,6 +25,8 @@ class CalendarArrangement(Model):
     year: Mapped[int] = mapped_column(Integer, index=True)
     revision: Mapped[int] = mapped_column(Integer)
     notice: Mapped[str] = mapped_column(String(200))
+    notice_date = mapped_column(Date, nullable=True)  # the notice's date (发布日期), when given
+    is_example: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # invented data
     source_file: Mapped[str | None] = mapped_column(String(255))
     loaded_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 

@@ -2,7 +2,7 @@
 from datetime import date
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 SATURDAY = 5
 
@@ -18,7 +18,11 @@ class ArrangementFileSchema(Schema):
 
     comment = fields.String(data_key="_comment", metadata={"description": "free text, ignored"})
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1949, max=2200))
-    notice = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    notice = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                           metadata={"description": "the notice's number, e.g. 国办发明电〔2026〕7号"})
+    notice_date = fields.Date(load_default=None, metadata={"description": "the notice's date (发布日期)"})
+    example = fields.Boolean(load_default=False, metadata={
+        "description": "true: invented data (the shipped example); refused unless explicitly allowed"})
     holidays = fields.List(fields.Nested(HolidaySchema), required=True, validate=validate.Length(min=1))
     make_up_working_days = fields.List(fields.Date(), load_default=list)
 
@@ -96,9 +100,49 @@ class YearSourceSchema(Schema):
     source = fields.String(required=True, metadata={"description": "package | loaded"})
     revision = fields.Integer(allow_none=True)
     notice = fields.String(allow_none=True)
+    notice_date = fields.Date(allow_none=True)
+    example = fields.Boolean(metadata={"description": "the loaded data is the invented example"})
     source_file = fields.String(allow_none=True)
     loaded_at = fields.DateTime(allow_none=True)
 
 
 class YearListSchema(Schema):
     items = fields.List(fields.Nested(YearSourceSchema))
+
+
+class LoadQuerySchema(Schema):
+    example = fields.Boolean(load_default=False, metadata={"description": "allow a file marked as invented example"})
+    accept_warnings = fields.Boolean(load_default=False, metadata={
+        "description": "load although the draft has non-blocking warnings (e.g. more than 6 working days in a row)"})
+
+
+class DraftWarningSchema(Schema):
+    code = fields.String(metadata={"description": "make_up_not_weekend | holiday_on_make_up | long_working_stretch"})
+    message = fields.String()
+    field = fields.String()
+    days = fields.List(fields.Date())
+    blocking = fields.Boolean(metadata={"description": "true: the arrangement cannot be loaded as it is"})
+
+
+class PreviewSchema(Schema):
+    year = fields.Integer(allow_none=True)
+    example = fields.Boolean()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "what stops loading, by field path"})
+    warnings = fields.List(fields.Nested(DraftWarningSchema))
+    working_days = fields.List(fields.Date(), metadata={"description": "every working day of the year"})
+
+
+class LoadedSchema(Schema):
+    year = fields.Integer()
+    revision = fields.Integer()
+    changed_days = fields.Integer(metadata={"description": "how many days changed kind"})
+    deadlines_recomputed = fields.Integer(metadata={"description": "open deadlines whose due date moved"})
+    warnings = fields.List(fields.String())
+
+
+class ArrangementBodySchema(Schema):
+    """The request body: the arrangement file as JSON, passed through as is (checked by the service)."""
+
+    class Meta:
+        unknown = INCLUDE

@@ -8,23 +8,24 @@
 Any computation that needs a year without data raises CalendarDataMissing.
 """
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Callable
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ..agencies.models import Agency
-from ..errors import InvalidInput, flatten_messages
+from ..errors import Forbidden, InvalidInput, flatten_messages
 from ..extensions import db
+from .drafts import draft_warnings, holiday_days
 from .models import HOLIDAY, MAKE_UP, CalendarAdjustment, CalendarArrangement, CalendarArrangementDay
 from .schemas import ArrangementFileSchema
 from .sources import CalendarDataMissing, arrangement_working_days, current_snapshot, is_in, mark_written
 
 __all__ = ["CalendarDataMissing", "LoadedArrangement", "add_calendar_days", "add_working_days", "adjust_day",
-           "check_year_covered", "covered_years", "describe_years", "is_working_day", "load_arrangement",
+           "check_calendar_admin", "check_year_covered", "covered_years", "describe_years", "is_working_day",
+           "load_arrangement", "preview_arrangement",
            "missing_years_ahead",
            "previous_working_day", "register_calendar_listener", "unregister_calendar_listener",
            "working_days_between"]
@@ -35,9 +36,12 @@ class LoadedArrangement:
     year: int
     revision: int
     changed_days: list[date]  # days whose working/rest kind differs from before (every day for a new year)
+    deadlines_recomputed: int = 0  # open deadlines the listeners moved
+    warnings: tuple[str, ...] = ()  # the accepted non-blocking warnings
 
 
-CalendarListener = Callable[[list[date], int | None], object]  # (changed days, agency id or None for all)
+# (changed days, agency id or None for all) -> how many open deadlines moved (or None)
+CalendarListener = Callable[[list[date], int | None], int | None]
 _listeners: list[CalendarListener] = []
 
 
@@ -129,7 +133,7 @@ def missing_years_ahead(today: date) -> list[int]:
     return [year for year in range(today.year, (today + LOOK_AHEAD).year + 1) if year not in covered]
 
 
-def describe_years() -> list[dict[str, Any]]:
+def describe_years() -> list[dict]:
     """Each covered year with its source: "loaded" (revision, notice, file) or "package"."""
     snapshot = current_snapshot()
     described = []
@@ -137,46 +141,98 @@ def describe_years() -> list[dict[str, Any]]:
         loaded = snapshot.loaded.get(year)
         if loaded is None:
             described.append({"year": year, "source": "package", "revision": None, "notice": None,
-                              "source_file": None, "loaded_at": None})
+                              "notice_date": None, "example": False, "source_file": None, "loaded_at": None})
         else:
             described.append({"year": year, "source": "loaded", "revision": loaded.revision,
-                              "notice": loaded.notice, "source_file": loaded.source_file,
+                              "notice": loaded.notice, "notice_date": loaded.notice_date,
+                              "example": loaded.is_example, "source_file": loaded.source_file,
                               "loaded_at": loaded.loaded_at})
     return described
 
 
-def load_arrangement(document: dict[str, Any], *, source: str | None = None) -> LoadedArrangement:
+def check_calendar_admin(actor) -> None:
+    """Loading a national arrangement: the command-line operator or an administrator of a top-level agency."""
+    if getattr(actor, "is_operator", False):
+        return
+    agency = db.session.get(Agency, actor.agency_id)
+    if not actor.has_role("admin") or agency is None or agency.parent_id is not None:
+        raise Forbidden("只有最上级机关的系统管理员可以载入节假日安排", code="calendar_admin_required")
+
+
+def _validated(document: dict) -> dict:
+    try:
+        return ArrangementFileSchema().load(document)
+    except ValidationError as exc:
+        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement", fields=flatten_messages(exc.messages)) from exc
+
+
+def preview_arrangement(document: dict) -> dict:
+    """What loading the document would do, without storing anything: errors that stop it (by field),
+    every warning (drafts.py) and the year's working days (None when the year itself is unusable)."""
+    try:
+        data, errors = _validated(document), {}
+    except InvalidInput as refusal:
+        data, errors = _lenient(document), refusal.fields
+    year = data.get("year")
+    if not isinstance(year, int) or not 1949 <= year <= 2200:
+        return {"year": None, "example": bool(data.get("example")), "errors": errors, "warnings": [],
+                "working_days": None, "holidays": [], "make_ups": []}
+    holidays, make_ups = data.get("holidays") or [], data.get("make_up_working_days") or []
+    warnings = draft_warnings(year, holidays, make_ups)
+    shown = {w.message for w in warnings}
+    errors = {key: kept for key, messages in errors.items() if (kept := [m for m in messages if m not in shown])}
+    working = [date.fromordinal(o) for o in arrangement_working_days(year, holiday_days(holidays), make_ups)]
+    return {"year": year, "example": bool(data.get("example")), "errors": errors, "warnings": warnings,
+            "working_days": working, "holidays": holidays, "make_ups": make_ups}
+
+
+def _lenient(document: dict) -> dict:
+    """The parts of an invalid document that parse (for the preview of a draft)."""
+    schema = ArrangementFileSchema(partial=True)
+    try:
+        return schema.load(document)
+    except ValidationError as exc:
+        return exc.valid_data if isinstance(exc.valid_data, dict) else {}
+
+
+def load_arrangement(document: dict, *, source: str | None = None, allow_example: bool = False,
+                     accept_warnings: bool = True) -> LoadedArrangement:
     """Validate and store a year's arrangement (replacing an earlier one), then call the listeners.
 
-    Raises InvalidInput (code invalid_arrangement, every problem in `fields`) and stores nothing when
-    the document is invalid. The caller commits.
+    Raises InvalidInput and stores nothing when the document is invalid (code invalid_arrangement, every
+    problem in `fields`), marked as the invented example and not `allow_example` (example_arrangement), or
+    has non-blocking warnings that are not accepted (arrangement_warnings). The caller commits.
     """
-    try:
-        data = ArrangementFileSchema().load(document)
-    except ValidationError as exc:
-        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement",
-                           fields=flatten_messages(exc.messages)) from exc
+    if document.get("example") is True and not allow_example:
+        raise InvalidInput("这是虚构的示例安排（example: true），不是国务院办公厅的通知；确需载入请明确允许示例",
+                           code="example_arrangement", fields={"example": ["示例数据，未载入"]})
+    data = _validated(document)
     year = data["year"]
+    warnings = tuple(w.message for w in draft_warnings(year, data["holidays"], data["make_up_working_days"])
+                     if not w.blocking)
+    if warnings and not accept_warnings:
+        raise InvalidInput("安排有需要核对的警告，确认无误后请明确接受警告再载入", code="arrangement_warnings",
+                           fields={"make_up_working_days": list(warnings)})
     before = _national_days_or_none(year)
     arrangement = _store(data, source)
     holidays = [day for day in arrangement.days if day.kind == HOLIDAY]
     after = arrangement_working_days(year, [d.day for d in holidays], data["make_up_working_days"])
     changed = sorted(set(after) ^ set(before)) if before is not None else _every_day(year)
-    loaded = LoadedArrangement(year, arrangement.revision, [date.fromordinal(o) for o in changed])
-    _tell_listeners(loaded.changed_days, None)
-    return loaded
+    changed_days = [date.fromordinal(o) for o in changed]
+    moved = _tell_listeners(changed_days, None)
+    return LoadedArrangement(year, arrangement.revision, changed_days, moved, warnings)
 
 
-def _tell_listeners(changed_days: list[date], agency_id: int | None) -> None:
-    for listener in list(_listeners):
-        listener(changed_days, agency_id)
+def _tell_listeners(changed_days: list[date], agency_id: int | None) -> int:
+    return sum(listener(changed_days, agency_id) or 0 for listener in list(_listeners))
 
 
-def _store(data: dict[str, Any], source: str | None) -> CalendarArrangement:
+def _store(data: dict, source: str | None) -> CalendarArrangement:
     year = data["year"]
     previous = db.session.scalar(select(func.max(CalendarArrangement.revision))
                                  .where(CalendarArrangement.year == year)) or 0
-    arrangement = CalendarArrangement(year=year, revision=previous + 1, notice=data["notice"], source_file=source)
+    arrangement = CalendarArrangement(year=year, revision=previous + 1, notice=data["notice"], source_file=source,
+                                      notice_date=data["notice_date"], is_example=data["example"])
     for holiday in data["holidays"]:
         for ordinal in range(holiday["from_"].toordinal(), holiday["to"].toordinal() + 1):
             arrangement.days.append(CalendarArrangementDay(day=date.fromordinal(ordinal), kind=HOLIDAY,
@@ -231,5 +287,4 @@ def compute_due_date(start: date, *, working_days: int | None = None, calendar_d
                            fields={"working_days": ["必须且只能给出一个"], "calendar_days": ["必须且只能给出一个"]})
     if working_days is not None:
         return add_working_days(start, working_days, agency_id=agency_id)
-    assert calendar_days is not None  # exactly one of the two was given
     return add_calendar_days(start, calendar_days, agency_id=agency_id)

@@ -84,6 +84,8 @@ class LoadedYear:
     arrangement_id: int
     revision: int
     notice: str
+    notice_date: object
+    is_example: bool
     source_file: str | None
     loaded_at: object
     working: tuple[int, ...]
@@ -194,7 +196,8 @@ def _transaction_ended(session: Session) -> None:
 def _build(key: tuple[Any, ...]) -> Snapshot:
     latest = {}
     for row in db.session.execute(select(CalendarArrangement.id, CalendarArrangement.year, CalendarArrangement.revision,
-                                         CalendarArrangement.notice, CalendarArrangement.source_file,
+                                         CalendarArrangement.notice, CalendarArrangement.notice_date,
+                                         CalendarArrangement.is_example, CalendarArrangement.source_file,
                                          CalendarArrangement.loaded_at).order_by(CalendarArrangement.revision)):
         latest[row.year] = row
     kinds: dict[int, dict[str, list[date]]] = {row.id: {HOLIDAY: [], MAKE_UP: []} for row in latest.values()}
@@ -204,7 +207,8 @@ def _build(key: tuple[Any, ...]) -> Snapshot:
                                   .where(day.arrangement_id.in_(list(kinds))))
         for arrangement_id, on, kind in rows:
             kinds[arrangement_id][kind].append(on)
-    loaded = {year: LoadedYear(row.id, row.revision, row.notice, row.source_file, row.loaded_at,
+    loaded = {year: LoadedYear(row.id, row.revision, row.notice, row.notice_date, row.is_example, row.source_file,
+                               row.loaded_at,
                                arrangement_working_days(year, kinds[row.id][HOLIDAY], kinds[row.id][MAKE_UP]))
               for year, row in latest.items()}
     adjustments: dict[int, dict[date, bool]] = {}

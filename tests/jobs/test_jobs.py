@@ -136,3 +136,24 @@ def test_scheduling_with_a_dedupe_key_moves_the_existing_job(app):
         assert first.id == second.id
         assert db.session.scalar(select(func.count(DueJob.id))) == 1
         assert db.session.get(DueJob, first.id).payload == {"n": 2}
+
+
+def test_a_preparation_runs_before_the_jobs_transaction_and_hands_its_result_over(app):
+    """register_job_handler(prepare=...): the slow part runs outside the job's write transaction."""
+    seen = {}
+
+    def prepare(payload):
+        from review_service.extensions import read_only_transactions
+        seen["read_only"] = read_only_transactions.get()  # SQLite: a deferred BEGIN, no write lock
+        return payload["n"] * 10
+
+    def handle(job):
+        seen["prepared"] = job.prepared
+
+    register_job_handler("test.prepared", handle, prepare=prepare)
+    with app.app_context():
+        schedule_job("test.prepared", NOW - timedelta(minutes=1), payload={"n": 4})
+        db.session.commit()
+        with freeze_time(NOW):
+            assert [r.outcome for r in work_once("w")] == ["done"]
+    assert seen == {"read_only": True, "prepared": 40}

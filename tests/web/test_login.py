@@ -1,7 +1,7 @@
 """Session login, CSRF, language and role navigation of the web pages."""
 import pytest
 
-from ..factories import browser_login, csrf_token, screenshot
+from ..factories import PASSWORD, browser_login, csrf_token, screenshot
 
 
 def test_login_page_is_chinese_by_default(client):
@@ -15,7 +15,7 @@ def test_pages_need_a_login(client):
 
 
 def test_login_without_csrf_token_is_refused(client):
-    response = client.post("/login", data={"username": "handler", "password": "correct horse battery"})
+    response = client.post("/login", data={"username": "handler", "password": PASSWORD})
     assert response.status_code == 400
     assert "csrf_failed" in response.get_data(as_text=True)
     assert client.get("/inbox").status_code == 302  # still logged out
@@ -30,7 +30,7 @@ def test_wrong_password_shows_a_message(client):
 
 def test_login_never_redirects_off_site(client):
     token = csrf_token(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": "handler", "password": "correct horse battery",
+    response = client.post("/login", data={"username": "handler", "password": PASSWORD,
                                            "csrf_token": token, "next": "//evil.example/x"})
     assert response.headers["Location"] == "/inbox"
 

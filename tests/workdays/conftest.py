@@ -27,4 +27,5 @@ def agency_ids(ctx):
 def doc_2027():
     """A 2027 arrangement (the invented example file): 元旦 1-1..1-3, make-up Sun 2-14, ..."""
     document = json.loads(WORKDAYS_EXAMPLE.read_text(encoding="utf-8"))
+    assert document.pop("example") is True  # the file is marked as invented; these tests use its dates as data
     return lambda **changes: {**copy.deepcopy(document), **changes}

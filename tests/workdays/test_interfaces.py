@@ -26,16 +26,22 @@ def test_cli_missing_year_then_load_then_compute(runner, tmp_path, doc_2027):
     assert missing.exit_code == 1 and "2027年的节假日安排尚未载入" in missing.output
     check = runner.invoke(args=["review", "calendar", "check-year", "2027"])
     assert check.exit_code == 1 and "not covered" in check.output
-    loaded = runner.invoke(args=["review", "calendar", "load", str(EXAMPLE)])
-    assert loaded.exit_code == 0 and loaded.output == "2027: revision 1, 365 days changed\n"
+    refused = runner.invoke(args=["review", "calendar", "load", str(EXAMPLE)])
+    assert refused.exit_code == 1 and "example_arrangement" in refused.output  # invented dates: never by accident
+    warned = runner.invoke(args=["review", "calendar", "load", str(EXAMPLE), "--example"])
+    assert warned.exit_code == 1 and "arrangement_warnings" in warned.output  # 02-14..02-20: 7 working days
+    loaded = runner.invoke(args=["review", "calendar", "load", str(EXAMPLE), "--example", "--accept-warnings"])
+    assert loaded.exit_code == 0
+    assert loaded.stdout == "2027: revision 1, 365 days changed, 0 open deadlines recomputed\n"
+    assert "2027-02-14 至 2027-02-20 连续工作 7 天" in loaded.stderr
     assert runner.invoke(args=["review", "calendar", "check-year", "2027"]).output == "2027: covered\n"
     assert runner.invoke(args=["review", "calendar", "due", "--start", "2026-12-24", "--working-days", "6"]
                          ).output == "2027-01-04\n"
     changed = tmp_path / "2027.json"
     makeups = doc_2027()["make_up_working_days"] + ["2027-01-09"]
     changed.write_text(json.dumps(doc_2027(make_up_working_days=makeups)), encoding="utf-8")
-    again = runner.invoke(args=["review", "calendar", "load", str(changed)])
-    assert again.output == "2027: revision 2, 1 days changed\n"
+    again = runner.invoke(args=["review", "calendar", "load", str(changed), "--accept-warnings"])
+    assert again.stdout == "2027: revision 2, 1 days changed, 0 open deadlines recomputed\n"
 
 
 def test_cli_bad_file_prints_every_problem_and_stores_nothing(app, runner, tmp_path, doc_2027):
@@ -104,10 +110,11 @@ def test_api_uses_the_callers_agency_by_default(app, as_user, runner):
 
 
 def test_api_years(as_user, runner):
-    runner.invoke(args=["review", "calendar", "load", str(EXAMPLE)])
+    assert runner.invoke(args=["review", "calendar", "load", str(EXAMPLE), "--example", "--accept-warnings"]
+                         ).exit_code == 0
     items = as_user("handler").get("/api/v1/calendar/years").get_json()["items"]
     assert [i["year"] for i in items] == list(range(2004, 2028))
-    assert items[0] == {"year": 2004, "source": "package", "revision": None, "notice": None,
-                        "source_file": None, "loaded_at": None}
+    assert items[0] == {"year": 2004, "source": "package", "revision": None, "notice": None, "notice_date": None,
+                        "example": False, "source_file": None, "loaded_at": None}
     assert (items[-1]["source"], items[-1]["revision"], items[-1]["source_file"]) == ("loaded", 1,
                                                                                       "2027-example.json")

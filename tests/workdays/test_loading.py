@@ -38,8 +38,8 @@ def test_loading_2027_makes_the_year_end_computable(ctx, doc_2027):
     assert working_days_between(D("2026-12-30"), D("2027-01-05")) == 3
     assert covered_years()[-1] == 2027
     assert describe_years()[-1] | {"loaded_at": None} == {
-        "year": 2027, "source": "loaded", "revision": 1, "notice": doc_2027()["notice"],
-        "source_file": "2027.json", "loaded_at": None}
+        "year": 2027, "source": "loaded", "revision": 1, "notice": doc_2027()["notice"], "notice_date": None,
+        "example": False, "source_file": "2027.json", "loaded_at": None}
 
 
 def test_reloading_a_year_replaces_it(ctx, doc_2027):

@@ -326,4 +326,5 @@ def require_libreoffice() -> None:
     if shutil.which("soffice") is None:
         if os.environ.get("REQUIRE_PDF") == "1":
             pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped "
+                    "(apt-get install libreoffice-writer-nogui)")

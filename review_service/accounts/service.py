@@ -119,4 +119,4 @@ def revoke_tokens(user_id: int, *, keep_digest_of: str | None = None) -> int:
                  .values(revoked_at=utcnow()))
     if keep_digest_of:
         statement = statement.where(ApiToken.token_hash != _token_digest(keep_digest_of))
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult

@@ -59,6 +59,7 @@ def build_job(job: DueJob) -> None:
     """The worker's job (the case locked): record the prepared package and its digest in the case's history."""
     prepared = getattr(job, "prepared", None) or prepare_build({"case_id": job.case_id, **job.payload})
     package = store_package(prepared)
+    assert job.case_id is not None  # a package job names its case
     case = lock_case(job.case_id)  # locked already by the worker; read again for the chain's head
     record_event(case, actor=_requester(job.payload), action="archive.package_built",
                  data={"package_id": package.id, "version": package.version, "sha256": package.sha256,

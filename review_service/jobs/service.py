@@ -102,7 +102,9 @@ def _prepare(job_id: int):
     with unit_of_work(read_only=True) as work:
         work.discard()  # it only reads
         found = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first()
-        prepare = preparer_for(found.kind) if found is not None else None
+        if found is None:
+            return None
+        prepare = preparer_for(found.kind)
         return prepare(found.payload) if prepare is not None else None
 
 

@@ -10,18 +10,26 @@ import re
 
 from sqlalchemy import select
 
-from ..accounts.models import ROLE_TITLES, ROLES, User
+from ..accounts.models import User
 from ..accounts.passwords import one_time_password
+from ..accounts.roles import ROLE_TITLES, ROLES
 from ..accounts.service import create_user
 from ..csvimport import check_all, read_rows
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..staffing.models import ENFORCEMENT_OFFICER, KIND_TITLES, StaffMember
 from ..staffing.schemas import CSV_COLUMNS
-from .service import (IMPORTED, STAFF_LINKED, STAFF_UNLINKED, USERNAME, USERNAME_RULE, check_account_admin,
-                      record_account_event)
+from .service import (
+    IMPORTED,
+    STAFF_LINKED,
+    STAFF_UNLINKED,
+    USERNAME,
+    USERNAME_RULE,
+    check_account_admin,
+    record_account_event,
+)
 
-ROLE_CODES = {**{role: role for role in ROLES}, **{title: role for role, title in ROLE_TITLES.items()}}
+ROLE_CODES: dict[str, str] = {**{role: role for role in ROLES}, **{title: role for role, title in ROLE_TITLES.items()}}
 KIND_CODES = {**{kind: kind for kind in KIND_TITLES}, **{title: kind for kind, title in KIND_TITLES.items()}}
 MATCHED_NUMBERS = ("enforcement_certificate_no", "legal_qualification_no")
 

@@ -8,13 +8,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.models import ROLES
+from ..accounts.roles import ROLES
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
 from ..errors import InvalidInput, ServiceError
 from ..extensions import db
-from ..users.service import (account_events, agency_in_reach, create_account, deactivate_account, get_account,
-                             list_accounts, reactivate_account, reset_password, set_roles)
+from ..users.service import (
+    account_events,
+    agency_in_reach,
+    create_account,
+    deactivate_account,
+    get_account,
+    list_accounts,
+    reactivate_account,
+    reset_password,
+    set_roles,
+)
 from ..users.sheet import import_accounts, link_staff, staff_of_agency
 from .pages import page_blueprint
 from .session import roles_required

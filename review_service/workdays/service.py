@@ -16,7 +16,7 @@ from typing import Any, cast
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
-from ..accounts.roles import Actor
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..errors import Forbidden, InvalidInput, flatten_messages
 from ..extensions import db
@@ -157,7 +157,7 @@ def check_calendar_admin(actor: Actor) -> None:
     if getattr(actor, "is_operator", False):
         return
     agency = db.session.get(Agency, actor.agency_id)
-    if not actor.has_role("admin") or agency is None or agency.parent_id is not None:
+    if not actor.has_role(Role.ADMIN) or agency is None or agency.parent_id is not None:
         raise Forbidden("只有最上级机关的系统管理员可以载入节假日安排", code="calendar_admin_required")
 
 

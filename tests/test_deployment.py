@@ -120,7 +120,8 @@ def test_image_runs_as_a_fixed_uid_and_gid_that_owns_no_code():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert "groupadd --system --gid 10001 review" in dockerfile and "--uid 10001 --gid 10001" in dockerfile
     assert dockerfile.rstrip().splitlines()[-1] == "USER 10001:10001"
-    assert "--chown" not in dockerfile  # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+    # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+    assert "--chown" not in dockerfile
 
 
 def test_image_installs_the_locked_dependencies_before_copying_the_code():

@@ -68,8 +68,9 @@ class Cluster:
             for number, node in enumerate(self.nodes):
                 metrics_dir = self.workdir / f"prometheus-{number}"
                 metrics_dir.mkdir()
-                env = child_env(self.database_url, self.workdir, secret=secret, REVIEW_WEB_BIND=f"{node.host}:{node.port}",
-                                REVIEW_WEB_WORKERS=str(self.web_workers), PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
+                env = child_env(self.database_url, self.workdir, secret=secret,
+                                REVIEW_WEB_BIND=f"{node.host}:{node.port}", REVIEW_WEB_WORKERS=str(self.web_workers),
+                                PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
                 self._start(f"web-{number}", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
                                               "review_service:create_app()"], env)
             for number in range(2):
@@ -96,7 +97,7 @@ class Cluster:
         for _ in self.nodes:
             while True:
                 try:
-                    status, body = client.send(None, "GET", "/readyz")
+                    status, _body = client.send(None, "GET", "/readyz")
                     if status == 200:
                         break
                 except OSError:
@@ -162,7 +163,8 @@ class Cluster:
         engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
         deadline = time.monotonic() + timeout
         with engine.connect() as conn:
-            while conn.scalar(text("SELECT count(*) FROM due_jobs WHERE status = 'pending' AND next_attempt_at <= now()")):
+            due = text("SELECT count(*) FROM due_jobs WHERE status = 'pending' AND next_attempt_at <= now()")
+            while conn.scalar(due):
                 if time.monotonic() > deadline:
                     break  # the checks report what is left
                 time.sleep(0.1)

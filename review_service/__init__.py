@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False, static_folder="web/static", template_folder="web/templates")
     app.config.from_object(Config)
     app.config.update(config or {})
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     observability.init_app(app)  # JSON or text logs, request id, request metrics, GET /metrics
     headers.init_app(app)  # CSP, nosniff, Referrer-Policy, no framing: on every response
     logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data

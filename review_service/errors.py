@@ -82,7 +82,7 @@ def http_exception_response(error: HTTPException):
     response = jsonify(error_body(HTTP_CODES.get(status, "http_error"), message, fields))
     response.status_code = status
     if status == 405 and getattr(error, "valid_methods", None):
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]  # checked above
     return response
 
 

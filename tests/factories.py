@@ -209,7 +209,7 @@ def return_and_supply(as_user, case_id, returned_on, supplied_on) -> tuple[dict,
     reviewer, handler = as_user("reviewer"), as_user("handler")
     with freeze_time(beijing(returned_on)):
         reviewer.complete(case_id, "accept_submission", {"result": "return", "missing_materials": ["听证笔录"]})
-        paused = [d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review"][0]
+        paused = next(d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review")
     with freeze_time(beijing(supplied_on)):
         handler.complete(case_id, "supply_materials", {"materials": [
             {"name": "听证笔录", "category": "hearing_record"}]})
@@ -395,7 +395,8 @@ def require_libreoffice() -> None:
     if shutil.which("soffice") is None:
         if os.environ.get("REQUIRE_PDF") == "1":
             pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped "
+                    "(apt-get install libreoffice-writer-nogui)")
 
 
 # --- BPMN scripts -------------------------------------------------------------------------------------

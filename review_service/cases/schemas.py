@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
 from ..edge import DATABASE_INT_MAX
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.schemas import DeadlineSchema
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
@@ -85,7 +86,7 @@ class CaseSchema(CaseSummarySchema):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     deadlines = fields.List(fields.Nested(DeadlineSchema))
-    overdue = fields.Function(lambda c: any(d.overdue and d.status == "running" for d in c.deadlines),
+    overdue = fields.Function(lambda c: any(d.overdue and d.status == DeadlineStatus.RUNNING for d in c.deadlines),
                               metadata={"description": "some running deadline of the case is past due"})
 
 

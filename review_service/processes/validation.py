@@ -25,7 +25,8 @@ REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决�
 HUMAN_TASKS = ("userTask", "manualTask")
 # Profile settings that only work if the diagram has a task of that kind: (key, value test, kind, what it is).
 PROFILE_TASK_KINDS = (
-    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion", "审核通过后的集体讨论"),
+    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion",
+     "审核通过后的集体讨论"),
     ("escalation_target", lambda value: value in ("higher_agency", "justice_department"), "referral",
      "提请上级机关或司法行政部门后记录答复"),
 )
@@ -73,6 +74,7 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path,
         problems += structure_problems(diagrams, process_id, forms_dir, _profile(files))
     if problems:
         raise ProcessDefinitionError(_unique(problems))
+    assert parsed is not None  # no diagram is a problem (structure_problems) and raised above
     return parsed
 
 
@@ -109,7 +111,8 @@ def _profile(files: dict[str, bytes]) -> dict:
 def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path,
                        profile: dict | None = None) -> list[DefinitionProblem]:
     """The lanes and task kinds the service routes on (also those the profile needs), and every task's form."""
-    problems, lanes, kinds, process_file = [], set(), set(), None
+    problems: list[DefinitionProblem] = []
+    lanes, kinds, process_file = set(), set(), None
     for name, payload in sorted(diagrams.items()):
         if not name.endswith(".bpmn"):
             continue
@@ -128,7 +131,7 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                     kinds.add(props.get("taskKind"))
                     problems += _form_problems(name, task, props, forms_dir)
     if process_file is None:
-        return problems + [DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
+        return [*problems, DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
     problems += [DefinitionProblem(process_file, lane, None, f"缺少必需的泳道 {lane}")
                  for lane in REQUIRED_LANES if lane not in lanes]
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
@@ -140,9 +143,9 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
     return problems
 
 
-def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str]:
+def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str | None]:
     """The taskKind of every user or manual task of the process in a version's stored diagram sources."""
-    kinds = set()
+    kinds: set[str | None] = set()
     for name, text in sources.items():
         if not name.endswith(".bpmn"):
             continue

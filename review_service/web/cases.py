@@ -3,11 +3,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..archives.service import list_packages
 from ..audit.service import verify_case_history
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
 from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
 from ..documents.service import list_case_documents
@@ -32,7 +34,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("handler")
+@roles_required(Role.HANDLER)
 def new():
     schema = form_schema("case_submission")
     if request.method == "GET":
@@ -63,7 +65,8 @@ def show(case_id):
                            rounds=case_rounds(case), chain_broken_at=broken_at, deadlines=deadlines,
                            may_withdraw=may_withdraw(current_user, case), documents=list_case_documents(case),
                            archive=list_packages(case.id, actor=current_user),
-                           days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
+                           days_left={d.id: working_days_left(d) for d in deadlines
+                                      if d.status == DeadlineStatus.RUNNING})
 
 
 @bp.route("/<int:case_id>/diagram.json")

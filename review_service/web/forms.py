@@ -69,4 +69,18 @@ def error_items(errors: dict | None, schema: dict | None) -> list[dict]:
         unique = list(dict.fromkeys(messages))
         items.append({"name": name, "path": "root" if name in ("_schema", "_body") else f"root.{name}",
                       "title": field_title(schema, name), "message": "；".join(unique)})
-    return items
+    return sorted(items, key=lambda item: _position(schema, item["name"]))
+
+
+def _position(schema: dict | None, name: str) -> list[int]:
+    """Where the field comes in the form (the schema's order), so the list reads top to bottom."""
+    position, current = [], schema or {}
+    for key in name.split("."):
+        if key.isdigit():
+            position.append(int(key))
+            current = current.get("items") or {}
+            continue
+        keys = list((current.get("properties") or {}).keys())
+        position.append(keys.index(key) if key in keys else -1)
+        current = (current.get("properties") or {}).get(key) or {}
+    return position

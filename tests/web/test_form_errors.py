@@ -30,6 +30,7 @@ def test_refusal_lists_each_field_once_by_its_title(page_as):
     titles = [item.split("：", 1)[0] for item in items]
     assert "案件名称" in titles and "送审材料 1 · 材料名称" in titles
     assert len(titles) == len(set(titles))  # each field once
+    assert titles.index("案件名称") < titles.index("送审材料 1 · 材料名称")  # in the form's order
     assert "materials.0.name：" not in html and "<code>title</code>" not in html
 
 
@@ -44,7 +45,7 @@ def test_error_items_name_nested_and_whole_form_refusals():
     schema = {"properties": {"party": {"title": "当事人", "properties": {"name": {"title": "名称"}}}}}
     items = error_items({"fields": {"party.name": ["必填", "必填"], "_schema": ["x"]}}, schema)
     assert [(i["title"], i["message"], i["path"]) for i in items] == [
-        ("当事人 · 名称", "必填", "root.party.name"), ("Form", "x", "root")]
+        ("Form", "x", "root"), ("当事人 · 名称", "必填", "root.party.name")]  # the whole form first
 
 
 def test_not_found_page_says_it_in_chinese_without_a_code(page_as):

@@ -55,3 +55,33 @@ def test_case_list_search_by_party(browser_page, as_user, frozen_clock):
     assert page.locator(f'#case-table tr[data-case-id="{ids[3]}"] .case-party').inner_text() == "李四餐饮店"
     screenshot(page, "case_list_search")
     assert not page.js_errors and not console, (page.js_errors, console, page.failed_responses)
+
+
+def test_after_a_refusal_a_kept_upload_and_an_empty_date_show_no_false_message(browser_page, tmp_path):
+    page, console = browser_page, watch_console(browser_page)
+    browser_login(page, "handler")
+    page.goto("/cases/new")
+    page.wait_for_selector('#form-editor[data-ready="true"]')
+    hearing = page.locator('[name="root[hearing_held]"] option').all_inner_texts()
+    assert "true" not in hearing and "是" in hearing and "否" in hearing
+    page.fill('[name="root[case_number]"]', "市监罚〔2026〕90号")
+    page.fill('[name="root[materials][0][name]"]', "调查终结报告")
+    report = tmp_path / "调查终结报告.txt"
+    report.write_text("经调查，当事人销售不合格产品。", encoding="utf-8")
+    attachments = page.locator('[data-schemapath="root.materials.0.attachment_ids"]')
+    attachments.locator("button.json-editor-btntype-add").first.click()
+    attachments.locator('input[type="file"]').set_input_files(str(report))
+    page.wait_for_selector(".uploaded-file")
+    assert "Name:" not in page.inner_text("main") and "Size:" not in page.inner_text("main")
+    page.click("#form-submit")  # refused: no title
+    page.wait_for_selector("#form-error-list")
+    page.wait_for_selector('#form-editor[data-ready="true"]')
+    main = page.inner_text("main")
+    shown = page.locator('[data-schemapath="root.materials.0.attachment_ids"] input[readonly]').evaluate_all(
+        "inputs => inputs.map(input => input.value)")
+    assert "No file selected" not in main and shown and all(v.startswith("已上传的附件") for v in shown), shown
+    filed_on = page.locator('[data-schemapath="root.filed_on"]')
+    assert filed_on.locator(".invalid-feedback:visible").count() == 0  # an empty optional date is no error
+    assert page.locator('[data-schemapath="root.title"] .invalid-feedback:visible').count() == 1
+    screenshot(page, "case_new_refused_with_upload", full_page=True)
+    assert not page.js_errors and not console, (page.js_errors, console, page.failed_responses)

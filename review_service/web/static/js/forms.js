@@ -24,8 +24,20 @@
       });
     }
     if (copy.type === 'string' && !copy.enum && !copy.format && (copy.maxLength || 0) > 300) copy.format = 'textarea';
+    if (copy.type === 'boolean' && !(copy.options && copy.options.enum_titles)) {  // json-editor says true/false
+      copy.options = Object.assign({}, copy.options, { enum_titles: [config.texts.yes, config.texts.no] });
+    }
     return copy;
   }
+
+  // json-editor's upload field, given a kept value (a refused form, a draft), shows it as an image read
+  // from a link the field does not have, and fails (a script error); an attachment id has no image.
+  const Upload = JSONEditor.defaults.editors.upload;
+  const afterInputReady = Upload.prototype.afterInputReady;
+  Upload.prototype.afterInputReady = function () {
+    if (this.value && !this.container.querySelector('a')) { this.theme.afterInputReady(this.input); return; }
+    afterInputReady.call(this);
+  };
 
   JSONEditor.defaults.callbacks = {
     upload: {

@@ -68,3 +68,21 @@ def test_the_form_texts_for_uploads_are_chinese(page_as):
     html = page_as("handler").get("/cases/new").get_data(as_text=True)
     config = json.loads(re.search(r'<script type="application/json" id="form-config">(.*?)</script>', html, re.S)[1])
     assert config["texts"]["noFile"] == "未选择文件" and config["texts"]["name"] == "文件名："
+
+
+def visible_text(html: str) -> str:
+    """The page's words a reader sees: no scripts, tags or attributes."""
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_a_decided_case_page_shows_no_raw_codes(page_as, as_user):
+    from ..factories import decision, review
+    case_id = as_user("handler").submit()["id"]
+    as_user("reviewer").complete(case_id, "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(case_id, "review_case", review("approve"))
+    as_user("head").complete(case_id, "record_decision", decision())
+    text = visible_text(page_as("handler").get(f"/cases/{case_id}").get_data(as_text=True))
+    for raw in ("decided_on", "deadline.met", "document_number", "True", "False", "None"):
+        assert not re.search(rf"(?<![\w.]){re.escape(raw)}(?![\w])", text), raw
+    assert not re.search(r"(?<![\w-])(true|false)(?![\w-])", text)

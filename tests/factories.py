@@ -426,3 +426,19 @@ def run_script(source: str, data: dict | None = None) -> dict:
     context = dict(data or {})
     env.execute(source, context)
     return context
+
+
+def three_cases(as_user, frozen_clock) -> dict:
+    """Cases 1 (a company), 2 (Latin title) and 3 (a restaurant), submitted on 10, 11 and 12 October;
+    case 2 accepted, so it has a reviewer, a review step and a due date."""
+    handler = as_user("handler")
+    ids = {}
+    for number, day, title, party in ((1, "2026-10-10", "某公司销售不合格产品案", "某某贸易有限公司"),
+                                      (2, "2026-10-11", "ABC Trading 无证经营案", "张三"),
+                                      (3, "2026-10-12", "李四餐饮店食品安全案", "李四餐饮店")):
+        frozen_clock.move_to(beijing(day))
+        ids[number] = handler.submit(case_number=f"市监罚〔2026〕{number}号", title=title,
+                                     party={"type": "natural_person", "name": party})["id"]
+    frozen_clock.move_to(beijing("2026-10-13"))
+    as_user("reviewer").complete(ids[2], "accept_submission", {"result": "accept"})
+    return ids

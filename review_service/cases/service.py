@@ -88,13 +88,6 @@ def get_case(case_id: int, *, actor: Actor) -> Case:
     return case
 
 
-def list_cases(*, actor: Actor, status: str | None = None, limit: int = 50, offset: int = 0) -> list[Case]:
-    query = select(Case).where(Case.agency_id.in_(visible_agency_ids(actor)))
-    if status:
-        query = query.where(Case.status == status)
-    return list(db.session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)))
-
-
 def open_tasks_of(case: Case) -> list[Task]:
     """The case's open tasks with what their listing shows (assignee, deadline) loaded in the same query."""
     return list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN)

@@ -32,3 +32,16 @@ def init_app(app: Flask) -> None:
                       migrations_bp, dashboard_bp, accounts_bp, calendar_bp, archives_bp, documents_bp):
         app.register_blueprint(blueprint)
     app.before_request(force_password_change)
+    app.register_error_handler(404, _unknown_address)
+
+
+def _unknown_address(error):
+    """An address no route matches: a Chinese page, except under the JSON API (its error body)."""
+    from flask import request
+
+    from ..errors import http_exception_response
+    from .pages import render_http_error
+    if request.path.startswith("/api/") or request.blueprint:
+        return (render_http_error(error) if request.blueprint and not request.path.startswith("/api/")
+                else http_exception_response(error))
+    return render_http_error(error)

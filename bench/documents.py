@@ -22,9 +22,9 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSWORD, RESULTS_DIR, check, environment, make_app, normalize_url, percentile  # noqa: E402
-from payloads import review, submission  # noqa: E402
-from run_cases import prepare_database  # noqa: E402
+from common import PASSWORD, RESULTS_DIR, check, environment, make_app, normalize_url, percentile
+from payloads import review, submission
+from run_cases import prepare_database
 
 USERS = ("handler", "reviewer")
 LIMIT = 1.10  # issuing with documents may be at most 10% slower at p50

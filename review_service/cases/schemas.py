@@ -3,9 +3,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
-from ..edge import DATABASE_INT_MAX
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.schemas import DeadlineSchema
+from ..edge import DATABASE_INT_MAX
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
 from .search import MAX_PAGE_SIZE, ORDERS, PAGE_SIZE, SORTS

@@ -67,7 +67,7 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,
+def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
                 submitted_from=None, submitted_to=None) -> list:
     conditions = [Case.agency_id.in_(visible_agency_ids(actor))]
     if q and q.strip():

@@ -35,7 +35,7 @@ def _font(run, name: str, size, *, bold=False, color=None) -> None:
         run.font.color.rgb = color
 
 
-def para(doc, text: str = "", *, align=None, font=BODY_FONT, size=BODY_SIZE, bold=False, color=None,
+def para(doc, text: str = "", *, align=None, font=BODY_FONT, size=BODY_SIZE, bold=False, color=None,  # noqa: PLR0913  (python-docx paragraph options)
          indent=True, before=0):
     """One paragraph, its text in one run (placeholders stay whole)."""
     paragraph = doc.add_paragraph()
@@ -108,8 +108,8 @@ def table(doc, header: list[str], loop: str, cells: list[str]) -> None:
     grid.style, grid.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
     rows = (header, [f"{{%tr {loop} %}}"] + [""] * (len(header) - 1), cells,
             ["{%tr endfor %}"] + [""] * (len(header) - 1))
-    for row, texts in zip(grid.rows, rows):
-        for cell, text in zip(row.cells, texts):
+    for row, texts in zip(grid.rows, rows, strict=False):
+        for cell, text in zip(row.cells, texts, strict=False):
             cell.paragraphs[0].text = ""
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12), bold=row is grid.rows[0])
 
@@ -183,8 +183,8 @@ def guangdong_opinion():
     for row, (label, value) in zip(grid.rows, (("案号", "{{ case.number }}"), ("案件名称", "{{ case.title }}"),
                                                ("当事人", "{{ case.party_name }}（{{ case.party_type }}）"),
                                                ("拟作出的决定", "{{ case.proposed_decision }}"),
-                                               ("审核轮次", "第{{ round }}轮"))):
-        for cell, text in zip(row.cells, (label, value)):
+                                               ("审核轮次", "第{{ round }}轮")), strict=False):
+        for cell, text in zip(row.cells, (label, value), strict=False):
             _font(cell.paragraphs[0].add_run(text), BODY_FONT, Pt(12))
     para(doc)
     materials_section(doc, "一")

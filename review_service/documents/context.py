@@ -57,7 +57,7 @@ def snapshot(case, *, actor, **extra) -> dict:
 
 
 def _enum_titles(schema: dict) -> dict:
-    return dict(zip(schema.get("enum", []), schema.get("options", {}).get("enum_titles", schema.get("enum", []))))
+    return dict(zip(schema.get("enum", []), schema.get("options", {}).get("enum_titles", schema.get("enum", [])), strict=False))
 
 
 def _submission_titles(*path: str) -> dict:
@@ -70,7 +70,7 @@ def _submission_titles(*path: str) -> dict:
 def _names(user_ids: list[int]) -> dict[int, str]:
     ids = [user_id for user_id in user_ids if user_id is not None]
     rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))) if ids else []
-    return {user_id: name for user_id, name in rows}
+    return dict(rows)
 
 
 def _qualifications(user_ids: list[int]) -> dict[int, str]:

@@ -78,7 +78,7 @@ def render_docx(template: bytes | Path, context: dict) -> bytes:
         document.render(context, jinja_env=jinja_environment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)
-    except Exception as exc:  # noqa: BLE001  (jinja, lxml or zip errors of a bad template)
+    except Exception as exc:
         raise DocumentFailed(f"模板无法填充：{type(exc).__name__}: {exc}") from exc
     return reproducible_zip(buffer.getvalue())
 
@@ -90,7 +90,7 @@ def convert_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
     with tempfile.TemporaryDirectory(prefix="review-pdf-") as work:
         folder = Path(work)
         (folder / "document.docx").write_bytes(docx)
-        process = subprocess.Popen(  # noqa: S603  (the converter command comes from the configuration)
+        process = subprocess.Popen(
             [command, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
              "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder),
              str(folder / "document.docx")],

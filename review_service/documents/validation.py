@@ -17,8 +17,15 @@ from ..engine import DefinitionProblem
 from ..extensions import db
 from ..processes.validation import PROFILE_FILE
 from .context import SAMPLES
-from .render import (TEMPLATE_FILES, TEMPLATES_FOLDER, DocumentFailed, find_template, jinja_environment, render_docx,
-                     template_name)
+from .render import (
+    TEMPLATE_FILES,
+    TEMPLATES_FOLDER,
+    DocumentFailed,
+    find_template,
+    jinja_environment,
+    render_docx,
+    template_name,
+)
 
 NUMBER_FIELDS = ("agency_short", "agency_name", "year", "seq")
 NUMBER_SAMPLE = {"agency_short": "某市监", "agency_name": "某市市场监督管理局", "year": 2026, "seq": 1}

@@ -1,6 +1,5 @@
 """Parse and check a process definition (BPMN + DMN files) once per version."""
 import hashlib
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 

@@ -18,8 +18,14 @@ from ..errors import Conflict
 from ..extensions import db
 from ..workdays.scripting import SCRIPT_HELPERS
 from .models import ProcessVersion
-from .validation import (CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file,
-                         publish_check_problems)
+from .validation import (
+    CATALOG_FILE,
+    PROFILE_FILE,
+    check_definition,
+    describe,
+    is_definition_file,
+    publish_check_problems,
+)
 
 PROCESS_ID = "legal_review"
 # Lane id -> the role whose users work that lane's tasks.

@@ -77,7 +77,7 @@ def _workflows_with(app, tmp_path, template_text: str | None = None, number_form
             for info in source.infolist():
                 data = source.read(info.filename)
                 if info.filename == "word/document.xml":
-                    data = data.replace("{{ agency_name }}".encode(), template_text.encode(), 1)
+                    data = data.replace(b"{{ agency_name }}", template_text.encode(), 1)
                 target.writestr(info, data)
         (workflows / "city" / "documents" / "opinion.docx").write_bytes(payload.getvalue())
     app.config["WORKFLOWS_DIR"] = workflows

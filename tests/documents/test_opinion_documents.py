@@ -31,7 +31,7 @@ def test_two_rounds_give_two_numbered_opinions_whose_docx_and_pdf_say_everything
         ("submission", 1, None, "pending"),
         ("opinion", 1, f"{AGENCY}法审〔2026〕1号", "pending"),
         ("opinion", 2, f"{AGENCY}法审〔2026〕2号", "pending")]
-    first, second = listed[1], listed[2]
+    first = listed[1]
     # the DOCX is there at once, before any worker ran
     round_one = docx_text(download(handler, first["docx_url"]))
     for text in (AGENCY, f"{AGENCY}法审〔2026〕1号", "重大执法决定法制审核意见书", "市监罚〔2026〕1号", "某公司销售不合格产品案",

@@ -10,7 +10,7 @@ WEB := review_service/web
 VENDOR_STAMP := $(WEB)/static/vendor/.copied
 CATALOG := $(WEB)/translations/zh_Hans_CN/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgres bench multi-node translations lock image image-check
+.PHONY: install run lint test test-sqlite test-postgres bench multi-node translations lock image image-check
 
 # Python packages exactly as locked (requirements-dev.lock: versions and sha256 hashes), then the service
 # itself in editable mode with the locked setuptools (no unpinned build environment).
@@ -55,12 +55,17 @@ run: install
 	@# the worker fires reminders and overdue flags; it stops with the web server
 	$(FLASK) review worker & trap 'kill $$!' EXIT INT TERM; $(FLASK) run --host $(HOST) --port $(PORT)
 
+# ruff (lint only, never `ruff format`) and mypy, both configured in pyproject.toml (caches in .ruff_cache, .mypy_cache).
+lint: install
+	$(VENV)/bin/ruff check review_service tests bench
+	$(VENV)/bin/mypy
+
 # Both runs side by side, each spread over pytest-xdist workers (PYTEST_WORKERS=0: in one process); each run's
 # output is printed whole when it ends. Plain `.venv/bin/python -m pytest tests/foo` stays one process.
 PYTEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
 
-test: install
+test: install lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: install

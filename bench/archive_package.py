@@ -21,7 +21,7 @@ from pathlib import Path
 from common import PASSWORD, make_app, seed_agency
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.helpers import ApiClient, decision, review  # noqa: E402
+from tests.helpers import ApiClient, decision, review
 
 
 def decided_case(client, attachment: bytes) -> tuple[ApiClient, int]:
@@ -80,7 +80,8 @@ def main() -> None:
     print(f"archiving step request (schedules the job): {step_ms:.0f} ms")
     print(f"package build in the worker, {args.runs} runs: median {statistics.median(builds):.2f} s, "
           f"max {max(builds):.2f} s; ZIP {len(data) / 1024:.0f} KiB, {last['files']} files")
-    print(f"peak memory: Python {python_peak / 2**20:.1f} MiB (tracemalloc), LibreOffice {child_peak_kib / 1024:.0f} MiB")
+    print(f"peak memory: Python {python_peak / 2**20:.1f} MiB (tracemalloc), "
+          f"LibreOffice {child_peak_kib / 1024:.0f} MiB")
     print(f"verification: {verify_ms:.0f} ms, ok={result.ok}")
 
 

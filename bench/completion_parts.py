@@ -19,8 +19,8 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import make_app, normalize_url  # noqa: E402
-from run_cases import ServiceDriver, prepare_database  # noqa: E402
+from common import make_app, normalize_url
+from run_cases import ServiceDriver, prepare_database
 
 # (module, function, modules where callers look it up): the parts of POST /api/v1/tasks/{id}/complete
 S = "review_service."

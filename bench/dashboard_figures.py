@@ -13,7 +13,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from common import make_app, normalize_url
@@ -51,7 +51,7 @@ def seed(case_count: int, agency_count: int) -> None:
         {"agency_id": city.id, "kind": "enforcement_officer", "name": f"{city.code}-{n}",
          "enforcement_certificate_no": f"{city.code}-{n}", "valid_from": date(2020, 1, 1)}
         for city in cities for n in range(30)])
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     today = now.date()
     cases, tasks, deadlines = [], [], []
     for n in range(case_count):

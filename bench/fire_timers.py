@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS_DIR, ROOT, environment, make_app, normalize_url  # noqa: E402
-from timer_cases import prepare  # noqa: E402
+from common import RESULTS_DIR, ROOT, environment, make_app, normalize_url
+from timer_cases import prepare
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wt_bench"
 # Worker logs: RESULTS_DIR/fire_timers-worker-<K>-<n>.log (gitignored).
@@ -228,10 +228,12 @@ def main(argv=None) -> int:
                   f"firing {timing['firing_seconds']:.2f} s) = {rate:.0f} timers/s "
                   f"({args.timers / timing['firing_seconds']:.0f} timers/s once firing)" if timing["firing_seconds"]
                   else f"wall {timing['wall_seconds']:.2f} s = {rate:.0f} timers/s")
-            print(f"jobs done per worker: {timing['jobs_per_worker']} (sum {sum(filter(None, timing['jobs_per_worker']))})"
+            per_worker = timing["jobs_per_worker"]
+            print(f"jobs done per worker: {per_worker} (sum {sum(filter(None, per_worker))})"
                   f"; worker exit codes {timing['worker_exit_codes']}; warning/error lines {timing['worker_warnings']}")
-            print(f"exactly-once: {numbers['overdue_events']} overdue events on {numbers['cases_with_one_overdue_event']}"
-                  f" cases (once each), {numbers['cases_with_several_overdue_events']} cases more than once; "
+            print(f"exactly-once: {numbers['overdue_events']} overdue events on "
+                  f"{numbers['cases_with_one_overdue_event']} cases (once each), "
+                  f"{numbers['cases_with_several_overdue_events']} cases more than once; "
                   f"{numbers['deadlines_overdue']}/{numbers['deadlines_total']} deadlines overdue; "
                   f"{numbers['overdue_notifications']} notifications "
                   f"(expected {args.timers} x {prepared['recipients_per_case']}), "

@@ -31,13 +31,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import RESULTS_DIR, Timings, environment, normalize_url, percentile, summarize  # noqa: E402
-from multi_node_checks import verify  # noqa: E402
-from multi_node_http import Node, NodeClient  # noqa: E402
-from multi_node_procs import Cluster, migrate_and_seed  # noqa: E402
-from payloads import CASE_PATH, submission  # noqa: E402
+from common import RESULTS_DIR, Timings, environment, normalize_url, percentile, summarize
+from multi_node_checks import verify
+from multi_node_http import Node, NodeClient
+from multi_node_procs import Cluster, migrate_and_seed
+from payloads import CASE_PATH, submission
 
-from review_service.china_time import today_in_china  # noqa: E402
+from review_service.china_time import today_in_china
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"  # the database `make test` uses (and empties)
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("head", "head"), ("review_head", "review_head"),

@@ -84,7 +84,8 @@ def _history_checks(results) -> dict:
             other.append({"case_id": case_id, "actions": actions, "reference": reference})
     return {"broken_chains": len(broken), "mismatched_heads": len(mismatched), "cases_with_other_history": len(other),
             "other_history_examples": other[:3], "overdue_events": sum(fired.values()),
-            "cases_fired_twice": sum(1 for n in fired.values() if n > 1), "history_events": sum(map(len, events.values()))}
+            "cases_fired_twice": sum(1 for n in fired.values() if n > 1),
+            "history_events": sum(map(len, events.values()))}
 
 
 def _job_checks(results) -> dict:

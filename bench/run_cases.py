@@ -26,10 +26,21 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (PASSWORD, RESULTS_DIR, ROOT, Timings, check, environment, make_app,  # noqa: E402
-                    normalize_url, percentile, seed_agency, summarize)
-from engine_alone import EngineAlone, run_engine  # noqa: E402
-from payloads import CASE_PATH, submission  # noqa: E402
+from common import (
+    PASSWORD,
+    RESULTS_DIR,
+    ROOT,
+    Timings,
+    check,
+    environment,
+    make_app,
+    normalize_url,
+    percentile,
+    seed_agency,
+    summarize,
+)
+from engine_alone import EngineAlone, run_engine
+from payloads import CASE_PATH, submission
 
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("head", "head"))  # username, role
 MAX_RATIO = 3.0  # target: a task completion costs at most 3x the engine-alone step

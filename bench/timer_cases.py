@@ -163,7 +163,8 @@ def bulk_insert_cases(agency_id: int, template_id: int, count: int, due_on) -> l
         for start in range(0, len(rows), CHUNK):
             db.session.execute(insert(model.__table__), rows[start:start + CHUNK])
     for table in ("cases", "deadlines"):
-        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                f"(SELECT max(id) FROM {table}))"))
     return [row["id"] for row in cases]
 
 

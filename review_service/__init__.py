@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import archives, deadlines, edge, headers, observability, unit_of_work, web
+from . import archives, deadlines, documents, edge, headers, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False, static_folder="web/static", template_folder="web/templates")
     app.config.from_object(Config)
     app.config.update(config or {})
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     observability.init_app(app)  # JSON or text logs, request id, request metrics, GET /metrics
     headers.init_app(app)  # CSP, nosniff, Referrer-Policy, no framing: on every response
     logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app, api)
     register_error_handlers(app)
     edge.init_app(app)  # size, depth and text checks of every request, before any view
+    documents.init_app(app)  # documents: PDF job, listeners of steps, publishing check
     web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
     unit_of_work.init_app(app)  # last: every view, API and page, commits once or rolls back
 
@@ -55,6 +56,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .cases.api import blp as cases_blp
     from .dashboard.api import blp as dashboard_blp
     from .deadlines.api import blp as deadlines_blp
+    from .documents.api import blp as documents_blp
     from .health import blp as health_blp
     from .jobs.api import blp as incidents_blp
     from .notifications.api import blp as notifications_blp
@@ -71,7 +73,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     add_migration_routes(processes_blp)  # migration (above processes, cases, tasks) under /processes
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
                       calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp):
+                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp, documents_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

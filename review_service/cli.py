@@ -106,7 +106,7 @@ def seed_demo_command(password_file: Path | None):
 
 def _seed_demo(passwords: dict[str, str]) -> None:
     """The demo agencies, users (new passwords added to `passwords`), staff and published processes."""
-    agencies = {}
+    agencies: dict[str, Agency] = {}
     for code, name, level, parent in DEMO_AGENCIES:
         agency = db.session.scalar(select(Agency).where(Agency.code == code))
         if agency is None:
@@ -131,4 +131,4 @@ def _read_passwords(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     pairs = (line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)
-    return {user: password for user, password in pairs}
+    return dict(pairs)

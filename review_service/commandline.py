@@ -1,6 +1,9 @@
 """What every `flask review` command shares: the operator it acts as, and how it reports a refusal."""
+from typing import cast
+
 import click
 
+from .accounts.roles import Actor, Role
 from .errors import ServiceError
 
 
@@ -8,14 +11,19 @@ class CommandLineOperator:
     """The operator at the command line acts for every agency (they already hold database access);
     the history names no user for what they do."""
 
-    id, full_name, agency_id, is_operator = None, "命令行", None, True
+    id: int | None = None
+    agency_id: int | None = None
+    full_name = "命令行"
+    roles = frozenset({Role.ADMIN})
+    is_operator = True
 
     @staticmethod
     def has_role(role: str) -> bool:
-        return role == "admin"
+        return role == Role.ADMIN
 
 
-OPERATOR = CommandLineOperator()
+# Typed as an Actor although id and agency_id are None: the services it is given check is_operator first.
+OPERATOR = cast(Actor, CommandLineOperator())
 
 
 def refusal(error: ServiceError) -> click.exceptions.Exit:

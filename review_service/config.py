@@ -29,6 +29,13 @@ class Config:
     FORMS_DIR = Path(os.environ.get("REVIEW_FORMS_DIR", PROJECT_ROOT / "forms"))
     # Uploaded case materials are stored here, one folder per agency.
     ATTACHMENTS_DIR = Path(os.environ.get("REVIEW_ATTACHMENTS_DIR", PROJECT_ROOT / "instance" / "attachments"))
+    # Documents (审核意见书 ...): the DOCX→PDF converter (LibreOffice headless), its time limit per document in
+    # seconds (a hung converter is killed), and how many times the worker tries before giving up.
+    # REVIEW_DOCUMENT_PDF=0: DOCX only (a machine without LibreOffice); no conversion job is queued.
+    DOCUMENT_PDF = os.environ.get("REVIEW_DOCUMENT_PDF", "1") == "1"
+    DOCUMENT_CONVERTER = os.environ.get("REVIEW_DOCUMENT_CONVERTER", "soffice")
+    DOCUMENT_PDF_TIMEOUT_SECONDS = float(os.environ.get("REVIEW_DOCUMENT_PDF_TIMEOUT_SECONDS", 120))
+    DOCUMENT_PDF_MAX_ATTEMPTS = int(os.environ.get("REVIEW_DOCUMENT_PDF_MAX_ATTEMPTS", 5))
     # Largest accepted attachment, in bytes (default 20 MiB).
     MAX_ATTACHMENT_BYTES = int(os.environ.get("REVIEW_MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
     # Whole request body limit: an attachment plus its multipart envelope.

@@ -22,7 +22,7 @@ _BAD_TEXT = re.compile("[\x00\ud800-\udfff]")
 class DatabaseIdConverter(IntegerConverter):
     """`<int:x>` that matches only ids the database's integer can hold (documented as the maximum)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=DATABASE_INT_MAX, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=DATABASE_INT_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,6 +18,14 @@ NAMING_CONVENTION = {
 # Objects stay loaded after commit: the response is built from them without re-reading every row.
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION), session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+if TYPE_CHECKING:  # what db.Model is, for mypy (it cannot see through the attribute of an instance)
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(DeclarativeBase):
+        query: Any
+else:
+    Model = db.Model
 # Set by unit_of_work() for the work it runs: True when that work only reads (a GET request).
 read_only_transactions: ContextVar[bool] = ContextVar("read_only_transactions", default=False)
 

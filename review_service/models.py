@@ -6,11 +6,15 @@ from .attachments.models import Attachment  # noqa: F401
 from .audit.models import CaseEvent  # noqa: F401
 from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
 from .deadlines.models import Deadline, ExtensionRequest  # noqa: F401
+from .documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from .jobs.models import DueJob  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
-from .staffing.models import StaffMember  # noqa: F401
-from .staffing.models import AssignmentProblem, Recusal  # noqa: F401
+from .staffing.models import (  # noqa: F401
+    AssignmentProblem,
+    Recusal,
+    StaffMember,
+)
 from .tasks.models import Task  # noqa: F401
 from .users.models import AccountEvent  # noqa: F401
 from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

@@ -11,6 +11,7 @@ fixture resets what a test may change. Commits need not reach the disk in tests:
 synchronous=OFF and PostgreSQL sessions with synchronous_commit=off.
 """
 import copy
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ class Template:
 
 def _config(url: str, tmp_path: Path) -> dict:
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "ATTACHMENTS_DIR": tmp_path / "attachments",
-              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "MAX_ATTACHMENT_BYTES": 64 * 1024}
+              "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "MAX_ATTACHMENT_BYTES": 64 * 1024,
+              "DOCUMENT_PDF": False}  # no LibreOffice job per document; tests of PDFs use the fixture pdf_documents
     if url.startswith("postgresql"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "connect_args": PG_SESSION}
     return config
@@ -248,3 +250,23 @@ def as_user(app, database_template):
                                  else ApiClient.logged_in(app.test_client(), username, PASSWORD))
         return clients[username]
     return factory
+
+
+@pytest.fixture(scope="session")
+def converter():
+    """LibreOffice (soffice) and poppler-utils (pdftotext, pdftoppm, pdffonts) for document PDFs: skip without
+    them, unless REQUIRE_E2E=1 (set by .ci/run, which installs them)."""
+    missing = [tool for tool in ("soffice", "pdftotext", "pdftoppm", "pdffonts") if shutil.which(tool) is None]
+    if missing:
+        if os.environ.get("REQUIRE_E2E") == "1":
+            pytest.fail(f"REQUIRE_E2E=1 but {', '.join(missing)} missing (apt-get install libreoffice-writer-nogui "
+                        "poppler-utils fonts-noto-cjk)")
+        pytest.skip(f"{', '.join(missing)} not installed: PDF tests skipped")
+    return shutil.which("soffice")
+
+
+@pytest.fixture
+def pdf_documents(app, converter):
+    """Documents get their PDF job, as in production (REVIEW_DOCUMENT_PDF=1)."""
+    app.config["DOCUMENT_PDF"] = True
+    return app

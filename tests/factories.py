@@ -209,7 +209,7 @@ def return_and_supply(as_user, case_id, returned_on, supplied_on) -> tuple[dict,
     reviewer, handler = as_user("reviewer"), as_user("handler")
     with freeze_time(beijing(returned_on)):
         reviewer.complete(case_id, "accept_submission", {"result": "return", "missing_materials": ["听证笔录"]})
-        paused = [d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review"][0]
+        paused = next(d for d in reviewer.case(case_id)["deadlines"] if d["kind"] == "review")
     with freeze_time(beijing(supplied_on)):
         handler.complete(case_id, "supply_materials", {"materials": [
             {"name": "听证笔录", "category": "hearing_record"}]})
@@ -318,6 +318,74 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     return path
 
 
+# --- documents (审核意见书 ...) ---------------------------------------------------------------------------
+
+def run_due_jobs(app, *, batch: int = 100) -> list:
+    """One worker iteration in the test's process: every job due now runs (PDF conversions, timers)."""
+    from review_service.jobs.worker import work_once
+    with app.app_context():
+        results = work_once("test-worker", batch=batch)
+        db.session.remove()
+    return results
+
+
+def docx_text(payload: bytes) -> str:
+    """Every paragraph and table cell of a DOCX (python-docx), one per line."""
+    from docx import Document
+    document = Document(io.BytesIO(payload))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines)
+
+
+def pdf_text(payload: bytes) -> str:
+    """The text of a PDF as pdftotext (poppler-utils) extracts it."""
+    import subprocess
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=payload, capture_output=True, check=True)
+    return result.stdout.decode("utf-8")
+
+
+def create_agency_with_users(code: str, roles=("handler", "reviewer", "head"), *, name: str | None = None):
+    """A new top-level agency and one user per role (username code.role, full name code+role), the reviewer
+    with a 法律职业资格 number. Call inside an app context; commits."""
+    from review_service.staffing.models import StaffMember
+    agency = Agency(code=code, name=name or f"{code} 示例局", level="city")
+    db.session.add(agency)
+    db.session.flush()
+    for role in roles:
+        user = create_user(agency_id=agency.id, username=f"{code}.{role}", full_name=f"{code}{role}",
+                           password=PASSWORD, roles=[role])
+        if role == "reviewer":
+            db.session.add(StaffMember(agency_id=agency.id, kind="legal_reviewer", name=user.full_name,
+                                       user_id=user.id, legal_qualification_no=f"A2019{user.id:07d}",
+                                       valid_from=date(2020, 1, 1)))
+    db.session.commit()
+    return agency
+
+
+def case_documents(client, case_id) -> list[dict]:
+    """GET /api/v1/cases/{id}/documents: the items."""
+    response = client.get(f"/api/v1/cases/{case_id}/documents")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["items"]
+
+
+def download(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200, response.get_json()
+    return response.data
+
+
+def opinion_issued(as_user, opinion: str = "issues") -> int:
+    """A case submitted, accepted and given a round-1 opinion; returns its id."""
+    case_id = as_user("handler").submit()["id"]
+    as_user("reviewer").complete(case_id, "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(case_id, "review_case", review(opinion))
+    return case_id
+
+
 def require_libreoffice() -> None:
     """Skip a test that builds a PDF when LibreOffice (soffice) is missing, unless REQUIRE_PDF=1 (.ci/run)."""
     import os
@@ -327,7 +395,8 @@ def require_libreoffice() -> None:
     if shutil.which("soffice") is None:
         if os.environ.get("REQUIRE_PDF") == "1":
             pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-        pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")
+        pytest.skip("LibreOffice not installed: archive package tests skipped "
+                    "(apt-get install libreoffice-writer-nogui)")
 
 
 # --- BPMN scripts -------------------------------------------------------------------------------------
@@ -357,3 +426,19 @@ def run_script(source: str, data: dict | None = None) -> dict:
     context = dict(data or {})
     env.execute(source, context)
     return context
+
+
+def three_cases(as_user, frozen_clock) -> dict:
+    """Cases 1 (a company), 2 (Latin title) and 3 (a restaurant), submitted on 10, 11 and 12 October;
+    case 2 accepted, so it has a reviewer, a review step and a due date."""
+    handler = as_user("handler")
+    ids = {}
+    for number, day, title, party in ((1, "2026-10-10", "某公司销售不合格产品案", "某某贸易有限公司"),
+                                      (2, "2026-10-11", "ABC Trading 无证经营案", "张三"),
+                                      (3, "2026-10-12", "李四餐饮店食品安全案", "李四餐饮店")):
+        frozen_clock.move_to(beijing(day))
+        ids[number] = handler.submit(case_number=f"市监罚〔2026〕{number}号", title=title,
+                                     party={"type": "natural_person", "name": party})["id"]
+    frozen_clock.move_to(beijing("2026-10-13"))
+    as_user("reviewer").complete(ids[2], "accept_submission", {"result": "accept"})
+    return ids

@@ -44,8 +44,8 @@ def scratch_database():
 
 def _script(name: str, argument: Path, database_url: str, attachments: Path):
     assert shutil.which("pg_dump") and shutil.which("pg_restore"), "PostgreSQL client tools are required"
-    result = subprocess.run(["sh", str(DOCKER / name), str(argument)], capture_output=True, text=True,
-                            env={**os.environ, "DATABASE_URL": database_url, "REVIEW_ATTACHMENTS_DIR": str(attachments)})
+    env = {**os.environ, "DATABASE_URL": database_url, "REVIEW_ATTACHMENTS_DIR": str(attachments)}
+    result = subprocess.run(["sh", str(DOCKER / name), str(argument)], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
 
 
@@ -106,22 +106,26 @@ def test_backup_as_a_stream_restores_into_an_empty_database_and_verifies(app, as
     archive = tmp_path / "backup.tar"
     with archive.open("wb") as out:
         made = subprocess.run(["sh", str(DOCKER / "backup.sh"), "-"], stdout=out, stderr=subprocess.PIPE, text=False,
-                              env={**os.environ, "DATABASE_URL": PG_URL, "REVIEW_ATTACHMENTS_DIR": str(app.config["ATTACHMENTS_DIR"]),
+                              env={**os.environ, "DATABASE_URL": PG_URL,
+                                   "REVIEW_ATTACHMENTS_DIR": str(app.config["ATTACHMENTS_DIR"]),
                                    "REVIEW_LOG_FORMAT": "json"})
     assert made.returncode == 0 and b'"message": "backup written to stdout"' in made.stderr
 
     with archive.open("rb") as stream:  # into the test database itself: not empty, refused, nothing changed
         refused = subprocess.run(["sh", str(DOCKER / "restore.sh"), "-"], stdin=stream, capture_output=True, text=True,
-                                 env={**os.environ, "DATABASE_URL": PG_URL, "REVIEW_ATTACHMENTS_DIR": str(tmp_path / "x")})
+                                 env={**os.environ, "DATABASE_URL": PG_URL,
+                                      "REVIEW_ATTACHMENTS_DIR": str(tmp_path / "x")})
     assert refused.returncode == 1 and "the database is not empty" in refused.stderr
 
     restored_files = tmp_path / "restored"
     with archive.open("rb") as stream:
         restored = subprocess.run(["sh", str(DOCKER / "restore.sh"), "-"], stdin=stream, capture_output=True, text=True,
-                                  env={**os.environ, "DATABASE_URL": scratch_database, "REVIEW_ATTACHMENTS_DIR": str(restored_files)})
+                                  env={**os.environ, "DATABASE_URL": scratch_database,
+                                       "REVIEW_ATTACHMENTS_DIR": str(restored_files)})
     assert restored.returncode == 0, restored.stderr
+    restored_url = scratch_database.replace("postgresql://", "postgresql+psycopg://", 1)
     restored_app = create_app({"TESTING": True, "ATTACHMENTS_DIR": restored_files,
-                               "SQLALCHEMY_DATABASE_URI": scratch_database.replace("postgresql://", "postgresql+psycopg://", 1)})
+                               "SQLALCHEMY_DATABASE_URI": restored_url})
     try:
         runner = restored_app.test_cli_runner()
         history = runner.invoke(args=["review", "verify-history"])
@@ -147,8 +151,9 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(app, tmp_path, 
     _script("backup.sh", tmp_path / "backup", PG_URL, app.config["ATTACHMENTS_DIR"])
     dump = tmp_path / "backup" / "database.dump"
     dump.write_bytes(dump.read_bytes()[:-10])
-    result = subprocess.run(["sh", str(DOCKER / "restore.sh"), str(tmp_path / "backup")], capture_output=True, text=True,
-                            env={**os.environ, "DATABASE_URL": scratch_database, "REVIEW_ATTACHMENTS_DIR": str(tmp_path / "r")})
+    env = {**os.environ, "DATABASE_URL": scratch_database, "REVIEW_ATTACHMENTS_DIR": str(tmp_path / "r")}
+    result = subprocess.run(["sh", str(DOCKER / "restore.sh"), str(tmp_path / "backup")], capture_output=True,
+                            text=True, env=env)
     assert result.returncode == 1 and "database.dump does not match its checksum" in result.stderr
     assert not (tmp_path / "r").exists()
     with psycopg.connect(scratch_database) as conn:

@@ -29,7 +29,8 @@ def settings_read_by_config() -> set[str]:
 
 
 def app_services() -> dict:
-    return {name: service for name, service in compose()["services"].items() if service.get("image") != "postgres:15-bookworm"}
+    services = compose()["services"].items()
+    return {name: service for name, service in services if service.get("image") != "postgres:15-bookworm"}
 
 
 def entrypoint(*args: str) -> str:
@@ -129,7 +130,8 @@ def test_image_runs_as_a_fixed_uid_and_gid_that_owns_no_code():
     dockerfile = (DOCKER / "Dockerfile").read_text()
     assert "groupadd --system --gid 10001 review" in dockerfile and "--uid 10001 --gid 10001" in dockerfile
     assert dockerfile.rstrip().splitlines()[-1] == "USER 10001:10001"
-    assert "--chown" not in dockerfile  # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+    # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+    assert "--chown" not in dockerfile
 
 
 def test_image_installs_the_locked_dependencies_before_copying_the_code():

@@ -37,7 +37,7 @@ def test_an_unexpected_error_is_logged_once_with_its_request_id(as_user, monkeyp
 def test_text_no_database_can_store_is_refused_at_the_edge(as_user):
     handler = as_user("handler")
     for text in ("甲\\u0000乙", "\\ud800", "a\\udfffb"):  # JSON escapes: the server decodes them
-        response = handler.client.post("/api/v1/cases", data='{"case_number": "%s"}' % text,
+        response = handler.client.post("/api/v1/cases", data=f'{{"case_number": "{text}"}}',
                                        headers={**handler.headers, "Content-Type": "application/json"})
         assert response.status_code == 422 and response.get_json()["error"]["code"] == "bad_text"
     assert handler.get("/api/v1/cases?status=%00").get_json()["error"]["code"] == "bad_text"

@@ -7,10 +7,9 @@ fails on any 5xx and on any answer whose status, content type or body the docume
 import os
 from collections import Counter
 
-import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 from schemathesis.specs.openapi.checks import status_code_conformance
 

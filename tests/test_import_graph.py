@@ -66,7 +66,7 @@ def package_graph() -> dict[str, set[str]]:
     return {node: targets - {node} for node, targets in graph.items()}
 
 
-def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+def cycles(graph: dict[str, set[str]]) -> list[set[str]]:  # noqa: C901  (Tarjan, iterative: one loop)
     """The strongly connected components with more than one node (Tarjan, iterative)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

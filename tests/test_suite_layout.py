@@ -2,7 +2,7 @@
 the suite imports a test module or a conftest (pytest loads those itself; importing them runs them twice)."""
 import ast
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .factories import TEST_NOW
@@ -11,7 +11,7 @@ TESTS = Path(__file__).resolve().parent
 
 
 def _module_name(path: Path, root: Path) -> str:
-    return ".".join(("tests",) + path.relative_to(root).with_suffix("").parts)
+    return ".".join(("tests", *path.relative_to(root).with_suffix("").parts))
 
 
 def _imported_modules(path: Path, root: Path) -> list[tuple[int, str]]:
@@ -69,6 +69,6 @@ def test_pytest_times_the_tests_on_the_real_clock_while_the_tests_see_the_frozen
     assert abs(timing.time() - real_time()) < 60
     before, real_before = timing.perf_counter(), real_perf_counter()
     assert abs(before - real_before) < 1
-    assert datetime.now(timezone.utc) - datetime.fromisoformat(TEST_NOW).replace(tzinfo=timezone.utc) < timedelta(
+    assert datetime.now(UTC) - datetime.fromisoformat(TEST_NOW).replace(tzinfo=UTC) < timedelta(
         minutes=1)
     assert abs(time.time() - real_time()) > 3600  # the test's own clock is the frozen one

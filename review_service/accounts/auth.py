@@ -2,6 +2,7 @@
 from flask import g, request
 
 from ..errors import Forbidden, Unauthorized
+from .models import User
 from .service import user_for_token
 
 
@@ -29,5 +30,5 @@ def require_actor() -> None:
     g.actor = user
 
 
-def current_actor():
+def current_actor() -> User:
     return g.actor

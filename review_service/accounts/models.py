@@ -4,15 +4,10 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
-
-ROLE_TITLES = {"handler": "承办人", "reviewer": "法制审核人员", "review_head": "法制审核机构负责人",
-               "deputy_head": "分管负责人", "head": "机关负责人", "designer": "流程设计人员",
-               "supervisor": "监督人员", "admin": "系统管理员"}
-ROLES = tuple(ROLE_TITLES)
+from ..extensions import Model
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A login; UserMixin lets the web pages use it as Flask-Login's current_user."""
 
     __tablename__ = "users"
@@ -42,14 +37,14 @@ class User(UserMixin, db.Model):
         return role in self.roles
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"

@@ -13,8 +13,9 @@ from ..db_types import UTCDateTime, utcnow
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
 from ..persistence import built_once
-from .models import ROLES, ApiToken, User, UserRole
+from .models import ApiToken, User, UserRole
 from .passwords import check_password
+from .roles import ROLES
 
 # Compared against when the username is unknown, so both paths take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -165,4 +166,4 @@ def revoke_tokens(user_id: int, *, keep_digest_of: str | None = None) -> int:
                  .values(revoked_at=utcnow()))
     if keep_digest_of:
         statement = statement.where(ApiToken.token_hash != _token_digest(keep_digest_of))
-    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]  # an UPDATE's CursorResult

@@ -3,13 +3,13 @@ from sqlalchemy import Boolean, ForeignKey, String, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 LEVELS = ("province", "city", "county", "township")  # 省/市/县/乡镇
 LEVEL_TITLES = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
 
 
-class Agency(db.Model):
+class Agency(Model):
     __tablename__ = "agencies"
 
     id: Mapped[int] = mapped_column(primary_key=True)

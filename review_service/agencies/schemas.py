@@ -47,8 +47,8 @@ class AgencyUpdateSchema(Schema):
 
 
 class AgencyCreateSchema(AgencyUpdateSchema):
-    code = fields.String(required=True, validate=[validate.Length(min=1, max=64),
-                                                  validate.Regexp(r"^[A-Za-z0-9._-]+$", error="只能包含字母、数字、. _ -")])
+    code = fields.String(required=True, validate=[
+        validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9._-]+$", error="只能包含字母、数字、. _ -")])
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     level = fields.String(required=True, validate=validate.OneOf(LEVELS))
 

@@ -1,7 +1,10 @@
 """Register and edit agencies (by hand or from CSV) within an administrator's reach."""
+from typing import cast
+
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from ..accounts.roles import Actor, Role
 from ..csvimport import check_all, first_errors, read_rows
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
@@ -12,9 +15,9 @@ from .tree import descendant_ids, within_reach
 SETTINGS = ("sector", "advisors_count_toward_ratio", "grandfather_pre_2021_reviewers", "acceptance_from_queue")
 
 
-def check_admin(actor, agency_id: int | None) -> None:
+def check_admin(actor: Actor, agency_id: int | None) -> None:
     """Administrators manage their own agency and those below it."""
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
     if not within_reach(actor, agency_id):
         raise Forbidden("只能管理本机关及下级机关", code="outside_reach")
@@ -27,14 +30,14 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def list_agencies(*, actor) -> list[Agency]:
+def list_agencies(*, actor: Actor) -> list[Agency]:
     """The actor's agency; administrators and supervisors also every agency below it."""
-    ids = descendant_ids(actor.agency_id) if actor.has_role("admin") or actor.has_role("supervisor") \
+    ids = descendant_ids(actor.agency_id) if actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR) \
         else [actor.agency_id]
     return list(db.session.scalars(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.code)))
 
 
-def create_agency(*, actor, data: dict) -> Agency:
+def create_agency(*, actor: Actor, data: dict) -> Agency:
     """Register an agency below one the actor administers. Caller commits."""
     parent = _parent(data.get("parent_code"))
     check_admin(actor, parent.id if parent else None)
@@ -51,7 +54,7 @@ def _add_agency(data: dict, parent: Agency | None) -> Agency:
     return agency
 
 
-def update_agency(agency: Agency, *, actor, data: dict) -> Agency:
+def update_agency(agency: Agency, *, actor: Actor, data: dict) -> Agency:
     check_admin(actor, agency.id)
     if "parent_code" in data:
         parent = _parent(data["parent_code"])
@@ -75,7 +78,7 @@ def _parent(code: str | None) -> Agency | None:
     return parent
 
 
-def import_agencies(content: bytes, *, actor) -> list[Agency]:
+def import_agencies(content: bytes, *, actor: Actor) -> list[Agency]:
     """Create agencies from CSV rows; a parent is an existing agency or one on an earlier row. All or nothing."""
     rows = read_rows(content, required=("code", "name", "level"), known=CSV_COLUMNS)
     schema, known = AgencyCreateSchema(), set(db.session.scalars(select(Agency.code)))
@@ -86,7 +89,7 @@ def import_agencies(content: bytes, *, actor) -> list[Agency]:
         try:
             data = schema.load(values)
         except ValidationError as exc:
-            return first_errors(exc.messages)
+            return first_errors(cast(dict, exc.messages))  # a schema's errors: by field
         if data["code"] in known or data["code"] in seen:
             return {"code": "机关代码已存在"}
         parent_code = data.get("parent_code")
@@ -99,7 +102,7 @@ def import_agencies(content: bytes, *, actor) -> list[Agency]:
         parsed.append(data)
         return {}
 
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
     check_all(rows, check)
     return [_add_agency(data, _parent(data.get("parent_code"))) for data in parsed]

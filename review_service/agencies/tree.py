@@ -1,6 +1,7 @@
 """Walk the agency tree: ancestors (for pools and supervisors) and descendants (for reach and roll-ups)."""
 from sqlalchemy import select
 
+from ..accounts.roles import Actor
 from ..extensions import db
 from .models import Agency
 
@@ -29,7 +30,7 @@ def descendant_ids(agency_id: int) -> list[int]:
     return ordered
 
 
-def within_reach(actor, agency_id: int | None) -> bool:
+def within_reach(actor: Actor, agency_id: int | None) -> bool:
     """Whether the agency is the actor's own or below it; the command-line operator reaches every agency."""
     if getattr(actor, "is_operator", False):
         return True

@@ -97,7 +97,7 @@ def _events(document, history: list[ReadableEvent]) -> None:
     document.add_heading("办理过程记录（全部历史）", level=2)
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, title in zip(table.rows[0].cells, ("序号", "时间", "办理人", "操作", "内容")):
+    for cell, title in zip(table.rows[0].cells, ("序号", "时间", "办理人", "操作", "内容"), strict=False):
         cell.text = title
     for item in history:
         cells = table.add_row().cells

@@ -3,10 +3,10 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class ArchivePackage(db.Model):
+class ArchivePackage(Model):
     """A built archive package of a case: version n of its 案卷, sealed with the history head at build time."""
 
     __tablename__ = "archive_packages"

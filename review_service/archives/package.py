@@ -52,11 +52,9 @@ def gather_documents(case) -> list[ArchiveFile]:
 
 
 def case_documents(case) -> list:
-    """The document service's entries of the case (review_service/documents/: list_case_documents).
-
-    The one line to wire when that service is on main; until then the package has no documents/.
-    """
-    return []
+    """The document service's entries of the case (review_service/documents/: list_case_documents)."""
+    from ..documents.service import list_case_documents
+    return list_case_documents(case)
 
 
 def document_files(entries) -> list[ArchiveFile]:
@@ -85,7 +83,8 @@ def prepare_package(case, *, trigger: str, requested_by) -> PreparedPackage:
     metadata = case_metadata(case)
     history = readable_history(case.id, events)
     files = [*gather_documents(case), *material_files(case),
-             ArchiveFile("history/history.json", _history_json(case, events, head), "history", "案件历史记录（机读）", JSON),
+             ArchiveFile("history/history.json", _history_json(case, events, head), "history",
+                         "案件历史记录（机读）", JSON),
              ArchiveFile("history/history.pdf", docx_to_pdf(history_docx(metadata, case_rounds(case), history)),
                          "history", "案件办理记录", PDF)]
     version = (db.session.scalar(select(func.max(ArchivePackage.version))
@@ -102,11 +101,11 @@ def prepare_package(case, *, trigger: str, requested_by) -> PreparedPackage:
         "seal": {"algorithm": "SHA-256", "history_head": head, "digest": None},
     })
     stored_as, part, size, digest = _write_zip(case, version, files, manifest, built_at)
-    return PreparedPackage(dict(case_id=case.id, agency_id=case.agency_id, version=version, trigger=trigger,
-                                requested_by_id=requested_by.id if requested_by else None,
-                                filename=f"{_safe(case.case_number)}-案卷-v{version}.zip", stored_as=stored_as,
-                                size=size, sha256=digest, chain_seq=head["seq"], chain_hash=head["hash"],
-                                files=len(files) + 1, built_at=built_at), part)
+    return PreparedPackage({"case_id": case.id, "agency_id": case.agency_id, "version": version, "trigger": trigger,
+                            "requested_by_id": requested_by.id if requested_by else None,
+                            "filename": f"{_safe(case.case_number)}-案卷-v{version}.zip", "stored_as": stored_as,
+                            "size": size, "sha256": digest, "chain_seq": head["seq"], "chain_hash": head["hash"],
+                            "files": len(files) + 1, "built_at": built_at}, part)
 
 
 def store_package(prepared: PreparedPackage) -> ArchivePackage:

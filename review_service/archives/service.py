@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
@@ -19,7 +20,7 @@ from .models import ArchivePackage
 from .package import PreparedPackage, archives_dir, prepare_package, store_package
 
 ARCHIVE_JOB = "archive.build"
-BUILDING_ROLES = ("handler", "head", "review_head", "admin")
+BUILDING_ROLES = (Role.HANDLER, Role.HEAD, Role.REVIEW_HEAD, Role.ADMIN)
 DECIDED = ("decided",)
 
 
@@ -32,7 +33,7 @@ def build_pending(case_id: int) -> bool:
                                                      DueJob.status == PENDING).limit(1)) is not None
 
 
-def request_package(case_id: int, *, actor) -> dict:
+def request_package(case_id: int, *, actor: Actor) -> dict:
     """On demand: a decided case's package, built by the worker. 404 for another agency's case."""
     case = get_case(case_id, actor=actor)
     if not any(actor.has_role(role) for role in BUILDING_ROLES) or case.agency_id != actor.agency_id:
@@ -59,6 +60,7 @@ def build_job(job: DueJob) -> None:
     """The worker's job (the case locked): record the prepared package and its digest in the case's history."""
     prepared = getattr(job, "prepared", None) or prepare_build({"case_id": job.case_id, **job.payload})
     package = store_package(prepared)
+    assert job.case_id is not None  # a package job names its case
     case = lock_case(job.case_id)  # locked already by the worker; read again for the chain's head
     record_event(case, actor=_requester(job.payload), action="archive.package_built",
                  data={"package_id": package.id, "version": package.version, "sha256": package.sha256,
@@ -66,7 +68,7 @@ def build_job(job: DueJob) -> None:
                        "chain_seq": package.chain_seq, "chain_hash": package.chain_hash})
 
 
-def archiving_completed(case, task, actor, data) -> dict:
+def archiving_completed(case, task, actor: Actor, data) -> dict:
     """Effect of the archiving step (taskKind archiving): schedule the package; the step stays fast (one
     INSERT: the step completes once per case, so its job's key is new)."""
     add_new_jobs([{"kind": ARCHIVE_JOB, "due_at": utcnow(), "case_id": case.id,
@@ -75,7 +77,7 @@ def archiving_completed(case, task, actor, data) -> dict:
     return {}
 
 
-def list_packages(case_id: int, *, actor) -> dict:
+def list_packages(case_id: int, *, actor: Actor) -> dict:
     case = get_case(case_id, actor=actor)
     packages = list(db.session.scalars(select(ArchivePackage).where(ArchivePackage.case_id == case.id)
                                        .order_by(ArchivePackage.version.desc())))
@@ -83,12 +85,12 @@ def list_packages(case_id: int, *, actor) -> dict:
             "may_request": may_request(actor, case)}
 
 
-def may_request(actor, case) -> bool:
+def may_request(actor: Actor, case) -> bool:
     return (case.status in DECIDED and case.agency_id == actor.agency_id
             and any(actor.has_role(role) for role in BUILDING_ROLES))
 
 
-def get_package(package_id: int, *, actor) -> ArchivePackage:
+def get_package(package_id: int, *, actor: Actor) -> ArchivePackage:
     """A package, if the actor may see its case (the case page's rule: another agency gets 404)."""
     package = db.session.get(ArchivePackage, package_id)
     if package is None:

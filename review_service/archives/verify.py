@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..agencies.models import Agency
 from ..audit.models import CaseEvent
-from ..audit.service import verify_chain
+from ..audit.service import GENESIS_HASH, verify_chain
 from ..cases.models import Case
 from ..extensions import db
 from . import manifest as mf

@@ -25,7 +25,8 @@ def file_problem(attachment: Attachment) -> str | None:
         for chunk in iter(lambda: stream.read(1024 * 1024), b""):
             digest.update(chunk)
     if digest.hexdigest() != attachment.sha256:
-        return f"content differs from the upload (sha256 {digest.hexdigest()[:12]}…, expected {attachment.sha256[:12]}…)"
+        return (f"content differs from the upload (sha256 {digest.hexdigest()[:12]}…, "
+                f"expected {attachment.sha256[:12]}…)")
     return None
 
 

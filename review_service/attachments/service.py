@@ -10,6 +10,7 @@ import filetype
 from flask import current_app
 from sqlalchemy import select
 
+from ..accounts.roles import Actor
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from .models import Attachment
@@ -40,7 +41,7 @@ def _detect(head: bytes, extension: str) -> str | None:
     return None
 
 
-def store_upload(stream, filename: str, *, actor) -> Attachment:
+def store_upload(stream, filename: str, *, actor: Actor) -> Attachment:
     """Write an uploaded file to disk and record it; refuse empty, oversized or mislabelled files."""
     limit = current_app.config["MAX_ATTACHMENT_BYTES"]
     safe_name = Path(filename or "").name.strip()
@@ -82,7 +83,7 @@ def attachment_path(attachment: Attachment) -> Path:
     return current_app.config["ATTACHMENTS_DIR"] / str(attachment.agency_id) / attachment.id
 
 
-def get_attachment(attachment_id: str, *, actor) -> Attachment:
+def get_attachment(attachment_id: str, *, actor: Actor) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.agency_id != actor.agency_id:
         raise NotFound("附件不存在", code="attachment_not_found")

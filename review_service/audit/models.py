@@ -3,10 +3,10 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class CaseEvent(db.Model):
+class CaseEvent(Model):
     """One action on a case. Never updated or deleted (the database refuses it too)."""
 
     __tablename__ = "case_events"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import event, select
 
+from ..accounts.roles import Actor
 from ..db_types import utcnow
 from ..extensions import db
 from ..persistence import insert_rows
@@ -39,7 +40,8 @@ def _chained_fields(event_row: CaseEvent) -> dict:
             "prev_hash": event_row.prev_hash}
 
 
-def chain_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
+def chain_event(case, *, actor: Actor | None, action: str, data: dict | None = None,
+                task_id: str | None = None) -> CaseEvent:
     """The case's next history event, hash-chained, not written; the case's chain head moves to it."""
     row = CaseEvent(case_id=case.id, seq=(case.history_seq or 0) + 1, occurred_at=utcnow(),
                     actor_id=actor.id if actor else None, actor_name=actor.full_name if actor else "系统",
@@ -50,7 +52,8 @@ def chain_event(case, *, actor, action: str, data: dict | None = None, task_id: 
     return row
 
 
-def record_event(case, *, actor, action: str, data: dict | None = None, task_id: str | None = None) -> CaseEvent:
+def record_event(case, *, actor: Actor | None, action: str, data: dict | None = None,
+                 task_id: str | None = None) -> CaseEvent:
     """Append one event to the case's history; the case row keeps the chain's head. The caller holds the case lock.
 
     The event is INSERTed at once on the transaction's connection (it is never changed afterwards, so it

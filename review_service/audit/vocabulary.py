@@ -51,10 +51,13 @@ EVENT_FIELDS = {
     "received_on": "收到日期", "document": "文件", "deadline_id": "时限",
     # process migration
     "case_id": "案件", "case_number": "案号", "from_version": "原版本", "to_version": "新版本", "number": "版本号",
-    "agency_id": "机关", "changed_tasks": "变化的环节", "added_tasks": "新增的环节", "refused_because": "不能迁移的原因",
+    "agency_id": "机关", "changed_tasks": "变化的环节", "added_tasks": "新增的环节",
+    "refused_because": "不能迁移的原因",
     # archive packages
     "package_id": "案卷编号", "version": "版本", "sha256": "SHA-256 摘要", "size": "字节数", "files": "文件数",
     "trigger": "生成原因", "chain_seq": "封存时的历史记录序号", "chain_hash": "封存时的历史记录摘要",
+    "decided_on": "决定日期", "document_number": "决定书文号", "collective_discussion_held": "经集体讨论",
+    "decided_by": "决定人", "met": "按期办结",
     "agency_code": "机关代码", "name": "名称", "code": "代码", "text": "内容", "source": "来源", "matched": "符合",
 }
 

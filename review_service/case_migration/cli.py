@@ -10,6 +10,7 @@ from .service import migrate_cases
 
 
 def register(group) -> None:
+    assert migrate_cases_command.callback is not None
     migrate_cases_command.callback = with_appcontext(migrate_cases_command.callback)
     group.add_command(migrate_cases_command)
 

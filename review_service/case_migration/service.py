@@ -5,6 +5,7 @@ A case is refused when a step it has already completed changed or was removed in
 """
 from sqlalchemy import select
 
+from ..accounts.roles import Actor
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.workflow import load_run, lock_case, save_run
@@ -18,7 +19,7 @@ from ..processes.versions import version_by_number
 from ..tasks.mirror import sync_tasks
 
 
-def migrate_cases(agency, number: int, *, actor, dry_run: bool) -> list[dict]:
+def migrate_cases(agency, number: int, *, actor: Actor, dry_run: bool) -> list[dict]:
     """One report per running case of the agency not yet on version `number`. Caller commits."""
     check_designer(actor, agency)
     target = version_by_number(agency, number)
@@ -31,12 +32,12 @@ def migrate_cases(agency, number: int, *, actor, dry_run: bool) -> list[dict]:
     return [_migrate_case(case, version, target, actor=actor, dry_run=dry_run) for case, _, version in rows]
 
 
-def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, actor, dry_run: bool) -> dict:
+def _migrate_case(case, current: ProcessVersion, target: ProcessVersion, *, actor: Actor, dry_run: bool) -> dict:
     report = {"case_id": case.id, "case_number": case.case_number, "from_version": _label(current),
               "to_version": _label(target)}
     old, new = runtime_for(current.id, current.content_hash), runtime_for(target.id, target.content_hash)
     if dry_run:
-        plan = plan_migration(db.session.get(WorkflowInstance, case.id).state, old, new)
+        plan = plan_migration(db.session.get_one(WorkflowInstance, case.id).state, old, new)
         return {**report, **_plan_fields(plan), "result": "would_migrate" if plan.allowed else "refused"}
     lock_case(case.id)
     _, instance, _ = load_run(case)
@@ -66,6 +67,6 @@ def _label(version: ProcessVersion) -> dict:
     return {"id": version.id, "number": version.number, "agency_id": version.agency_id}
 
 
-def _audit_actor(actor):
+def _audit_actor(actor: Actor):
     return None if getattr(actor, "is_operator", False) else actor
 

@@ -8,7 +8,8 @@ from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
 from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, DiagramSchema, HistorySchema
-from .service import case_diagram, decision_task_for, get_case, list_cases, submit_case
+from .search import search_cases
+from .service import case_diagram, decision_task_for, get_case, submit_case
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
 blp.before_request(require_actor)
@@ -37,8 +38,12 @@ def create():
 @blp.arguments(CaseQuerySchema, location="query")
 @blp.response(200, CaseListSchema)
 def index(query):
-    """Cases of the caller's agency (supervisors: and the agencies below it), newest first."""
-    return {"items": list_cases(actor=current_actor(), **query)}
+    """Cases of the caller's agency (supervisors: and the agencies below it): search, filters, sort, paging.
+
+    Each item names its current steps and earliest running due date; `total` counts every matching case.
+    """
+    result = search_cases(actor=current_actor(), **query)
+    return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
 
 
 @blp.route("/<int:case_id>", methods=["GET"])

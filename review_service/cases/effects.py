@@ -4,6 +4,7 @@ Task kinds are BPMN properties (taskKind), so an agency's own diagram keeps thes
 """
 from datetime import date
 
+from ..accounts.roles import Actor
 from ..attachments.service import bind_attachments
 from ..china_time import check_day_between, local_date
 from ..errors import Conflict
@@ -26,7 +27,7 @@ def check_preconditions(case, kind: str):
     return None
 
 
-def apply_effects(case, kind: str, *, actor, data: dict, task, checked=None) -> dict:
+def apply_effects(case, kind: str, *, actor: Actor, data: dict, task, checked=None) -> dict:
     """Record the domain rows a completed task produces; return extra facts for the history event.
 
     checked: what check_preconditions returned for this completion (a decision's 集体讨论 task), so the
@@ -46,7 +47,7 @@ def register_effect(kind: str, function) -> None:
     _EFFECTS[kind] = function
 
 
-def add_materials(case, items: list[dict], *, actor, field: str = "materials") -> list[Material]:
+def add_materials(case, items: list[dict], *, actor: Actor, field: str = "materials") -> list[Material]:
     added = []
     for index, item in enumerate(items):
         material = Material(case_id=case.id, name=item["name"], category=item["category"], round=case.round,
@@ -64,17 +65,17 @@ def _insert_row(model, **values) -> None:
     insert_rows(model, [values])
 
 
-def _accepted(case, _task, actor, data):
+def _accepted(case, _task, actor: Actor, data):
     case.reviewer_id = case.reviewer_id or actor.id
     return {"result": data["result"]}
 
 
-def _supplied(case, _task, actor, data):
+def _supplied(case, _task, actor: Actor, data):
     materials = add_materials(case, data["materials"], actor=actor)
     return {"material_ids": [m.id for m in materials]}
 
 
-def _opinion_issued(case, _task, actor, data):
+def _opinion_issued(case, _task, actor: Actor, data):
     case.reviewer_id = actor.id
     _insert_row(Opinion, case_id=case.id, round=case.round, kind="review", opinion=data["opinion"],
                 text=data["opinion_text"], suggestions=data.get("suggestions", []), checklist=data["checklist"],
@@ -86,7 +87,7 @@ def _opinion_issued(case, _task, actor, data):
     return {"opinion": data["opinion"]}
 
 
-def _corrected(case, _task, actor, data):
+def _corrected(case, _task, actor: Actor, data):
     if data.get("action", "correct") != "correct":
         return {"action": data["action"]}
     changes = apply_updated_facts(case, data.get("updated", {}))
@@ -94,7 +95,7 @@ def _corrected(case, _task, actor, data):
     return {"action": "correct", "changes": changes, "material_ids": [m.id for m in materials]}
 
 
-def _coordinated(case, _task, actor, data):
+def _coordinated(case, _task, actor: Actor, data):
     if data["outcome"] == "revise_to_approve":
         _insert_row(Opinion, case_id=case.id, round=case.round, kind="revision", opinion="approve",
                     text=data["revision_reasons"], reasons=data["minutes"], reviewer_id=actor.id)
@@ -104,7 +105,7 @@ def _coordinated(case, _task, actor, data):
     return {"outcome": data["outcome"]}
 
 
-def _decided(case, task, actor, data, *, discussion):
+def _decided(case, task, actor: Actor, data, *, discussion):
     minutes = data.get("collective_discussion_minutes") or (discussion.data["minutes"] if discussion else None)
     _insert_row(Decision, case_id=case.id, text=data["decision_text"],
                 decided_on=_decision_date(data["decided_on"], task), document_number=data.get("document_number"),

@@ -5,13 +5,15 @@ gateway gw_escalation_target reads it); this module records where the dispute we
 who must act, checks a referral's dates, and refuses a decision that skips a required discussion.
 """
 from datetime import date
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from ..accounts.roles import Actor, Role
 from ..errors import Conflict, InvalidInput
 from ..extensions import db
-from ..persistence import built_once
 from ..notifications.service import notify, supervisors_of, users_with_role
+from ..persistence import built_once
 from ..processes.profiles import case_needs_collective_discussion, escalation_target, profile_of_case
 from ..tasks.models import COMPLETED, Task
 
@@ -20,25 +22,25 @@ TARGET_TITLES = {"agency_head": "机关负责人", "collective_discussion": "集
 DISCUSSION_KIND = "collective_discussion"
 
 
-def record_escalation(case, *, actor) -> dict:
+def record_escalation(case, *, actor: Actor) -> dict:
     """Facts for the history event of an escalation, and notifications to whoever must act on it."""
     target = escalation_target(profile_of_case(case.id))
-    facts = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
-    heads = users_with_role([case.agency_id], "head")
+    facts: dict[str, Any] = {"escalated_to": target, "escalated_to_title": TARGET_TITLES[target]}
+    heads = users_with_role([case.agency_id], Role.HEAD)
     message = f"{case.case_number}《{case.title}》协调不成，已按本机关规定提请{TARGET_TITLES[target]}处理"
     if target == "higher_agency":
         parent = case.agency.parent
         facts["referred_to"] = parent.name if parent is not None else None
         if parent is not None:  # the higher agency's leaders and legal unit learn a dispute is coming
             above = [parent.id]
-            notify(users_with_role(above, "head") + users_with_role(above, "review_head") + supervisors_of(parent.id),
-                   kind="case.referred_to_higher_agency", case_id=case.id,
+            leaders = users_with_role(above, Role.HEAD) + users_with_role(above, Role.REVIEW_HEAD)
+            notify(leaders + supervisors_of(parent.id), kind="case.referred_to_higher_agency", case_id=case.id,
                    message=f"{case.agency.name}{case.case_number}《{case.title}》法制审核意见协调不成，提请本机关协调处理")
     notify(heads, kind="case.escalated", message=message, case_id=case.id, data={"escalated_to": target})
     return facts
 
 
-def check_referral(case, task, actor, data: dict) -> dict:
+def check_referral(case, task, actor: Actor, data: dict) -> dict:
     """A referral's reply cannot come before the referral; the history keeps who was asked and what they said."""
     referred_on, replied_on = date.fromisoformat(data["referred_on"]), date.fromisoformat(data["reply_received_on"])
     if replied_on < referred_on:
@@ -69,5 +71,5 @@ def check_discussion_held(case) -> Task | None:
     return discussion
 
 
-def discussion_held(case, task, actor, data: dict) -> dict:
+def discussion_held(case, task, actor: Actor, data: dict) -> dict:
     return {"discussed_on": data["discussed_on"], "participants": len(data["participants"])}

@@ -26,7 +26,8 @@ class ReadableEvent:
 
 def readable_history(case_id: int, events: list[CaseEvent]) -> list[ReadableEvent]:
     """Each event with its Chinese name and its data as lines, in the order given."""
-    form_keys = dict(db.session.execute(select(Task.id, Task.form_key).where(Task.case_id == case_id)).all())
+    rows = db.session.execute(select(Task.id, Task.form_key).where(Task.case_id == case_id)).all()
+    form_keys: dict[str | None, str] = dict(rows)
     return [ReadableEvent(event, _event_name(event), event_lines(event, form_keys.get(event.task_id)))
             for event in events]
 
@@ -53,7 +54,7 @@ def event_lines(event: CaseEvent, form_key: str | None) -> list[Line]:
     return lines
 
 
-def fact_text(key: str, value) -> str:
+def fact_text(key: str, value) -> str:  # noqa: PLR0911  (one return per kind of value)
     """An event fact as text: dates in Chinese, codes by name, people by name, lists joined."""
     if isinstance(value, bool):
         return "是" if value else "否"

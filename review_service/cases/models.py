@@ -3,10 +3,10 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class Case(db.Model):
+class Case(Model):
     """A major enforcement decision submitted for legal review (送审案件)."""
 
     __tablename__ = "cases"
@@ -61,7 +61,7 @@ class Case(db.Model):
         return self.passed_round is not None and self.passed_round == self.round
 
 
-class Material(db.Model):
+class Material(Model):
     """One item of the case file (送审材料), submitted with the case or supplied later."""
 
     __tablename__ = "case_materials"
@@ -77,7 +77,7 @@ class Material(db.Model):
     attachments = relationship("Attachment", order_by="Attachment.uploaded_at", lazy="selectin")
 
 
-class Opinion(db.Model):
+class Opinion(Model):
     """A written review opinion (审核意见) of one round; revisions after coordination are new rows."""
 
     __tablename__ = "review_opinions"
@@ -98,7 +98,7 @@ class Opinion(db.Model):
     reviewer = relationship("User", viewonly=True)  # write reviewer_id (see Case)
 
 
-class Decision(db.Model):
+class Decision(Model):
     """The head's decision (执法决定), recordable only after a passed review."""
 
     __tablename__ = "decisions"

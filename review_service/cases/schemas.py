@@ -1,12 +1,14 @@
 """Marshmallow schemas of the cases API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
-from ..edge import DATABASE_INT_MAX
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.schemas import DeadlineSchema
+from ..edge import DATABASE_INT_MAX
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
+from .search import MAX_PAGE_SIZE, ORDERS, PAGE_SIZE, SORTS
 from .service import open_tasks_of
 from .status import CASE_STATUSES
 
@@ -85,18 +87,46 @@ class CaseSchema(CaseSummarySchema):
     decision = fields.Nested(DecisionSchema, allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     deadlines = fields.List(fields.Nested(DeadlineSchema))
-    overdue = fields.Function(lambda c: any(d.overdue and d.status == "running" for d in c.deadlines),
+    overdue = fields.Function(lambda c: any(d.overdue and d.status == DeadlineStatus.RUNNING for d in c.deadlines),
                               metadata={"description": "some running deadline of the case is past due"})
 
 
+class CaseListItemSchema(CaseSummarySchema):
+    party_name = fields.String()
+    current_steps = fields.List(fields.String(), metadata={"description": "titles of the case's open steps"})
+    due_on = fields.Date(allow_none=True, metadata={"description": "earliest due date of a running time limit"})
+    overdue = fields.Boolean(metadata={"description": "some running time limit is past due"})
+
+
 class CaseListSchema(Schema):
-    items = fields.List(fields.Nested(CaseSummarySchema))
+    items = fields.List(fields.Nested(CaseListItemSchema))
+    total = fields.Integer(metadata={"description": "cases matching the query, on all pages"})
+    page = fields.Integer()
+    page_size = fields.Integer()
 
 
 class CaseQuerySchema(Schema):
-    status = fields.String(metadata={"description": "Filter by status code"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=DATABASE_INT_MAX))
+    """The case list's query parameters; a malformed one is refused (422, by field); unknown ones are ignored."""
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "text in the case number, title or party name (substring)"})
+    status = fields.String(validate=validate.OneOf(list(CASE_STATUSES)), metadata={"description": "status code"})
+    step = fields.String(validate=validate.Length(max=100),
+                         metadata={"description": "BPMN id of a step the case has open (e.g. review_case)"})
+    overdue = fields.Boolean(metadata={"description": "true: some running time limit is past due; false: none"})
+    reviewer_id = fields.Integer(validate=validate.Range(min=1, max=DATABASE_INT_MAX), metadata={"description": "the case's reviewer"})
+    submitted_from = fields.Date(metadata={"description": "submitted on or after this Beijing date"})
+    submitted_to = fields.Date(metadata={"description": "submitted on or before this Beijing date"})
+    sort = fields.String(load_default="submitted", validate=validate.OneOf(SORTS),
+                         metadata={"description": "submitted | due (earliest running due date) | case_number"})
+    order = fields.String(load_default="desc", validate=validate.OneOf(ORDERS))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))  # the offset stays a database integer
+    page_size = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            raise ValidationError("起始日期不能晚于截止日期", field_name="submitted_to")
 
 
 class EventSchema(Schema):

@@ -4,6 +4,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.models import User
+from ..accounts.roles import Actor, Role
 from ..agencies.tree import descendant_ids
 from ..audit.service import record_event
 from ..catalog.service import evaluate_review_requirement
@@ -19,15 +21,16 @@ from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts
+from .listeners import case_submitted
 from .models import Case
 from .workflow import start_run
 
 SUBMISSION_FORM = "case_submission"
 
 
-def submit_case(*, actor, data) -> Case:
+def submit_case(*, actor: User, data) -> Case:
     """送审: validate the file, decide whether review is required, start the process. Caller commits."""
-    if not actor.has_role("handler"):
+    if not actor.has_role(Role.HANDLER):
         raise Forbidden("只有承办人可以送审", code="role_required")
     validate_form(SUBMISSION_FORM, data)
     if db.session.scalar(select(Case.id).where(Case.agency_id == actor.agency_id,
@@ -60,6 +63,7 @@ def submit_case(*, actor, data) -> Case:
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
     sync_tasks(case, runtime, run)
+    case_submitted(case, actor=actor, data=data)  # listeners: e.g. documents (送审表)
     db.session.flush()
     return case
 
@@ -69,26 +73,19 @@ def _case_with_people() -> tuple:
     return joinedload(Case.agency), joinedload(Case.handler), joinedload(Case.reviewer)
 
 
-def visible_agency_ids(actor) -> set[int]:
+def visible_agency_ids(actor: Actor) -> set[int]:
     """The actor's own agency; supervisors also see every agency below theirs."""
-    if actor.has_role("supervisor"):
+    if actor.has_role(Role.SUPERVISOR):
         return set(descendant_ids(actor.agency_id))
     return {actor.agency_id}
 
 
-def get_case(case_id: int, *, actor) -> Case:
+def get_case(case_id: int, *, actor: Actor) -> Case:
     """The case if the actor may see it, with its agency and people (shown with every case) in the same query."""
     case = db.session.get(Case, case_id, options=_case_with_people())
     if case is None or case.agency_id not in visible_agency_ids(actor):
         raise NotFound("案件不存在", code="case_not_found")
     return case
-
-
-def list_cases(*, actor, status: str | None = None, limit: int = 50, offset: int = 0) -> list[Case]:
-    query = select(Case).where(Case.agency_id.in_(visible_agency_ids(actor)))
-    if status:
-        query = query.where(Case.status == status)
-    return list(db.session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)))
 
 
 def open_tasks_of(case: Case) -> list[Task]:
@@ -98,7 +95,7 @@ def open_tasks_of(case: Case) -> list[Task]:
                                    .order_by(Task.created_at)))
 
 
-def decision_task_for(case_id: int, *, actor) -> Task:
+def decision_task_for(case_id: int, *, actor: Actor) -> Task:
     """The open decision task of a case; refuse with review_not_passed before a passed review."""
     case = get_case(case_id, actor=actor)
     check_preconditions(case, "decision")
@@ -108,11 +105,11 @@ def decision_task_for(case_id: int, *, actor) -> Task:
     return task
 
 
-def case_diagram(case_id: int, *, actor) -> dict:
+def case_diagram(case_id: int, *, actor: Actor) -> dict:
     """The BPMN XML of the version the case runs on, with the element ids of its open engine tasks."""
     case = get_case(case_id, actor=actor)
-    instance = db.session.get(WorkflowInstance, case.id)
-    version = db.session.get(ProcessVersion, instance.process_version_id)
+    instance = db.session.get_one(WorkflowInstance, case.id)
+    version = db.session.get_one(ProcessVersion, instance.process_version_id)
     diagrams = [text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")]
     main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
     return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,

@@ -1,7 +1,8 @@
 """A case's lock and its engine state: lock, start, load and save the run (the task mirror is tasks/mirror.py)."""
 from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ..db_types import utcnow
@@ -27,7 +28,7 @@ def lock_case(case_id: int) -> Case | None:
 def _statements() -> SimpleNamespace:
     """Statements of every task completion, built once on first use (building a select costs more than
     running it on SQLite)."""
-    instances = WorkflowInstance.__table__
+    instances = cast(Table, WorkflowInstance.__table__)
     return SimpleNamespace(
         lock_case=select(Case).where(Case.id == bindparam("case_id")).options(joinedload(Case.agency))
         .with_for_update(of=Case).execution_options(populate_existing=True),

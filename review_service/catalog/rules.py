@@ -4,6 +4,7 @@ Comparators follow 民法典 Art. 1259: "以上" includes the stated number (gte
 "超过"/"不含本数" excludes it (gt, alias more_than). Amount basis: fine, confiscation or both combined.
 """
 from decimal import Decimal
+from typing import Any
 
 COMPARATORS = {
     "gte": (lambda amount, threshold: amount >= threshold, "以上（含本数）"),
@@ -54,7 +55,7 @@ def _hearing(_rule: dict, facts: dict) -> tuple[bool, str]:
 
 
 def _discretion(rule: dict, facts: dict) -> tuple[bool, str]:
-    value = facts.get("discretion")
+    value: Any = facts.get("discretion")
     if value in rule["discretion_any"]:
         return True, f"拟{DISCRETION_WORDS.get(value, value)}"
     return False, "未" + "或".join(DISCRETION_WORDS.get(word, word) for word in rule["discretion_any"])

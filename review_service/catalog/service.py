@@ -18,7 +18,7 @@ def evaluate_review_requirement(facts: dict, catalog: dict) -> GateResult:
     """
     reasons = [{"source": "statutory", "code": t.code, "matched": True, "text": f"{t.text}（{t.basis}）"}
                for t in matched_triggers(facts)]
-    checked = []
+    checked: list[dict] = []
     for rule in catalog.get("rules", []):
         if not rule_applies_to(rule, facts):
             continue

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
 from ..cases.models import Case
@@ -21,7 +22,7 @@ from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
 from .stages import working_days_per_stage
 
-VIEWING_ROLES = ("supervisor", "head", "review_head", "admin")
+VIEWING_ROLES = (Role.SUPERVISOR, Role.HEAD, Role.REVIEW_HEAD, Role.ADMIN)
 DEFAULT_WITHIN_WORKING_DAYS = 3
 DEFAULT_PERIOD_DAYS = 90
 DEFAULT_LIMIT = 100  # deadline rows listed; the totals count them all
@@ -40,20 +41,21 @@ class Scope:
         return [agency.id for agency in self.agencies]
 
 
-def check_can_view_dashboard(actor) -> None:
+def check_can_view_dashboard(actor: Actor) -> None:
     if not any(actor.has_role(role) for role in VIEWING_ROLES):
         raise Forbidden("需要监督人员、机关负责人、法制审核机构负责人或管理员角色", code="role_required")
 
 
-def dashboard_scope(actor, agency_code: str | None = None) -> Scope:
+def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
     """The actor's visible agencies, or one of them (by code) with the visible agencies below it."""
     check_can_view_dashboard(actor)
     visible = visible_agency_ids(actor)
     root_id = actor.agency_id
     if agency_code:
-        root_id = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
-        if root_id is None:
+        found = db.session.scalar(select(Agency.id).where(Agency.code == agency_code))
+        if found is None:
             raise NotFound("机关不存在", code="agency_not_found")
+        root_id = found
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
     ordered = [agency_id for agency_id in descendant_ids(root_id) if agency_id in visible]
@@ -61,7 +63,7 @@ def dashboard_scope(actor, agency_code: str | None = None) -> Scope:
     return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered])
 
 
-def dashboard_figures(actor, *, agency_code: str | None = None,
+def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
                       within_working_days: int = DEFAULT_WITHIN_WORKING_DAYS,
                       period_days: int = DEFAULT_PERIOD_DAYS, limit: int = DEFAULT_LIMIT) -> dict:
     """Everything the dashboard shows, as of today in Beijing.
@@ -95,14 +97,15 @@ def cases_per_stage(scope: Scope) -> list[dict]:
              .where(Case.agency_id.in_(scope.ids)).group_by(Case.agency_id, Case.status))
     counts = {(agency_id, status): count for agency_id, status, count in db.session.execute(query)}
     statuses = list(CASE_STATUSES) + sorted({status for _, status in counts} - set(CASE_STATUSES))
-    stages = []
+    stages: list[dict] = []
     for status in statuses:
-        by_agency = [{"agency_code": a.code, "cases": counts.get((a.id, status), 0)} for a in scope.agencies]
+        by_agency: list[dict] = [{"agency_code": a.code, "cases": counts.get((a.id, status), 0)}
+                                 for a in scope.agencies]
         stages.append({"status": status, "total": sum(row["cases"] for row in by_agency), "by_agency": by_agency})
     return stages
 
 
-def staffing_of_scope(scope: Scope, *, actor, on: date) -> dict:
+def staffing_of_scope(scope: Scope, *, actor: Actor, on: date) -> dict:
     """The 5% rule for each agency of the scope (staffing_report checks the actor may read it), with totals."""
     report = staffing_report(scope.root, actor=actor, on=on, rollup=True)
     codes = {agency.code for agency in scope.agencies}

@@ -5,10 +5,14 @@ LN) or review_head (法制审核机构负责人). The request opens a task in th
 agency; completing it (approve or reject) is an ordinary task completion, validated against
 forms/approve_extension.schema.json. The approver is read from the version the case runs on.
 """
+from __future__ import annotations
+
 import uuid
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..db_types import utcnow
 from ..errors import Conflict
@@ -16,26 +20,32 @@ from ..extensions import db
 from ..notifications.service import notify, users_with_role
 from ..processes.profiles import extension_approver, profile_of_case
 from ..tasks.models import OPEN, Task
-from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest
+from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest, ExtensionStatus
 from .service import KIND_TITLES, recompute_due
 
+if TYPE_CHECKING:
+    from ..cases.models import Case
+
 APPROVAL_KIND = "extension_approval"
-APPROVER_TITLES = {"deputy_head": "分管负责人", "head": "机关负责人", "review_head": "法制审核机构负责人"}
+APPROVER_TITLES: dict[str, str] = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人",
+                                   Role.REVIEW_HEAD: "法制审核机构负责人"}
 
 
-def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionRequest:
+def request_extension(task: Task, case: Case, *, actor: Actor, reason: str) -> ExtensionRequest:
     """Open the approval task. The caller has locked the case and checked the actor may work `task`."""
     deadline = db.session.get(Deadline, task.deadline_id) if task.deadline_id else None
     if deadline is None or deadline.status != RUNNING:
         raise Conflict("该任务没有正在计算的期限", code="no_running_deadline")
     if deadline.extension_limit <= 0:
         raise Conflict("本流程未设置延期", code="extension_not_allowed")
-    if db.session.scalar(select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
-                                                           ExtensionRequest.status != "rejected")) is not None:
+    earlier = select(ExtensionRequest.id).where(ExtensionRequest.deadline_id == deadline.id,
+                                                ExtensionRequest.status != ExtensionStatus.REJECTED)
+    if db.session.scalar(earlier) is not None:
         raise Conflict("本期限已申请过延期（只能延期一次）", code="extension_already_requested")
     approver = extension_approver(profile_of_case(case.id))
     approval = Task(id=str(uuid.uuid4()), case_id=case.id, agency_id=case.agency_id, name="approve_extension",
-                    title=f"审批延期申请（{APPROVER_TITLES[approver]}）", kind=APPROVAL_KIND, lane=approver, role=approver,
+                    title=f"审批延期申请（{APPROVER_TITLES[approver]}）", kind=APPROVAL_KIND, lane=approver,
+                    role=approver,
                     form_key="approve_extension.schema.json", round=case.round, status=OPEN, engine_task=False,
                     deadline_id=deadline.id)
     request = ExtensionRequest(deadline_id=deadline.id, case_id=case.id, approval_task_id=approval.id,
@@ -50,12 +60,14 @@ def request_extension(task: Task, case, *, actor, reason: str) -> ExtensionReque
     return request
 
 
-def decide_extension(case, task: Task, actor, data: dict) -> dict:
+def decide_extension(case: Case, task: Task, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     """The effect of completing an extension approval task (registered by deadlines.init_app)."""
     request = db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.approval_task_id == task.id))
+    assert request is not None  # the approval task was opened with its request
     deadline = db.session.get(Deadline, request.deadline_id)
+    assert deadline is not None
     approved = data["decision"] == "approve"
-    request.status = "approved" if approved else "rejected"
+    request.status = ExtensionStatus.APPROVED if approved else ExtensionStatus.REJECTED
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, utcnow(), data.get("note")
     old_due = deadline.due_on
     if approved and deadline.status in OPEN_STATUSES:

@@ -1,16 +1,42 @@
 """One tracked time limit of a case, and the extension requests against it."""
+from datetime import date
+from enum import StrEnum
+
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
-RUNNING, PAUSED, MET, CANCELLED = "running", "paused", "met", "cancelled"
+
+class DeadlineStatus(StrEnum):
+    """A member equals its stored string."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    CANCELLED = "cancelled"
+
+
+class DayCount(StrEnum):
+    """How a period's days are counted."""
+
+    WORKING = "working"
+    CALENDAR = "calendar"
+
+
+class ExtensionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+RUNNING, PAUSED, MET, CANCELLED = DeadlineStatus
 OPEN_STATUSES = (RUNNING, PAUSED)
-WORKING, CALENDAR = "working", "calendar"
+WORKING, CALENDAR = DayCount
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """A period counted from start_on in working or calendar days (审核期限, 公示期限, 归档期限, 撤回期限).
 
     due_on = start_on + period + extension_days - days_used (days_used: kept across a SUSPEND pause),
@@ -35,25 +61,25 @@ class Deadline(db.Model):
     supplement_mode: Mapped[str] = mapped_column(String(16), default="RESTART")  # RESTART | SUSPEND
     days_used: Mapped[int] = mapped_column(Integer, default=0)
     reminder_days: Mapped[int] = mapped_column(Integer, default=1)  # working days before due_on
-    start_on = mapped_column(Date, nullable=False)
-    paused_on = mapped_column(Date, nullable=True)
-    cap_from_on = mapped_column(Date, nullable=True)  # 立案日期: the statutory period counts from it
+    start_on: Mapped[date] = mapped_column(Date, nullable=False)
+    paused_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    cap_from_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 立案日期: the statutory period starts
     cap_calendar_days: Mapped[int | None] = mapped_column(Integer)
-    cap_on = mapped_column(Date, nullable=True)
-    due_on = mapped_column(Date, nullable=True)
+    cap_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     capped: Mapped[bool] = mapped_column(Boolean, default=False)
     problem: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=RUNNING)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
-    reminded_for_on = mapped_column(Date, nullable=True)  # the due_on a reminder was sent for
-    overdue_since = mapped_column(Date, nullable=True)
+    reminded_for_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # the due_on a reminder was sent for
+    overdue_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     closed_at = mapped_column(UTCDateTime, nullable=True)
 
     case = relationship("Case")
 
 
-class ExtensionRequest(db.Model):
+class ExtensionRequest(Model):
     """延期申请: the reviewer asks, the deputy head (分管负责人) approves or rejects, once per deadline."""
 
     __tablename__ = "extension_requests"
@@ -64,7 +90,7 @@ class ExtensionRequest(db.Model):
     approval_task_id: Mapped[str] = mapped_column(String(36))
     working_days: Mapped[int] = mapped_column(Integer)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | approved | rejected
+    status: Mapped[str] = mapped_column(String(16), default=ExtensionStatus.PENDING)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_note: Mapped[str | None] = mapped_column(Text)

@@ -1,5 +1,8 @@
 """A loaded holiday arrangement or an agency's local adjustment moves the open deadlines it affects;
 each move goes into the case history."""
+from collections.abc import Sequence
+from datetime import date
+
 from sqlalchemy import select
 
 from ..agencies.tree import descendant_ids
@@ -10,7 +13,7 @@ from .models import OPEN_STATUSES, Deadline
 from .service import recompute_due, warn_capped
 
 
-def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
+def recompute_open_deadlines(changed_days: Sequence[date], agency_id: int | None = None) -> int:
     """Recompute every open deadline whose period or statutory cap can contain a changed day; return how
     many changed.
 
@@ -27,7 +30,9 @@ def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
     moved = 0
     for deadline_id, case_id in db.session.execute(query).all():
         case = lock_case(case_id)
+        assert case is not None  # a deadline's case is never deleted
         deadline = db.session.get(Deadline, deadline_id, populate_existing=True)
+        assert deadline is not None  # its case is locked: an open deadline is not deleted
         if _ends_before(deadline.due_on, first) and (deadline.cap_from_on is None
                                                       or _ends_before(deadline.cap_on, first)):
             continue
@@ -42,7 +47,7 @@ def recompute_open_deadlines(changed_days, agency_id: int | None = None) -> int:
     return moved
 
 
-def _ends_before(day, first) -> bool:
+def _ends_before(day: date | None, first: date) -> bool:
     """A known day before the first changed day cannot move (an unknown one may become known)."""
     return day is not None and day < first
 

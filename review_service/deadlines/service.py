@@ -16,12 +16,16 @@ length and start are expressions the designer writes (evaluated in the task's da
 
 A ready task with `pausesDeadline` = <kind> stops that kind's clock (e.g. 补充材料).
 """
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, or_, select
 
+from ..accounts.roles import Role
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
 from ..errors import InvalidInput
@@ -34,6 +38,9 @@ from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
 from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline
+
+if TYPE_CHECKING:
+    from ..cases.models import Case
 
 KIND_TITLES = {"review": "法制审核期限", "publication": "公示期限", "archiving": "归档期限",
                "withdrawal": "撤回公示信息期限"}
@@ -56,8 +63,8 @@ class DeadlineRule:
     reminder_days: int
 
 
-def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task],
-                   record_change: Callable[[dict], object]) -> None:
+def sync_deadlines(case: Case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task],
+                   record_change: Callable[[dict[str, Any]], object]) -> None:
     """Keep the case's clocks in step with its ready tasks; pass each history entry to record_change.
 
     New clocks are added in one flush, after their history entries (their ids name the alert jobs).
@@ -68,19 +75,33 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
     for deadline in open_deadlines(case.id):
         still_open.append(deadline)
-        if deadline.kind in SERVICE_KINDS:
-            continue
-        human = by_kind.get(deadline.kind)
-        if human is not None and deadline.round == case.round:
-            if deadline.status == PAUSED:
-                record_change(_resume(deadline))
-            deadline.task_id = human.id
-            by_kind.pop(deadline.kind)
-        elif deadline.kind in pausing:
-            if deadline.status == RUNNING:
-                record_change(_pause(deadline))
-        else:
-            record_change(close_deadline(deadline))
+        if deadline.kind not in SERVICE_KINDS:
+            _follow_tasks(case, deadline, by_kind, pausing, record_change)
+    still_open += _start_deadlines(case, run, by_kind, record_change)
+    for deadline in still_open:  # the task a clock runs for shows its due date
+        if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
+            task_rows[deadline.task_id].deadline_id = deadline.id
+
+
+def _follow_tasks(case: Case, deadline: Deadline, by_kind: dict[str, HumanTask], pausing: set[str],
+                  record_change: Callable[[dict[str, Any]], object]) -> None:
+    """An open clock: moves to its kind's ready task (taken from by_kind), pauses, resumes, or stops."""
+    human = by_kind.get(deadline.kind)
+    if human is not None and deadline.round == case.round:
+        if deadline.status == PAUSED:
+            record_change(_resume(deadline))
+        deadline.task_id = human.id
+        by_kind.pop(deadline.kind)
+    elif deadline.kind in pausing:
+        if deadline.status == RUNNING:
+            record_change(_pause(deadline))
+    else:
+        record_change(close_deadline(deadline))
+
+
+def _start_deadlines(case: Case, run: WorkflowRun, by_kind: dict[str, HumanTask],
+                     record_change: Callable[[dict[str, Any]], object]) -> list[Deadline]:
+    """New clocks for the ready tasks no open clock follows, added in one flush after their history entries."""
     opened = [_new_deadline(case, run, human, kind) for kind, human in by_kind.items()]
     for deadline in opened:
         record_change({"action": "deadline.started", "kind": deadline.kind, "due_on": deadline.due_on,
@@ -90,22 +111,19 @@ def sync_deadlines(case, run: WorkflowRun, ready: list[HumanTask], task_rows: di
         db.session.flush()
     for deadline in opened:
         schedule_alerts(deadline, new=True)
-        still_open.append(deadline)
         if deadline.capped:
             warn_capped(case, deadline)
-    for deadline in still_open:  # the task a clock runs for shows its due date
-        if deadline.task_id in task_rows and deadline.status in OPEN_STATUSES:
-            task_rows[deadline.task_id].deadline_id = deadline.id
+    return opened
 
 
 @built_once
-def _open_deadlines_statement():
+def _open_deadlines_statement() -> Any:
     return select(Deadline).where(Deadline.case_id == bindparam("case_id"), Deadline.status.in_(OPEN_STATUSES))
 
 
 @built_once
-def _delete_jobs_statement():
-    return DueJob.__table__.delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
+def _delete_jobs_statement() -> Any:
+    return cast(Table, DueJob.__table__).delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
 
 
 def open_deadlines(case_id: int) -> list[Deadline]:
@@ -119,7 +137,7 @@ def open_deadlines(case_id: int) -> list[Deadline]:
     return [row for row in rows + pending if row.status in OPEN_STATUSES]
 
 
-def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
+def _new_deadline(case: Case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
     """A running clock for the task, its due date computed; the caller adds it and schedules its alerts."""
     rule = evaluate_rule(run, human)
     deadline = Deadline(case_id=case.id, agency_id=case.agency_id, kind=kind, round=case.round, task_id=human.id,
@@ -133,12 +151,13 @@ def _new_deadline(case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadli
     return deadline
 
 
-def warn_capped(case, deadline: Deadline) -> None:
+def warn_capped(case: Case, deadline: Deadline) -> None:
     """The period would run past the statutory decision deadline (Art. 60): tell the handler and the unit head."""
     with no_autoflush():  # reads users and roles only; this transaction's rows are written later
-        heads = users_with_role([case.agency_id], "review_head")
-    notify([case.handler_id] + heads, kind="deadline.capped",
-           case_id=case.id, data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat()},
+        heads = users_with_role([case.agency_id], Role.REVIEW_HEAD)
+    notify([case.handler_id, *heads], kind="deadline.capped",
+           case_id=case.id,
+           data={"deadline_id": deadline.id, "cap_on": deadline.cap_on.isoformat() if deadline.cap_on else None},
            message=f"{case.case_number}《{case.title}》的{KIND_TITLES.get(deadline.kind, deadline.kind)}"
                    f"已按法定决定期限截止于{deadline.cap_on:%Y年%m月%d日}（行政处罚法第六十条）")
 
@@ -147,7 +166,7 @@ def evaluate_rule(run: WorkflowRun, human: HumanTask) -> DeadlineRule:
     """Evaluate the task's deadline properties; a designer's mistake is a clear 422, not a 500."""
     props = human.properties
 
-    def value(name, default=None):
+    def value(name: str, default: Any = None) -> Any:
         source = props.get(name)
         return default if not source else run.evaluate(human.id, source)
 
@@ -178,7 +197,7 @@ def evaluate_rule(run: WorkflowRun, human: HumanTask) -> DeadlineRule:
         raise _designer_mistake(human, f"期限属性取值无效: {exc}") from exc
 
 
-def _older_cap(run: WorkflowRun, human: HumanTask):
+def _older_cap(run: WorkflowRun, human: HumanTask) -> tuple[Any, workdays.CalendarDataMissing | None]:
     """(value, None) of the older `deadlineCap` expression, or (None, CalendarDataMissing) when it needs
     a year without calendar data: the clock then opens without a due date instead of refusing the step."""
     source = human.properties.get("deadlineCap")
@@ -217,7 +236,8 @@ def _compute_due(deadline: Deadline) -> None:
     if deadline.cap_from_on is not None:
         deadline.cap_on = cap
     due, capped = period_end, False
-    if cap is not None and (period_end > cap if period_end is not None else cap.year < missing.year):
+    if cap is not None and (period_end > cap if period_end is not None
+                            else missing is not None and cap.year < missing.year):
         due, capped, missing = cap, True, None  # (a period reaching a later, unknown year ends after the cap)
     elif cap_missing is not None and period_end is not None and period_end >= _unmoved_cap(deadline):
         due, missing = None, cap_missing  # the cap lies on or after its unmoved day: earlier periods stand
@@ -238,14 +258,16 @@ def _cap(deadline: Deadline) -> date | None:
     """The statutory decision deadline: from the 立案 date, or the older form's fixed date (or none)."""
     if deadline.cap_from_on is None:
         return deadline.cap_on
-    return workdays.add_calendar_days(deadline.cap_from_on, deadline.cap_calendar_days, agency_id=deadline.agency_id)
+    return workdays.add_calendar_days(deadline.cap_from_on, deadline.cap_calendar_days or 0,
+                                      agency_id=deadline.agency_id)
 
 
 def _unmoved_cap(deadline: Deadline) -> date:
+    assert deadline.cap_from_on is not None and deadline.cap_calendar_days is not None  # a clock with a cap
     return deadline.cap_from_on + timedelta(days=deadline.cap_calendar_days)
 
 
-def _pause(deadline: Deadline) -> dict:
+def _pause(deadline: Deadline) -> dict[str, Any]:
     """退回补充材料: stop the clock; SUSPEND keeps the working days used so far."""
     today = today_in_china()
     if deadline.supplement_mode == "SUSPEND":
@@ -263,7 +285,7 @@ def _working_days_used(deadline: Deadline, today: date) -> int:
         return 0
 
 
-def _resume(deadline: Deadline) -> dict:
+def _resume(deadline: Deadline) -> dict[str, Any]:
     """Materials supplied: RESTART counts the whole period again from today; SUSPEND the rest of it."""
     if deadline.supplement_mode != "SUSPEND":
         deadline.days_used = 0
@@ -274,7 +296,7 @@ def _resume(deadline: Deadline) -> dict:
             "days_used": deadline.days_used, "due_on": deadline.due_on}
 
 
-def close_deadline(deadline: Deadline) -> dict:
+def close_deadline(deadline: Deadline) -> dict[str, Any]:
     """The clock's task is done (met) or went away without being done (cancelled)."""
     task = db.session.get(Task, deadline.task_id) if deadline.task_id else None
     deadline.status = MET if task is not None and task.status == COMPLETED else CANCELLED
@@ -295,14 +317,15 @@ def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
         if not new:
             _delete_jobs(list(keys.values()))
         return
-    due = {}
+    due: dict[str, datetime] = {}
     if not deadline.overdue:
         due[BREACH_JOB] = breach_moment(deadline.due_on)
     remind_on = reminder_day(deadline)
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
         due[REMINDER_JOB] = start_of_day(remind_on, REMINDER_HOUR)
-    jobs = [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id, "payload": {"deadline_id": deadline.id},
-             "dedupe_key": keys[kind]} for kind, due_at in due.items()]
+    jobs: list[dict[str, Any]] = [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id,
+                                   "payload": {"deadline_id": deadline.id}, "dedupe_key": keys[kind]}
+                                  for kind, due_at in due.items()]
     if new:
         add_new_jobs(jobs)
         return
@@ -339,7 +362,7 @@ def working_days_left(deadline: Deadline | None) -> int | None:
     return working_days_until(deadline.due_on, today_in_china(), agency_id=deadline.agency_id)
 
 
-def overdue_clause(agency_ids, today: date):
+def overdue_clause(agency_ids: Iterable[int], today: date) -> Any:
     """SQL form of "flagged overdue, or working_days_left(deadline) < 0" for deadlines of these agencies.
 
     working_days_left is negative once a working day of the deadline's agency lies after the due date and on or

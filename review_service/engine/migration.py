@@ -5,6 +5,7 @@ changed or was removed in the new version; otherwise its task specs are re-point
 branches are re-predicted on the new spec, and the engine runs until it blocks again.
 """
 from dataclasses import dataclass, field
+from typing import Any
 
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_workflow, filter_tasks, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
@@ -24,7 +25,7 @@ class SpecChanges:
     changed: dict[str, list[str]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "changed": self.changed, "removed": self.removed}
 
 
@@ -80,7 +81,7 @@ def migrate_instance(state: str, old: Runtime, new: Runtime) -> tuple[MigrationP
     return plan, run
 
 
-def _diff(workflow, new: Runtime):
+def _diff(workflow: Any, new: Runtime) -> tuple[MigrationPlan, Any, Any]:
     top_diff, sub_diffs = diff_workflow(SPEC_SERIALIZER.registry, workflow, new.spec, new.subprocess_specs)
     touched = top_diff.changed + top_diff.removed
     refused = [f"{t.task_spec.name}: 已办结的步骤在新版本中被修改或删除" for t in filter_tasks(touched, state=DONE)]

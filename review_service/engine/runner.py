@@ -3,7 +3,9 @@
 Nothing outside engine/ sees a SpiffWorkflow object; callers get dataclasses and JSON text.
 """
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -40,7 +42,7 @@ class HumanTask:
     name: str
     title: str
     lane: str | None
-    properties: dict = field(default_factory=dict)
+    properties: dict[str, Any] = field(default_factory=dict)
     instructions: str | None = None
 
 
@@ -49,12 +51,12 @@ class Runtime:
     """Everything needed to run instances of one process version."""
 
     spec: object
-    subprocess_specs: dict
-    lanes: dict = field(default_factory=dict)  # lane label -> lane id
-    helpers: dict = field(default_factory=dict)
+    subprocess_specs: dict[str, Any]
+    lanes: dict[str, Any] = field(default_factory=dict)  # lane label -> lane id
+    helpers: dict[str, Any] = field(default_factory=dict)
 
     def lane_id(self, lane_label: str | None) -> str:
-        return self.lanes.get(lane_label or "", lane_label or "")
+        return str(self.lanes.get(lane_label or "", lane_label or ""))
 
 
 class WorkflowRun:
@@ -65,7 +67,7 @@ class WorkflowRun:
         self._ready = None  # the READY tasks the last engine run stopped at (None: not looked up yet)
 
     @classmethod
-    def start(cls, runtime: Runtime, data: dict) -> "WorkflowRun":
+    def start(cls, runtime: Runtime, data: dict[str, Any]) -> "WorkflowRun":
         workflow = BpmnWorkflow(runtime.spec, runtime.subprocess_specs,
                                 script_engine=make_script_engine(runtime.helpers))
         workflow.data.update(copy.deepcopy(data))
@@ -86,7 +88,7 @@ class WorkflowRun:
         ready = self._ready if self._ready is not None else self._workflow.get_tasks(state=TaskState.READY)
         return [_human_task(task) for task in ready if task.task_spec.manual]
 
-    def complete(self, task_id: str, key: str, data: dict) -> None:
+    def complete(self, task_id: str, key: str, data: dict[str, Any]) -> None:
         """Store a deep copy of data under task data[key], run the task and the engine until it blocks."""
         task = self._find(task_id)
         if task.state != TaskState.READY or not task.task_spec.manual:
@@ -96,17 +98,17 @@ class WorkflowRun:
         self._guard(task.run)
         self._advance()
 
-    def evaluate(self, task_id: str, expression: str, context: dict | None = None):
+    def evaluate(self, task_id: str, expression: str, context: dict[str, Any] | None = None) -> Any:
         """Evaluate a designer's expression (e.g. a deadline property) in a task's data, sandboxed."""
         task = self._find(task_id)
         try:
             return self._workflow.script_engine.environment.evaluate(expression, task.data, context or {})
         except (ScriptRejected, SyntaxError) as exc:
             raise ScriptFailed(f"表达式被安全沙箱拒绝: {exc}", task.task_spec.name) from exc
-        except Exception as exc:  # noqa: BLE001  (any failure of designer code is reported, not raised raw)
+        except Exception as exc:  # any failure of designer code is reported, not raised raw
             raise ScriptFailed(f"表达式求值失败（{expression}）: {exc}", task.task_spec.name) from exc
 
-    def latest_value(self, name: str):
+    def latest_value(self, name: str) -> Any:
         """What `name` holds in the data of the last task that ran (None if no task set it): e.g. the
         time limits a script task computed, read after the instance moved on or ended."""
         holders = [task for task in self._workflow.get_tasks(state=TaskState.COMPLETED) if name in task.data]
@@ -119,17 +121,17 @@ class WorkflowRun:
 
     @property
     def is_completed(self) -> bool:
-        return self._workflow.is_completed()
+        return bool(self._workflow.is_completed())
 
-    def end_properties(self) -> dict:
+    def end_properties(self) -> dict[str, Any]:
         """The BPMN properties of the end event the instance finished on ({} while running)."""
-        ends = [t for t in self._workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent)]
+        ends = list(self._workflow.get_tasks(state=TaskState.COMPLETED, spec_class=EndEvent))
         if not ends:
             return {}
         last = max(ends, key=lambda t: t.last_state_change)
         return dict(last.task_spec.extensions.get("properties", {}))
 
-    def _find(self, task_id: str):
+    def _find(self, task_id: str) -> Any:
         try:
             return self._workflow.get_task_from_id(UUID(str(task_id)))
         except (ValueError, SpiffWorkflowException) as exc:
@@ -148,7 +150,7 @@ class WorkflowRun:
             self._ready = ready
 
     @staticmethod
-    def _guard(step) -> None:
+    def _guard(step: Callable[[], object]) -> None:
         try:
             step()
         except (ScriptRejected, SyntaxError) as exc:
@@ -163,7 +165,7 @@ class WorkflowRun:
             raise ScriptFailed(f"流程执行失败: {exc}") from exc
 
 
-def _human_task(task) -> HumanTask:
+def _human_task(task: Any) -> HumanTask:
     spec = task.task_spec
     extensions = getattr(spec, "extensions", {}) or {}
     return HumanTask(

@@ -8,7 +8,8 @@ import ast
 import builtins
 import math
 from functools import lru_cache
-from types import SimpleNamespace
+from types import CodeType, SimpleNamespace
+from typing import Any, cast
 
 from RestrictedPython import (
     RestrictingNodeTransformer,
@@ -48,7 +49,7 @@ _MATH_FUNCTIONS = ("ceil", "floor", "trunc", "fabs", "sqrt", "isclose", "isfinit
                    "exp", "fsum", "copysign")
 
 
-def _builtins() -> dict:
+def _builtins() -> dict[str, Any]:
     allowed = {**safe_builtins, **limited_builtins, **utility_builtins}
     # modules, class definitions and attribute writers are not for designer scripts
     for name in ("random", "whrandom", "string", "math", "__build_class__", "setattr", "delattr"):
@@ -90,7 +91,7 @@ class SandboxPolicy(RestrictingNodeTransformer):
     """RestrictedPython's policy, plus: no imports, no try (a script may not catch its own limit), and
     the operations that can build huge values in one step routed through limits.py's guards."""
 
-    def visit_Import(self, node):
+    def visit_Import(self, node: ast.AST) -> ast.AST:
         self.error(node, "import statements are not allowed in BPMN scripts")
         return node
 
@@ -130,21 +131,21 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
 
 @lru_cache(maxsize=2048)
-def compile_expression(source: str):
+def compile_expression(source: str) -> CodeType:
     """Compile one expression (condition, timer, DMN cell); raise ScriptRejected if refused."""
     result = compile_restricted_eval(source, filename=SCRIPT_FILENAME, policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
-    return result.code
+    return cast(CodeType, result.code)  # set whenever errors is empty
 
 
 @lru_cache(maxsize=512)
-def compile_script(source: str):
+def compile_script(source: str) -> CodeType:
     """Compile one script task body; raise ScriptRejected if refused."""
     result = compile_restricted_exec(source, filename=SCRIPT_FILENAME, policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
-    return result.code
+    return cast(CodeType, result.code)  # set whenever errors is empty
 
 
 def unavailable_names(source: str, *, expression: bool) -> list[str]:
@@ -181,15 +182,15 @@ def literal_assigned(source: str, name: str):
 class RestrictedEnvironment(TaskDataEnvironment):
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 
-    def __init__(self, helpers: dict | None = None):
+    def __init__(self, helpers: dict[str, Any] | None = None) -> None:
         super().__init__({**RESTRICTED_GLOBALS, **(helpers or {})})
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = compile_expression(expression)
         with evaluation_budget():
             return eval(code, {**self.globals, **(external_context or {}), **context})
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = compile_script(script)
         self.check_for_overwrite(context, external_context or {})
         context.update(self.globals)
@@ -202,6 +203,6 @@ class RestrictedEnvironment(TaskDataEnvironment):
         return True
 
 
-def make_script_engine(helpers: dict | None = None) -> PythonScriptEngine:
+def make_script_engine(helpers: dict[str, Any] | None = None) -> Any:
     """The only script engine a workflow may run with; set again after every load."""
     return PythonScriptEngine(environment=RestrictedEnvironment(helpers))

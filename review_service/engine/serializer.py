@@ -1,5 +1,6 @@
 """Instance state without the spec: the spec is stored once per process version, not per case."""
 import json
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -8,17 +9,17 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 
-class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):
+class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """Writes tasks, data and subprocesses; the caller supplies the spec when loading."""
 
-    def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
+    def to_dict(self, workflow: Any) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["spec_name"] = workflow.spec.name
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(self, dct, spec=None, subprocess_specs=None):
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: dict[str, Any] | None = None) -> Any:
         workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
@@ -34,7 +35,7 @@ _instance_config[BpmnWorkflow] = InstanceOnlyWorkflowConverter
 INSTANCE_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_instance_config))
 
 
-def dump_spec(spec, subprocess_specs) -> str:
+def dump_spec(spec: Any, subprocess_specs: dict[str, Any]) -> str:
     """JSON for a parsed process spec and its subprocess specs."""
     return json.dumps({
         "spec": SPEC_SERIALIZER.to_dict(spec),
@@ -42,7 +43,7 @@ def dump_spec(spec, subprocess_specs) -> str:
     })
 
 
-def load_spec(text: str):
+def load_spec(text: str) -> tuple[Any, dict[str, Any]]:
     """(spec, subprocess_specs) from dump_spec's JSON; parsed fresh because from_dict mutates its input."""
     dct = json.loads(text)
     spec = SPEC_SERIALIZER.from_dict(dct["spec"])
@@ -50,13 +51,13 @@ def load_spec(text: str):
     return spec, subs
 
 
-def dump_instance(workflow) -> str:
+def dump_instance(workflow: Any) -> str:
     dct = INSTANCE_SERIALIZER.to_dict(workflow)
     dct[INSTANCE_SERIALIZER.VERSION_KEY] = INSTANCE_SERIALIZER.VERSION
     return json.dumps(dct, separators=(",", ":"))
 
 
-def load_instance(text: str, spec, subprocess_specs, script_engine):
+def load_instance(text: str, spec: Any, subprocess_specs: dict[str, Any], script_engine: Any) -> Any:
     """Restore an instance onto a cached spec, always with the restricted script engine."""
     dct = json.loads(text)
     INSTANCE_SERIALIZER.migrate(dct)

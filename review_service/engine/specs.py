@@ -1,6 +1,7 @@
 """Parse and check a process definition (BPMN + DMN files) once per version."""
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -20,7 +21,7 @@ class DefinitionProblem:
     line: int | None
     message: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "element_id": self.element_id, "line": self.line, "message": self.message}
 
 
@@ -36,7 +37,7 @@ class ParsedProcess:
 
     process_id: str
     spec: object
-    subprocess_specs: dict
+    subprocess_specs: dict[str, Any]
     content_hash: str
     lanes_by_name: dict[str, str] = field(default_factory=dict)  # lane label -> lane id
 
@@ -65,9 +66,9 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
             raise ProcessDefinitionError([problem]) from exc
         for element in tree.iter():
             if isinstance(element.tag, str) and element.get("id"):
-                lines.setdefault(element.get("id"), (name, element.sourceline))
+                lines.setdefault(element.get("id") or "", (name, cast(int, element.sourceline)))
         for lane in tree.iter(f"{{{BPMN_NS}}}lane"):
-            lanes[lane.get("name") or lane.get("id")] = lane.get("id")
+            lanes[lane.get("name") or lane.get("id") or ""] = lane.get("id") or ""
         try:
             if name.endswith(".dmn"):
                 parser.add_dmn_str(payload, filename=name)
@@ -87,7 +88,7 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
     return ParsedProcess(process_id, spec, subprocess_specs, content_hash(files), lanes)
 
 
-def _problem(exc: ValidationException, file_name: str, lines: dict) -> DefinitionProblem:
+def _problem(exc: ValidationException, file_name: str, lines: dict[str, Any]) -> DefinitionProblem:
     element_id = getattr(exc, "id", None) or None
     located = lines.get(element_id) if element_id else None
     line = exc.line_number or (located[1] if located else None)

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..accounts.auth import current_actor, require_actor
+from ..accounts.roles import Role
 from ..errors import Forbidden
 from .service import list_incidents, retry_incident
 
@@ -25,7 +26,7 @@ class IncidentListSchema(Schema):
 
 
 def _require_admin():
-    if not current_actor().has_role("admin"):
+    if not current_actor().has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="role_required")
 
 

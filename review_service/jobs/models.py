@@ -1,17 +1,30 @@
 """The due-job table: written in the same transaction as the state that needs the job."""
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
-
-PENDING, INCIDENT = "pending", "incident"
+from ..extensions import Model, db
 
 
-class DueJob(db.Model):
+class JobStatus(StrEnum):
+    """A stored job is pending until done (then deleted) or out of attempts (an incident)."""
+
+    PENDING = "pending"
+    INCIDENT = "incident"
+
+
+PENDING, INCIDENT = JobStatus.PENDING, JobStatus.INCIDENT
+
+
+class DueJob(Model):
     """One job. Done jobs are deleted in the transaction that did their work; failures become incidents."""
 
     __tablename__ = "due_jobs"
+    if TYPE_CHECKING:  # set by the worker before the handler runs (not mapped): what the kind's preparer returned
+        prepared: object
     __table_args__ = (Index("ix_due_jobs_claimable", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

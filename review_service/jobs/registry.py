@@ -1,8 +1,12 @@
 """Job kinds and the functions that do them. Each domain package registers its handlers in its own
 `init_app(app)`, called by create_app: the worker needs no blueprint loaded to find them."""
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-JobHandler = Callable[["DueJob"], None]  # noqa: F821  (runs inside the job's transaction; raise to fail)
+if TYPE_CHECKING:
+    from .models import DueJob
+
+JobHandler = Callable[["DueJob"], None]  # runs inside the job's transaction; raise to fail
 JobPreparer = Callable[[dict], object]  # the job's payload -> job.prepared (runs before, in a read-only unit of work)
 _HANDLERS: dict[str, JobHandler] = {}
 _PREPARERS: dict[str, JobPreparer] = {}

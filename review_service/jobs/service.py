@@ -72,7 +72,7 @@ def claim_due_jobs(owner: str, *, limit: int = 20, now: datetime | None = None) 
     for job_id in db.session.scalars(query).all():
         result = db.session.execute(update(DueJob).where(DueJob.id == job_id, *_claimable(now))
                                     .values(lock_owner=owner, lock_expires_at=now + LEASE))
-        if result.rowcount == 1:
+        if result.rowcount == 1:  # type: ignore[attr-defined]  # an UPDATE's CursorResult
             claimed.append(job_id)
     return claimed
 
@@ -102,7 +102,9 @@ def _prepare(job_id: int):
     with unit_of_work(read_only=True) as work:
         work.discard()  # it only reads
         found = db.session.execute(select(DueJob.kind, DueJob.payload).where(DueJob.id == job_id)).first()
-        prepare = preparer_for(found.kind) if found is not None else None
+        if found is None:
+            return None
+        prepare = preparer_for(found.kind)
         return prepare(found.payload) if prepare is not None else None
 
 

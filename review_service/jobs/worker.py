@@ -34,7 +34,7 @@ def run_worker(owner: str, *, batch: int, poll_seconds: float, stop: threading.E
     while not stop.is_set():
         try:
             results = work_once(owner, batch=batch)
-        except Exception:  # noqa: BLE001  (a database hiccup must not end the worker)
+        except Exception:  # a database hiccup must not end the worker
             log.exception("worker iteration failed")  # its unit of work rolled back
             results = []
         finally:

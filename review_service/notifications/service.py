@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 
 from ..accounts.models import User, UserRole
+from ..accounts.roles import Role
 from ..agencies.tree import ancestor_ids
 from ..db_types import utcnow
 from ..errors import NotFound
@@ -29,7 +30,7 @@ def users_with_role(agency_ids: Iterable[int], role: str) -> list[int]:
 
 def supervisors_of(agency_id: int) -> list[int]:
     """Supervisors of this agency or of any agency above it."""
-    return users_with_role(ancestor_ids(agency_id), "supervisor")
+    return users_with_role(ancestor_ids(agency_id), Role.SUPERVISOR)
 
 
 def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 100) -> list[Notification]:
@@ -41,7 +42,7 @@ def list_notifications(user_id: int, *, unread_only: bool = False, limit: int = 
 
 def unread_count(user_id: int) -> int:
     return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)))
+        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
 
 def mark_read(notification_id: int, *, user_id: int) -> Notification:

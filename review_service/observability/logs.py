@@ -9,7 +9,7 @@ logger of the process, the service's and the libraries', carries it when the eve
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import g, has_request_context
 
@@ -43,7 +43,8 @@ class JsonFormatter(logging.Formatter):
     _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", *CONTEXT_FIELDS}
 
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+        time = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        line: dict[str, object] = {"time": time,
                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         line.update({field: getattr(record, field, None) for field in CONTEXT_FIELDS})
         line.update({key: value for key, value in vars(record).items()

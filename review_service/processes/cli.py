@@ -14,6 +14,7 @@ from .versions import publish_for_agency
 
 def register(group) -> None:
     for command in (publish_process_command,):
+        assert command.callback is not None
         command.callback = with_appcontext(command.callback)
         group.add_command(command)
 

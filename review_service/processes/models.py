@@ -3,10 +3,10 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class ProcessVersion(db.Model):
+class ProcessVersion(Model):
     """One published version of a process for an agency (agency_id NULL: the national default)."""
 
     __tablename__ = "process_versions"
@@ -24,7 +24,7 @@ class ProcessVersion(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
-class WorkflowInstance(db.Model):
+class WorkflowInstance(Model):
     """The engine state of one case, without the spec; `revision` increases on every save."""
 
     __tablename__ = "workflow_instances"

@@ -9,14 +9,21 @@ from functools import cache, lru_cache
 from flask import current_app
 from sqlalchemy import bindparam, select
 
+from ..accounts.roles import Role
 from ..extensions import db
 from .models import ProcessVersion, WorkflowInstance
-from .service import (PROCESS_ID, invalid_agency_process, latest_version, nearest_up_the_tree, profile_of,
-                      profile_of_version)
+from .service import (
+    PROCESS_ID,
+    invalid_agency_process,
+    latest_version,
+    nearest_up_the_tree,
+    profile_of,
+    profile_of_version,
+)
 from .validation import PROFILE_FILE, human_task_kinds, profile_problems
 
 DEFAULT_ESCALATION_TARGET = "agency_head"
-DEFAULT_EXTENSION_APPROVER = "deputy_head"
+DEFAULT_EXTENSION_APPROVER = Role.DEPUTY_HEAD
 
 
 def _version_of_case(case_id: int) -> tuple[int, str] | None:

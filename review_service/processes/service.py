@@ -12,16 +12,24 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..workdays.scripting import SCRIPT_HELPERS
+from ..accounts.roles import Role
 from ..engine import ProcessDefinitionError, Runtime, content_hash, dump_spec, load_spec
 from ..errors import Conflict
 from ..extensions import db
+from ..workdays.scripting import SCRIPT_HELPERS
 from .models import ProcessVersion
-from .validation import CATALOG_FILE, PROFILE_FILE, check_definition, describe, is_definition_file
+from .validation import (
+    CATALOG_FILE,
+    PROFILE_FILE,
+    check_definition,
+    describe,
+    is_definition_file,
+    publish_check_problems,
+)
 
 PROCESS_ID = "legal_review"
 # Lane id -> the role whose users work that lane's tasks.
-LANE_ROLES = {"handling_unit": "handler", "review_unit": "reviewer", "agency_head": "head"}
+LANE_ROLES = {"handling_unit": Role.HANDLER, "review_unit": Role.REVIEWER, "agency_head": Role.HEAD}
 
 
 def read_process_files(folder: Path) -> dict[str, bytes]:
@@ -32,13 +40,13 @@ def read_process_files(folder: Path) -> dict[str, bytes]:
 
 def complete_files(files: dict[str, bytes], base: dict[str, str] | None) -> dict[str, bytes]:
     """Fill what an upload leaves out from the version it replaces: the diagrams as a set, each JSON file alone."""
-    base = {name: text.encode("utf-8") for name, text in (base or {}).items()}
+    base_files = {name: text.encode("utf-8") for name, text in (base or {}).items()}
     merged = dict(files)
     if not any(name.endswith((".bpmn", ".dmn")) for name in files):
-        merged.update({name: data for name, data in base.items() if name.endswith((".bpmn", ".dmn"))})
+        merged.update({name: data for name, data in base_files.items() if name.endswith((".bpmn", ".dmn"))})
     for name in (PROFILE_FILE, CATALOG_FILE):
-        if name not in merged and name in base:
-            merged[name] = base[name]
+        if name not in merged and name in base_files:
+            merged[name] = base_files[name]
     return merged
 
 
@@ -54,7 +62,8 @@ def publish_version(files: dict[str, bytes], *, agency_id: int | None = None,
     digest = content_hash(files)
     if latest is not None and latest.content_hash == digest:
         return latest
-    parsed = check_definition(files, PROCESS_ID, current_app.config["FORMS_DIR"])
+    parsed = check_definition(files, PROCESS_ID, current_app.config["FORMS_DIR"],
+                              more_problems=publish_check_problems(files, agency_id))
     number = (db.session.scalar(select(func.max(ProcessVersion.number)).where(
         _owner(agency_id), ProcessVersion.process_id == PROCESS_ID)) or 0) + 1
     version = ProcessVersion(agency_id=agency_id, process_id=PROCESS_ID, number=number, content_hash=digest,
@@ -71,7 +80,7 @@ def _inherited_sources(agency_id: int | None) -> dict | None:
     if agency_id is None:
         return None
     from ..agencies.models import Agency
-    agency = db.session.get(Agency, agency_id)
+    agency = db.session.get_one(Agency, agency_id)
     return (latest_version(agency_id) or version_for_new_case(agency.parent)).sources
 
 
@@ -121,10 +130,16 @@ def _default_version() -> ProcessVersion:
     return version
 
 
+def agency_folder(agency) -> Path | None:
+    """The agency's own folder under workflows/, if it has one (default/ belongs to no agency)."""
+    folder = current_app.config["WORKFLOWS_DIR"] / agency.code
+    return folder if agency.code != "default" and folder.is_dir() else None
+
+
 def _publish_agency_folder(agency) -> ProcessVersion | None:
     """First use of an agency that has its own folder under workflows/: publish it."""
-    folder = current_app.config["WORKFLOWS_DIR"] / agency.code
-    if agency.code == "default" or not folder.is_dir():
+    folder = agency_folder(agency)
+    if folder is None:
         return None
     return _publish_once(lambda: publish_version(read_process_files(folder), agency_id=agency.id), agency.id)
 

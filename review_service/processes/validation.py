@@ -25,7 +25,8 @@ REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决�
 HUMAN_TASKS = ("userTask", "manualTask")
 # Profile settings that only work if the diagram has a task of that kind: (key, value test, kind, what it is).
 PROFILE_TASK_KINDS = (
-    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion", "审核通过后的集体讨论"),
+    ("collective_discussion_after_review", lambda value: value is True, "collective_discussion",
+     "审核通过后的集体讨论"),
     ("escalation_target", lambda value: value in ("higher_agency", "justice_department"), "referral",
      "提请上级机关或司法行政部门后记录答复"),
 )
@@ -35,9 +36,24 @@ def is_definition_file(name: str) -> bool:
     return name.endswith((".bpmn", ".dmn")) or name in JSON_FILES
 
 
-def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) -> ParsedProcess:
-    """The parsed process if every file is valid; else ProcessDefinitionError listing every problem."""
-    problems = [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
+_PUBLISH_CHECKS: list = []
+
+
+def register_publish_check(check) -> None:
+    """check(files, agency_id) -> [DefinitionProblem]: more that publishing refuses (e.g. document templates)."""
+    if check not in _PUBLISH_CHECKS:
+        _PUBLISH_CHECKS.append(check)
+
+
+def publish_check_problems(files: dict[str, bytes], agency_id: int | None) -> list[DefinitionProblem]:
+    return [problem for check in _PUBLISH_CHECKS for problem in check(files, agency_id)]
+
+
+def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path,
+                     more_problems: list[DefinitionProblem] = ()) -> ParsedProcess:
+    """The parsed process if every file is valid (and more_problems is empty); else ProcessDefinitionError
+    listing every problem."""
+    problems = list(more_problems) + [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
                 for name in files if not is_definition_file(name)]
     problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
                  for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]
@@ -58,6 +74,7 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path) 
         problems += structure_problems(diagrams, process_id, forms_dir, _profile(files))
     if problems:
         raise ProcessDefinitionError(_unique(problems))
+    assert parsed is not None  # no diagram is a problem (structure_problems) and raised above
     return parsed
 
 
@@ -94,7 +111,8 @@ def _profile(files: dict[str, bytes]) -> dict:
 def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: Path,
                        profile: dict | None = None) -> list[DefinitionProblem]:
     """The lanes and task kinds the service routes on (also those the profile needs), and every task's form."""
-    problems, lanes, kinds, process_file = [], set(), set(), None
+    problems: list[DefinitionProblem] = []
+    lanes, kinds, process_file = set(), set(), None
     for name, payload in sorted(diagrams.items()):
         if not name.endswith(".bpmn"):
             continue
@@ -113,7 +131,7 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                     kinds.add(props.get("taskKind"))
                     problems += _form_problems(name, task, props, forms_dir)
     if process_file is None:
-        return problems + [DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
+        return [*problems, DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
     problems += [DefinitionProblem(process_file, lane, None, f"缺少必需的泳道 {lane}")
                  for lane in REQUIRED_LANES if lane not in lanes]
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
@@ -125,9 +143,9 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
     return problems
 
 
-def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str]:
+def human_task_kinds(sources: dict[str, str], process_id: str) -> set[str | None]:
     """The taskKind of every user or manual task of the process in a version's stored diagram sources."""
-    kinds = set()
+    kinds: set[str | None] = set()
     for name, text in sources.items():
         if not name.endswith(".bpmn"):
             continue

@@ -3,6 +3,7 @@ import difflib
 
 from sqlalchemy import select
 
+from ..accounts.roles import Actor
 from ..engine import ProcessDefinitionError, diff_specs
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
@@ -21,7 +22,7 @@ def version_by_number(agency, number: int) -> ProcessVersion:
     return version
 
 
-def publish_for_agency(agency, files: dict[str, bytes], *, actor) -> tuple[ProcessVersion, bool]:
+def publish_for_agency(agency, files: dict[str, bytes], *, actor: Actor) -> tuple[ProcessVersion, bool]:
     """(version, created) after validating everything; 422 process_invalid listing each problem. Caller commits."""
     check_designer(actor, agency)
     if not files:

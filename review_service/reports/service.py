@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..cases.models import Case, Decision, Opinion
 from ..china_time import local_date
@@ -28,7 +29,7 @@ from ..staffing.models import KIND_TITLES, REVIEWING_KINDS, StaffMember
 from ..tasks.forms import form_schema
 from ..workdays.service import working_days_between
 
-REPORT_ROLES = ("supervisor", "head")
+REPORT_ROLES = (Role.SUPERVISOR, Role.HEAD)
 MAX_PERIOD_DAYS = 3660
 
 
@@ -41,12 +42,12 @@ class Period:
         return start_of_day(self.from_on), start_of_day(self.to_on + timedelta(days=1))
 
 
-def check_can_report(actor) -> None:
+def check_can_report(actor: Actor) -> None:
     if not any(actor.has_role(role) for role in REPORT_ROLES):
         raise Forbidden("需要监督人员或机关负责人角色", code="role_required")
 
 
-def review_work(actor, *, from_on: date, to_on: date, agency_code: str | None = None) -> dict:
+def review_work(actor: Actor, *, from_on: date, to_on: date, agency_code: str | None = None) -> dict:
     """Every figure of the report for the actor's agency (or one visible agency) and the agencies below it."""
     check_can_report(actor)
     if to_on < from_on or (to_on - from_on).days > MAX_PERIOD_DAYS:

@@ -1,8 +1,10 @@
 """The review-work report as an XLSX (openpyxl): 概况, 分机关, 审核要点问题, 审核人员名册, 口径说明."""
 import io
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ..tasks.readable import chinese_date
 from . import service
@@ -15,7 +17,7 @@ FIGURES = (("cases_reviewed", "审核案件数"), ("passed_in_round_1", "首轮�
 def report_xlsx(report: dict) -> bytes:
     """The XLSX bytes of a report as returned by service.review_work."""
     book = Workbook()
-    summary = book.active
+    summary = cast(Worksheet, book.active)  # a new workbook has one worksheet
     summary.title = "概况"
     period = f"{chinese_date(report['from_on'])}至{chinese_date(report['to_on'])}"
     _rows(summary, [("重大执法决定法制审核工作统计表",), ("机关", report["agency"]["name"]), ("统计期间", period),
@@ -39,7 +41,8 @@ def report_xlsx(report: dict) -> bytes:
             cell.font = Font(bold=True)
         for column in sheet.columns:
             width = max(len(str(cell.value or "")) for cell in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width * 2), 80)
+            letter = column[0].column_letter  # type: ignore[union-attr]  # row 1 holds no merged cells
+            sheet.column_dimensions[letter].width = min(max(10, width * 2), 80)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

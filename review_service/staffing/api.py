@@ -7,8 +7,16 @@ from ..agencies.service import agency_by_code
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown
 from .report import staffing_report
-from .schemas import (EligibleReviewersSchema, HandBackSchema, ReassignSchema, RecusalRequestSchema,
-                      RecusalSchema, StaffingQuerySchema, StaffingRollupSchema, StaffingSchema)
+from .schemas import (
+    EligibleReviewersSchema,
+    HandBackSchema,
+    ReassignSchema,
+    RecusalRequestSchema,
+    RecusalSchema,
+    StaffingQuerySchema,
+    StaffingRollupSchema,
+    StaffingSchema,
+)
 from .service import declare_recusal, eligible_reviewers, hand_back_task, reassign_task
 
 blp = Blueprint("staffing", __name__, url_prefix="/api/v1", description="人员配备（5% 规则）与审核任务分配")

@@ -3,10 +3,12 @@
 Called by the task mirror (tasks/mirror.py) whenever a task in the review unit's lane appears.
 """
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
@@ -41,21 +43,23 @@ def choose_reviewer(case, *, exclude: Iterable[int] = ()) -> int | None:
     """
     excluded = set(exclude)
     users = sorted({c.staff.user_id for c in candidates(case)
-                    if c.eligible and c.staff.kind == LEGAL_REVIEWER and c.staff.user_id not in excluded})
+                    if c.staff.user_id is not None and c.eligible and c.staff.kind == LEGAL_REVIEWER
+                    and c.staff.user_id not in excluded})
     if not users:
         return None
     open_counts = dict(db.session.execute(
         select(Task.assignee_id, func.count(Task.id)).where(
-            Task.assignee_id.in_(users), Task.role == "reviewer", Task.status == OPEN)
+            Task.assignee_id.in_(users), Task.role == Role.REVIEWER, Task.status == OPEN)
         .group_by(Task.assignee_id)).all())
-    last_active = dict(db.session.execute(
+    last_active: dict[int, Any] = dict(db.session.execute(
         select(Task.assignee_id, func.max(func.coalesce(Task.completed_at, Task.created_at))).where(
-            Task.assignee_id.in_(users), Task.role == "reviewer")
+            Task.assignee_id.in_(users), Task.role == Role.REVIEWER)
         .group_by(Task.assignee_id)).all())
     return min(users, key=lambda uid: (open_counts.get(uid, 0), str(last_active.get(uid) or ""), uid))
 
 
-def assign_by_load(case, task: Task, *, actor, exclude: Iterable[int] = (), why: str = "new_task") -> int | None:
+def assign_by_load(case, task: Task, *, actor: Actor | None, exclude: Iterable[int] = (),
+                   why: str = "new_task") -> int | None:
     """Assign the task by load and record it; with nobody eligible, leave it open and raise the flag."""
     user_id = choose_reviewer(case, exclude=exclude)
     assignee = db.session.get(User, user_id) if user_id is not None else None
@@ -67,7 +71,7 @@ def assign_by_load(case, task: Task, *, actor, exclude: Iterable[int] = (), why:
     record_event(case, actor=actor, action="task.assigned", task_id=task.id,
                  data={"task": task.name, "assignee": {"id": user_id, "full_name": assignee.full_name},
                        "rule": "fewest_open_reviews", "why": why})
-    notify([user_id], kind="task.assigned", message=f"案件“{case.title}”的{task.title}已分配给您",
+    notify([assignee.id], kind="task.assigned", message=f"案件“{case.title}”的{task.title}已分配给您",
            case_id=case.id, data={"task_id": task.id})
     return user_id
 
@@ -85,7 +89,7 @@ def flag_no_eligible_reviewer(case, task: Task) -> None:
         existing.task_id, existing.reason = task.id, reason
     offered = [{"staff_id": s.id, "name": s.name, "kind": s.kind, "agency_code": s.agency.code} for s in advisors]
     record_event(case, actor=None, action=NO_ELIGIBLE, task_id=task.id, data={"pooled_advisors": offered})
-    recipients = supervisors_of(case.agency_id) + users_with_role([case.agency_id], "review_head")
+    recipients = supervisors_of(case.agency_id) + users_with_role([case.agency_id], Role.REVIEW_HEAD)
     names = "、".join(s.name for s in advisors) or "无"
     notify(recipients, kind=NO_ELIGIBLE, case_id=case.id, data={"task_id": task.id, "pooled_advisors": offered},
            message=f"案件“{case.title}”没有符合条件的审核人员；可调用的法律顾问/公职律师：{names}")

@@ -24,6 +24,7 @@ COLUMNS = ("agency_code", "agency_name", "on", "enforcement_staff", "legal_revie
 
 def register(group) -> None:
     for command in (staffing_report_command, import_agencies_command, import_staff_command):
+        assert command.callback is not None
         command.callback = with_appcontext(command.callback)
         group.add_command(command)
 

@@ -2,10 +2,12 @@
 of the handling side (four-eyes), not recused (回避), and qualified for penalties (行政处罚法 Art. 58 ¶2)."""
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from ..accounts.models import User, UserRole
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids
 from ..china_time import today_in_china as today
@@ -70,7 +72,7 @@ def reviewing_staff(agency_id: int, on: date) -> list[StaffMember]:
     return list(db.session.scalars(query))
 
 
-def qualified_for_penalties(staff: StaffMember, agency) -> bool:
+def qualified_for_penalties(staff: StaffMember | Row[Any], agency) -> bool:
     """法律职业资格, or (if the agency grandfathers) first reviewed penalty decisions before 2021-07-15."""
     if staff.legal_qualification_no:
         return True
@@ -80,11 +82,12 @@ def qualified_for_penalties(staff: StaffMember, agency) -> bool:
 
 def reasons_against(staff: StaffMember, case) -> list[str]:
     """Codes of every rule that bars this staff record's user from reviewing the case."""
+    assert staff.user_id is not None  # reviewing staff records are linked to a login
     return _reasons(staff, case, active=staff.user.is_active, recused=has_recused(staff.user_id, case),
                     handled=has_handled_case(staff.user_id, case))
 
 
-def _reasons(staff: StaffMember, case, *, active: bool, handled: bool, recused: bool) -> list[str]:
+def _reasons(staff: StaffMember | Row[Any], case, *, active: bool, handled: bool, recused: bool) -> list[str]:
     reasons = []
     if not active:
         reasons.append("account_inactive")
@@ -131,7 +134,7 @@ def is_eligible(user_id: int, case) -> bool:
     return not reasons_for_user(user_id, case)
 
 
-def check_reviewer_eligible(actor, case) -> None:
+def check_reviewer_eligible(actor: Actor, case) -> None:
     """Raise Forbidden(reviewer_not_eligible) unless the actor may review the case today."""
     reasons = reasons_for_user(actor.id, case)
     if "handled_case" in reasons:  # the four-eyes rule keeps its own stable code
@@ -141,13 +144,13 @@ def check_reviewer_eligible(actor, case) -> None:
                         fields={"reasons": reasons})
 
 
-def eligible_tasks_only(actor, tasks: list) -> list:
+def eligible_tasks_only(actor: Actor, tasks: list) -> list:
     """Drop review tasks the actor may not work from an inbox listing."""
     verdicts: dict[int, bool] = {}
     kept = []
     for task in tasks:
-        if task.role == "reviewer" and task.case_id not in verdicts:
+        if task.role == Role.REVIEWER and task.case_id not in verdicts:
             verdicts[task.case_id] = is_eligible(actor.id, task.case)
-        if task.role != "reviewer" or verdicts[task.case_id]:
+        if task.role != Role.REVIEWER or verdicts[task.case_id]:
             kept.append(task)
     return kept

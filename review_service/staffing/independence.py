@@ -9,11 +9,12 @@ eligibility query and the inbox query alike.
 """
 from sqlalchemy import exists, or_, select
 
+from ..accounts.roles import Role
 from ..extensions import db
 from ..tasks.models import COMPLETED, Task
 from .models import Recusal
 
-HANDLING_ROLE = "handler"
+HANDLING_ROLE = Role.HANDLER
 
 
 def handled_case(case_id, user_id, handler_id):

@@ -1,11 +1,12 @@
-"""Staff records (people in a role at an agency), declared conflicts of interest, and cases nobody eligible can review."""
+"""Staff records (people in a role at an agency), declared conflicts of interest, and cases nobody eligible can
+review."""
 from datetime import date
 
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 ENFORCEMENT_OFFICER, LEGAL_REVIEWER = "enforcement_officer", "legal_reviewer"
 LEGAL_ADVISOR, PUBLIC_LAWYER = "legal_advisor", "public_lawyer"
@@ -16,7 +17,7 @@ POOLED_KINDS = (LEGAL_ADVISOR, PUBLIC_LAWYER)  # held by an agency, usable by ev
 REVIEWING_KINDS = (LEGAL_REVIEWER, *POOLED_KINDS)
 
 
-class StaffMember(db.Model):
+class StaffMember(Model):
     """One person in one role at one agency, active from valid_from until valid_until / deactivated_on."""
 
     __tablename__ = "staff_members"
@@ -49,7 +50,7 @@ class StaffMember(db.Model):
                        db.or_(cls.deactivated_on.is_(None), cls.deactivated_on > day))
 
 
-class Recusal(db.Model):
+class Recusal(Model):
     """A reviewer's declared conflict of interest in one case (回避); they may not review it."""
 
     __tablename__ = "recusals"
@@ -64,7 +65,7 @@ class Recusal(db.Model):
     user = relationship("User")
 
 
-class AssignmentProblem(db.Model):
+class AssignmentProblem(Model):
     """The flag on a case whose review task found no eligible reviewer; cleared once someone is assigned."""
 
     __tablename__ = "assignment_problems"

@@ -1,10 +1,12 @@
 """Staff records: register, edit and deactivate people (never delete: reports for past dates must stay true)."""
 from datetime import date
+from typing import cast
 
 from marshmallow import ValidationError
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor, Role
 from ..agencies.service import check_admin
 from ..agencies.tree import within_reach
 from ..china_time import today_in_china as today
@@ -18,16 +20,16 @@ FIELDS = ("name", "enforcement_certificate_no", "legal_qualification_no", "first
           "valid_until", "note")
 
 
-def get_staff(staff_id: int, *, actor) -> StaffMember:
+def get_staff(staff_id: int, *, actor: Actor) -> StaffMember:
     staff = db.session.get(StaffMember, staff_id)
     if staff is None or not within_reach(actor, staff.agency_id):
         raise NotFound("人员不存在", code="staff_not_found")
     return staff
 
 
-def list_staff(agency, *, actor, on: date | None = None, kind: str | None = None) -> list[StaffMember]:
+def list_staff(agency, *, actor: Actor, on: date | None = None, kind: str | None = None) -> list[StaffMember]:
     """Staff of the agency (administrators and supervisors of it or above), optionally only those active on `on`."""
-    if not (actor.has_role("admin") or actor.has_role("supervisor")) or not within_reach(actor, agency.id):
+    if not (actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR)) or not within_reach(actor, agency.id):
         raise Forbidden("只有本机关或上级机关的管理员、监督人员可以查看人员", code="admin_required")
     query = select(StaffMember).where(StaffMember.agency_id == agency.id)
     if on is not None:
@@ -37,7 +39,7 @@ def list_staff(agency, *, actor, on: date | None = None, kind: str | None = None
     return list(db.session.scalars(query.order_by(StaffMember.kind, StaffMember.id)))
 
 
-def create_staff(agency, *, actor, data: dict) -> StaffMember:
+def create_staff(agency, *, actor: Actor, data: dict) -> StaffMember:
     """Register one person at the agency. Caller commits."""
     check_admin(actor, agency.id)
     user_id = _linked_user(agency, data.get("username"))
@@ -48,7 +50,7 @@ def create_staff(agency, *, actor, data: dict) -> StaffMember:
     return staff
 
 
-def update_staff(staff: StaffMember, *, actor, data: dict) -> StaffMember:
+def update_staff(staff: StaffMember, *, actor: Actor, data: dict) -> StaffMember:
     check_admin(actor, staff.agency_id)
     if "username" in data:
         staff.user_id = _linked_user(staff.agency, data["username"])
@@ -61,7 +63,7 @@ def update_staff(staff: StaffMember, *, actor, data: dict) -> StaffMember:
     return staff
 
 
-def deactivate_staff(staff: StaffMember, *, actor, on: date | None = None) -> StaffMember:
+def deactivate_staff(staff: StaffMember, *, actor: Actor, on: date | None = None) -> StaffMember:
     """From `on` (default today) the person no longer counts or reviews; the record stays."""
     check_admin(actor, staff.agency_id)
     if staff.deactivated_on is not None:
@@ -83,7 +85,7 @@ def _linked_user(agency, username: str | None) -> int | None:
     return user.id
 
 
-def import_staff(agency, content: bytes, *, actor) -> list[StaffMember]:
+def import_staff(agency, content: bytes, *, actor: Actor) -> list[StaffMember]:
     """Register staff from CSV rows; every row is checked first, and one bad row stores nothing."""
     check_admin(actor, agency.id)
     rows = read_rows(content, required=("kind", "name", "valid_from"), known=CSV_COLUMNS)
@@ -97,7 +99,7 @@ def import_staff(agency, content: bytes, *, actor) -> list[StaffMember]:
         try:
             data = schema.load({column: value for column, value in values.items() if column != "roles"})
         except ValidationError as exc:
-            return first_errors(exc.messages)
+            return first_errors(cast(dict, exc.messages))  # a schema's errors: by field
         if data.get("username") and data["username"] not in users:
             return {"username": "账号不存在或不属于该机关"}
         number = data.get("enforcement_certificate_no")

@@ -4,9 +4,15 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.api import CSV_BODY, uploaded_csv
 from ..agencies.service import agency_by_code
-from .schemas import (DeactivateSchema, StaffCreateSchema, StaffListSchema, StaffQuerySchema, StaffSchema,
-                      StaffUpdateSchema)
 from .records import create_staff, deactivate_staff, get_staff, import_staff, list_staff, update_staff
+from .schemas import (
+    DeactivateSchema,
+    StaffCreateSchema,
+    StaffListSchema,
+    StaffQuerySchema,
+    StaffSchema,
+    StaffUpdateSchema,
+)
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="执法人员、法制审核人员、法律顾问与公职律师")
 blp.before_request(require_actor)

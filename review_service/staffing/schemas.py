@@ -56,8 +56,9 @@ class StaffUpdateSchema(Schema):
 
 class StaffCreateSchema(StaffUpdateSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS),
-                         metadata={"description": "enforcement_officer | legal_reviewer | legal_advisor | public_lawyer "
-                                                  "（CSV 也可写 执法人员/法制审核人员/法律顾问/公职律师）"})
+                         metadata={"description": "enforcement_officer | legal_reviewer | legal_advisor | "
+                                                  "public_lawyer （CSV 也可写 "
+                                                  "执法人员/法制审核人员/法律顾问/公职律师）"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     valid_from = fields.Date(validate=plausible("valid_from"), required=True)
 
@@ -99,7 +100,8 @@ class StaffingSchema(Schema):
     rule_source = fields.String(metadata={"description": "process_profile（流程参数 pooled_advisors_count 决定）| "
                                                          "agency_setting（机关设置 advisors_count_toward_ratio 决定）"})
     warning = fields.Function(lambda s: None if s["compliant"] else
-                              f"法制审核人员不足：应不少于 {s['required_reviewers']} 人，尚缺 {s['shortfall']} 人（警示，不影响办案）")
+                              f"法制审核人员不足：应不少于 {s['required_reviewers']} 人，"
+                              f"尚缺 {s['shortfall']} 人（警示，不影响办案）")
 
 
 class RollupTotalSchema(Schema):

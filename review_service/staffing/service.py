@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.service import get_case
@@ -16,16 +17,16 @@ from .eligibility import REASONS, candidates, reasons_for_user
 from .models import AssignmentProblem, Recusal
 
 
-def _open_review_task(task_id: str, actor) -> tuple[Task, object]:
+def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     task, case = lock_open_task(task_id, actor)
-    if task.role != "reviewer":
+    if task.role != Role.REVIEWER:
         raise Conflict("只有法制审核任务可以这样分配", code="not_a_review_task")
     return task, case
 
 
-def reassign_task(task_id: str, *, actor, username: str) -> Task:
+def reassign_task(task_id: str, *, actor: Actor, username: str) -> Task:
     """The review unit's head gives a review task to an eligible reviewer or pooled advisor."""
-    if not actor.has_role("review_head"):
+    if not actor.has_role(Role.REVIEW_HEAD):
         raise Forbidden("需要法制审核机构负责人角色", code="review_head_required")
     task, case = _open_review_task(task_id, actor)
     if task.agency_id != actor.agency_id:
@@ -48,7 +49,7 @@ def reassign_task(task_id: str, *, actor, username: str) -> Task:
     return task
 
 
-def hand_back_task(task_id: str, *, actor, reason: str) -> Task:
+def hand_back_task(task_id: str, *, actor: Actor, reason: str) -> Task:
     """The assigned reviewer returns a task; it goes to the next eligible reviewer, or is flagged."""
     task, case = _open_review_task(task_id, actor)
     if task.assignee_id != actor.id:
@@ -60,17 +61,18 @@ def hand_back_task(task_id: str, *, actor, reason: str) -> Task:
     return task
 
 
-def declare_recusal(case_id: int, *, actor, reason: str) -> Recusal:
+def declare_recusal(case_id: int, *, actor: Actor, reason: str) -> Recusal:
     """回避: the reviewer may no longer review the case; tasks they held go to someone else."""
-    case = _case_for_reviewer(case_id, actor)
-    case = lock_case(case.id)
+    locked = lock_case(_case_for_reviewer(case_id, actor).id)
+    assert locked is not None  # the reviewer just saw it
+    case = locked
     if db.session.scalar(select(Recusal.id).where(Recusal.case_id == case.id, Recusal.user_id == actor.id)):
         raise Conflict("已声明过回避", code="already_recused")
     recusal = Recusal(case_id=case.id, user_id=actor.id, reason=reason)
     db.session.add(recusal)
     record_event(case, actor=actor, action="reviewer.recused", data={"reason": reason})
     held = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.status == OPEN,
-                                                 Task.role == "reviewer", Task.assignee_id == actor.id)).all()
+                                                 Task.role == Role.REVIEWER, Task.assignee_id == actor.id)).all()
     for task in held:
         assign_by_load(case, task, actor=actor, exclude={actor.id}, why="recused")
     if case.reviewer_id == actor.id:
@@ -79,18 +81,18 @@ def declare_recusal(case_id: int, *, actor, reason: str) -> Recusal:
     return recusal
 
 
-def _case_for_reviewer(case_id: int, actor):
+def _case_for_reviewer(case_id: int, actor: Actor) -> Case:
     """The case, if the actor is a reviewer who can see it (own agency, or holding one of its tasks)."""
-    if not actor.has_role("reviewer"):
+    if not actor.has_role(Role.REVIEWER):
         raise Forbidden("需要法制审核人员角色", code="role_required")
     holds = db.session.scalar(select(Task.case_id).where(Task.case_id == case_id, Task.assignee_id == actor.id)
                               .limit(1))
     if holds is not None:
-        return db.session.get(Case, case_id)
+        return db.session.get_one(Case, case_id)
     return get_case(case_id, actor=actor)
 
 
-def eligible_reviewers(case_id: int, *, actor) -> dict:
+def eligible_reviewers(case_id: int, *, actor: Actor) -> dict:
     """Everyone who could review the case, with the reasons that bar the ineligible, and the open flag."""
     case = get_case(case_id, actor=actor)
     problem = db.session.get(AssignmentProblem, case.id)

@@ -1,6 +1,7 @@
 """暂存: save, read and discard a user's draft of an open task's form. The caller commits."""
 from sqlalchemy import delete
 
+from ..accounts.roles import Actor
 from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
@@ -11,7 +12,7 @@ from .service import get_task
 MAX_DRAFT_CHARS = 200_000
 
 
-def save_draft(task_id: str, *, actor, data: dict) -> TaskDraft:
+def save_draft(task_id: str, *, actor: Actor, data: dict) -> TaskDraft:
     """Keep the form data as the actor's draft; only the person who may work the task can save one."""
     task = get_task(task_id, actor=actor)
     if task.status != OPEN:
@@ -29,7 +30,7 @@ def save_draft(task_id: str, *, actor, data: dict) -> TaskDraft:
     return draft
 
 
-def draft_of(task_id: str, *, actor) -> TaskDraft | None:
+def draft_of(task_id: str, *, actor: Actor) -> TaskDraft | None:
     return db.session.get(TaskDraft, (task_id, actor.id))
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
+from ..accounts.roles import Actor, Role
 from ..cases.models import Case
 from ..china_time import today_in_china
 from ..deadlines.models import Deadline
@@ -23,24 +24,24 @@ class Inbox:
     total: int  # all the user's open tasks, before the filters
 
 
-def _open_tasks(actor):
+def _open_tasks(actor: Actor):
     """Open tasks of the actor's agency and roles, assigned to them or to nobody; review tasks not of a case
     they worked on (four-eyes; the other eligibility rules are applied by eligible_tasks_only)."""
     return (select(Task).join(Case, Case.id == Task.case_id)
             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
                    Task.status == OPEN, Task.role.in_(actor.roles),
                    or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
-                   or_(Task.role != "reviewer", not_(handled_case(Task.case_id, actor.id, Case.handler_id))))
+                   or_(Task.role != Role.REVIEWER, not_(handled_case(Task.case_id, actor.id, Case.handler_id))))
             .options(contains_eager(Task.case), joinedload(Task.assignee)))
 
 
-def list_open_tasks(actor) -> list[Task]:
+def list_open_tasks(actor: Actor) -> list[Task]:
     """The actor's inbox in the order the tasks appeared."""
     query = _open_tasks(actor).options(joinedload(Task.deadline)).order_by(Task.created_at, Task.id)
     return eligible_tasks_only(actor, list(db.session.scalars(query)))
 
 
-def inbox_page(actor, *, search: str = "", title: str = "", only_overdue: bool = False) -> Inbox:
+def inbox_page(actor: Actor, *, search: str = "", title: str = "", only_overdue: bool = False) -> Inbox:
     """The inbox page: search is part of the case number or title, title a step title; overdue means flagged
     overdue or past the due date in working days."""
     every = list_open_tasks(actor)
@@ -65,7 +66,7 @@ def _contains(column, text: str):
     return position(column, text) > 0
 
 
-def list_completed_tasks(actor, *, limit: int = 100) -> list[Task]:
+def list_completed_tasks(actor: Actor, *, limit: int = 100) -> list[Task]:
     """已办: tasks the actor completed, newest first."""
     query = (select(Task).where(Task.completed_by_id == actor.id, Task.status == COMPLETED)
              .options(joinedload(Task.case), joinedload(Task.deadline))

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.roles import Role
 from ..audit.service import record_event
 from ..cases.models import Case
 from ..cases.status import CASE_STATUSES
@@ -87,18 +88,18 @@ def _new_task(case: Case, runtime: Runtime, human: HumanTask, eligible_reviewer:
     if kind == "review_opinion" and case.opinion_round == case.round:
         case.round += 1  # a new review after an opinion opens the next round
     lane = runtime.lane_id(human.lane)
-    role = LANE_ROLES.get(lane, "admin")
+    role = LANE_ROLES.get(lane, Role.ADMIN)
     row = Task(id=human.id, case_id=case.id, agency_id=case.agency_id, name=human.name, title=human.title,
                kind=kind, lane=lane, role=role, form_key=props.get("formJsonSchemaFilename", ""),
                round=case.round, status=OPEN, assignee_id=_default_assignee(case, role), created_at=utcnow(),
                completed_at=None, completed_by_id=None, engine_task=True, deadline_id=None)
-    if role == "reviewer":
+    if role == Role.REVIEWER:
         assign_review_task(case, row, eligible=eligible_reviewer)
     return row
 
 
 def _default_assignee(case: Case, role: str) -> int | None:
-    if role == "handler":
+    if role == Role.HANDLER:
         return case.handler_id
     return None  # any head of the agency may take it
 

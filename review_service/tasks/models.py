@@ -1,14 +1,26 @@
 """Human tasks mirrored from the engine so inboxes are plain indexed queries."""
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
-
-OPEN, COMPLETED, CANCELLED = "open", "completed", "cancelled"
+from ..extensions import Model, db
 
 
-class Task(db.Model):
+class TaskStatus(StrEnum):
+    """A member equals its stored string."""
+
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN, COMPLETED, CANCELLED = TaskStatus
+
+
+class Task(Model):
     __tablename__ = "tasks"
     __table_args__ = (Index("ix_tasks_inbox", "agency_id", "status", "role"),)
 
@@ -39,11 +51,14 @@ class Task(db.Model):
     deadline = relationship("Deadline", viewonly=True)
 
     # Not stored: what an answer shows besides the columns, set by tasks.service.shown before dumping.
+    if TYPE_CHECKING:  # set on the instance, not mapped (SQLAlchemy would read a class-level annotation)
+        working_days_left: int | None
+        form_schema: dict | None
     working_days_left = None  # while open: working days to the deadline's due date (negative once overdue)
     form_schema = None  # the form's JSON Schema in the agency's words (task detail only)
 
 
-class TaskDraft(db.Model):
+class TaskDraft(Model):
     """暂存: one user's unfinished form data for an open task (web pages' save-draft); not part of the history."""
 
     __tablename__ = "task_drafts"

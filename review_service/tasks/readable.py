@@ -59,16 +59,17 @@ def _empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def value_text(prop: dict, value) -> str:
+def value_text(prop: dict, value) -> str:  # noqa: PLR0911  (one return per kind of value)
     """One value as text by its schema: choice titles, Chinese dates, 是/否, lists joined with 、."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
         return _list_text(prop.get("items", {}), value)
     if isinstance(value, dict):
-        return "；".join(f"{line.label}：{line.text}" for line in _object_lines(prop, value, prefix="", label_prefix=""))
+        lines = _object_lines(prop, value, prefix="", label_prefix="")
+        return "；".join(f"{line.label}：{line.text}" for line in lines)
     if "enum" in prop:
-        titles = dict(zip(prop["enum"], prop.get("options", {}).get("enum_titles", prop["enum"])))
+        titles = dict(zip(prop["enum"], prop.get("options", {}).get("enum_titles", prop["enum"]), strict=False))
         return str(titles.get(value, value))
     if prop.get("format") == "date":
         return chinese_date(value)

@@ -29,7 +29,8 @@ class TaskSchema(Schema):
 
 class TaskDetailSchema(TaskSchema):
     form_schema = fields.Function(lambda t: t.form_schema,  # set by tasks.service.shown(..., with_form=True)
-                                  metadata={"description": "JSON Schema of the form; opinion titles in the agency's words"})
+                                  metadata={"description":
+                                            "JSON Schema of the form; opinion titles in the agency's words"})
     data = fields.Dict(allow_none=True)
 
 

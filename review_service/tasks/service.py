@@ -1,10 +1,13 @@
 """Read, claim and complete human tasks (the inbox is inbox.py). One call is one transaction, owned by the caller."""
+from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
+from ..cases.listeners import task_completed
 from ..cases.models import Case
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
 from ..deadlines.extension_requests import request_extension
+from ..deadlines.models import ExtensionRequest
 from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
@@ -29,7 +32,7 @@ def shown_all(tasks: list[Task]) -> list[Task]:
     return [shown(task) for task in tasks]
 
 
-def get_task(task_id: str, *, actor) -> Task:
+def get_task(task_id: str, *, actor: Actor) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound("任务不存在", code="task_not_found")
@@ -37,7 +40,7 @@ def get_task(task_id: str, *, actor) -> Task:
     return task
 
 
-def claim_task(task_id: str, *, actor) -> Task:
+def claim_task(task_id: str, *, actor: Actor) -> Task:
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     task.assignee_id = actor.id
@@ -45,14 +48,14 @@ def claim_task(task_id: str, *, actor) -> Task:
     return task
 
 
-def request_deadline_extension(task_id: str, *, actor, reason: str):
+def request_deadline_extension(task_id: str, *, actor: Actor, reason: str) -> ExtensionRequest:
     """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
     task, case = lock_open_task(task_id, actor)
     check_can_work(actor, task)
     return request_extension(task, case, actor=actor, reason=reason)
 
 
-def complete_task(task_id: str, *, actor, data) -> Task:
+def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     """Validate and apply one task completion: lock, check, run the engine, mirror, audit, save.
 
     Raises NotFound, Forbidden, Conflict (already done / changed meanwhile / guard) or InvalidInput.
@@ -72,11 +75,12 @@ def complete_task(task_id: str, *, actor, data) -> Task:
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id
     effects = apply_effects(case, task.kind, actor=actor, data=data, task=task, checked=checked)
+    task_completed(case, task, actor=actor, data=data)  # listeners: e.g. documents (审核意见书 and its number)
     record_event(case, actor=actor, action="task.completed", task_id=task.id,
                  data={"task": task.name, "title": task.title, "form": data, **effects})
-    if task.engine_task:
+    if run is not None and instance is not None and runtime is not None:  # an engine task: loaded above
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
-        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == "reviewer" else None)
+        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None)
         save_run(run, instance)
     _resolve_for_response(task)
     db.session.flush()
@@ -102,7 +106,7 @@ def _run_engine_task(run, task: Task, data: dict) -> None:
                            fields={"process": [f"{exc.element_id or '-'}: {exc}"]}) from exc
 
 
-def lock_open_task(task_id: str, actor) -> tuple[Task, Case]:
+def lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     """The task, still open, and its case locked for this transaction (keep the case: the identity map is weak)."""
     found = lock_case_of_task(task_id)
     if found is None:

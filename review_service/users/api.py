@@ -4,10 +4,29 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import bearer_token, current_actor, require_actor
 from ..agencies.api import CSV_BODY, uploaded_csv
-from .schemas import (AccountCreateSchema, AccountEventListSchema, AccountListSchema, AccountQuerySchema,
-                      AccountSchema, ImportedAccountsSchema, OneTimePasswordSchema, PasswordChangeSchema, RolesSchema)
-from .service import (account_events, agency_in_reach, change_own_password, create_account, deactivate_account,
-                      get_account, list_accounts, reactivate_account, reset_password, set_roles)
+from .schemas import (
+    AccountCreateSchema,
+    AccountEventListSchema,
+    AccountListSchema,
+    AccountQuerySchema,
+    AccountSchema,
+    ImportedAccountsSchema,
+    OneTimePasswordSchema,
+    PasswordChangeSchema,
+    RolesSchema,
+)
+from .service import (
+    account_events,
+    agency_in_reach,
+    change_own_password,
+    create_account,
+    deactivate_account,
+    get_account,
+    list_accounts,
+    reactivate_account,
+    reset_password,
+    set_roles,
+)
 from .sheet import import_accounts, link_staff
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="账号管理")

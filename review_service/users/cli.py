@@ -10,8 +10,17 @@ from flask.cli import AppGroup
 from ..commandline import OPERATOR, refusal
 from ..errors import ServiceError
 from ..unit_of_work import unit_of_work
-from .service import (account_by_username, account_events, agency_in_reach, create_account, deactivate_account,
-                      list_accounts, reactivate_account, reset_password, set_roles)
+from .service import (
+    account_by_username,
+    account_events,
+    agency_in_reach,
+    create_account,
+    deactivate_account,
+    list_accounts,
+    reactivate_account,
+    reset_password,
+    set_roles,
+)
 from .sheet import import_accounts
 
 users_cli = AppGroup("users", help="账号管理：创建账号、设置角色、重置密码、停用、列表、从人员表导入、变更记录")

@@ -4,10 +4,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 
-class AccountEvent(db.Model):
+class AccountEvent(Model):
     """One change to an account (created, roles set, password reset or changed, deactivated, staff linked).
 
     `agency_id` is the account's agency, so an administrator reads the events of the accounts in reach.

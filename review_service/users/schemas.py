@@ -1,7 +1,7 @@
 """Marshmallow schemas of the account-management API."""
 from marshmallow import Schema, fields, validate
 
-from ..accounts.models import ROLES
+from ..accounts.roles import ROLES
 
 ROLE_LIST = fields.List(fields.String(validate=validate.OneOf(ROLES)), required=True,
                         validate=validate.Length(min=1), metadata={"description": " | ".join(ROLES)})
@@ -64,7 +64,8 @@ class AccountEventSchema(Schema):
     user = fields.Function(lambda event: {"id": event.user_id, "username": event.user.username})
     action = fields.String(metadata={"description": "user.created | user.imported | user.roles_set | "
                                                     "user.password_reset | user.password_changed | "
-                                                    "user.deactivated | user.reactivated | staff.linked | staff.unlinked"})
+                                                    "user.deactivated | user.reactivated | staff.linked | "
+                                                    "staff.unlinked"})
     data = fields.Dict()
 
 

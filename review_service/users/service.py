@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User, UserRole
 from ..accounts.passwords import check_password, one_time_password
+from ..accounts.roles import Actor, Role
 from ..accounts.service import check_roles, create_user, password_matches, revoke_tokens, set_password
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids, within_reach
@@ -27,7 +28,7 @@ PASSWORD_CHANGED, DEACTIVATED, REACTIVATED = "user.password_changed", "user.deac
 STAFF_LINKED, STAFF_UNLINKED, IMPORTED = "staff.linked", "staff.unlinked", "user.imported"
 
 
-def record_account_event(user: User, *, actor, action: str, data: dict | None = None) -> AccountEvent:
+def record_account_event(user: User, *, actor: Actor, action: str, data: dict | None = None) -> AccountEvent:
     """Append one change of `user` to the account log (actor None: the account holder or the system)."""
     event = AccountEvent(actor_id=getattr(actor, "id", None), actor_name=actor.full_name if actor else "系统",
                          user_id=user.id, agency_id=user.agency_id, action=action, data=data or {})
@@ -35,12 +36,12 @@ def record_account_event(user: User, *, actor, action: str, data: dict | None = 
     return event
 
 
-def check_account_admin(actor) -> None:
-    if not actor.has_role("admin"):
+def check_account_admin(actor: Actor) -> None:
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="admin_required")
 
 
-def agency_in_reach(code: str, *, actor) -> Agency:
+def agency_in_reach(code: str, *, actor: Actor) -> Agency:
     """The agency with this code if the administrator reaches it; 404 agency_not_found otherwise."""
     check_account_admin(actor)
     agency = db.session.scalar(select(Agency).where(Agency.code == code))
@@ -49,7 +50,7 @@ def agency_in_reach(code: str, *, actor) -> Agency:
     return agency
 
 
-def get_account(user_id: int, *, actor) -> User:
+def get_account(user_id: int, *, actor: Actor) -> User:
     """The account if the administrator reaches its agency; 404 user_not_found otherwise (also for others)."""
     check_account_admin(actor)
     user = db.session.get(User, user_id)
@@ -58,7 +59,7 @@ def get_account(user_id: int, *, actor) -> User:
     return user
 
 
-def account_by_username(username: str, *, actor) -> User:
+def account_by_username(username: str, *, actor: Actor) -> User:
     user_id = db.session.scalar(select(User.id).where(User.username == username))
     if user_id is None:
         check_account_admin(actor)
@@ -66,12 +67,12 @@ def account_by_username(username: str, *, actor) -> User:
     return get_account(user_id, actor=actor)
 
 
-def _reach_ids(actor) -> list[int] | None:
+def _reach_ids(actor: Actor) -> list[int] | None:
     """Agency ids the actor reaches (None: every agency, for the command-line operator)."""
     return None if getattr(actor, "is_operator", False) else descendant_ids(actor.agency_id)
 
 
-def list_accounts(*, actor, agency: Agency | None = None, include_inactive: bool = True) -> list[User]:
+def list_accounts(*, actor: Actor, agency: Agency | None = None, include_inactive: bool = True) -> list[User]:
     """Accounts of the agency (or of every agency in reach), by agency then username."""
     check_account_admin(actor)
     query = select(User).join(Agency, Agency.id == User.agency_id).order_by(Agency.code, User.username)
@@ -83,7 +84,8 @@ def list_accounts(*, actor, agency: Agency | None = None, include_inactive: bool
     return list(db.session.scalars(query))
 
 
-def create_account(agency: Agency, *, actor, username: str, full_name: str, roles: list[str]) -> tuple[User, str]:
+def create_account(agency: Agency, *, actor: Actor, username: str, full_name: str,
+                   roles: list[str]) -> tuple[User, str]:
     """A new account at the agency with a generated one-time password; returns both."""
     check_account_admin(actor)
     if not within_reach(actor, agency.id):
@@ -100,11 +102,11 @@ def create_account(agency: Agency, *, actor, username: str, full_name: str, role
     return user, secret
 
 
-def set_roles(user: User, *, actor, roles: list[str]) -> User:
+def set_roles(user: User, *, actor: Actor, roles: list[str]) -> User:
     """Replace the account's roles; an administrator cannot take the admin role from themselves."""
     check_account_admin(actor)
     roles = check_roles(roles)
-    if user.id == getattr(actor, "id", None) and "admin" not in roles:
+    if user.id == getattr(actor, "id", None) and Role.ADMIN not in roles:
         raise Conflict("不能取消自己的管理员角色", code="cannot_demote_self")
     before = sorted(user.roles)
     if before == roles:
@@ -116,7 +118,7 @@ def set_roles(user: User, *, actor, roles: list[str]) -> User:
     return user
 
 
-def reset_password(user: User, *, actor) -> str:
+def reset_password(user: User, *, actor: Actor) -> str:
     """Give the account a new one-time password (returned once) and end its sessions and tokens."""
     check_account_admin(actor)
     _check_active(user)
@@ -127,7 +129,7 @@ def reset_password(user: User, *, actor) -> str:
     return secret
 
 
-def deactivate_account(user: User, *, actor) -> User:
+def deactivate_account(user: User, *, actor: Actor) -> User:
     """The account can no longer log in; every session and token ends now. The record stays."""
     check_account_admin(actor)
     if user.id == getattr(actor, "id", None):
@@ -140,7 +142,7 @@ def deactivate_account(user: User, *, actor) -> User:
     return user
 
 
-def reactivate_account(user: User, *, actor) -> str:
+def reactivate_account(user: User, *, actor: Actor) -> str:
     """Let a deactivated account log in again, with a new one-time password (returned once)."""
     check_account_admin(actor)
     if user.is_active:
@@ -172,7 +174,7 @@ def change_own_password(user: User, *, current: str, new: str, keep_token: str |
                          data={"one_time_replaced": was_one_time, "sessions_ended": ended})
 
 
-def account_events(*, actor, user: User | None = None, limit: int = 200) -> list[AccountEvent]:
+def account_events(*, actor: Actor, user: User | None = None, limit: int = 200) -> list[AccountEvent]:
     """The newest changes of the accounts in reach (or of one account), newest first."""
     check_account_admin(actor)
     query = select(AccountEvent).order_by(AccountEvent.id.desc()).limit(limit)

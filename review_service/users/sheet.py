@@ -10,18 +10,26 @@ import re
 
 from sqlalchemy import select
 
-from ..accounts.models import ROLE_TITLES, ROLES, User
+from ..accounts.models import User
 from ..accounts.passwords import one_time_password
+from ..accounts.roles import ROLE_TITLES, ROLES, Actor, Role
 from ..accounts.service import create_user
 from ..csvimport import check_all, read_rows
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from ..staffing.models import ENFORCEMENT_OFFICER, KIND_TITLES, StaffMember
 from ..staffing.schemas import CSV_COLUMNS
-from .service import (IMPORTED, STAFF_LINKED, STAFF_UNLINKED, USERNAME, USERNAME_RULE, check_account_admin,
-                      record_account_event)
+from .service import (
+    IMPORTED,
+    STAFF_LINKED,
+    STAFF_UNLINKED,
+    USERNAME,
+    USERNAME_RULE,
+    check_account_admin,
+    record_account_event,
+)
 
-ROLE_CODES = {**{role: role for role in ROLES}, **{title: role for role, title in ROLE_TITLES.items()}}
+ROLE_CODES: dict[str, str] = {**{role: role for role in ROLES}, **{title: role for role, title in ROLE_TITLES.items()}}
 KIND_CODES = {**{kind: kind for kind in KIND_TITLES}, **{title: kind for kind, title in KIND_TITLES.items()}}
 MATCHED_NUMBERS = ("enforcement_certificate_no", "legal_qualification_no")
 
@@ -31,7 +39,7 @@ def roles_from_cell(cell: str | None, kind: str | None) -> tuple[list[str], str 
     if not cell:
         if kind is None:
             return [], "请填写 roles（角色）或 kind（人员类别）"
-        return (["handler"] if kind == ENFORCEMENT_OFFICER else ["reviewer"]), None
+        return ([Role.HANDLER] if kind == ENFORCEMENT_OFFICER else [Role.REVIEWER]), None
     names = [name for name in re.split(r"[,，、;；\s]+", cell) if name]
     unknown = [name for name in names if name not in ROLE_CODES]
     if unknown:
@@ -39,7 +47,7 @@ def roles_from_cell(cell: str | None, kind: str | None) -> tuple[list[str], str 
     return sorted({ROLE_CODES[name] for name in names}), None
 
 
-def import_accounts(agency, content: bytes, *, actor) -> list[tuple[User, str]]:
+def import_accounts(agency, content: bytes, *, actor: Actor) -> list[tuple[User, str]]:
     """Create the sheet's accounts at the agency (in reach); returns (account, one-time password) pairs."""
     check_account_admin(actor)
     rows = read_rows(content, required=("name", "username"), known=CSV_COLUMNS)
@@ -75,7 +83,7 @@ def import_accounts(agency, content: bytes, *, actor) -> list[tuple[User, str]]:
     return [_create(agency, plan, actor) for plan in planned]
 
 
-def _create(agency, plan: dict, actor) -> tuple[User, str]:
+def _create(agency, plan: dict, actor: Actor) -> tuple[User, str]:
     values, secret = plan["values"], one_time_password()
     user = create_user(agency_id=agency.id, username=values["username"], full_name=values["name"], password=secret,
                        roles=plan["roles"], must_change_password=True)
@@ -115,7 +123,7 @@ def staff_of_agency(user: User) -> list[StaffMember]:
     return sorted(rows, key=lambda staff: staff.user_id != user.id)
 
 
-def link_staff(user: User, staff_id: int, *, actor, link: bool = True) -> StaffMember:
+def link_staff(user: User, staff_id: int, *, actor: Actor, link: bool = True) -> StaffMember:
     """Link a staff record (执法证, 法律职业资格) of the account's agency to the account, or unlink it."""
     check_account_admin(actor)
     staff = db.session.get(StaffMember, staff_id)

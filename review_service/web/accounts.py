@@ -8,13 +8,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..accounts.models import ROLES
+from ..accounts.roles import ROLES, Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
 from ..errors import InvalidInput, ServiceError
 from ..extensions import db
-from ..users.service import (account_events, agency_in_reach, create_account, deactivate_account, get_account,
-                             list_accounts, reactivate_account, reset_password, set_roles)
+from ..users.service import (
+    account_events,
+    agency_in_reach,
+    create_account,
+    deactivate_account,
+    get_account,
+    list_accounts,
+    reactivate_account,
+    reset_password,
+    set_roles,
+)
 from ..users.sheet import import_accounts, link_staff, staff_of_agency
 from .pages import page_blueprint
 from .session import roles_required
@@ -38,13 +47,13 @@ def _problems(refusal: ServiceError) -> list[str]:
 
 
 @bp.route("")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def index():
     return _index()
 
 
 @bp.route("", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def create():
     form = request.form
     try:
@@ -59,7 +68,7 @@ def create():
 
 
 @bp.route("/import", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def import_sheet():
     upload = request.files.get("file")
     try:
@@ -74,13 +83,13 @@ def import_sheet():
 
 
 @bp.route("/log")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def log():
     return render_template("web/account_log.html", events=account_events(actor=current_user), account=None)
 
 
 @bp.route("/<int:user_id>")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def show(user_id):
     user = get_account(user_id, actor=current_user)
     return render_template("web/account.html", account=user, roles=ROLES, staff=staff_of_agency(user),
@@ -88,7 +97,7 @@ def show(user_id):
 
 
 @bp.route("/<int:user_id>/roles", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def roles(user_id):
     set_roles(get_account(user_id, actor=current_user), actor=current_user, roles=request.form.getlist("roles"))
     flash(_("The roles have been saved."), "success")
@@ -96,7 +105,7 @@ def roles(user_id):
 
 
 @bp.route("/<int:user_id>/reset-password", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def reset(user_id):
     user = get_account(user_id, actor=current_user)
     secret = reset_password(user, actor=current_user)
@@ -104,7 +113,7 @@ def reset(user_id):
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def deactivate(user_id):
     deactivate_account(get_account(user_id, actor=current_user), actor=current_user)
     flash(_("The account has been deactivated; its sessions have ended."), "success")
@@ -112,7 +121,7 @@ def deactivate(user_id):
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def reactivate(user_id):
     user = get_account(user_id, actor=current_user)
     secret = reactivate_account(user, actor=current_user)
@@ -120,7 +129,7 @@ def reactivate(user_id):
 
 
 @bp.route("/<int:user_id>/staff/<int:staff_id>", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def staff(user_id, staff_id):
     link_staff(get_account(user_id, actor=current_user), staff_id, actor=current_user,
                link=request.form.get("link") == "1")

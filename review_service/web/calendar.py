@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..china_time import today_in_china
 from ..errors import ServiceError
 from ..workdays.drafts import month_grid
@@ -106,13 +107,13 @@ def _may_load() -> bool:
 
 
 @bp.route("")
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def index():
     return _page({})
 
 
 @bp.route("", methods=["POST"])
-@roles_required("admin")
+@roles_required(Role.ADMIN)
 def submit():
     check_calendar_admin(current_user)
     uploaded, problems = _uploaded_form()

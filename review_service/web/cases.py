@@ -2,14 +2,20 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from marshmallow import EXCLUDE
 
+from ..accounts.roles import Role
 from ..archives.service import list_packages
 from ..audit.service import verify_case_history
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
-from ..cases.service import case_diagram, get_case, list_cases, open_tasks_of, submit_case
+from ..cases.schemas import CaseQuerySchema
+from ..cases.search import list_choices, search_cases
+from ..cases.service import case_diagram, get_case, open_tasks_of, submit_case
+from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
+from ..documents.service import list_case_documents
 from ..errors import ServiceError
 from ..tasks.forms import form_schema
 from ..unit_of_work import discard
@@ -18,20 +24,28 @@ from .pages import page_blueprint
 from .session import roles_required
 
 bp = page_blueprint("web_cases", __name__, url_prefix="/cases")
-PAGE_SIZE = 50
+LIST_PARAMETERS = CaseQuerySchema(unknown=EXCLUDE)
+
+
+def _list_query() -> tuple[dict, dict]:
+    """The list's query from the address (empty fields ignored), and the fields refused (left out)."""
+    given = {key: value for key, value in request.args.items() if value.strip()}
+    errors = LIST_PARAMETERS.validate(given)
+    return LIST_PARAMETERS.load({k: v for k, v in given.items() if k not in errors}), errors
 
 
 @bp.route("")
 def index():
-    status = request.args.get("status") or None
-    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # the offset stays a database integer
-    cases = list_cases(actor=current_user, status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    return render_template("web/cases.html", cases=cases[:PAGE_SIZE], status=status, page=page,
-                           has_next=len(cases) > PAGE_SIZE)
+    query, errors = _list_query()
+    result = search_cases(actor=current_user, **query)
+    args = {key: value for key, value in request.args.items() if value.strip() and key not in errors}
+    args.pop("page", None)
+    return render_template("web/cases.html", result=result, query=query, args=args, errors=errors,
+                           choices=list_choices(actor=current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("handler")
+@roles_required(Role.HANDLER)
 def new():
     schema = form_schema("case_submission")
     if request.method == "GET":
@@ -60,9 +74,10 @@ def show(case_id):
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
                            rounds=case_rounds(case), chain_broken_at=broken_at, deadlines=deadlines,
-                           may_withdraw=may_withdraw(current_user, case),
+                           may_withdraw=may_withdraw(current_user, case), documents=list_case_documents(case),
                            archive=list_packages(case.id, actor=current_user),
-                           days_left={d.id: working_days_left(d) for d in deadlines if d.status == "running"})
+                           days_left={d.id: working_days_left(d) for d in deadlines
+                                      if d.status == DeadlineStatus.RUNNING})
 
 
 @bp.route("/<int:case_id>/diagram.json")

@@ -40,11 +40,8 @@ def parse(form: MultiDict) -> dict:
             continue
         lines = key.startswith(LINES_PREFIX)
         name = key[len(LINES_PREFIX):] if lines else key
-        value = form.get(key, "")
-        if lines:
-            value = [line.strip() for line in value.splitlines() if line.strip()]
-        else:
-            value = value.strip()
+        raw = form.get(key, "")
+        value = [line.strip() for line in raw.splitlines() if line.strip()] if lines else raw.strip()
         if not value:
             continue
         node = data

@@ -9,6 +9,7 @@ from flask import Response, current_app, flash, jsonify, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..agencies.models import Agency
 from ..cases.service import running_cases_by_version
 from ..edge import DATABASE_INT_MAX
@@ -43,7 +44,7 @@ def _my_agency():
 
 
 @bp.route("")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def versions():
     agency = _my_agency()
     own = list_versions(agency)
@@ -58,7 +59,7 @@ def versions():
 
 
 @bp.route("/versions/<int:number>/<path:name>")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
@@ -67,7 +68,7 @@ def download(number, name):
 
 
 @bp.route("/diff")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def diff():
     """Text diff per file and the engine's summary of task changes between two of the agency's versions."""
     agency = _my_agency()
@@ -78,7 +79,7 @@ def diff():
 
 
 @bp.route("/editor")
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def editor():
     """The modeler on the diagram of the version a publication replaces, and the profile form."""
     agency = _my_agency()
@@ -99,7 +100,7 @@ def editor():
 
 
 @bp.route("/validate", methods=["POST"])
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def validate():
     """JSON {valid, problems: [{file, element, line, message}]}; nothing is stored."""
     agency = _my_agency()
@@ -113,7 +114,7 @@ def validate():
 
 
 @bp.route("/publish", methods=["POST"])
-@roles_required("designer")
+@roles_required(Role.DESIGNER)
 def publish():
     """Publish the draft as the agency's next version (one transaction); JSON {number, created, redirect}."""
     agency = _my_agency()
@@ -150,4 +151,4 @@ def _refusal(error: ServiceError):
 def _owner_name(version) -> str:
     if version.agency_id is None:
         return _("National default")
-    return db.session.get(Agency, version.agency_id).name
+    return db.session.get_one(Agency, version.agency_id).name

@@ -35,3 +35,52 @@ def form_page_errors(refusal: ServiceError) -> dict:
             "editor": [{"path": "root" if name in ("_schema", "_body") else f"root.{name}",
                         "property": "server", "message": "；".join(messages)}
                        for name, messages in fields.items()]}
+
+
+def _step(schema: dict, key: str) -> tuple[dict, str]:
+    """The sub-schema under `key` and the words naming it (a list item is named by its number)."""
+    if key.isdigit():
+        items = schema.get("items") or {}
+        return items, str(int(key) + 1)
+    sub = (schema.get("properties") or {}).get(key) or {}
+    return sub, sub.get("title") or key
+
+
+def field_title(schema: dict | None, name: str) -> str:
+    """A readable title of a failing field: 'materials.0.name' -> '材料 1 · 名称' (the schema's titles)."""
+    if name in ("_schema", "_body"):
+        return _("Form")
+    parts, current = [], schema or {}
+    for key in name.split("."):
+        current, words = _step(current, key)
+        if key.isdigit() and parts:
+            parts[-1] = f"{parts[-1]} {words}"
+        else:
+            parts.append(words)
+    return " · ".join(parts)
+
+
+def error_items(errors: dict | None, schema: dict | None) -> list[dict]:
+    """Each failing field once: its json-editor path, readable title and messages (joined once)."""
+    if not errors:
+        return []
+    items = []
+    for name, messages in (errors.get("fields") or {}).items():
+        unique = list(dict.fromkeys(messages))
+        items.append({"name": name, "path": "root" if name in ("_schema", "_body") else f"root.{name}",
+                      "title": field_title(schema, name), "message": "；".join(unique)})
+    return sorted(items, key=lambda item: _position(schema, item["name"]))
+
+
+def _position(schema: dict | None, name: str) -> list[int]:
+    """Where the field comes in the form (the schema's order), so the list reads top to bottom."""
+    position, current = [], schema or {}
+    for key in name.split("."):
+        if key.isdigit():
+            position.append(int(key))
+            current = current.get("items") or {}
+            continue
+        keys = list((current.get("properties") or {}).keys())
+        position.append(keys.index(key) if key in keys else -1)
+        current = (current.get("properties") or {}).get(key) or {}
+    return position

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..notifications.service import unread_count
 from . import labels
+from .forms import error_items
 
 babel = Babel()
 LOCALES = {"zh_Hans_CN": "中文", "en": "English"}
@@ -33,6 +34,7 @@ def date_time(value: datetime | None) -> str:
     return format_date(value, "long") + " " + format_datetime(value, "HH:mm")
 
 
+
 def _unread_notifications() -> int:
     return unread_count(current_user.id) if current_user.is_authenticated else 0
 
@@ -41,5 +43,5 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["date_time"] = date_time
     app.jinja_env.globals.update(labels=labels, LOCALES=LOCALES, current_locale=select_locale,
-                                 unread_notifications=_unread_notifications,
+                                 unread_notifications=_unread_notifications, form_error_items=error_items,
                                  request_path=lambda: request.full_path.rstrip("?"))

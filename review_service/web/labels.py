@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.roles import Role
 from ..audit.vocabulary import action_name
 from ..dashboard.service import VIEWING_ROLES
 from ..reports.service import REPORT_ROLES as REPORT_ROLE_NAMES
@@ -31,9 +32,10 @@ CASE_STATUS = {
     "closed_without_decision": _l("Closed without a decision"),
 }
 ROLE = {
-    "handler": _l("Case handler"), "reviewer": _l("Legal reviewer"), "review_head": _l("Head of the review unit"),
-    "deputy_head": _l("Deputy head"), "head": _l("Agency head"), "designer": _l("Process designer"),
-    "supervisor": _l("Supervisor"), "admin": _l("Administrator"),
+    Role.HANDLER: _l("Case handler"), Role.REVIEWER: _l("Legal reviewer"),
+    Role.REVIEW_HEAD: _l("Head of the review unit"), Role.DEPUTY_HEAD: _l("Deputy head"), Role.HEAD: _l("Agency head"),
+    Role.DESIGNER: _l("Process designer"),
+    Role.SUPERVISOR: _l("Supervisor"), Role.ADMIN: _l("Administrator"),
 }
 OPINION = {"approve": _l("Approve"), "issues": _l("Issues found"),
            "transfer": _l("Transfer to the competent authority")}
@@ -64,7 +66,7 @@ def name(table: dict, code) -> str:
 def enum_choices(prop: dict) -> list[tuple]:
     """(value, title) of a schema enum, titled by json-editor's options.enum_titles (else the value)."""
     values = prop.get("enum", [])
-    return list(zip(values, prop.get("options", {}).get("enum_titles", values)))
+    return list(zip(values, prop.get("options", {}).get("enum_titles", values), strict=False))
 
 
 @lru_cache(maxsize=8)
@@ -92,7 +94,7 @@ def material_category(code: str) -> str:
 
 
 # Which roles see which navigation entries (the services check every action again).
-TASK_ROLES = {"handler", "reviewer", "review_head", "deputy_head", "head"}
+TASK_ROLES = {Role.HANDLER, Role.REVIEWER, Role.REVIEW_HEAD, Role.DEPUTY_HEAD, Role.HEAD}
 DASHBOARD_ROLES = set(VIEWING_ROLES)
 REPORT_ROLES = set(REPORT_ROLE_NAMES)  # the justice department's XLSX: supervisors and heads
 
@@ -112,6 +114,8 @@ EVENT_ACTION = {
     "deadline.recomputed": _l("Due date recomputed"), "deadline.reminder_sent": _l("Reminder sent"),
     "deadline.overdue": _l("Time limit overdue"), "deadline.extension_requested": _l("Extension requested"),
     "deadline.withdrawal_opened": _l("Withdrawal from publication opened"),
+    "document.regenerated": _l("Document made again as a new version"),
+    "document.pdf_failed": _l("PDF of a document could not be made"),
 }
 
 

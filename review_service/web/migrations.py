@@ -7,6 +7,7 @@ shows what happened. The service checks the designer's or administrator's right 
 from flask import render_template
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..case_migration.service import migrate_cases
 from ..processes.versions import version_by_number
 from ..unit_of_work import discard
@@ -14,7 +15,7 @@ from .pages import page_blueprint
 from .session import roles_required
 
 bp = page_blueprint("web_migrations", __name__, url_prefix="/designer")
-MIGRATING_ROLES = ("designer", "admin")
+MIGRATING_ROLES = (Role.DESIGNER, Role.ADMIN)
 
 
 @bp.route("/versions/<int:number>/migration")

@@ -14,6 +14,12 @@ from .session import login_manager, protect_page_posts
 
 HTTP_TITLES = {400: _l("Bad request"), 403: _l("Not allowed"), 404: _l("Not found"), 405: _l("Not allowed"),
                409: _l("Conflict"), 413: _l("File too large"), 422: _l("Invalid input")}
+HTTP_MESSAGES = {400: _l("The request could not be understood; go back and try again."),
+                 403: _l("You may not open this page."),
+                 404: _l("There is no such page; it may have been moved or the address is mistyped."),
+                 405: _l("This page cannot be used this way."),
+                 409: _l("Someone changed this in the meantime; reload the page and try again."),
+                 413: _l("The file is too large."), 422: _l("Some of the input is not valid.")}
 
 
 def page_blueprint(name: str, import_name: str, *, login: bool = True, **kwargs) -> Blueprint:
@@ -28,7 +34,7 @@ def page_blueprint(name: str, import_name: str, *, login: bool = True, **kwargs)
 
     bp.register_error_handler(ServiceError, render_service_error)
     bp.register_error_handler(CSRFError, _render_csrf_error)
-    bp.register_error_handler(HTTPException, _render_http_error)
+    bp.register_error_handler(HTTPException, render_http_error)
     return bp
 
 
@@ -43,8 +49,8 @@ def _render_csrf_error(error: CSRFError):
                            code="csrf_failed"), 400
 
 
-def _render_http_error(error: HTTPException):
+def render_http_error(error: HTTPException):
     status = error.code or 500
     return render_template("web/error.html", title=str(HTTP_TITLES.get(status, _("Error"))),
-                           message=_("You may not open this page.") if status == 403 else error.description,
+                           message=str(HTTP_MESSAGES.get(status, _("Something went wrong; please try again later."))),
                            code=None), status

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Actor
 from ..errors import InvalidInput
 from ..extensions import db
 from ..processes.diagrams import main_bpmn_name
@@ -64,7 +65,7 @@ class _DryRun(Exception):
     """Raised inside the savepoint of a validation so that nothing of it is kept."""
 
 
-def check_draft(agency, files: dict[str, bytes], *, actor) -> list[dict]:
+def check_draft(agency, files: dict[str, bytes], *, actor: Actor) -> list[dict]:
     """Every problem the publishing service finds in the draft (empty: it would publish); nothing is stored."""
     try:
         with db.session.begin_nested():
@@ -79,10 +80,10 @@ def check_draft(agency, files: dict[str, bytes], *, actor) -> list[dict]:
 def problem_rows(refusal: InvalidInput) -> list[dict]:
     """The refusal's problems as {file, element, line, message}: from the engine's DefinitionProblems when the
     refusal carries them, else parsed from 'file:element:line: message'."""
-    cause = refusal.__cause__
-    if cause is not None and getattr(cause, "problems", None):
+    problems = getattr(refusal.__cause__, "problems", None)
+    if problems:
         return [{"file": p.file or "", "element": p.element_id or "", "line": p.line, "message": p.message}
-                for p in cause.problems]
+                for p in problems]
     rows = []
     for text in (refusal.fields or {}).get("files", []) or [refusal.message]:
         parts = text.split(":", 3)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..attachments.service import attachment_path, get_attachment, store_upload
 from ..cases.rounds import dispute_exchange, previous_exchange
 from ..deadlines.service import working_days_left
+from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
 from ..headers import as_attachment
 from ..processes.vocabulary import labelled_form_schema
@@ -36,7 +37,8 @@ def _render(task, *, data=None, errors=None, status=200):
     template = "web/task_checklist.html" if checklist.applies(task) else "web/task.html"
     return render_template(template, task=task, case=task.case, schema=schema, data=data, errors=errors,
                            draft=draft, checklist=checklist, days_left=working_days_left(task.deadline),
-                           exchange=previous_exchange(task), dispute=dispute_exchange(task)), status
+                           exchange=previous_exchange(task), dispute=dispute_exchange(task),
+                           answered_opinion=opinion_answered_by(task)), status
 
 
 @bp.route("/tasks/<task_id>")

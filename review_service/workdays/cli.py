@@ -14,11 +14,11 @@ from .service import adjust_day, agency_id_for_code, check_year_covered, compute
 calendar_cli = AppGroup("calendar", help="工作日日历：期限计算、年度放假安排的载入与本地调整")
 
 
-def register(group) -> None:
+def register(group: click.Group) -> None:
     group.add_command(calendar_cli)
 
 
-def _day(value) -> date:
+def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
@@ -30,7 +30,8 @@ DAY = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--working-days", type=click.IntRange(min=0), default=None)
 @click.option("--calendar-days", type=click.IntRange(min=0), default=None)
 @click.option("--agency", "agency_code", default=None, help="Agency code (its local adjustments apply).")
-def due_command(start, working_days, calendar_days, agency_code):
+def due_command(start: datetime, working_days: int | None, calendar_days: int | None,
+                agency_code: str | None) -> None:
     """Print the due date (YYYY-MM-DD) of a period in working days or calendar days."""
     try:
         agency_id = agency_id_for_code(agency_code) if agency_code else None
@@ -43,7 +44,7 @@ def due_command(start, working_days, calendar_days, agency_code):
 
 @calendar_cli.command("check-year")
 @click.argument("year", type=int)
-def check_year_command(year):
+def check_year_command(year: int) -> None:
     """Say whether YEAR has holiday data; exit 1 if not."""
     try:
         check_year_covered(year)
@@ -58,7 +59,7 @@ def check_year_command(year):
 @click.option("--example", is_flag=True, help="Allow a file marked as invented (\"example\": true), e.g. for a demo.")
 @click.option("--accept-warnings", is_flag=True, help="Load although the file has warnings (e.g. more than 6 "
                                                       "working days in a row) after checking them against the notice.")
-def load_command(file: Path, example: bool, accept_warnings: bool):
+def load_command(file: Path, example: bool, accept_warnings: bool) -> None:
     """Load a year's arrangement file (see README.md), replacing an earlier one for that year."""
     try:
         document = json.loads(file.read_text(encoding="utf-8"))
@@ -85,7 +86,7 @@ def load_command(file: Path, example: bool, accept_warnings: bool):
 @click.argument("day", type=DAY)
 @click.option("--working/--rest", "is_working", default=None, help="The agency works / rests on DAY.")
 @click.option("--reason", required=True, help="Why (e.g. the local government's notice).")
-def adjust_command(agency_code, day, is_working, reason):
+def adjust_command(agency_code: str, day: datetime, is_working: bool, reason: str) -> None:
     """Make DAY a working or a rest day for AGENCY_CODE and the agencies below it."""
     if is_working is None:
         raise click.UsageError("give --working or --rest")

@@ -8,8 +8,10 @@ Warnings (each names the days concerned):
   to at most 6); loading it needs an explicit acceptance.
 """
 import calendar
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 MAX_WORKING_STRETCH = 6
 SATURDAY = 5
@@ -28,7 +30,7 @@ def _span(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
 
 
-def holiday_days(holidays: list[dict]) -> dict[date, str]:
+def holiday_days(holidays: list[dict[str, Any]]) -> dict[date, str]:
     """Each holiday day and its name, from ranges with `from_`/`to` (ranges missing either are skipped)."""
     days: dict[date, str] = {}
     for holiday in holidays:
@@ -42,14 +44,15 @@ def is_working(day: date, holidays: dict[date, str], make_ups: set[date]) -> boo
     return day in make_ups or (day.weekday() < SATURDAY and day not in holidays)
 
 
-def draft_warnings(year: int, holidays: list[dict], make_ups: list[date]) -> list[DraftWarning]:
+def draft_warnings(year: int, holidays: list[dict[str, Any]], make_ups: list[date]) -> list[DraftWarning]:
     """Every warning of the draft, in the order of the list above."""
     off, extra = holiday_days(holidays), set(make_ups)
     warnings = []
     for index, day in enumerate(make_ups):
         field = f"make_up_working_days.{index}"
         if day.weekday() < SATURDAY:
-            warnings.append(DraftWarning("make_up_not_weekend", f"{day.isoformat()} 不是星期六或星期日，不能作为调休上班日",
+            warnings.append(DraftWarning("make_up_not_weekend",
+                                         f"{day.isoformat()} 不是星期六或星期日，不能作为调休上班日",
                                          field, (day,), True))
         if day in off:
             warnings.append(DraftWarning("holiday_on_make_up", f"{day.isoformat()} 同时被列为放假日和调休上班日",
@@ -66,7 +69,7 @@ def draft_warnings(year: int, holidays: list[dict], make_ups: list[date]) -> lis
 def _working_stretches(year: int, off: dict[date, str], extra: set[date]) -> list[tuple[date, date]]:
     """Runs of more than MAX_WORKING_STRETCH working days inside the year."""
     runs, start = [], None
-    for day in _span(date(year, 1, 1), date(year, 12, 31)) + [date(year + 1, 1, 1)]:
+    for day in [*_span(date(year, 1, 1), date(year, 12, 31)), date(year + 1, 1, 1)]:
         if day.year == year and is_working(day, off, extra):
             start = start or day
             continue
@@ -76,7 +79,8 @@ def _working_stretches(year: int, off: dict[date, str], extra: set[date]) -> lis
     return runs
 
 
-def month_grid(year: int, holidays: list[dict], make_ups: list[date], flagged: set[date] = frozenset()) -> list[dict]:
+def month_grid(year: int, holidays: list[dict[str, Any]], make_ups: list[date],
+               flagged: AbstractSet[date] = frozenset()) -> list[dict[str, Any]]:
     """The year as 12 months of weeks (Monday first); each day: date, working, kind, holiday name, flagged.
 
     kind: "holiday" (放假), "make_up" (调休上班), "weekend" (休息), "workday" (工作日); None pads a week.
@@ -92,7 +96,7 @@ def month_grid(year: int, holidays: list[dict], make_ups: list[date], flagged: s
     return months
 
 
-def _cell(day: date, off: dict[date, str], extra: set[date], flagged) -> dict:
+def _cell(day: date, off: dict[date, str], extra: set[date], flagged: AbstractSet[date]) -> dict[str, Any]:
     if day in extra:
         kind = "make_up"
     elif day in off:

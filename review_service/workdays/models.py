@@ -10,12 +10,12 @@ from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 HOLIDAY, MAKE_UP = "holiday", "make_up"
 
 
-class CalendarArrangement(db.Model):
+class CalendarArrangement(Model):
     """One loaded 放假安排 notice for one year; the highest revision of a year is in force."""
 
     __tablename__ = "calendar_arrangements"
@@ -33,7 +33,7 @@ class CalendarArrangement(db.Model):
     days: Mapped[list["CalendarArrangementDay"]] = relationship(back_populates="arrangement")
 
 
-class CalendarArrangementDay(db.Model):
+class CalendarArrangementDay(Model):
     """A holiday (放假) or a make-up working day (调休上班) of one arrangement."""
 
     __tablename__ = "calendar_arrangement_days"
@@ -48,7 +48,7 @@ class CalendarArrangementDay(db.Model):
     arrangement: Mapped[CalendarArrangement] = relationship(back_populates="days")
 
 
-class CalendarAdjustment(db.Model):
+class CalendarAdjustment(Model):
     """A local adjustment: the agency (and the agencies below it) works or rests on `day`."""
 
     __tablename__ = "calendar_adjustments"

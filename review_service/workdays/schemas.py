@@ -1,5 +1,6 @@
 """Marshmallow schemas: the arrangement file, and the calendar API's query and answers."""
 from datetime import date
+from typing import Any
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -28,7 +29,7 @@ class ArrangementFileSchema(Schema):
     make_up_working_days = fields.List(fields.Date(), load_default=list)
 
     @validates_schema(skip_on_field_errors=False)
-    def check_days(self, data, **kwargs):
+    def check_days(self, data: dict[str, Any], **kwargs: Any) -> None:
         problems: dict[str, list[str]] = {}
         year = data.get("year")
         if not isinstance(year, int):
@@ -52,7 +53,7 @@ class ArrangementFileSchema(Schema):
             raise ValidationError(problems)
 
     @staticmethod
-    def _holiday_days(year: int, holidays: list[dict], problems: dict) -> set[date]:
+    def _holiday_days(year: int, holidays: list[dict[str, Any]], problems: dict[str, Any]) -> set[date]:
         days: set[date] = set()
         for index, holiday in enumerate(holidays):
             start, end = holiday.get("from_"), holiday.get("to")
@@ -83,7 +84,7 @@ class DueQuerySchema(Schema):
                            metadata={"description": "agency code; default: the caller's agency"})
 
     @validates_schema
-    def exactly_one_period(self, data, **kwargs):
+    def exactly_one_period(self, data: dict[str, Any], **kwargs: Any) -> None:
         if ("working_days" in data) == ("calendar_days" in data):
             message = "working_days 与 calendar_days 必须且只能给出一个"
             raise ValidationError({"working_days": [message], "calendar_days": [message]})

@@ -9,21 +9,21 @@ from ..china_time import today_in_china
 from . import service as workdays
 
 
-def _day(value) -> date:
+def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def add_working_days(start, days) -> str:
+def add_working_days(start: object, days: int | str) -> str:
     """The date `days` working days after `start` (the start day itself is not counted)."""
     return workdays.add_working_days(_day(start), int(days)).isoformat()
 
 
-def add_calendar_days(start, days) -> str:
+def add_calendar_days(start: object, days: int | str) -> str:
     """`start` + `days` calendar days, moved to the next working day if that is a rest day."""
     return workdays.add_calendar_days(_day(start), int(days)).isoformat()
 
 
-def working_days_between(start, end) -> int:
+def working_days_between(start: object, end: object) -> int:
     """Working days d with start < d <= end."""
     return workdays.working_days_between(_day(start), _day(end))
 

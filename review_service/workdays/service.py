@@ -8,13 +8,15 @@
 Any computation that needs a year without data raises CalendarDataMissing.
 """
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
+from typing import Any, cast
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..errors import Forbidden, InvalidInput, flatten_messages
 from ..extensions import db
@@ -133,7 +135,7 @@ def missing_years_ahead(today: date) -> list[int]:
     return [year for year in range(today.year, (today + LOOK_AHEAD).year + 1) if year not in covered]
 
 
-def describe_years() -> list[dict]:
+def describe_years() -> list[dict[str, Any]]:
     """Each covered year with its source: "loaded" (revision, notice, file) or "package"."""
     snapshot = current_snapshot()
     described = []
@@ -150,23 +152,24 @@ def describe_years() -> list[dict]:
     return described
 
 
-def check_calendar_admin(actor) -> None:
+def check_calendar_admin(actor: Actor) -> None:
     """Loading a national arrangement: the command-line operator or an administrator of a top-level agency."""
     if getattr(actor, "is_operator", False):
         return
     agency = db.session.get(Agency, actor.agency_id)
-    if not actor.has_role("admin") or agency is None or agency.parent_id is not None:
+    if not actor.has_role(Role.ADMIN) or agency is None or agency.parent_id is not None:
         raise Forbidden("只有最上级机关的系统管理员可以载入节假日安排", code="calendar_admin_required")
 
 
-def _validated(document: dict) -> dict:
+def _validated(document: dict[str, Any]) -> dict[str, Any]:
     try:
-        return ArrangementFileSchema().load(document)
+        return cast(dict[str, Any], ArrangementFileSchema().load(document))
     except ValidationError as exc:
-        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement", fields=flatten_messages(exc.messages)) from exc
+        raise InvalidInput("节假日安排文件不合法", code="invalid_arrangement",
+                           fields=flatten_messages(exc.messages)) from exc
 
 
-def preview_arrangement(document: dict) -> dict:
+def preview_arrangement(document: dict[str, Any]) -> dict[str, Any]:
     """What loading the document would do, without storing anything: errors that stop it (by field),
     every warning (drafts.py) and the year's working days (None when the year itself is unusable)."""
     try:
@@ -186,16 +189,16 @@ def preview_arrangement(document: dict) -> dict:
             "working_days": working, "holidays": holidays, "make_ups": make_ups}
 
 
-def _lenient(document: dict) -> dict:
+def _lenient(document: dict[str, Any]) -> dict[str, Any]:
     """The parts of an invalid document that parse (for the preview of a draft)."""
     schema = ArrangementFileSchema(partial=True)
     try:
-        return schema.load(document)
+        return cast(dict[str, Any], schema.load(document))
     except ValidationError as exc:
         return exc.valid_data if isinstance(exc.valid_data, dict) else {}
 
 
-def load_arrangement(document: dict, *, source: str | None = None, allow_example: bool = False,
+def load_arrangement(document: dict[str, Any], *, source: str | None = None, allow_example: bool = False,
                      accept_warnings: bool = True) -> LoadedArrangement:
     """Validate and store a year's arrangement (replacing an earlier one), then call the listeners.
 
@@ -227,7 +230,7 @@ def _tell_listeners(changed_days: list[date], agency_id: int | None) -> int:
     return sum(listener(changed_days, agency_id) or 0 for listener in list(_listeners))
 
 
-def _store(data: dict, source: str | None) -> CalendarArrangement:
+def _store(data: dict[str, Any], source: str | None) -> CalendarArrangement:
     year = data["year"]
     previous = db.session.scalar(select(func.max(CalendarArrangement.revision))
                                  .where(CalendarArrangement.year == year)) or 0
@@ -287,4 +290,5 @@ def compute_due_date(start: date, *, working_days: int | None = None, calendar_d
                            fields={"working_days": ["必须且只能给出一个"], "calendar_days": ["必须且只能给出一个"]})
     if working_days is not None:
         return add_working_days(start, working_days, agency_id=agency_id)
+    assert calendar_days is not None  # exactly one of the two was given
     return add_calendar_days(start, calendar_days, agency_id=agency_id)

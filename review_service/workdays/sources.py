@@ -9,9 +9,11 @@ reuses the snapshot built for it, so other processes see a newly loaded arrangem
 Inside a transaction that wrote calendar rows the snapshot lives on the session only until it ends.
 """
 from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import chinese_calendar
 from chinese_calendar import constants as package_constants
@@ -41,7 +43,7 @@ class CalendarDataMissing(InvalidInput):
         self.year = year
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_years() -> frozenset[int]:
     """Years the installed chinesecalendar covers (it raises NotImplementedError for the others)."""
     years = set()
@@ -55,20 +57,20 @@ def package_years() -> frozenset[int]:
     return frozenset(years)
 
 
-@lru_cache(maxsize=None)
+@cache
 def package_working_days(year: int) -> tuple[int, ...]:
     """Sorted ordinals of the package's working days in `year` (the year must be in package_years)."""
     return tuple(day.toordinal() for day in _days_of(year) if chinese_calendar.is_workday(day))
 
 
-def _days_of(year: int):
+def _days_of(year: int) -> Iterator[date]:
     day, end = date(year, 1, 1), date(year, 12, 31)
     while day <= end:
         yield day
         day += timedelta(days=1)
 
 
-def arrangement_working_days(year: int, holidays, make_up_days) -> tuple[int, ...]:
+def arrangement_working_days(year: int, holidays: Iterable[date], make_up_days: Iterable[date]) -> tuple[int, ...]:
     """Mon-Fri that are not holidays, plus the make-up Saturdays and Sundays."""
     holidays, make_up_days = set(holidays), set(make_up_days)
     return tuple(day.toordinal() for day in _days_of(year)
@@ -93,12 +95,12 @@ class LoadedYear:
 class Snapshot:
     """Calendar data as of one revision; the per-agency, per-year lists are filled in lazily."""
 
-    key: tuple
+    key: tuple[Any, ...]
     loaded: dict[int, LoadedYear]
     adjustments: dict[int, dict[date, bool]]
     ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)
     overrides: dict[int, dict[date, bool]] = field(default_factory=dict)
-    years: dict[tuple, tuple[int, ...]] = field(default_factory=dict)
+    years: dict[tuple[Any, ...], tuple[int, ...]] = field(default_factory=dict)
 
     def covered_years(self) -> set[int]:
         return set(self.loaded) | package_years()
@@ -185,13 +187,13 @@ def mark_written() -> None:
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _transaction_ended(session) -> None:
+def _transaction_ended(session: Session) -> None:
     session.info.pop(WRITTEN, None)
     session.info.pop(SESSION_SNAPSHOT, None)
     session.info.pop(REVISION_KEY, None)
 
 
-def _build(key: tuple) -> Snapshot:
+def _build(key: tuple[Any, ...]) -> Snapshot:
     latest = {}
     for row in db.session.execute(select(CalendarArrangement.id, CalendarArrangement.year, CalendarArrangement.revision,
                                          CalendarArrangement.notice, CalendarArrangement.notice_date,

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import update
@@ -40,7 +40,7 @@ def test_missing_login_fields_name_the_fields(client):
 
 
 def test_account_locks_after_repeated_failures_then_unlocks(client):
-    start = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     with freeze_time(start):
         for _ in range(5):
             assert login(client, password="wrong").status_code == 401
@@ -59,7 +59,7 @@ def test_requests_without_a_valid_token_get_401(client):
 
 
 def test_tokens_expire(client):
-    start = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     with freeze_time(start):
         token = login(client).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}

@@ -1,7 +1,7 @@
 """Archive packages need LibreOffice (soffice) for their PDF (tests.helpers.require_libreoffice)."""
 import pytest
-from ..factories import require_libreoffice
 
+from ..factories import require_libreoffice
 
 
 @pytest.fixture(autouse=True)

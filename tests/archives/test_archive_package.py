@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from review_service.jobs.worker import work_once
-from ..factories import decision, review
 
+from ..factories import decision, review
 
 REPORT = "调查终结报告全文：当事人销售不合格电线电缆。".encode()
 
@@ -20,7 +20,8 @@ def decided_case(as_user) -> int:
     upload = handler.client.post("/api/v1/attachments", headers=handler.headers,
                                  data={"file": (io.BytesIO(REPORT), "调查终结报告.txt")})
     assert upload.status_code == 201, upload.get_json()
-    materials = [{"name": "调查终结报告", "category": "investigation_report", "attachment_ids": [upload.get_json()["id"]]},
+    materials = [{"name": "调查终结报告", "category": "investigation_report",
+                  "attachment_ids": [upload.get_json()["id"]]},
                  {"name": "行政处罚决定书（代拟稿）", "category": "decision_draft"}]
     case_id = handler.submit(materials=materials)["id"]
     reviewer.complete(case_id, "accept_submission", {"result": "accept"})

@@ -8,8 +8,17 @@ from freezegun import freeze_time
 from review_service.extensions import db
 from review_service.jobs.worker import work_once
 
-from ..factories import (accepted_case, add_user, beijing, decision, notifications, publish_agency_process, review,
-                         review_deadline, submit_unfiled)
+from ..factories import (
+    accepted_case,
+    add_user,
+    beijing,
+    decision,
+    notifications,
+    publish_agency_process,
+    review,
+    review_deadline,
+    submit_unfiled,
+)
 
 
 def run_worker(app, moment) -> list[str]:
@@ -39,7 +48,7 @@ def test_the_reviewer_is_reminded_one_working_day_before_and_the_breach_is_flagg
 
     with freeze_time(beijing("2026-05-13")):  # an overdue review can still be completed
         as_user("reviewer").complete(case_id, "review_case", review("approve"))
-    met = [d for d in as_user("reviewer").case(case_id)["deadlines"] if d["kind"] == "review"][0]
+    met = next(d for d in as_user("reviewer").case(case_id)["deadlines"] if d["kind"] == "review")
     assert (met["status"], met["overdue"]) == ("met", True)
 
 

@@ -1,7 +1,7 @@
 """Due jobs: exactly once under racing workers, leases after a crash, backoff, incidents."""
 import threading
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from review_service.jobs.registry import register_job_handler
 from review_service.jobs.service import LEASE, claim_due_jobs, run_job, schedule_job
 from review_service.jobs.worker import work_once
 
-NOW = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)
 FIRED: list[int] = []
 _fired_lock = threading.Lock()
 

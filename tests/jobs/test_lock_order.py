@@ -3,7 +3,7 @@
 The other order deadlocked against requests with two web nodes and two workers (bench/multi_node.py):
 the request holds the case and deletes the case's jobs while the worker holds a job and waits for the case.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
@@ -15,7 +15,7 @@ from review_service.jobs.service import claim_due_jobs, run_job, schedule_job
 
 from ..factories import PG_URL
 
-NOW = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)
 
 
 def _noop(job):

@@ -1,5 +1,5 @@
 """GET /healthz, GET /readyz (ready and not ready), GET /metrics."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
 from sqlalchemy import text
@@ -8,7 +8,7 @@ from review_service import create_app
 from review_service.extensions import db
 from review_service.jobs.service import schedule_job
 
-NOW = datetime(2026, 10, 9, 1, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 9, 1, 0, tzinfo=UTC)
 
 
 def test_healthz_answers_without_touching_the_database(tmp_path):
@@ -121,7 +121,8 @@ def test_readyz_on_an_empty_database_names_the_failing_check_without_sql(tmp_pat
     assert response.status_code == 503
     body = response.get_json()
     assert body["failing"] == ["migrations"] and set(body["checks"]) == {"database", "migrations"}
-    assert "no revision" in body["checks"]["migrations"]["detail"] and "migrate step" in body["checks"]["migrations"]["detail"]
+    detail = body["checks"]["migrations"]["detail"]
+    assert "no revision" in detail and "migrate step" in detail
     assert "SELECT" not in response.get_data(as_text=True)
 
 
@@ -129,7 +130,8 @@ def test_a_driver_error_in_a_check_is_reported_without_its_sql(app):
     from sqlalchemy.exc import ProgrammingError
 
     from review_service.observability.readiness import _reason
-    error = ProgrammingError("SELECT secret FROM staff", {}, Exception('relation "staff" does not exist\nLINE 1: SELECT secret'))
+    error = ProgrammingError("SELECT secret FROM staff", {},
+                             Exception('relation "staff" does not exist\nLINE 1: SELECT secret'))
     with app.app_context():
         assert _reason("calendar", error) == 'ProgrammingError: relation "staff" does not exist'
         assert _reason("calendar", KeyError("x")) == "KeyError (see the log)"

@@ -116,9 +116,11 @@ def test_page_requests_carry_the_session_user(client):
     stream = _capture()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"username": "handler", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    login = {"username": "handler", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
     assert client.get("/inbox").status_code == 200
-    [inbox] = [line for line in _lines(stream) if line["logger"] == "review_service.access" and line["path"] == "/inbox"]
+    [inbox] = [line for line in _lines(stream)
+               if line["logger"] == "review_service.access" and line["path"] == "/inbox"]
     assert inbox["user"] == "handler"
 
 

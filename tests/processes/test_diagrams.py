@@ -48,7 +48,8 @@ def test_literal_assigned_runs_nothing():
 
 
 def test_the_main_diagram_is_the_one_holding_the_legal_review_process():
-    sources = {"a.bpmn": '<bpmn:process id="other" />', "b.bpmn": '<bpmn:process id="legal_review" isExecutable="true">'}
+    sources = {"a.bpmn": '<bpmn:process id="other" />',
+               "b.bpmn": '<bpmn:process id="legal_review" isExecutable="true">'}
     assert main_bpmn_name(sources) == "b.bpmn"
     assert main_bpmn_name({"a.bpmn": "<x/>", "c.bpmn": "<y/>"}) == "a.bpmn"
     assert main_bpmn_name({}) == "legal_review.bpmn"

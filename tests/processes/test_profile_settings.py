@@ -4,8 +4,16 @@ advisors count toward the 5% rule."""
 import pytest
 from freezegun import freeze_time
 
-from ..factories import (accepted_case, add_user, beijing, decision, in_coordination, notifications, post_decision,
-                         review)
+from ..factories import (
+    accepted_case,
+    add_user,
+    beijing,
+    decision,
+    in_coordination,
+    notifications,
+    post_decision,
+    review,
+)
 from .overrides import MEETING, default_bpmn, replace, upload
 
 WORDS = {"approve": {"label": "同意"}, "issues": {"label": "存在问题"}}
@@ -51,7 +59,8 @@ def test_collective_discussion_target_opens_the_discussion_and_requires_its_reco
     head = as_user("head")
     assert (head.case(case_id)["status"], open_names(head, case_id)) == ("escalated", ["settle_by_discussion"])
     assert history_event(head, case_id, "record_coordination")["data"]["escalated_to"] == "collective_discussion"
-    settlement = {"discussed_on": "2026-10-12", "minutes": "局长办公会讨论", "outcome": "re_review", "reasons": "重新审核"}
+    settlement = {"discussed_on": "2026-10-12", "minutes": "局长办公会讨论", "outcome": "re_review",
+                  "reasons": "重新审核"}
     refused = head.complete(case_id, "settle_by_discussion", settlement, expect=422)
     assert "participants" in refused["error"]["fields"]
     head.complete(case_id, "settle_by_discussion", {**settlement, "participants": ["局长", "副局长", "法制科长"]})

@@ -58,8 +58,8 @@ def test_a_diff_keeps_a_last_line_without_newline_apart(as_user):
     designer = as_user("designer")
     text = json.dumps(GUANGDONG_PROFILE, ensure_ascii=False, indent=2)  # no newline at the end
     assert upload(designer, "city", {"profile.json": text}).status_code == 201
-    assert upload(designer, "city", {"profile.json": text.replace('"review_working_days": 7',
-                                                                         '"review_working_days": 8') + "\n"}).status_code == 201
+    changed = text.replace('"review_working_days": 7', '"review_working_days": 8') + "\n"
+    assert upload(designer, "city", {"profile.json": changed}).status_code == 201
     patch = designer.get("/api/v1/agencies/city/processes/diff?from=1&to=2").get_json()["files"]["profile.json"]
     assert "\\ No newline at end of file\n" in patch
     assert all(line[:1] in "+- @\\" for line in patch.splitlines())  # no two lines glued into one

@@ -67,7 +67,8 @@ def test_the_guangdong_folder_runs_a_case_with_its_words_limits_discussion_and_c
         gd["reviewer"].complete(case_id, "review_case", {**review(), "opinion": "通过"})
         assert gd["head"].case(case_id)["status"] == "awaiting_collective_discussion"
         gd["head"].complete(case_id, "collective_discussion", {
-            "discussed_on": "2026-10-16", "participants": ["局长", "副局长"], "minutes": "局务会讨论", "conclusion": "同意"})
+            "discussed_on": "2026-10-16", "participants": ["局长", "副局长"], "minutes": "局务会讨论",
+            "conclusion": "同意"})
         gd["head"].complete(case_id, "record_decision", decision())
     done = gd["handler"].case(case_id)
     assert [(o["round"], o["opinion"]) for o in done["opinions"]] == [(1, "issues"), (2, "approve")]

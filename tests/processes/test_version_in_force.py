@@ -10,8 +10,14 @@ from sqlalchemy import select
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.processes.profiles import profile_in_force
-from review_service.processes.service import (latest_version, nearest_up_the_tree, publish_version,
-                                              read_process_files, version_for_new_case, version_in_force)
+from review_service.processes.service import (
+    latest_version,
+    nearest_up_the_tree,
+    publish_version,
+    read_process_files,
+    version_for_new_case,
+    version_in_force,
+)
 
 
 def test_the_walk_takes_the_nearest_answer_up_the_tree_and_the_top_last():

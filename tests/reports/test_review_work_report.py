@@ -18,8 +18,8 @@ from freezegun import freeze_time
 from openpyxl import load_workbook
 
 from review_service.jobs.worker import work_once
-from ..factories import decision, review, submission
 
+from ..factories import decision, review, submission
 
 BEIJING = timezone(timedelta(hours=8))
 PERIOD = "from=2026-10-01&to=2026-10-31"

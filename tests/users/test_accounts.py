@@ -8,8 +8,8 @@ from review_service.accounts.models import User
 from review_service.extensions import db
 from review_service.staffing.models import StaffMember
 from review_service.users.models import AccountEvent
-from ..factories import ApiClient
 
+from ..factories import ApiClient
 
 NEW_PASSWORD = "Neues Passwort 2026!"
 

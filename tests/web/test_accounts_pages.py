@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from review_service.accounts.models import User
 from review_service.extensions import db
-from ..factories import ApiClient, PASSWORD, PageClient, csrf_token, review
 
+from ..factories import PASSWORD, ApiClient, PageClient, csrf_token, review
 
 ADMIN_PASSWORD, REVIEWER_PASSWORD = "Admin password 2026", "Reviewer password 2026"
 

@@ -6,8 +6,8 @@ import zipfile
 from openpyxl import load_workbook
 
 from review_service.jobs.worker import work_once
-from ..factories import decision, require_libreoffice, review
 
+from ..factories import decision, require_libreoffice, review
 
 
 def decided(as_user, number="市监罚〔2026〕1号") -> int:

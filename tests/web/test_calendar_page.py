@@ -11,8 +11,8 @@ from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 from review_service.workdays.models import CalendarArrangement
-from ..factories import ApiClient, PASSWORD
 
+from ..factories import PASSWORD, ApiClient
 
 EXAMPLE = Path(__file__).parents[2] / "review_service" / "workdays" / "examples" / "2027-example.json"
 GOOD = {"year": "2027", "notice": "国办发明电〔2026〕7号", "notice_date": "2026-11-12",

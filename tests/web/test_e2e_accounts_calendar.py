@@ -11,8 +11,8 @@ from sqlalchemy import select
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
-from ..factories import PASSWORD, decision, review, screenshot, submission
 
+from ..factories import PASSWORD, decision, review, screenshot, submission
 
 pytestmark = pytest.mark.e2e
 BEIJING = timezone(timedelta(hours=8))

@@ -54,10 +54,10 @@ def submit_form(page):
     page.click("#form-submit")
     try:
         page.wait_for_url(re.compile(r".*/cases/\d+$"))
-    except Exception:
+    except Exception as exc:  # any failure to leave the form shows what the page said
         screenshot(page, "failed_submit")
         raise AssertionError(page.locator("#form-errors").inner_text() if page.locator("#form-errors").count()
-                             else page.inner_text("main")[:2000])
+                             else page.inner_text("main")[:2000]) from exc
 
 
 def case_status(page) -> str:

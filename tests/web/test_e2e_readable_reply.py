@@ -1,8 +1,8 @@
 """In Chromium: the round-2 reviewer sees the previous opinion and the handler's reply, in Chinese, beside
 the review checklist. Screenshot: tests/artifacts/screenshots/round2_review_with_reply.png."""
 import pytest
-from ..factories import browser_login, review, screenshot
 
+from ..factories import browser_login, review, screenshot
 
 pytestmark = pytest.mark.e2e
 SUMMARY = "已按审核意见将罚款调整为十二万元，并补充裁量说明"

@@ -64,7 +64,7 @@ def test_login_in_the_browser(browser_page):
 
 
 def test_every_case_status_and_role_has_a_page_label():
-    from review_service.accounts.models import ROLES
+    from review_service.accounts.roles import ROLES
     from review_service.cases.status import CASE_STATUSES
     from review_service.web import labels
     assert set(labels.CASE_STATUS) == set(CASE_STATUSES)

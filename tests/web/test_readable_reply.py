@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 
 from review_service.audit.vocabulary import EVENT_ACTIONS, EVENT_FIELDS
-from ..factories import review
 
+from ..factories import review
 
 ROOT = Path(__file__).resolve().parents[2] / "review_service"
 OBJECTION = "裁量适当，不同意审核意见"
@@ -98,7 +98,7 @@ def _actions_written_by_the_code() -> set[str]:
             if isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant):
                 found.add(node.value.value)
             if isinstance(node, ast.Dict):
-                for key, value in zip(node.keys, node.values):
+                for key, value in zip(node.keys, node.values, strict=False):
                     if isinstance(key, ast.Constant) and key.value == "action" and isinstance(value, ast.Constant):
                         found.add(value.value)
     found.add("assignment.no_eligible_reviewer")  # record_event(action=NO_ELIGIBLE)

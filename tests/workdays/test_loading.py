@@ -49,7 +49,7 @@ def test_reloading_a_year_replaces_it(ctx, doc_2027):
     holidays = doc_2027()["holidays"]
     holidays[0] = {"name": "元旦", "from": "2027-01-01", "to": "2027-01-01"}  # Sat 01-02, Sun 01-03 stay weekends
     makeups = ["2027-02-14", "2027-02-20", "2027-04-25", "2027-09-26"]  # Sat 10-09 is no longer a make-up day
-    second = load_arrangement(doc_2027(holidays=holidays, make_up_working_days=makeups + ["2027-01-09"]))
+    second = load_arrangement(doc_2027(holidays=holidays, make_up_working_days=[*makeups, "2027-01-09"]))
     db.session.commit()
     assert second.revision == 2
     assert second.changed_days == [D("2027-01-09"), D("2027-10-09")]
@@ -120,9 +120,8 @@ def test_listeners_are_called_with_the_changed_days_inside_the_transaction(ctx, 
 
 
 def test_another_process_sees_a_newly_loaded_year(app, doc_2027):
-    with app.app_context():
-        with pytest.raises(CalendarDataMissing):
-            is_working_day(D("2027-01-04"))
+    with app.app_context(), pytest.raises(CalendarDataMissing):
+        is_working_day(D("2027-01-04"))
     other = app.extensions.get("workdays", {}).get("snapshot")
     assert other is not None  # warmed up
     with app.app_context():  # simulate another node writing directly, without touching this process's cache

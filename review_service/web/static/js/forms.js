@@ -24,8 +24,20 @@
       });
     }
     if (copy.type === 'string' && !copy.enum && !copy.format && (copy.maxLength || 0) > 300) copy.format = 'textarea';
+    if (copy.type === 'boolean' && !(copy.options && copy.options.enum_titles)) {  // json-editor says true/false
+      copy.options = Object.assign({}, copy.options, { enum_titles: [config.texts.yes, config.texts.no] });
+    }
     return copy;
   }
+
+  // json-editor's upload field, given a kept value (a refused form, a draft), shows it as an image read
+  // from a link the field does not have, and fails (a script error); an attachment id has no image.
+  const Upload = JSONEditor.defaults.editors.upload;
+  const afterInputReady = Upload.prototype.afterInputReady;
+  Upload.prototype.afterInputReady = function () {
+    if (this.value && !this.container.querySelector('a')) { this.theme.afterInputReady(this.input); return; }
+    afterInputReady.call(this);
+  };
 
   JSONEditor.defaults.callbacks = {
     upload: {
@@ -40,6 +52,8 @@
               const note = document.createElement('div');
               note.className = 'small text-success uploaded-file';
               note.textContent = json.filename;
+              translatePreview(jseditor.preview);
+              if (jseditor.fileDisplay) { jseditor.fileDisplay.value = json.filename; jseditor.fileDisplay.dataset.named = 'true'; }
               jseditor.container.appendChild(note);
             } else {
               cbs.failure(json.error ? json.error.message : String(json));
@@ -74,26 +88,71 @@
     return path.split('.').slice(1).reduce((value, key) => (value == null ? undefined : value[key]), config.startval);
   }
 
-  // The server's messages stay beside their fields until the field is changed; json-editor's own
-  // messages show for the fields the user has touched.
+  // The field's value is empty: nothing typed, so no format error for it (an optional field stays absent).
+  function isEmpty(field) {
+    return withoutEmpty(field.getValue()) === undefined;
+  }
+
+  // What shows beside the fields: the server's messages until their field is changed, and json-editor's
+  // own messages only for a field the user has touched and filled in. "Required" is the server's to say
+  // (at submit); nothing shows on a blank form.
   function showErrors() {
     const server = (config.errors || []).filter(error => {
       const field = editor.getEditor(error.path);
       return !field || JSON.stringify(withoutEmpty(field.getValue())) === JSON.stringify(refusedValue(error.path));
     });
     const serverPaths = new Set(server.map(error => error.path));
-    const own = editor.validate().filter(error => !serverPaths.has(error.path) &&
-      (editor.getEditor(error.path) || {}).is_dirty);
+    const own = editor.validate().filter(error => {
+      const field = editor.getEditor(error.path);
+      return !serverPaths.has(error.path) && error.property !== 'required' && error.property !== 'minItems' &&
+        field && field.is_dirty && !isEmpty(field);
+    });
     editor.showValidationErrors(server.concat(own));
   }
 
   function showServerErrors() {
     if (!config.errors || !config.errors.length) return;
-    showErrors();
-    editor.on('change', showErrors);  // json-editor validates again on every change
     for (const error of config.errors) {  // the first failing field comes into view
       const field = editor.getEditor(error.path);
       if (field && field.container) { field.container.scrollIntoView({ block: 'center' }); break; }
+    }
+  }
+
+  // A link of the error list puts the cursor in its field.
+  function focusField(path) {
+    const field = editor.getEditor(path);
+    if (!field || !field.container) return false;
+    const input = field.input || field.container.querySelector('input, select, textarea, button');
+    field.container.scrollIntoView({ block: 'center' });
+    if (input) input.focus();
+    return true;
+  }
+
+  document.querySelectorAll('.form-error-link').forEach(link => {
+    link.addEventListener('click', event => { if (focusField(link.dataset.path)) event.preventDefault(); });
+  });
+
+  // json-editor's upload field says "No file selected." in English; say it in Chinese, and name a kept file.
+  const PREVIEW_WORDS = { 'Name:': config.texts.name, 'Type:': config.texts.type, 'Size:': config.texts.size };
+
+  function translatePreview(preview) {
+    if (!preview) return;
+    preview.querySelectorAll('strong').forEach(label => {
+      if (PREVIEW_WORDS[label.textContent]) label.textContent = PREVIEW_WORDS[label.textContent];
+    });
+    preview.querySelectorAll('button').forEach(button => {
+      if (button.textContent.trim() === 'Upload') button.textContent = config.texts.upload;
+    });
+  }
+
+  function labelUploads() {
+    for (const field of Object.values(editor.editors)) {
+      if (!field || !field.fileDisplay) continue;
+      translatePreview(field.preview);
+      const value = field.getValue();
+      if (!field.fileDisplay.dataset.named || !value) {
+        field.fileDisplay.value = value ? config.texts.kept.replace('{id}', value) : config.texts.noFile;
+      }
     }
   }
 
@@ -134,6 +193,10 @@
       restoreOptionalFields();
       reapplyStartValues(config.startval, 'root');
     }
+    labelUploads();
+    showErrors();
+    editor.on('change', showErrors);  // json-editor shows its own messages on every change; show ours instead
+    editor.on('change', labelUploads);
     showServerErrors();
     element.dataset.ready = 'true';  // the form is built and filled (browser tests wait for it)
   });

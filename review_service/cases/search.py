@@ -1,0 +1,135 @@
+"""The case list: search, filters, sort and paging, all in SQL, within the agencies the caller may see.
+
+`search_cases` is what `GET /api/v1/cases` and the case list page call; each listed case comes with its
+current steps (open tasks) and its earliest running due date, loaded for the page's cases in one query.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..accounts.models import User
+from ..deadlines.models import RUNNING, Deadline
+from ..extensions import db
+from ..tasks.models import OPEN, Task
+from .models import Case
+from .service import visible_agency_ids
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+SORTS = ("submitted", "due", "case_number")
+ORDERS = ("asc", "desc")
+PAGE_SIZE, MAX_PAGE_SIZE = 20, 100
+
+
+@dataclass
+class ListedCase:
+    """A case as the list shows it; other attributes are the case's own."""
+    case: Case
+    current_steps: list[str] = field(default_factory=list)
+    due_on: date | None = None
+    overdue: bool = False
+
+    def __getattr__(self, name):
+        return getattr(self.case, name)
+
+
+@dataclass
+class CasePage:
+    items: list[ListedCase]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.page_size - 1) // self.page_size, 1)
+
+
+def _due_on():
+    """The case's earliest due date among its running deadlines (a correlated subquery)."""
+    return (select(func.min(Deadline.due_on))
+            .where(Deadline.case_id == Case.id, Deadline.status == RUNNING).scalar_subquery())
+
+
+def _running_overdue():
+    return exists().where(Deadline.case_id == Case.id, Deadline.status == RUNNING, Deadline.overdue.is_(True))
+
+
+def _start_of(day: date) -> datetime:
+    """The first instant of a Beijing day, in UTC (created_at is stored in UTC)."""
+    return datetime.combine(day, time.min, BEIJING).astimezone(ZoneInfo("UTC"))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
+                submitted_from=None, submitted_to=None) -> list:
+    conditions = [Case.agency_id.in_(visible_agency_ids(actor))]
+    if q and q.strip():
+        pattern = _like(q.strip())
+        conditions.append(or_(*(column.ilike(pattern, escape="\\")
+                                for column in (Case.case_number, Case.title, Case.party_name))))
+    if status:
+        conditions.append(Case.status == status)
+    if step:
+        conditions.append(exists().where(Task.case_id == Case.id, Task.status == OPEN, Task.name == step))
+    if overdue is not None:
+        conditions.append(_running_overdue() if overdue else ~_running_overdue())
+    if reviewer_id is not None:
+        conditions.append(Case.reviewer_id == reviewer_id)
+    if submitted_from:
+        conditions.append(Case.created_at >= _start_of(submitted_from))
+    if submitted_to:
+        conditions.append(Case.created_at < _start_of(submitted_to + timedelta(days=1)))
+    return conditions
+
+
+def _ordering(sort: str, order: str) -> list:
+    key = {"submitted": Case.created_at, "case_number": Case.case_number}.get(sort)
+    direction = (lambda c: c.desc()) if order == "desc" else (lambda c: c.asc())
+    if key is None:  # due: cases without a running deadline come last either way
+        due = _due_on()
+        return [due.is_(None), direction(due), direction(Case.id)]
+    return [direction(key), direction(Case.id)]
+
+
+def search_cases(*, actor, sort: str = "submitted", order: str = "desc", page: int = 1,
+                 page_size: int = PAGE_SIZE, **filters) -> CasePage:
+    """One page of the cases the actor may see that match every filter given (see _conditions)."""
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    page = max(page, 1)
+    conditions = _conditions(actor, **filters)
+    total = db.session.scalar(select(func.count()).select_from(Case).where(and_(*conditions)))
+    query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue")).where(and_(*conditions))
+             .options(joinedload(Case.agency)).order_by(*_ordering(sort, order))
+             .limit(page_size).offset((page - 1) * page_size))
+    items = [ListedCase(case, due_on=due, overdue=bool(late)) for case, due, late in db.session.execute(query).all()]
+    _add_current_steps(items)
+    return CasePage(items=items, total=total, page=page, page_size=page_size)
+
+
+def _add_current_steps(items: list[ListedCase]) -> None:
+    by_id = {item.case.id: item for item in items}
+    if not by_id:
+        return
+    rows = db.session.execute(select(Task.case_id, Task.title).where(Task.case_id.in_(by_id), Task.status == OPEN)
+                              .order_by(Task.created_at, Task.id))
+    for case_id, title in rows:
+        if title not in by_id[case_id].current_steps:
+            by_id[case_id].current_steps.append(title)
+
+
+def list_choices(*, actor) -> dict:
+    """What the list's filters offer: the steps open now and the reviewers of the visible cases."""
+    agencies = visible_agency_ids(actor)
+    steps = db.session.execute(select(Task.name, func.min(Task.title)).join(Case, Case.id == Task.case_id)
+                               .where(Case.agency_id.in_(agencies), Task.status == OPEN)
+                               .group_by(Task.name).order_by(Task.name)).all()
+    reviewers = db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_(select(Case.reviewer_id).where(Case.agency_id.in_(agencies)))).order_by(User.full_name)).all()
+    return {"steps": [(name, title) for name, title in steps], "reviewers": [(i, n) for i, n in reviewers]}

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from .rules import evaluate_rule, rule_applies_to
-from .statutory import STATUTORY_TRIGGERS, matched_triggers
+from .statutory import matched_triggers
 
 
 @dataclass(frozen=True)

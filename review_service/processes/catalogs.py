@@ -1,4 +1,4 @@
-"""The catalog an agency's next case is judged by: its process version's catalog.json, evaluated with catalog's rules."""
+"""The catalog an agency's next case is judged by: its process version's catalog.json, with catalog's rules."""
 from ..catalog.service import evaluate_review_requirement
 from ..catalog.statutory import STATUTORY_TRIGGERS
 from ..money import to_amount

@@ -17,11 +17,10 @@ from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
 from ..headers import as_attachment
 from ..processes.diagrams import diagram_time_limits, main_bpmn_name
-from ..processes.versions import version_by_number
 from ..processes.permissions import check_designer
 from ..processes.service import version_in_force
 from ..processes.validation import PROFILE_FILE
-from ..processes.versions import diff_versions, list_versions, publish_for_agency, version_file
+from ..processes.versions import diff_versions, list_versions, publish_for_agency, version_by_number, version_file
 from ..unit_of_work import discard
 from .pages import page_blueprint
 from .process_drafts import (

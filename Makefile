@@ -10,13 +10,24 @@ WEB := review_service/web
 VENDOR_STAMP := $(WEB)/static/vendor/.copied
 CATALOG := $(WEB)/translations/zh_Hans_CN/LC_MESSAGES/messages
 
-.PHONY: install run test test-sqlite test-postgres bench multi-node translations
+.PHONY: install run test test-sqlite test-postgres bench multi-node translations lock image image-check
 
-$(VENV)/.installed: pyproject.toml
+# Python packages exactly as locked (requirements-dev.lock: versions and sha256 hashes), then the service
+# itself in editable mode with the locked setuptools (no unpinned build environment).
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+# After changing dependencies in pyproject.toml: re-resolve both lock files from PyPI (pip-tools, see README).
+lock:
+	$(PY) -m pip install --quiet "pip-tools>=7.4,<8"
+	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes \
+		--allow-unsafe --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_ARGS) -o requirements.lock pyproject.toml
+	PIP_CONFIG_FILE=/dev/null PIP_FIND_LINKS= $(VENV)/bin/pip-compile --quiet --strip-extras --generate-hashes \
+		--allow-unsafe --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_ARGS) --extra dev --all-build-deps \
+		-c requirements.lock -o requirements-dev.lock pyproject.toml
 
 # Browser libraries (bpmn-js, json-editor, ECharts, Bootstrap) from the npm registry, pinned by the lock file,
 # copied to $(WEB)/static/vendor/ and served by the app itself: no CDN at run time.
@@ -31,9 +42,11 @@ $(CATALOG).mo: $(CATALOG).po $(VENV)/.installed
 install: $(VENV)/.installed $(VENDOR_STAMP) $(CATALOG).mo
 
 # After changing page texts: extract the English msgids and merge them into the Chinese catalog.
+# Locations name the file only and the extraction date is ignored, so with no text change the catalog stays as it is.
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -k _l -w 120 -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
-	$(VENV)/bin/pybabel update -w 120 --no-fuzzy-matching -i $(WEB)/translations/messages.pot -d $(WEB)/translations
+	$(VENV)/bin/pybabel -q extract -k _l -w 120 --add-location=file -F $(WEB)/babel.cfg -o $(WEB)/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -w 120 --no-fuzzy-matching --ignore-pot-creation-date \
+		-i $(WEB)/translations/messages.pot -d $(WEB)/translations
 
 run: install
 	mkdir -p instance
@@ -72,3 +85,17 @@ bench: install
 # Two gunicorn nodes + two workers on PostgreSQL, 200 whole cases at once (drops PG_TEST_URL's public schema).
 multi-node: install
 	$(PY) bench/multi_node.py --cases 200 --database-url $(PG_TEST_URL)
+
+# The container image (docker/Dockerfile), with docker when its daemon answers, else podman (docker/engine.sh).
+# EXTRA_CA_CERTS_FILE=agency-ca.crt builds behind an HTTPS-intercepting proxy.
+IMAGE ?= localhost/review-service:latest
+IMAGE_CHECK_PG ?= postgresql://postgres@127.0.0.1:5432
+IMAGE_CHECK_DB ?= review_image_check
+image:
+	sh docker/engine.sh build --network=host -f docker/Dockerfile -t $(IMAGE) \
+		$(if $(EXTRA_CA_CERTS_FILE),--build-arg EXTRA_CA_CERTS="$$(cat $(EXTRA_CA_CERTS_FILE))") .
+
+# Runs the image's entry points against PostgreSQL (IMAGE_CHECK_PG; creates and drops the databases
+# IMAGE_CHECK_DB and IMAGE_CHECK_DB_restore): see docker/image_check.py.
+image-check: image
+	$(PYTHON) docker/image_check.py --image $(IMAGE) --postgres $(IMAGE_CHECK_PG) --database $(IMAGE_CHECK_DB)

@@ -25,13 +25,19 @@ case "$command" in
         run flask review publish-defaults ;;
     ready)    # exit 0 when the database answers, is migrated and has this year's calendar
         run flask review ready "$@" ;;
-    backup)   # backup.sh OUTPUT_DIR
+    backup)   # backup.sh DIR, or `backup -`: one tar stream on stdout
         run sh docker/backup.sh "$@" ;;
-    restore)  # restore.sh BACKUP_DIR (into an empty database)
+    restore)  # restore.sh DIR, or `restore -`: the tar stream on stdin (into an empty database)
         run sh docker/restore.sh "$@" ;;
+    verify)   # every case's history chain and every attachment's checksum (exit 1 names what is broken)
+        if [ "${REVIEW_ENTRYPOINT_DRY_RUN:-0}" = "1" ]; then echo "flask review verify-history && flask review verify-attachments"; exit 0; fi
+        status=0
+        flask review verify-history || status=1
+        flask review verify-attachments || status=1
+        exit $status ;;
     flask)    # any other management command, e.g. `flask review seed-demo`
         run flask "$@" ;;
     help|*)
-        echo "usage: entrypoint.sh web|worker|migrate|ready|backup DIR|restore DIR|flask ARGS..." >&2
+        echo "usage: entrypoint.sh web|worker|migrate|ready|backup DIR|-|restore DIR|-|verify|flask ARGS..." >&2
         [ "$command" = "help" ] && exit 0 || exit 2 ;;
 esac

@@ -1,12 +1,13 @@
 """gunicorn settings for a web node: `gunicorn -c docker/gunicorn.conf.py "review_service:create_app()"`.
 
 Every value comes from review_service/config.py (environment variables documented in the README).
-The application logs one JSON access line per request itself, so gunicorn's access log is off and
-its own error log goes through the same JSON formatter. Request metrics are summed over the worker
-processes through PROMETHEUS_MULTIPROC_DIR, which must be set before gunicorn starts (the image's
-entry point and bench/multi_node.py create and empty it).
+The application logs one access line per request itself, so gunicorn's access log is off and its
+own error log goes through the service's one log handler (JSON under REVIEW_LOG_FORMAT=json).
+Request metrics are summed over the worker processes through PROMETHEUS_MULTIPROC_DIR, which must be
+set before gunicorn starts (the image's entry point and bench/multi_node.py create and empty it).
 """
 from review_service.config import Config
+from review_service.observability.logs import logging_config
 
 bind = Config.WEB_BIND
 workers = Config.WEB_WORKERS
@@ -19,15 +20,12 @@ accesslog = None
 errorlog = "-"
 loglevel = Config.LOG_LEVEL.lower()
 preload_app = False  # each worker opens its own database connections after the fork
+# gunicorn's control socket (gunicornc) would live in $HOME/.gunicorn; a container is controlled by its
+# orchestrator (stop/restart), and the service user has no writable home.
+control_socket_disable = True
 
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"service": {"()": "review_service.observability.logs.JsonFormatter"}
-                   if Config.LOG_FORMAT == "json" else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "service", "stream": "ext://sys.stderr"}},
-    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": Config.LOG_LEVEL.upper(), "propagate": False}},
-}
+# the service's own log handler (review_service/observability/logs.py): one line per event, JSON or text
+logconfig_dict = logging_config(Config.LOG_FORMAT, Config.LOG_LEVEL)
 
 
 def child_exit(_server, worker):

@@ -11,6 +11,8 @@ from .accounts.passwords import one_time_password, password_problems
 from .accounts.service import create_user
 from .agencies.models import Agency
 from .archives.cli import register as register_archive_commands
+from .attachments.cli import register as register_attachment_commands
+from .cases.cli import register as register_case_commands
 from .engine import ProcessDefinitionError
 from .extensions import db
 from .jobs.cli import register as register_job_commands
@@ -29,6 +31,8 @@ register_observability_commands(review_cli)
 register_calendar_commands(review_cli)
 register_staffing_commands(review_cli)
 register_process_commands(review_cli)
+register_case_commands(review_cli)
+register_attachment_commands(review_cli)
 register_user_commands(review_cli)
 register_archive_commands(review_cli)
 
@@ -85,11 +89,13 @@ def seed_demo_command(password_file: Path | None):
     """Create demo agencies and one user per role (demo only), and print their passwords."""
     password_file = password_file or Path(current_app.root_path).parent / "instance" / "demo-passwords.txt"
     passwords = _read_passwords(password_file)
-    with unit_of_work():  # stored before the password file is written
+    with unit_of_work():
         _seed_demo(passwords)
-    password_file.parent.mkdir(parents=True, exist_ok=True)
-    password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
-    password_file.chmod(0o600)
+        # the file before the commit: when it cannot be written nothing is stored (no accounts whose
+        # passwords nobody saw, as happened in the image when /app/instance was not writable)
+        password_file.parent.mkdir(parents=True, exist_ok=True)
+        password_file.write_text("".join(f"{u}\t{p}\n" for u, p in sorted(passwords.items())), encoding="utf-8")
+        password_file.chmod(0o600)
     click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
     for username, full_name, roles, agency_code in DEMO_USERS:
         click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "

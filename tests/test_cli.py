@@ -46,3 +46,18 @@ def test_publish_defaults_reports_a_broken_diagram(app, runner, tmp_path):
     result = runner.invoke(args=["review", "publish-defaults"])
     assert result.exit_code == 1
     assert "legal_review.bpmn:1" in result.output and "XML" in result.output
+
+
+def test_seed_demo_commits_nothing_when_the_password_file_cannot_be_written(app, runner, tmp_path):
+    from sqlalchemy import func, select
+
+    from review_service.accounts.models import User
+    from review_service.extensions import db
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(User))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    result = runner.invoke(args=["review", "seed-demo", "--password-file", str(blocker / "demo-passwords.txt")])
+    assert result.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == before

@@ -7,6 +7,7 @@ import re
 import runpy
 import shlex
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,53 @@ def test_shell_scripts_parse(script):
     assert subprocess.run(["sh", "-n", str(DOCKER / script)]).returncode == 0
 
 
-def test_dockerignore_keeps_local_state_out_of_the_image():
-    ignored = (ROOT / ".dockerignore").read_text().split()
-    assert {".git", ".venv", "instance", ".env"} <= set(ignored)
+def test_dockerignore_lets_only_the_code_into_the_image():
+    """The build context is an allow-list: no .git, .venv, instance/, .env, tests or local build output."""
+    lines = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
+    assert lines[0] == "*"
+    allowed = {line[1:].rstrip("/") for line in lines if line.startswith("!")}
+    assert allowed == {"requirements.lock", "review_service", "workflows", "forms", "docker/entrypoint.sh",
+                       "docker/gunicorn.conf.py", "docker/backup.sh", "docker/restore.sh", "docker/log.sh"}
+    assert {"**/node_modules", "review_service/web/static/vendor"} <= set(lines)
+
+
+def test_image_runs_as_a_fixed_uid_and_gid_that_owns_no_code():
+    dockerfile = (DOCKER / "Dockerfile").read_text()
+    assert "groupadd --system --gid 10001 review" in dockerfile and "--uid 10001 --gid 10001" in dockerfile
+    assert dockerfile.rstrip().splitlines()[-1] == "USER 10001:10001"
+    assert "--chown" not in dockerfile  # the code stays root's; only /data/attachments, /tmp/prometheus, /app/instance are review's
+
+
+def test_image_installs_the_locked_dependencies_before_copying_the_code():
+    steps = [line.split()[0:2] for line in (DOCKER / "Dockerfile").read_text().splitlines()
+             if line and not line.startswith((" ", "#"))]
+    final = steps[max(i for i, step in enumerate(steps) if step[0] == "FROM"):]
+    order = [" ".join(step) for step in final]
+    assert order.index("COPY requirements.lock") < order.index("RUN PIP_CERT=/etc/ssl/certs/ca-certificates.crt") \
+        < order.index("COPY .")
+    assert "--require-hashes" in (DOCKER / "Dockerfile").read_text()
+    assets = " ".join(" ".join(step) for step in steps[:steps.index(final[0])])
+    assert assets.index("COPY review_service/web/assets/package.json") < assets.index("RUN npm")
+
+
+def _pins(lock: Path) -> dict[str, str]:
+    text = lock.read_text()
+    pins = dict(re.findall(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", text, re.MULTILINE))
+    blocks = re.split(r"\n(?=[A-Za-z0-9._-]+==)", text.split("\n\n", 1)[-1])
+    assert all("--hash=sha256:" in block for block in blocks if "==" in block), f"{lock.name}: a pin without hashes"
+    return {name.lower().replace("_", "-"): version for name, version in pins.items()}
+
+
+def test_lock_files_pin_every_dependency_of_pyproject_within_its_range():
+    """requirements.lock (the image) and requirements-dev.lock (make install, CI) agree with pyproject.toml."""
+    from packaging.requirements import Requirement
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime, dev = _pins(ROOT / "requirements.lock"), _pins(ROOT / "requirements-dev.lock")
+    for lock, requirements in ((runtime, project["dependencies"]),
+                               (dev, project["dependencies"] + project["optional-dependencies"]["dev"])):
+        for line in requirements:
+            requirement = Requirement(line)
+            name = requirement.name.lower().replace("_", "-")
+            assert name in lock, f"{name} is not locked (run make lock)"
+            assert requirement.specifier.contains(lock[name], prereleases=True), (name, lock[name])
+    assert {name: version for name, version in dev.items() if name in runtime} == runtime

@@ -80,6 +80,19 @@ def verify_chain(events: list[CaseEvent]) -> int | None:
     return None
 
 
+def history_problem(case_id: int, head_seq: int | None, head_hash: str | None) -> str | None:
+    """Why a case's history cannot be trusted, or None: a link or hash that does not match, or a chain that
+    does not end at the head the case row keeps (its last events removed)."""
+    events = case_history(case_id)
+    broken = verify_chain(events)
+    if broken is not None:
+        return f"hash chain broken at event {broken}"
+    last_seq, last_hash = (events[-1].seq, events[-1].hash) if events else (0, GENESIS_HASH)
+    if (last_seq, last_hash) != (head_seq or 0, head_hash or GENESIS_HASH):
+        return f"history ends at event {last_seq} but the case's head is event {head_seq or 0}"
+    return None
+
+
 @event.listens_for(CaseEvent, "before_update")
 @event.listens_for(CaseEvent, "before_delete")
 def _refuse_changes(_mapper, _connection, _target):

@@ -1,13 +1,17 @@
 """`flask review worker`, `flask review incidents`, `flask review retry-incident`."""
+import logging
 import signal
 import threading
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from ..unit_of_work import transactional
 from .service import list_incidents, retry_incident
 from .worker import run_worker, work_once, worker_name
+
+log = logging.getLogger(__name__)
 
 
 def register(group) -> None:
@@ -21,6 +25,7 @@ def register(group) -> None:
 @click.option("--poll", "poll_seconds", type=float, default=None,
               help="Seconds to wait when idle (default: WORKER_POLL_SECONDS, 5).")
 @click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
+@with_appcontext
 def worker_command(batch: int, poll_seconds: float, once: bool):
     """Run due jobs (deadline reminders and breaches) until stopped with SIGTERM or Ctrl-C."""
     batch = batch or current_app.config["WORKER_BATCH"]
@@ -34,9 +39,10 @@ def worker_command(batch: int, poll_seconds: float, once: bool):
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    click.echo(f"worker {owner} started (batch {batch}, poll {poll_seconds}s)")
+    log.info("worker %s started (batch %s, poll %ss)", owner, batch, poll_seconds,
+             extra={"worker": owner, "batch": batch, "poll_seconds": poll_seconds})
     done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop)
-    click.echo(f"worker {owner} stopped after {done} jobs")
+    log.info("worker %s stopped after %s jobs", owner, done, extra={"worker": owner, "jobs_done": done})
 
 
 @click.command("incidents")

@@ -1,6 +1,5 @@
 import logging
 from contextlib import contextmanager
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -10,9 +9,8 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the service's loggers on
+# Logging is the service's own (create_app configured it: text or JSON, with the request context);
+# alembic.ini has no logging sections, so migrations log in the same format as every other process.
 logger = logging.getLogger('alembic.env')
 
 

@@ -4,7 +4,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from .readiness import readiness_checks
+from .readiness import failing, readiness_checks
 
 
 def register(group) -> None:
@@ -17,5 +17,5 @@ def ready_command():
     """Check the database, the migrations and this year's calendar; print the checks as JSON."""
     checks = readiness_checks()
     click.echo(json.dumps(checks, ensure_ascii=False))
-    if not all(check["ok"] for check in checks.values()):
+    if failing(checks):
         raise click.exceptions.Exit(1)

@@ -87,4 +87,5 @@ def metrics():
     gauges = CollectorRegistry()
     gauges.register(ServiceGauges())
     body = generate_latest(requests_registry) + generate_latest(gauges)
-    return Response(body, mimetype=CONTENT_TYPE_LATEST)
+    # content_type, not mimetype: werkzeug would append a second "; charset=utf-8" to CONTENT_TYPE_LATEST
+    return Response(body, content_type=CONTENT_TYPE_LATEST)

@@ -113,3 +113,28 @@ def test_ready_command_exits_zero_when_ready(runner):
     with freeze_time(NOW):
         result = runner.invoke(args=["review", "ready"])
     assert result.exit_code == 0 and '"migrations"' in result.output
+
+
+def test_readyz_on_an_empty_database_names_the_failing_check_without_sql(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/empty.db"})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["failing"] == ["migrations"] and set(body["checks"]) == {"database", "migrations"}
+    assert "no revision" in body["checks"]["migrations"]["detail"] and "migrate step" in body["checks"]["migrations"]["detail"]
+    assert "SELECT" not in response.get_data(as_text=True)
+
+
+def test_a_driver_error_in_a_check_is_reported_without_its_sql(app):
+    from sqlalchemy.exc import ProgrammingError
+
+    from review_service.observability.readiness import _reason
+    error = ProgrammingError("SELECT secret FROM staff", {}, Exception('relation "staff" does not exist\nLINE 1: SELECT secret'))
+    with app.app_context():
+        assert _reason("calendar", error) == 'ProgrammingError: relation "staff" does not exist'
+        assert _reason("calendar", KeyError("x")) == "KeyError (see the log)"
+
+
+def test_metrics_content_type_has_one_charset(client):
+    response = client.get("/metrics")
+    assert response.headers["Content-Type"] == "text/plain; version=1.0.0; charset=utf-8"

@@ -2,8 +2,11 @@
 import io
 import json
 import logging
+import re
 
 from review_service.observability.logs import configure_logging
+
+from ..factories import PASSWORD
 
 
 def _capture():
@@ -78,3 +81,80 @@ def test_a_json_file_sent_as_a_download_is_not_read_for_its_case(app):
                              download_name="profile.json")
         assert response.direct_passthrough
         assert _case_id_from(response) is None  # get_json() on a passthrough file response would raise
+
+
+def _json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_gunicorn_and_the_app_write_each_event_once(app, capsys):
+    """gunicorn's logconfig_dict installs the service handler; create_app in the worker replaces it, never adds."""
+    from logging.config import dictConfig
+
+    from review_service import create_app
+    from review_service.observability.logs import logging_config
+    root = logging.getLogger()
+    before = list(root.handlers)
+    try:
+        dictConfig(logging_config("json", "INFO"))
+        logging.getLogger("gunicorn.error").info("Booting worker")
+        web = create_app({key: app.config[key] for key in ("TESTING", "SQLALCHEMY_DATABASE_URI", "LOG_FORMAT")}
+                         | {"LOG_FORMAT": "json"})
+        web.test_client().get("/healthz", headers={"X-Request-ID": "once-1"})
+        lines = _json_lines(capsys.readouterr().err)
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in before:
+            root.addHandler(handler)
+    assert [line["message"] for line in lines if line["logger"] == "gunicorn.error"] == ["Booting worker"]
+    access = [line for line in lines if line["logger"] == "review_service.access"]
+    assert len(access) == 1 and access[0]["request_id"] == "once-1"
+
+
+def test_page_requests_carry_the_session_user(client):
+    stream = _capture()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"username": "handler", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert client.get("/inbox").status_code == 200
+    [inbox] = [line for line in _lines(stream) if line["logger"] == "review_service.access" and line["path"] == "/inbox"]
+    assert inbox["user"] == "handler"
+
+
+def test_worker_start_and_stop_are_log_events(runner, monkeypatch):
+    monkeypatch.setattr("review_service.jobs.cli.run_worker", lambda *args, **kwargs: 3)
+    stream = _capture()
+    result = runner.invoke(args=["review", "worker", "--poll", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert result.output == ""  # nothing on stdout: start and stop are log lines
+    worker = [line for line in _lines(stream) if line["logger"] == "review_service.jobs.cli"]
+    assert [line["message"].split(" ", 2)[2] for line in worker] == ["started (batch 20, poll 0.1s)",
+                                                                      "stopped after 3 jobs"]
+    assert worker[1]["jobs_done"] == 3
+
+
+def test_migrations_log_through_the_service_handler(tmp_path):
+    """Alembic's env.py no longer installs its own text handler (fileConfig) over the service's."""
+    from review_service import create_app
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/fresh.db"})
+    stream = _capture()
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    lines = _lines(stream)  # every line is JSON, or json.loads fails
+    assert any(line["logger"] == "alembic.runtime.migration" and line["message"].startswith("Running upgrade")
+               for line in lines)
+    assert [h.get_name() for h in logging.getLogger().handlers].count("review_service") == 1
+
+
+def test_an_uncaught_exception_of_a_command_is_one_json_line(monkeypatch):
+    import sys
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    stream = _capture()
+    try:
+        raise ValueError("broken input file")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    [line] = _lines(stream)
+    assert line["level"] == "CRITICAL" and "ValueError: broken input file" in line["message"]
+    assert "Traceback" in line["exception"]

@@ -19,6 +19,7 @@ def upgrade():
     with op.batch_alter_table('notifications') as batch_op:
         batch_op.add_column(sa.Column('mail_state', sa.String(length=16), nullable=True))
     op.execute("UPDATE notifications SET mail_state = 'none'")  # notices from before are never mailed
+    op.create_index('ix_notifications_mail_state', 'notifications', ['mail_state'])
     op.create_table(
         'notice_preferences',
         sa.Column('user_id', sa.Integer(), nullable=False),
@@ -44,5 +45,6 @@ def upgrade():
 def downgrade():
     op.drop_table('agency_mail_servers')
     op.drop_table('notice_preferences')
+    op.drop_index('ix_notifications_mail_state', table_name='notifications')
     with op.batch_alter_table('notifications') as batch_op:
         batch_op.drop_column('mail_state')

@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import archives, deadlines, mail, observability, unit_of_work, web
+from . import archives, deadlines, edge, headers, mail, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -25,8 +25,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.ensure_ascii = False
     observability.init_app(app)  # JSON or text logs, request id, request metrics, GET /metrics
+    headers.init_app(app)  # CSP, nosniff, Referrer-Policy, no framing: on every response
     logging.getLogger("spiff").setLevel(logging.WARNING)  # below INFO its records carry case data
 
+    edge.install_converter(app)  # before any route: <int:> ids within the database's integer
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
@@ -35,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
+    edge.init_app(app)  # size, depth and text checks of every request, before any view
     web.init_app(app)  # the Chinese web pages: sessions, CSRF, translations, page blueprints
     unit_of_work.init_app(app)  # last: every view, API and page, commits once or rolls back
 

@@ -98,7 +98,7 @@ def seed_demo_command(password_file: Path | None):
         password_file.chmod(0o600)
     click.echo(f"Demo users (DEMO ONLY - passwords kept in {password_file}):")
     for username, full_name, roles, agency_code in DEMO_USERS:
-        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<14} {','.join(roles):<10} "
+        click.echo(f"  {username:<16} {passwords.get(username, '(set elsewhere)'):<18} {','.join(roles):<10} "
                    f"{full_name} @ {agency_code}")
 
 

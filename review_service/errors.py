@@ -110,7 +110,12 @@ def register_error_handlers(app):
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error")
+        """Any other failure (the unit of work has rolled back): logged once, with the request id the log
+        context adds, and answered in the JSON error shape; nothing here may fail in turn."""
+        try:
+            log.error("unhandled error: %s", type(error).__name__, exc_info=error)
+        except Exception:  # noqa: BLE001
+            pass
         response = jsonify(error_body("internal_error", "服务器内部错误，操作未保存，请稍后重试"))
         response.status_code = 500
         return response

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.china_time import today_in_china
+from review_service.engine.scripting import make_script_engine
 from review_service.extensions import db
 from review_service.processes.models import ProcessVersion, WorkflowInstance
 from review_service.processes.service import publish_version, read_process_files
@@ -330,3 +331,32 @@ def require_libreoffice() -> None:
         if os.environ.get("REQUIRE_PDF") == "1":
             pytest.fail("REQUIRE_PDF=1 but LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
         pytest.skip("LibreOffice not installed: archive package tests skipped (apt-get install libreoffice-writer-nogui)")
+
+
+# --- BPMN scripts -------------------------------------------------------------------------------------
+
+DEFAULT_BPMN = Path(__file__).resolve().parents[1] / "workflows" / "default" / "legal_review.bpmn"
+
+
+def with_script_after_acceptance(script: str) -> bytes:
+    """The default process with a script task between acceptance and its gateway."""
+    xml = DEFAULT_BPMN.read_text(encoding="utf-8")
+    xml = xml.replace('<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" '
+                      'targetRef="gw_acceptance" />',
+                      '<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" targetRef="sneaky" />'
+                      '<bpmn:scriptTask id="sneaky" name="脚本"><bpmn:incoming>f_acceptance_done</bpmn:incoming>'
+                      '<bpmn:outgoing>f_sneaky_done</bpmn:outgoing>'
+                      f'<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+                      '<bpmn:sequenceFlow id="f_sneaky_done" sourceRef="sneaky" targetRef="gw_acceptance" />')
+    xml = xml.replace("<bpmn:incoming>f_acceptance_done</bpmn:incoming>\n      <bpmn:outgoing>",
+                      "<bpmn:incoming>f_sneaky_done</bpmn:incoming>\n      <bpmn:outgoing>", 1)
+    assert 'id="sneaky"' in xml
+    return xml.encode()
+
+
+def run_script(source: str, data: dict | None = None) -> dict:
+    """Execute a snippet in the restricted engine (no helpers); the resulting variables."""
+    env = make_script_engine().environment
+    context = dict(data or {})
+    env.execute(source, context)
+    return context

@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from review_service import create_app
 from review_service.attachments.models import Attachment
-from review_service.audit.service import case_history, verify_chain
+from review_service.audit.service import verify_case_history
+from review_service.cases.models import Case
 from review_service.extensions import db
 from review_service.observability.readiness import readiness_checks
 
@@ -65,8 +66,8 @@ def _make_cases(as_user) -> dict[int, dict]:
 
 
 def _history(case_id: int) -> list[tuple]:
-    events = case_history(case_id)
-    assert verify_chain(events) is None
+    events, broken = verify_case_history(db.session.get(Case, case_id))
+    assert broken is None
     return [(event.seq, event.action, event.hash) for event in events]
 
 

@@ -63,7 +63,17 @@ def test_no_secret_in_compose_file():
     for name, service in app_services().items():
         for key in ("REVIEW_SECRET_KEY",):
             assert service["environment"][key].startswith("${"), name
-        assert "${POSTGRES_PASSWORD:?" in service["environment"]["DATABASE_URL"]
+        role = "review_owner:${REVIEW_DB_OWNER_PASSWORD:?" if name == "migrate" else "review_app:${REVIEW_DB_APP_PASSWORD:?"
+        assert role in service["environment"]["DATABASE_URL"], name
+
+
+def test_only_migrations_connect_as_the_table_owner():
+    """db-init/10-roles.sh: the owner role for migrate, an owner-of-nothing role for web and worker."""
+    roles_sql = (DOCKER / "db-init" / "10-roles.sh").read_text(encoding="utf-8")
+    assert "CREATE DATABASE review OWNER review_owner" in roles_sql
+    assert "GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO review_app" in roles_sql
+    assert "TRUNCATE" not in roles_sql.split("SQL", 1)[1].replace("nor TRUNCATE", "")
+    assert "./db-init:/docker-entrypoint-initdb.d:ro" in compose()["services"]["db"]["volumes"]
 
 
 def _assert_flask_command_exists(runner, words: list[str]):
@@ -100,7 +110,7 @@ def test_gunicorn_config_reads_the_settings(monkeypatch):
     assert settings["accesslog"] is None and settings["preload_app"] is False
 
 
-@pytest.mark.parametrize("script", ["backup.sh", "restore.sh", "entrypoint.sh"])
+@pytest.mark.parametrize("script", ["backup.sh", "restore.sh", "entrypoint.sh", "db-init/10-roles.sh"])
 def test_shell_scripts_parse(script):
     assert subprocess.run(["sh", "-n", str(DOCKER / script)]).returncode == 0
 

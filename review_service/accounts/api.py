@@ -2,11 +2,10 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
-from ..errors import Unauthorized
 from ..unit_of_work import keeps_changes_on
 from .auth import bearer_token, current_actor, require_actor
 from .schemas import LoginSchema, TokenSchema, UserSchema
-from .service import log_in, log_out
+from .service import LoginRefused, log_in, log_out
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录与令牌")
 
@@ -15,9 +14,12 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="登录
 @blp.doc(security=[])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
-@keeps_changes_on(Unauthorized)  # a refused login still counts as a failed attempt
+@keeps_changes_on(LoginRefused)  # a wrong password still counts as a failed attempt
 def login(credentials):
-    """Exchange a username and password for a bearer token."""
+    """Exchange a username and password for a bearer token.
+
+    A refusal (401) says in its message how many attempts remain or until when the account is locked.
+    """
     token, user = log_in(credentials["username"], credentials["password"])
     return {"token": token, "expires_in_hours": current_app.config["TOKEN_TTL_HOURS"], "user": user}
 

@@ -4,11 +4,12 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, literal, or_, select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db_types import utcnow
+from ..china_time import CHINA
+from ..db_types import UTCDateTime, utcnow
 from ..errors import InvalidInput, Unauthorized
 from ..extensions import db
 from ..persistence import built_once
@@ -23,27 +24,73 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class LoginRefused(Unauthorized):
+    """A refused login; says how many attempts remain, or until when the account is locked (UTC)."""
+
+    def __init__(self, message: str, *, code: str, attempts_left: int | None = None, locked_until=None):
+        super().__init__(message, code=code)
+        self.attempts_left = attempts_left
+        self.locked_until = locked_until
+
+
+def _beijing(moment) -> str:
+    return f"{moment.astimezone(CHINA):%Y年%m月%d日 %H:%M}（北京时间）"
+
+
+def _locked(until) -> LoginRefused:
+    return LoginRefused(f"登录失败次数过多，账号已锁定至{_beijing(until)}，请届时再试",
+                        code="account_locked", locked_until=until)
+
+
+def _unlocked(now):
+    return or_(User.locked_until.is_(None), User.locked_until <= now)
+
+
 def log_in(username: str, password: str) -> tuple[str, User]:
-    """Check the password and issue a bearer token; repeated failures lock the account for a while."""
+    """Check the password and issue a bearer token; LOGIN_MAX_FAILURES wrong ones lock the account.
+
+    The failure count changes only in one UPDATE ... RETURNING guarded by "not locked", so concurrent
+    guesses are counted exactly: the one that reaches the limit locks, later ones find the lock.
+    Raises LoginRefused (code invalid_credentials or account_locked).
+    """
     user = db.session.scalar(select(User).where(User.username == username))
     now = utcnow()
     if user is None or not user.is_active:
         check_password_hash(_DUMMY_HASH, password)
-        raise Unauthorized("用户名或密码错误", code="invalid_credentials")
+        raise LoginRefused("用户名或密码错误", code="invalid_credentials")
     if user.locked_until and user.locked_until > now:
-        raise Unauthorized("登录失败次数过多，账号暂时锁定，请稍后再试", code="account_locked")
+        raise _locked(user.locked_until)
     if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-            user.failed_logins = 0
-        raise Unauthorized("用户名或密码错误", code="invalid_credentials")
-    user.failed_logins = 0
-    user.locked_until = None
+        raise _count_failure(user.id, now)
+    cleared = db.session.execute(
+        update(User).where(User.id == user.id, _unlocked(now)).values(failed_logins=0, locked_until=None)
+        .returning(User.id).execution_options(synchronize_session=False)).first()
+    if cleared is None:  # a concurrent wrong guess locked it after we read the row
+        raise _locked(db.session.scalar(select(User.locked_until).where(User.id == user.id)))
     token = secrets.token_urlsafe(32)
     db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token),
                             expires_at=now + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])))
     return token, user
+
+
+def _count_failure(user_id: int, now) -> LoginRefused:
+    """Count one wrong password atomically; the refusal to raise (attempts left, or the new lock)."""
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    reaches = User.failed_logins + 1 >= limit
+    row = db.session.execute(
+        update(User).where(User.id == user_id, _unlocked(now))
+        .values(failed_logins=case((reaches, 0), else_=User.failed_logins + 1),
+                locked_until=case((reaches, literal(until, UTCDateTime)), else_=None))
+        .returning(User.failed_logins, User.locked_until).execution_options(synchronize_session=False)).first()
+    if row is None:  # locked by a concurrent guess meanwhile
+        return _locked(db.session.scalar(select(User.locked_until).where(User.id == user_id)))
+    if row.locked_until is not None:
+        refusal = _locked(row.locked_until)
+        return LoginRefused(f"用户名或密码错误；{refusal.message}", code="invalid_credentials",
+                            attempts_left=0, locked_until=row.locked_until)
+    left = limit - row.failed_logins
+    return LoginRefused(f"用户名或密码错误，还可尝试{left}次", code="invalid_credentials", attempts_left=left)
 
 
 @built_once

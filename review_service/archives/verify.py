@@ -104,7 +104,8 @@ def _check_history(payload: bytes, head: dict, result: Verification) -> None:
     except (ValueError, KeyError, TypeError):
         result.problems.append(f"{HISTORY}: 无法读取")
         return
-    broken = verify_chain(events)
+    own_head = (events[-1].seq, events[-1].hash) if events else (0, GENESIS_HASH)
+    broken = verify_chain(events, head_seq=own_head[0], head_hash=own_head[1])  # the package's chain against itself
     if broken is not None:
         result.problems.append(f"{HISTORY}: 历史记录链在第 {broken} 条断开")
     elif not events or (events[-1].seq, events[-1].hash) != (head.get("seq"), head.get("hash")):

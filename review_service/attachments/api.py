@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..errors import InvalidInput
+from ..headers import as_attachment
 from .schemas import AttachmentSchema
 from .service import attachment_path, get_attachment, store_upload
 
@@ -29,5 +30,5 @@ def upload():
 def download(attachment_id):
     """Download an attachment of the caller's agency."""
     attachment = get_attachment(attachment_id, actor=current_actor())
-    return send_file(attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return as_attachment(send_file(attachment_path(attachment), mimetype=attachment.content_type),
+                         attachment.filename)

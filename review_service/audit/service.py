@@ -70,27 +70,29 @@ def case_history(case_id: int) -> list[CaseEvent]:
     return list(db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)))
 
 
-def verify_chain(events: list[CaseEvent]) -> int | None:
-    """The seq of the first event whose hash or link does not match, or None if the chain is intact."""
-    previous = GENESIS_HASH
+def verify_chain(events: list[CaseEvent], *, head_seq: int, head_hash: str) -> int | None:
+    """The seq at which the history stops matching, or None if it is intact.
+
+    Each event must carry the next seq, link to its predecessor's hash and hash to its own; the last one
+    must be the head the case row keeps (count and hash, written in the same transaction as each event),
+    so a removed tail is reported at the first missing seq, and an event beyond the head at its own.
+    """
+    previous, expected = GENESIS_HASH, 1
     for row in events:
-        if row.prev_hash != previous or _digest(_chained_fields(row)) != row.hash:
+        if row.seq != expected or row.prev_hash != previous or _digest(_chained_fields(row)) != row.hash:
+            return expected if row.seq > expected else row.seq
+        if row.seq > head_seq:
             return row.seq
-        previous = row.hash
+        previous, expected = row.hash, expected + 1
+    if expected - 1 != head_seq or previous != head_hash:
+        return expected
     return None
 
 
-def history_problem(case_id: int, head_seq: int | None, head_hash: str | None) -> str | None:
-    """Why a case's history cannot be trusted, or None: a link or hash that does not match, or a chain that
-    does not end at the head the case row keeps (its last events removed)."""
-    events = case_history(case_id)
-    broken = verify_chain(events)
-    if broken is not None:
-        return f"hash chain broken at event {broken}"
-    last_seq, last_hash = (events[-1].seq, events[-1].hash) if events else (0, GENESIS_HASH)
-    if (last_seq, last_hash) != (head_seq or 0, head_hash or GENESIS_HASH):
-        return f"history ends at event {last_seq} but the case's head is event {head_seq or 0}"
-    return None
+def verify_case_history(case) -> tuple[list[CaseEvent], int | None]:
+    """The case's events, oldest first, and where the chain is broken against the case's head (None: intact)."""
+    events = case_history(case.id)
+    return events, verify_chain(events, head_seq=case.history_seq or 0, head_hash=case.history_hash or GENESIS_HASH)
 
 
 @event.listens_for(CaseEvent, "before_update")

@@ -1,8 +1,9 @@
 """Marshmallow schemas of the cases API."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
+from ..edge import DATABASE_INT_MAX
 from ..deadlines.schemas import DeadlineSchema
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
@@ -62,8 +63,10 @@ class CaseSchema(CaseSummarySchema):
     facts = fields.String(allow_none=True)
     legal_basis = fields.String(allow_none=True)
     proposed_decision = fields.String()
-    fine_amount = fields.Decimal(as_string=True)
-    confiscation_amount = fields.Decimal(as_string=True)
+    fine_amount = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal",
+                                                           "description": "元, a decimal string (e.g. \"405.00\")"})
+    confiscation_amount = fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal",
+                                                                   "description": "元, a decimal string"})
     sanctions = fields.List(fields.String())
     hearing_held = fields.Boolean()
     discretion = fields.String(allow_none=True)
@@ -92,8 +95,8 @@ class CaseListSchema(Schema):
 
 class CaseQuerySchema(Schema):
     status = fields.String(metadata={"description": "Filter by status code"})
-    limit = fields.Integer(load_default=50, validate=lambda n: 1 <= n <= 200)
-    offset = fields.Integer(load_default=0, validate=lambda n: n >= 0)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=DATABASE_INT_MAX))
 
 
 class EventSchema(Schema):

@@ -14,7 +14,7 @@ class DashboardQuerySchema(Schema):
                                          metadata={"description": "即将到期：今天起多少个工作日内到期"})
     period_days = fields.Integer(load_default=DEFAULT_PERIOD_DAYS, validate=validate.Range(min=1, max=366),
                                  metadata={"description": "平均用时：统计最近多少天内办结的任务"})
-    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=1000),
+    limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=500),
                            metadata={"description": "超期、即将到期各列出多少条（按到期日先后）；总数见 *_total"})
 
 

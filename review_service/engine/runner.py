@@ -154,7 +154,7 @@ class WorkflowRun:
         except (ScriptRejected, SyntaxError) as exc:
             raise ScriptFailed(f"流程脚本被安全沙箱拒绝: {exc}") from exc
         except ScriptTooLong as exc:
-            raise ScriptFailed(f"流程脚本运行超出步数上限: {exc}") from exc
+            raise ScriptFailed(f"流程脚本超出资源上限: {exc}") from exc
         except WorkflowException as exc:
             task = getattr(exc, "task", None)
             element = task.task_spec.name if task is not None else None

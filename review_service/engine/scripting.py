@@ -1,12 +1,14 @@
 """The restricted script engine: BPMN scripts and expressions are untrusted designer input.
 
-Every snippet is compiled with RestrictedPython (no imports, no dunder access, no open/eval),
-runs with a whitelist of builtins and pure helpers, and compiled code is cached per source text.
+Every snippet is compiled with RestrictedPython (no imports, no try, no dunder access, no open/eval),
+runs with a whitelist of builtins and pure helpers under the bounds of limits.py (instructions, time,
+call depth, sizes of the values it builds), and compiled code is cached per source text.
 """
 import ast
-import sys
-from contextlib import contextmanager
+import builtins
+import math
 from functools import lru_cache
+from types import SimpleNamespace
 
 from RestrictedPython import (
     RestrictingNodeTransformer,
@@ -16,55 +18,77 @@ from RestrictedPython import (
     safe_builtins,
     utility_builtins,
 )
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
+from RestrictedPython.Eval import default_guarded_getiter
+from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+
+from .limits import GUARDED_BUILTINS, SCRIPT_FILENAME, ScriptLimitExceeded, evaluation_budget
+from .limits import GUARDS as LIMIT_GUARDS
 
 
 class ScriptRejected(Exception):
     """A snippet that the restricted compiler refuses (e.g. an import or a dunder attribute)."""
 
 
-_INPLACE_OPERATORS = {
-    "+=": lambda x, y: x + y, "-=": lambda x, y: x - y, "*=": lambda x, y: x * y,
-    "/=": lambda x, y: x / y, "//=": lambda x, y: x // y, "%=": lambda x, y: x % y,
-}
+ScriptTooLong = ScriptLimitExceeded  # the name the runner catches: any per-evaluation bound (limits.py)
+
+_INPLACE_OPERATORS = {"+=": "+", "*=": "*", "%=": "%", "**=": "**", "<<=": "<<"}
+_PLAIN_INPLACE = {"-=": lambda x, y: x - y, "/=": lambda x, y: x / y, "//=": lambda x, y: x // y}
 
 
 def _inplace(op, x, y):
-    if op not in _INPLACE_OPERATORS:
+    if op in _INPLACE_OPERATORS:
+        return LIMIT_GUARDS["_binop_"](_INPLACE_OPERATORS[op], x, y)
+    if op not in _PLAIN_INPLACE:
         raise ScriptRejected(f"operator {op} is not allowed in BPMN scripts")
-    return _INPLACE_OPERATORS[op](x, y)
+    return _PLAIN_INPLACE[op](x, y)
+
+
+_MATH_FUNCTIONS = ("ceil", "floor", "trunc", "fabs", "sqrt", "isclose", "isfinite", "isnan", "log", "log10",
+                   "exp", "fsum", "copysign")
 
 
 def _builtins() -> dict:
     allowed = {**safe_builtins, **limited_builtins, **utility_builtins}
-    for name in ("random", "whrandom", "string"):  # keep scripts deterministic and module-free
+    # modules, class definitions and attribute writers are not for designer scripts
+    for name in ("random", "whrandom", "string", "math", "__build_class__", "setattr", "delattr"):
         allowed.pop(name, None)
-    allowed.update({"dict": dict, "list": list, "set": set, "sum": sum, "min": min, "max": max,
-                    "any": any, "all": all, "enumerate": enumerate, "sorted": sorted})
+    allowed.update({"dict": dict, "list": list, "set": set, "min": min, "max": max,
+                    "any": any, "all": all, "enumerate": enumerate, "sorted": sorted, "zip": zip,
+                    "reversed": reversed, "map": map, "filter": filter,
+                    "math": SimpleNamespace(pi=math.pi, e=math.e, **{n: getattr(math, n) for n in _MATH_FUNCTIONS})})
+    allowed.update(GUARDED_BUILTINS)
     return allowed
 
 
 RESTRICTED_GLOBALS = {
     "__builtins__": _builtins(),
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
     "_getiter_": default_guarded_getiter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_write_": full_write_guard,
     "_inplacevar_": _inplace,
+    **LIMIT_GUARDS,
 }
+# Python builtins a snippet may not use: naming one is refused when a diagram is published.
+UNAVAILABLE_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_")) \
+    - set(RESTRICTED_GLOBALS["__builtins__"])
+
+_GUARDED_OPERATORS = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%"}
 
 
-class NoImportsPolicy(RestrictingNodeTransformer):
-    """RestrictedPython's policy, plus: no import statements at all (refused when a diagram is published)."""
+def _call(name: str, args: list, node) -> ast.Call:
+    """`name(*args)` at node's place in the source (every new node needs a location to compile)."""
+    call = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
+    for new in (call, call.func, *args):
+        if not hasattr(new, "lineno"):
+            ast.copy_location(new, node)
+    return call
+
+
+class SandboxPolicy(RestrictingNodeTransformer):
+    """RestrictedPython's policy, plus: no imports, no try (a script may not catch its own limit), and
+    the operations that can build huge values in one step routed through limits.py's guards."""
 
     def visit_Import(self, node):
         self.error(node, "import statements are not allowed in BPMN scripts")
@@ -72,11 +96,43 @@ class NoImportsPolicy(RestrictingNodeTransformer):
 
     visit_ImportFrom = visit_Import
 
+    def visit_Try(self, node):
+        self.error(node, "try statements are not allowed in BPMN scripts")
+        return node
+
+    def visit_ClassDef(self, node):
+        self.error(node, "class definitions are not allowed in BPMN scripts")
+        return node
+
+    def visit_BinOp(self, node):
+        node = self.node_contents_visit(node)
+        op = _GUARDED_OPERATORS.get(type(node.op))
+        return node if op is None else _call("_binop_", [ast.Constant(op), node.left, node.right], node)
+
+    def visit_Call(self, node):
+        node = super().visit_Call(node)
+        if isinstance(node.func, ast.Name) and node.func.id == "_apply_":  # f(*args): func is args[0] already
+            node.func.id = "_call_"
+        else:
+            node.args.insert(0, node.func)
+            node.func = ast.copy_location(ast.Name("_call_", ast.Load()), node)
+        return node
+
+    def visit_FormattedValue(self, node):
+        spec, node.format_spec = node.format_spec, None
+        node = self.node_contents_visit(node)
+        args = [node.value, self.visit(spec) if spec is not None else ast.Constant(""), ast.Constant(node.conversion)]
+        node.value, node.conversion = _call("_format_", args, node), -1
+        return node
+
+    def visit_JoinedStr(self, node):
+        return _call("_fstring_", [self.node_contents_visit(node)], node)
+
 
 @lru_cache(maxsize=2048)
 def compile_expression(source: str):
     """Compile one expression (condition, timer, DMN cell); raise ScriptRejected if refused."""
-    result = compile_restricted_eval(source, policy=NoImportsPolicy)
+    result = compile_restricted_eval(source, filename=SCRIPT_FILENAME, policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
@@ -85,10 +141,21 @@ def compile_expression(source: str):
 @lru_cache(maxsize=512)
 def compile_script(source: str):
     """Compile one script task body; raise ScriptRejected if refused."""
-    result = compile_restricted_exec(source, policy=NoImportsPolicy)
+    result = compile_restricted_exec(source, filename=SCRIPT_FILENAME, policy=SandboxPolicy)
     if result.errors:
         raise ScriptRejected("; ".join(result.errors))
     return result.code
+
+
+def unavailable_names(source: str, *, expression: bool) -> list[str]:
+    """Python builtins the snippet names that scripts do not have (open, getattr, globals, ...), sorted."""
+    tree = ast.parse(source, mode="eval" if expression else "exec")
+    assigned = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load)}
+    assigned |= {arg.arg for node in ast.walk(tree) if isinstance(node, ast.arguments)
+                 for arg in node.args + node.kwonlyargs + node.posonlyargs}
+    assigned |= {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    return sorted((used - assigned) & UNAVAILABLE_BUILTINS)
 
 
 def literal_assigned(source: str, name: str):
@@ -111,34 +178,6 @@ def literal_assigned(source: str, name: str):
         return None
 
 
-# Python lines one script or expression may execute before it is stopped (stops `while True`).
-MAX_SCRIPT_STEPS = 200_000
-
-
-class ScriptTooLong(Exception):
-    """A snippet ran past MAX_SCRIPT_STEPS lines."""
-
-
-@contextmanager
-def step_budget(limit: int = MAX_SCRIPT_STEPS):
-    """Trace the snippet's frames and abort it after `limit` line events; restore any previous tracer."""
-    remaining = [limit]
-
-    def count_lines(frame, event, arg):
-        if event == "line":
-            remaining[0] -= 1
-            if remaining[0] < 0:
-                raise ScriptTooLong(f"script exceeded {limit} steps")
-        return count_lines
-
-    previous = sys.gettrace()
-    sys.settrace(lambda frame, event, arg: count_lines if event == "call" else None)
-    try:
-        yield
-    finally:
-        sys.settrace(previous)
-
-
 class RestrictedEnvironment(TaskDataEnvironment):
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 
@@ -147,7 +186,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         code = compile_expression(expression)
-        with step_budget():
+        with evaluation_budget():
             return eval(code, {**self.globals, **(external_context or {}), **context})
 
     def execute(self, script, context, external_context=None):
@@ -156,7 +195,7 @@ class RestrictedEnvironment(TaskDataEnvironment):
         context.update(self.globals)
         context.update(external_context or {})
         try:
-            with step_budget():
+            with evaluation_budget():
                 exec(code, context)
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)

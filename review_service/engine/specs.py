@@ -4,13 +4,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
-from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
-from SpiffWorkflow.specs.MultiChoice import MultiChoice
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
-from .scripting import ScriptRejected, compile_expression, compile_script
+from .snippets import snippet_problem, snippets_of, unreached_script_tasks
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -60,9 +56,10 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
     parser = SpiffBpmnParser(validator=VALIDATOR)
     lines: dict[str, tuple[str, int]] = {}
     lanes: dict[str, str] = {}
+    trees = {}
     for name, payload in sorted(files.items()):
         try:
-            tree = etree.fromstring(payload)
+            tree = trees[name] = etree.fromstring(payload)
         except etree.XMLSyntaxError as exc:
             problem = DefinitionProblem(name, None, exc.lineno, f"XML 格式错误: {exc.msg}")
             raise ProcessDefinitionError([problem]) from exc
@@ -83,8 +80,8 @@ def parse_process(files: dict[str, bytes], process_id: str) -> ParsedProcess:
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise ProcessDefinitionError([_problem(exc, exc.file_name or "", lines)]) from exc
-    problems = lint_snippets(spec, lines) + [
-        p for sub in subprocess_specs.values() for p in lint_snippets(sub, lines)]
+    reached = set(spec.task_specs) | {name for sub in subprocess_specs.values() for name in sub.task_specs}
+    problems = lint_snippets(trees, reached)
     if problems:
         raise ProcessDefinitionError(problems)
     return ParsedProcess(process_id, spec, subprocess_specs, content_hash(files), lanes)
@@ -100,38 +97,14 @@ def _problem(exc: ValidationException, file_name: str, lines: dict) -> Definitio
                              str(exc).split("\n")[0])
 
 
-def lint_snippets(spec, lines: dict) -> list[DefinitionProblem]:
-    """Compile every script, gateway condition and timer expression with RestrictedPython."""
+def lint_snippets(trees: dict[str, object], reached: set[str]) -> list[DefinitionProblem]:
+    """Every script and expression of every file (snippets.py), and every script task the flow never reaches."""
     problems = []
-    for task_spec in spec.task_specs.values():
-        for kind, source, compiler in _snippets(task_spec):
-            try:
-                compiler(source)
-            except (ScriptRejected, SyntaxError) as exc:
-                file_name, line = lines.get(task_spec.name, ("", None))
-                problems.append(DefinitionProblem(file_name, task_spec.name, line, f"{kind}: {exc}"))
+    for name, tree in trees.items():
+        for element, what, source, expression in snippets_of(tree):
+            message = snippet_problem(source, expression)
+            if message:
+                problems.append(DefinitionProblem(name, element.get("id"), element.sourceline, f"{what}: {message}"))
+        problems += [DefinitionProblem(name, task.get("id"), task.sourceline, "脚本任务未连接到流程（从开始事件无法到达）")
+                     for task in unreached_script_tasks(tree, reached)]
     return problems
-
-
-# User-task properties whose values are expressions the service evaluates (deadlines).
-EXPRESSION_PROPERTIES = ("deadlineWorkingDays", "deadlineCalendarDays", "deadlineStart", "deadlineCap",
-                         "deadlineCapFrom", "deadlineCapCalendarDays",
-                         "extensionWorkingDays", "supplementMode", "reminderWorkingDays")
-
-
-def _snippets(task_spec):
-    properties = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
-    for name in EXPRESSION_PROPERTIES:
-        if properties.get(name):
-            yield f"property {name}", properties[name], compile_expression
-    if isinstance(task_spec, ScriptTask) and task_spec.script:
-        yield "script", task_spec.script, compile_script
-    for attribute in ("prescript", "postscript"):
-        if getattr(task_spec, attribute, None):
-            yield attribute, getattr(task_spec, attribute), compile_script
-    if isinstance(task_spec, MultiChoice):
-        for condition, target in task_spec.cond_task_specs:
-            if condition is not None:
-                yield f"condition -> {target}", condition.args[0], compile_expression
-    if isinstance(task_spec, CatchingEvent) and isinstance(task_spec.event_definition, TimerEventDefinition):
-        yield "timer", task_spec.event_definition.expression, compile_expression

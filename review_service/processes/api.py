@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
+from ..headers import as_attachment
 from ..unit_of_work import discard
 from .migration import migrate_cases, version_by_number
 from .schemas import (
@@ -61,7 +62,7 @@ def show(query, code, number):
     if query["file"]:
         text = version_file(version, query["file"])
         mimetype = "application/json" if query["file"].endswith(".json") else "application/xml"
-        return Response(text, mimetype=mimetype)
+        return as_attachment(Response(text, mimetype=mimetype), f"v{number}-{query['file']}")
     return version
 
 

@@ -1,6 +1,7 @@
 """Marshmallow schemas of the staff records API and their CSV rows, the staffing report and the assignment API."""
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
+from ..china_time import plausible
 from ..china_time import today_in_china as today
 from .models import ENFORCEMENT_OFFICER, KIND_TITLES, KINDS
 
@@ -31,7 +32,7 @@ class StaffListSchema(Schema):
 
 
 class StaffQuerySchema(Schema):
-    on = fields.Date(metadata={"description": "只列出该日在岗的人员 (YYYY-MM-DD)"})
+    on = fields.Date(validate=plausible("on"), metadata={"description": "只列出该日在岗的人员 (YYYY-MM-DD)"})
     kind = fields.String(validate=validate.OneOf(KINDS))
 
 
@@ -41,9 +42,9 @@ class StaffUpdateSchema(Schema):
                                                metadata={"description": "执法证号"})
     legal_qualification_no = fields.String(allow_none=True, validate=validate.Length(max=64),
                                            metadata={"description": "法律职业资格证书编号"})
-    first_reviewed_on = fields.Date(allow_none=True, metadata={"description": "首次从事行政处罚决定法制审核的日期"})
-    valid_from = fields.Date(metadata={"description": "执法证有效期起 / 任职日期"})
-    valid_until = fields.Date(allow_none=True, metadata={"description": "执法证有效期止（含当日）"})
+    first_reviewed_on = fields.Date(validate=plausible("first_reviewed_on"), allow_none=True, metadata={"description": "首次从事行政处罚决定法制审核的日期"})
+    valid_from = fields.Date(validate=plausible("valid_from"), metadata={"description": "执法证有效期起 / 任职日期"})
+    valid_until = fields.Date(validate=plausible("valid_until"), allow_none=True, metadata={"description": "执法证有效期止（含当日）"})
     username = fields.String(allow_none=True, metadata={"description": "关联的登录账号（同一机关）"})
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
@@ -58,7 +59,7 @@ class StaffCreateSchema(StaffUpdateSchema):
                          metadata={"description": "enforcement_officer | legal_reviewer | legal_advisor | public_lawyer "
                                                   "（CSV 也可写 执法人员/法制审核人员/法律顾问/公职律师）"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    valid_from = fields.Date(required=True)
+    valid_from = fields.Date(validate=plausible("valid_from"), required=True)
 
     @pre_load
     def chinese_kind(self, data, **_kwargs):
@@ -73,12 +74,12 @@ class StaffCreateSchema(StaffUpdateSchema):
 
 
 class DeactivateSchema(Schema):
-    on = fields.Date(metadata={"description": "停用日期（当日起不再在岗），默认今天"})
+    on = fields.Date(validate=plausible("deactivated_on"), metadata={"description": "停用日期（当日起不再在岗），默认今天"})
     reason = fields.String(validate=validate.Length(max=500))
 
 
 class StaffingQuerySchema(Schema):
-    on = fields.Date(metadata={"description": "统计日期 YYYY-MM-DD，默认今天"})
+    on = fields.Date(validate=plausible("on"), metadata={"description": "统计日期 YYYY-MM-DD，默认今天"})
     rollup = fields.Boolean(load_default=False, metadata={"description": "包含全部下级机关并汇总"})
 
 

@@ -1,11 +1,13 @@
 """Load the JSON Schema of a form key and validate submitted data against it (server is the authority)."""
 import json
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
 from jsonschema import Draft202012Validator, FormatChecker
 
+from ..china_time import implausible_date
 from ..errors import InvalidInput, NotFound
 
 MESSAGES = {
@@ -51,8 +53,24 @@ def validate_form(form_key: str, data) -> None:
     for error in validator.iter_errors(data):
         for field, message in _describe(error):
             fields.setdefault(field or "_schema", []).append(message)
+    if not fields and isinstance(data, dict):  # well-formed: every typed date in its plausible range
+        for name, value in data.items():
+            problem = _implausible(name, value)
+            if problem:
+                fields[name] = [problem]
     if fields:
         raise InvalidInput("表单数据不合法", fields={k: sorted(set(v)) for k, v in sorted(fields.items())})
+
+
+def _implausible(name: str, value) -> str | None:
+    """A top-level date field of a form outside china_time.DATE_RANGES (e.g. 立案 in year 1 or 2099)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return implausible_date(name, day)
 
 
 def _describe(error):

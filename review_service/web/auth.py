@@ -2,12 +2,12 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..accounts.passwords import policy_text
-from ..accounts.service import log_in, log_out
-from ..errors import ServiceError, Unauthorized
+from ..accounts.service import LoginRefused, log_in, log_out
+from ..errors import ServiceError
 from ..unit_of_work import keeps_changes_on
 from ..users.service import change_own_password
 from .i18n import LOCALES
@@ -24,8 +24,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("web_inbox.inbox")
 
 
+def _refusal_text(refusal: LoginRefused) -> str:
+    """What the login page says: wrong password with the attempts left, or locked until (Beijing time)."""
+    if refusal.locked_until is not None:
+        until = format_datetime(refusal.locked_until, "yyyy-MM-dd HH:mm")
+        locked = _("The account is locked until %(time)s (Beijing time).", time=until)
+        return locked if refusal.code == "account_locked" else _("Wrong username or password.") + " " + locked
+    if refusal.attempts_left is not None:
+        return _("Wrong username or password. %(left)d attempts left before the account is locked.",
+                 left=refusal.attempts_left)
+    return _("Wrong username or password.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@keeps_changes_on(401)  # a refused login still counts as a failed attempt
+@keeps_changes_on(401)  # a wrong password still counts as a failed attempt
 def login():
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -38,10 +50,8 @@ def login():
                                username=username, next=request.form.get("next", "")), 422
     try:
         token, user = log_in(username, password)
-    except Unauthorized as refusal:
-        message = _("Too many failed attempts; the account is locked for a while.") \
-            if refusal.code == "account_locked" else _("Wrong username or password.")
-        return render_template("web/login.html", error=message, username=username,
+    except LoginRefused as refusal:
+        return render_template("web/login.html", error=_refusal_text(refusal), username=username,
                                next=request.form.get("next", "")), 401
     lang = session.get("lang")
     session.clear()  # a fresh session at login (no fixation)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..archives.service import list_packages
-from ..audit.service import case_history, verify_chain
+from ..audit.service import verify_case_history
 from ..cases.comments import COMMENTED, add_comment
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 @bp.route("")
 def index():
     status = request.args.get("status") or None
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # the offset stays a database integer
     cases = list_cases(actor=current_user, status=status, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("web/cases.html", cases=cases[:PAGE_SIZE], status=status, page=page,
                            has_next=len(cases) > PAGE_SIZE)
@@ -56,11 +56,11 @@ def new():
 @bp.route("/<int:case_id>")
 def show(case_id):
     case = get_case(case_id, actor=current_user)
-    events = case_history(case.id)
+    events, broken_at = verify_case_history(case)
     tasks = open_tasks_of(case)
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
-                           rounds=case_rounds(case), chain_broken_at=verify_chain(events), deadlines=deadlines,
+                           rounds=case_rounds(case), chain_broken_at=broken_at, deadlines=deadlines,
                            comments=[event for event in events if event.action == COMMENTED],
                            may_withdraw=may_withdraw(current_user, case),
                            archive=list_packages(case.id, actor=current_user),

@@ -4,7 +4,6 @@ The pages always work on the designer's own agency (current_user.agency); the pr
 the designer's right again on every read and publication (check_designer, publish_for_agency).
 """
 import json
-from urllib.parse import quote
 
 from flask import Response, current_app, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,8 +11,10 @@ from flask_login import current_user
 
 from ..agencies.models import Agency
 from ..cases.service import running_cases_by_version
+from ..edge import DATABASE_INT_MAX
 from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
+from ..headers import as_attachment
 from ..processes.diagrams import diagram_time_limits, main_bpmn_name
 from ..processes.migration import version_by_number
 from ..processes.permissions import check_designer
@@ -62,13 +63,7 @@ def download(number, name):
     """One file of one of the agency's versions, as a download."""
     text = version_file(version_by_number(_my_agency(), number), name)
     mimetype = "application/json" if name.endswith(".json") else "application/xml"
-    # Both forms of the file name: a plain ASCII one for old clients and the UTF-8 one (RFC 6266/5987).
-    response = Response(text, mimetype=mimetype)
-    download_name = f"v{number}-{name}"
-    ascii_name = download_name.encode("ascii", "ignore").decode() or f"v{number}"
-    response.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name.replace(chr(34), "")}"; '
-                                               f"filename*=UTF-8''{quote(download_name, safe='')}")
-    return response
+    return as_attachment(Response(text, mimetype=mimetype), f"v{number}-{name}")
 
 
 @bp.route("/diff")
@@ -77,7 +72,7 @@ def diff():
     """Text diff per file and the engine's summary of task changes between two of the agency's versions."""
     agency = _my_agency()
     old, new = request.args.get("from", type=int), request.args.get("to", type=int)
-    if old is None or new is None:
+    if old is None or new is None or not (0 < old <= DATABASE_INT_MAX and 0 < new <= DATABASE_INT_MAX):
         raise InvalidInput(_("Choose the two versions to compare."), code="diff_versions_missing")
     return render_template("web/designer_diff.html", diff=diff_versions(agency, old, new))
 

@@ -9,6 +9,7 @@ from ..attachments.service import attachment_path, get_attachment, store_upload
 from ..cases.rounds import dispute_exchange, previous_exchange
 from ..deadlines.service import working_days_left
 from ..errors import InvalidInput, ServiceError, error_body
+from ..headers import as_attachment
 from ..processes.vocabulary import labelled_form_schema
 from ..staffing.handover import hand_over_task, unclaim_task
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
@@ -140,8 +141,8 @@ def upload_attachment():
 @bp.route("/attachments/<attachment_id>")
 def download_attachment(attachment_id):
     attachment = get_attachment(attachment_id, actor=current_user)
-    return send_file(attachment_path(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.filename)
+    return as_attachment(send_file(attachment_path(attachment), mimetype=attachment.content_type),
+                         attachment.filename)
 
 
 def _readable_post(task):

@@ -3,6 +3,8 @@ from datetime import date
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..china_time import plausible
+
 SATURDAY = 5
 
 
@@ -74,7 +76,7 @@ class DueQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    start = fields.Date(required=True, metadata={"description": "起算日 (not counted)"})
+    start = fields.Date(required=True, validate=plausible("start"), metadata={"description": "起算日 (not counted)"})
     working_days = fields.Integer(validate=validate.Range(min=0, max=3650))
     calendar_days = fields.Integer(validate=validate.Range(min=0, max=36500))
     agency = fields.String(validate=validate.Length(min=1, max=64),

@@ -31,5 +31,5 @@ def test_a_history_missing_its_last_events_is_named_and_fails(app, runner, as_us
     finally:  # on PostgreSQL the tables are shared by the tests
         _set_head(app, cut["id"], -1)
     assert result.exit_code == 1
-    assert f"case {cut['id']} (校验〔2026〕4号): history ends at event" in result.output
+    assert f"case {cut['id']} (校验〔2026〕4号): history broken at entry 3" in result.output  # the first missing entry
     assert f"case {intact['id']} " not in result.output and "2 cases checked, 1 broken" in result.output

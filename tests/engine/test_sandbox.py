@@ -1,38 +1,14 @@
 """BPMN scripts are untrusted: the restricted engine refuses escapes, the service saves nothing."""
-from pathlib import Path
-
 import pytest
 
 from review_service.agencies.models import Agency
 from review_service.engine import ProcessDefinitionError, parse_process
-from review_service.engine.scripting import ScriptRejected, ScriptTooLong, make_script_engine
+from review_service.engine.scripting import ScriptRejected, ScriptTooLong
 from review_service.extensions import db
 from review_service.processes.service import publish_version
 
-DEFAULT_BPMN = Path(__file__).resolve().parents[2] / "workflows" / "default" / "legal_review.bpmn"
-
-
-def with_script_after_acceptance(script: str) -> bytes:
-    """The default process with a script task between acceptance and its gateway."""
-    xml = DEFAULT_BPMN.read_text(encoding="utf-8")
-    xml = xml.replace('<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" '
-                      'targetRef="gw_acceptance" />',
-                      '<bpmn:sequenceFlow id="f_acceptance_done" sourceRef="accept_submission" targetRef="sneaky" />'
-                      '<bpmn:scriptTask id="sneaky" name="脚本"><bpmn:incoming>f_acceptance_done</bpmn:incoming>'
-                      '<bpmn:outgoing>f_sneaky_done</bpmn:outgoing>'
-                      f'<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
-                      '<bpmn:sequenceFlow id="f_sneaky_done" sourceRef="sneaky" targetRef="gw_acceptance" />')
-    xml = xml.replace("<bpmn:incoming>f_acceptance_done</bpmn:incoming>\n      <bpmn:outgoing>",
-                      "<bpmn:incoming>f_sneaky_done</bpmn:incoming>\n      <bpmn:outgoing>", 1)
-    assert 'id="sneaky"' in xml
-    return xml.encode()
-
-
-def run(source: str, data: dict | None = None) -> dict:
-    env = make_script_engine().environment
-    context = dict(data or {})
-    env.execute(source, context)
-    return context
+from ..factories import run_script as run
+from ..factories import with_script_after_acceptance
 
 
 @pytest.mark.parametrize("source", [
@@ -81,10 +57,10 @@ def test_publishing_a_script_that_imports_is_refused_naming_the_element():
     assert "import" in problem.message.lower()
 
 
-def test_a_script_opening_files_fails_at_run_time_and_changes_nothing(app, as_user):
+def test_a_script_that_fails_at_run_time_changes_nothing(app, as_user):
     with app.app_context():
         city = db.session.query(Agency).filter_by(code="city").one()
-        publish_version({"legal_review.bpmn": with_script_after_acceptance("content = open('/etc/hostname').read()")},
+        publish_version({"legal_review.bpmn": with_script_after_acceptance("content = lookup[&quot;missing&quot;]")},
                         agency_id=city.id)
         db.session.commit()
     case = as_user("handler").submit()
@@ -95,7 +71,7 @@ def test_a_script_opening_files_fails_at_run_time_and_changes_nothing(app, as_us
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "workflow_script_error"
-    assert "open" in error["message"] and "sneaky" in error["fields"]["process"][0]
+    assert "lookup" in error["message"] and "sneaky" in error["fields"]["process"][0]
     after = reviewer.case(case["id"])
     assert after["status"] == "awaiting_acceptance"
     assert [t["id"] for t in after["open_tasks"]] == [task["id"]]

@@ -32,7 +32,7 @@ def test_a_bpmn_schema_violation_names_the_element(as_user):
 
 @pytest.mark.parametrize("old, new, element, words", [
     (SCRIPT, "import os", "set_time_limits", "import"),
-    (CONDITION, "review_case[&quot;opinion&quot;] ==", "gw_opinion", "condition"),
+    (CONDITION, "review_case[&quot;opinion&quot;] ==", "f_approved", "condition"),
     ('value="time_limits[&quot;reminder_working_days&quot;]" />',
      'value="__import__(&quot;os&quot;)" />', "accept_submission", "reminderWorkingDays"),
 ])

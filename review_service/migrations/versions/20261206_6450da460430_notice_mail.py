@@ -1,7 +1,7 @@
 """notice e-mail: users' addresses and mail choices, agencies' SMTP servers, each notice's mail state
 
 Revision ID: 6450da460430
-Revises: b8d1f4a7c0e6
+Revises: a7c0e3f6b9d1
 Create Date: 2026-12-06 02:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '6450da460430'
-down_revision = 'b8d1f4a7c0e6'
+down_revision = 'a7c0e3f6b9d1'
 branch_labels = None
 depends_on = None
 

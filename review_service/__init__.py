@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import archives, deadlines, documents, edge, headers, observability, unit_of_work, web
+from . import archives, deadlines, documents, edge, headers, mail, observability, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
     archives.init_app(app)  # the archive package's build job and the archiving step's effect
+    mail.init_app(app)  # notices by e-mail: the mail sweep and send-mail job handlers
     api = ReviewApi(app)
     _register_blueprints(app, api)
     register_error_handlers(app)
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .documents.api import blp as documents_blp
     from .health import blp as health_blp
     from .jobs.api import blp as incidents_blp
+    from .mail.api import blp as notice_mail_blp
     from .notifications.api import blp as notifications_blp
     from .openapi import document_forms, document_security
     from .processes.api import blp as processes_blp
@@ -72,8 +74,8 @@ def _register_blueprints(app: Flask, api: Api) -> None:
 
     add_migration_routes(processes_blp)  # migration (above processes, cases, tasks) under /processes
     for blueprint in (auth_blp, cases_blp, tasks_blp, attachments_blp, incidents_blp, notifications_blp,
-                      calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp, processes_blp,
-                      catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp, documents_blp):
+                      notice_mail_blp, calendar_blp, deadlines_blp, agencies_blp, staff_blp, staffing_blp,
+                      processes_blp, catalog_blp, dashboard_blp, users_blp, archives_blp, reports_blp, documents_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health_blp)
     document_security(api)

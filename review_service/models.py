@@ -8,6 +8,7 @@ from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
 from .deadlines.models import Deadline, ExtensionRequest  # noqa: F401
 from .documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from .jobs.models import DueJob  # noqa: F401
+from .mail.models import AgencyMailServer, NoticePreference  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .processes.models import ProcessVersion, WorkflowInstance  # noqa: F401
 from .staffing.models import (  # noqa: F401

@@ -125,6 +125,9 @@ class ApiClient:
     def post(self, path: str, json=None, **kwargs):
         return self.client.post(path, json=json, headers=self.headers, **kwargs)
 
+    def put(self, path: str, json=None, **kwargs):
+        return self.client.put(path, json=json, headers=self.headers, **kwargs)
+
     def submit(self, **overrides) -> dict:
         response = self.post("/api/v1/cases", json=submission(**overrides))
         assert response.status_code == 201, response.get_json()

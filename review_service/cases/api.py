@@ -1,4 +1,4 @@
-"""POST/GET /api/v1/cases, GET /api/v1/cases/{id}, .../history, POST .../decision."""
+"""POST/GET /api/v1/cases, GET /api/v1/cases/{id}, .../history, GET/POST .../comments, POST .../decision."""
 from flask import request
 from flask_smorest import Blueprint
 
@@ -7,7 +7,9 @@ from ..audit.service import verify_case_history
 from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
-from .schemas import CaseListSchema, CaseQuerySchema, CaseSchema, DecisionRequestSchema, DiagramSchema, HistorySchema
+from .comments import add_comment, list_comments
+from .schemas import (CaseListSchema, CaseQuerySchema, CaseSchema, CommentListSchema, CommentRequestSchema,
+                      CommentSchema, DecisionRequestSchema, DiagramSchema, HistorySchema)
 from .search import search_cases
 from .service import case_diagram, decision_task_for, get_case, submit_case
 
@@ -79,3 +81,19 @@ def decide(payload, case_id):
     task = decision_task_for(case_id, actor=actor)
     task = complete_task(task.id, actor=actor, data=payload["data"])
     return task
+
+
+@blp.route("/<int:case_id>/comments", methods=["GET"])
+@blp.response(200, CommentListSchema)
+def comments(case_id):
+    """The case's comments, oldest first (they are also in its history)."""
+    return {"items": list_comments(case_id, actor=current_actor())}
+
+
+@blp.route("/<int:case_id>/comments", methods=["POST"])
+@blp.arguments(CommentRequestSchema)
+@blp.response(201, CommentSchema)
+def comment(payload, case_id):
+    """Comment on a case: into its history, and a notice to the handler, reviewer and open tasks' holders."""
+    event = add_comment(case_id, actor=current_actor(), text=payload["text"])
+    return {"seq": event.seq, "text": event.data["text"], "occurred_at": event.occurred_at, "author": event.actor_name}

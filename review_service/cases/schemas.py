@@ -156,3 +156,18 @@ class DiagramSchema(Schema):
     process_owner_agency_id = fields.Integer(allow_none=True, metadata={"description": "null: the national default"})
     bpmn_xml = fields.String()
     current_task_ids = fields.List(fields.String(), metadata={"description": "BPMN element ids of open tasks"})
+
+
+class CommentRequestSchema(Schema):
+    text = fields.String(required=True, metadata={"description": "评论内容（不超过2000字）"})
+
+
+class CommentSchema(Schema):
+    seq = fields.Integer(metadata={"description": "the event's number in the case history"})
+    text = fields.String()
+    occurred_at = fields.DateTime()
+    author = fields.String()
+
+
+class CommentListSchema(Schema):
+    items = fields.List(fields.Nested(CommentSchema))

@@ -24,3 +24,4 @@ def read(notification_id):
     """Mark one of the caller's notifications read."""
     row = mark_read(notification_id, user_id=current_actor().id)
     return row
+

@@ -18,3 +18,6 @@ class Notification(Model):
     data: Mapped[dict] = mapped_column(db.JSON, default=dict)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     read_at = mapped_column(UTCDateTime, nullable=True)
+    # e-mail: NULL = not looked at yet by the mail sweep; "queued" (a send job exists), "sent", "none" (not mailed)
+    mail_state: Mapped[str | None] = mapped_column(String(16), nullable=True, index=True)  # the sweep finds NULLs
+

@@ -19,3 +19,4 @@ class NotificationListSchema(Schema):
 
 class NotificationQuerySchema(Schema):
     unread = fields.Boolean(load_default=False, metadata={"description": "only unread notifications"})
+

@@ -1,4 +1,4 @@
-"""Staffing report, reassign, hand back, recusals and eligible reviewers (all under /api/v1)."""
+"""Staffing report, reassign, hand back, unclaim, hand over, recusals and eligible reviewers (all under /api/v1)."""
 from flask import jsonify
 from flask_smorest import Blueprint
 
@@ -6,10 +6,12 @@ from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown
+from .handover import hand_over_task, unclaim_task
 from .report import staffing_report
 from .schemas import (
     EligibleReviewersSchema,
     HandBackSchema,
+    HandOverSchema,
     ReassignSchema,
     RecusalRequestSchema,
     RecusalSchema,
@@ -52,6 +54,28 @@ def reassign(payload, task_id):
 def hand_back(payload, task_id):
     """The assigned reviewer returns a review task; it goes to the next eligible reviewer (or is flagged)."""
     task = shown(hand_back_task(task_id, actor=current_actor(), reason=payload["reason"]))
+    return task
+
+
+@blp.route("/tasks/<task_id>/unclaim", methods=["POST"])
+@blp.response(200, TaskSchema)
+@blp.alt_response(403, description="not_assignee")
+@blp.alt_response(409, description="handler_task_not_queued: a handler's step belongs to the case's handler")
+def unclaim(task_id):
+    """The holder puts the task back into its role's shared queue."""
+    task = shown(unclaim_task(task_id, actor=current_actor()))
+    return task
+
+
+@blp.route("/tasks/<task_id>/hand-over", methods=["POST"])
+@blp.arguments(HandOverSchema)
+@blp.response(200, TaskSchema)
+@blp.alt_response(403, description="not_assignee")
+@blp.alt_response(422, description="assignee_not_eligible / reviewer_not_eligible: error.fields.assignee says why")
+def hand_over(payload, task_id):
+    """The holder gives the task to a colleague who may work it (same role and agency; for a review task an
+    eligible reviewer: four-eyes and 回避 apply), with a reason; the colleague is notified."""
+    task = shown(hand_over_task(task_id, actor=current_actor(), username=payload["assignee"], reason=payload["reason"]))
     return task
 
 

@@ -127,6 +127,11 @@ class HandBackSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+class HandOverSchema(Schema):
+    assignee = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "用户名"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class RecusalRequestSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
                            metadata={"description": "回避理由"})

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..persistence import built_once, insert_rows, read_without_flush
 from ..processes.service import LANE_ROLES
 from ..staffing.assignment import assign_review_task
+from .handoffs import announce_new_tasks
 from .models import CANCELLED, OPEN, Task
 
 
@@ -66,6 +67,7 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
         record_event(case, actor=None, action=change.pop("action"), data=change)
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
     _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
+    announce_new_tasks(case, created)  # notices, written by the caller's flush
     return created
 
 

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE
 from ..accounts.roles import Role
 from ..archives.service import list_packages
 from ..audit.service import verify_case_history
+from ..cases.comments import COMMENTED, add_comment
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
 from ..cases.schemas import CaseQuerySchema
@@ -74,10 +75,26 @@ def show(case_id):
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))
     return render_template("web/case.html", case=case, tasks=tasks, history=readable_history(case.id, events),
                            rounds=case_rounds(case), chain_broken_at=broken_at, deadlines=deadlines,
+                           comments=[event for event in events if event.action == COMMENTED],
                            may_withdraw=may_withdraw(current_user, case), documents=list_case_documents(case),
                            archive=list_packages(case.id, actor=current_user),
                            days_left={d.id: working_days_left(d) for d in deadlines
                                       if d.status == DeadlineStatus.RUNNING})
+
+
+@bp.route("/<int:case_id>/comments", methods=["POST"])
+def comment(case_id):
+    """评论: into the case history; the people working on the case are notified."""
+    try:
+        add_comment(case_id, actor=current_user, text=request.form.get("text", ""))
+    except ServiceError as refusal:
+        discard()
+        if refusal.status != 422:
+            raise
+        flash(_("Write a comment of at most 2000 characters."), "error")
+    else:
+        flash(_("Comment added."), "success")
+    return redirect(url_for("web_cases.show", case_id=case_id, _anchor="comments"))
 
 
 @bp.route("/<int:case_id>/diagram.json")

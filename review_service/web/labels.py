@@ -107,6 +107,8 @@ EVENT_ACTION = {
     "case.submitted": _l("Case submitted"), "task.completed": _l("Step completed"), "task.claimed": _l("Task claimed"),
     "task.assigned": _l("Task assigned"), "task.reassigned": _l("Task reassigned"),
     "task.handed_back": _l("Task handed back"), "reviewer.recused": _l("Reviewer recused"),
+    "task.unclaimed": _l("Task put back in the queue"), "task.handed_over": _l("Task handed over"),
+    "case.commented": _l("Comment"),
     "process.migrated": _l("Moved to another process version"),
     "process.migration_refused": _l("Move to another process version refused"),
     "deadline.started": _l("Time limit started"), "deadline.paused": _l("Time limit paused"),

@@ -1,5 +1,6 @@
-"""任务办理: a task's form page (JSON-Schema form, or the review checklist page), drafts, claiming,
-extension requests, and attachment upload/download for the forms."""
+"""任务办理: a task's form page (JSON-Schema form, or the review checklist page), drafts, claiming (what was
+typed is kept as the claimer's draft), unclaiming, handing over, extension requests, and attachment
+upload/download for the forms."""
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +12,7 @@ from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
 from ..headers import as_attachment
 from ..processes.vocabulary import labelled_form_schema
+from ..staffing.handover import hand_over_task, unclaim_task
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
 from ..tasks.forms import form_schema
 from ..tasks.models import OPEN
@@ -78,9 +80,39 @@ def draft(task_id):
 
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 def claim(task_id):
-    claim_task(task_id, actor=current_user)
+    """Claim the task; the claim button submits the form, so what was typed becomes the claimer's draft."""
+    task = claim_task(task_id, actor=current_user)
+    typed = _typed_data(task)
+    if typed:
+        save_draft(task_id, actor=current_user, data=typed)
     flash(_("The task is yours now."), "success")
     return redirect(url_for("web_tasks.show", task_id=task_id))
+
+
+def _typed_data(task) -> dict | None:
+    data = checklist.parse(request.form) if checklist.applies(task) else posted_json_or_none()
+    return data if isinstance(data, dict) and data else None
+
+
+@bp.route("/tasks/<task_id>/unclaim", methods=["POST"])
+def unclaim(task_id):
+    unclaim_task(task_id, actor=current_user)
+    flash(_("The task is back in the shared queue."), "success")
+    return redirect(url_for("web_inbox.inbox"))
+
+
+@bp.route("/tasks/<task_id>/hand-over", methods=["POST"])
+def hand_over(task_id):
+    try:
+        task = hand_over_task(task_id, actor=current_user, username=request.form.get("assignee", ""),
+                              reason=request.form.get("reason", ""))
+    except InvalidInput as refusal:
+        discard()
+        messages = [message for field in refusal.fields.values() for message in field] or [refusal.message]
+        flash(_("Not handed over: %(why)s", why="；".join(messages)), "error")
+        return redirect(url_for("web_tasks.show", task_id=task_id))
+    flash(_("Handed over to %(name)s.", name=task.assignee.full_name), "success")
+    return redirect(url_for("web_inbox.inbox"))
 
 
 @bp.route("/tasks/<task_id>/extension", methods=["POST"])

@@ -29,3 +29,24 @@ def test_someone_elses_notification_cannot_be_marked(app, page_as):
     response = page_as("handler").post(f"/notifications/{notification_id}/read")
     assert response.status_code == 404
     assert "只给审核人员的通知" not in page_as("handler").get("/notifications").get_data(as_text=True)
+
+
+def test_the_settings_page_saves_an_address_and_the_kinds_that_come_by_mail(page_as, as_user):
+    handler = page_as("handler")
+    html = handler.get("/notifications/settings").get_data(as_text=True)
+    assert "通知设置" in html and "审核意见已返回" in html and "同时发送邮件" in html
+    response = handler.post("/notifications/settings", data={"email": "handler@example.gov.cn",
+                                                             "mail_kinds": ["opinion.returned", "decision.waiting"]})
+    assert response.status_code == 302
+    assert as_user("handler").get("/api/v1/notifications/settings").get_json() == {
+        "email": "handler@example.gov.cn", "mail_kinds": ["opinion.returned", "decision.waiting"]}
+    html = handler.get("/notifications/settings").get_data(as_text=True)
+    assert "通知设置已保存" in html and html.count("checked") == 2
+
+
+def test_the_settings_page_refuses_a_bad_address_and_keeps_what_was_typed(page_as, as_user):
+    handler = page_as("handler")
+    response = handler.post("/notifications/settings", data={"email": "不是邮箱", "mail_kinds": ["opinion.returned"]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "电子邮箱地址格式不正确" in html and 'value="不是邮箱"' in html
+    assert as_user("handler").get("/api/v1/notifications/settings").get_json()["email"] is None

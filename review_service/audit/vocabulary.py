@@ -33,6 +33,8 @@ EVENT_ACTIONS = {
     "deadline.extension_requested": "申请延长审核期限",
     "deadline.withdrawal_opened": "开始撤下公示信息",
     "archive.package_built": "生成电子案卷",
+    "document.regenerated": "重新生成文书（新版本）",
+    "document.pdf_failed": "文书 PDF 生成失败",
 }
 
 EVENT_FIELDS = {
@@ -56,6 +58,9 @@ EVENT_FIELDS = {
     "case_id": "案件", "case_number": "案号", "from_version": "原版本", "to_version": "新版本", "number": "版本号",
     "agency_id": "机关", "changed_tasks": "变化的环节", "added_tasks": "新增的环节",
     "refused_because": "不能迁移的原因",
+    # documents (审核意见书 ...)
+    "document_id": "文书", "previous_version": "原版本", "template": "模板", "attempt": "第几次生成",
+    "final": "不再重试", "error": "错误",
     # archive packages
     "package_id": "案卷编号", "version": "版本", "sha256": "SHA-256 摘要", "size": "字节数", "files": "文件数",
     "trigger": "生成原因", "chain_seq": "封存时的历史记录序号", "chain_hash": "封存时的历史记录摘要",

@@ -74,7 +74,9 @@ def _submission_titles(*path: str) -> dict:
 
 def _names(user_ids: Sequence[int | None]) -> dict[int | None, str]:
     ids = [user_id for user_id in user_ids if user_id is not None]
-    rows: Iterable[Any] = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))) if ids else []
+    # .all(): dict() of a Result itself would take it for a mapping (it has keys(), its column names)
+    rows: Iterable[Any] = (db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()
+                           if ids else [])
     return dict(rows)
 
 

@@ -104,7 +104,8 @@ def issuing(app, cases: int) -> dict:
     p50 = {mode: percentile(values, 50) for mode, values in warm.items()}
     cpu_p50 = {mode: percentile(values[2:], 50) for mode, values in cpu.items()}
     return {"cases": cases, "p50_ms": p50, "p95_ms": {m: percentile(v, 95) for m, v in warm.items()},
-            "cpu_p50_ms": cpu_p50, "sql_statements_p50": {m: percentile(v, 50) for m, v in sql.items()}, "ratio_cpu_p50": cpu_p50["with"] / cpu_p50["without"],
+            "cpu_p50_ms": cpu_p50, "sql_statements_p50": {m: percentile(v, 50) for m, v in sql.items()},
+            "ratio_cpu_p50": cpu_p50["with"] / cpu_p50["without"],
             "ratio_p50": p50["with"] / p50["without"], "within_limit": p50["with"] <= p50["without"] * LIMIT,
             "samples_ms": samples, "cpu_ms": cpu}
 
@@ -130,7 +131,8 @@ def main() -> int:
           f"(soffice peak RSS {document['soffice_peak_rss_mib']:.0f} MiB), {document['pdf_bytes']} PDF bytes")
     print(f"issuing an opinion, p50: with documents {issued['p50_ms']['with']:.2f} ms, without "
           f"{issued['p50_ms']['without']:.2f} ms, ratio {issued['ratio_p50']:.3f} "
-          f"({'within' if issued['within_limit'] else 'OVER'} the 10% limit); CPU p50 {issued['cpu_p50_ms']['with']:.2f} "
+          f"({'within' if issued['within_limit'] else 'OVER'} the 10% limit); "
+          f"CPU p50 {issued['cpu_p50_ms']['with']:.2f} "
           f"vs {issued['cpu_p50_ms']['without']:.2f} ms (ratio {issued['ratio_cpu_p50']:.3f}); SQL statements "
           f"{issued['sql_statements_p50']['with']} vs {issued['sql_statements_p50']['without']}")
     print(f"written to {out}")

@@ -47,5 +47,6 @@ def as_attachment(response: Response, filename: str) -> Response:
     name = safe_filename(filename)
     ascii_name = name.encode("ascii", "ignore").decode().strip() or "download" + "".join(
         re.findall(r"\.[A-Za-z0-9]{1,8}$", name))
-    response.headers["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+    response.headers["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
+                                               f"filename*=UTF-8''{quote(name, safe='')}")
     return response

@@ -64,7 +64,8 @@ def test_no_secret_in_compose_file():
     for name, service in app_services().items():
         for key in ("REVIEW_SECRET_KEY",):
             assert service["environment"][key].startswith("${"), name
-        role = "review_owner:${REVIEW_DB_OWNER_PASSWORD:?" if name == "migrate" else "review_app:${REVIEW_DB_APP_PASSWORD:?"
+        role = ("review_owner:${REVIEW_DB_OWNER_PASSWORD:?" if name == "migrate"
+                else "review_app:${REVIEW_DB_APP_PASSWORD:?")
         assert role in service["environment"]["DATABASE_URL"], name
 
 

@@ -54,7 +54,8 @@ def test_a_process_file_downloads_as_an_attachment(as_user):
     assert upload(designer, "city", {"profile.json": GUANGDONG_PROFILE}).status_code == 201
     response = designer.get("/api/v1/agencies/city/processes/1?file=profile.json")
     _common(response)
-    assert response.headers["Content-Disposition"] == "attachment; filename=\"v1-profile.json\"; filename*=UTF-8''v1-profile.json"
+    assert response.headers["Content-Disposition"] == \
+        "attachment; filename=\"v1-profile.json\"; filename*=UTF-8''v1-profile.json"
 
 
 @pytest.mark.parametrize("name, safe", [

@@ -27,7 +27,8 @@ def test_staff_dates(as_user, body, field):
     assert response.status_code == 422 and field in response.get_json()["error"]["fields"], response.get_json()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/agencies/city/staff?on=1300-01-01", "/api/v1/agencies/city/staffing?on=2999-01-01",
+@pytest.mark.parametrize("path", ["/api/v1/agencies/city/staff?on=1300-01-01",
+                                  "/api/v1/agencies/city/staffing?on=2999-01-01",
                                   "/api/v1/calendar/due?start=0001-01-01&working_days=5"])
 def test_query_dates(as_user, path):
     response = as_user("admin").get(path)

@@ -113,13 +113,15 @@ class CaseQuerySchema(Schema):
     step = fields.String(validate=validate.Length(max=100),
                          metadata={"description": "BPMN id of a step the case has open (e.g. review_case)"})
     overdue = fields.Boolean(metadata={"description": "true: some running time limit is past due; false: none"})
-    reviewer_id = fields.Integer(validate=validate.Range(min=1, max=DATABASE_INT_MAX), metadata={"description": "the case's reviewer"})
+    reviewer_id = fields.Integer(validate=validate.Range(min=1, max=DATABASE_INT_MAX),
+                                 metadata={"description": "the case's reviewer"})
     submitted_from = fields.Date(metadata={"description": "submitted on or after this Beijing date"})
     submitted_to = fields.Date(metadata={"description": "submitted on or before this Beijing date"})
     sort = fields.String(load_default="submitted", validate=validate.OneOf(SORTS),
                          metadata={"description": "submitted | due (earliest running due date) | case_number"})
     order = fields.String(load_default="desc", validate=validate.OneOf(ORDERS))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))  # the offset stays a database integer
+    # the offset stays a database integer
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     page_size = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
 
     @validates_schema

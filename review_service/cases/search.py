@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -69,7 +69,7 @@ def _like(text: str) -> str:
 
 def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
                 submitted_from=None, submitted_to=None) -> list:
-    conditions = [Case.agency_id.in_(visible_agency_ids(actor))]
+    conditions: list[ColumnElement[bool]] = [Case.agency_id.in_(visible_agency_ids(actor))]
     if q and q.strip():
         pattern = _like(q.strip())
         conditions.append(or_(*(column.ilike(pattern, escape="\\")
@@ -105,6 +105,7 @@ def search_cases(*, actor, sort: str = "submitted", order: str = "desc", page: i
     page = max(page, 1)
     conditions = _conditions(actor, **filters)
     total = db.session.scalar(select(func.count()).select_from(Case).where(and_(*conditions)))
+    assert total is not None  # count() always answers one row
     query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue")).where(and_(*conditions))
              .options(joinedload(Case.agency)).order_by(*_ordering(sort, order))
              .limit(page_size).offset((page - 1) * page_size))

@@ -1,4 +1,5 @@
-"""The case's written documents (审核意见书, 送审表, 协调记录, 集体讨论记录) from agency templates, numbered, as DOCX and PDF."""
+"""The case's written documents (审核意见书, 送审表, 协调记录, 集体讨论记录) from agency templates, numbered,
+as DOCX and PDF."""
 from flask import Flask
 
 

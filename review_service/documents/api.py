@@ -10,7 +10,8 @@ from ..errors import NotFound
 from .schemas import DocumentListSchema, DocumentSchema
 from .service import get_document, list_case_documents, regenerate_document
 
-blp = Blueprint("documents", __name__, url_prefix="/api/v1", description="文书（审核意见书、送审表、协调与集体讨论记录）")
+blp = Blueprint("documents", __name__, url_prefix="/api/v1",
+                description="文书（审核意见书、送审表、协调与集体讨论记录）")
 blp.before_request(require_actor)
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

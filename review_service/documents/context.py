@@ -5,7 +5,9 @@ form the step recorded); names of people and units, materials (append-only, take
 and labels are read when the DOCX is rendered, off the request path. SAMPLES lists every placeholder
 each kind of template may use; publishing renders each template against them.
 """
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,9 +27,11 @@ HANDLING_UNIT = "承办机构"
 KIND_TITLES = {"opinion": "审核意见书", "submission": "重大执法决定法制审核送审表",
                "coordination": "协调记录", "discussion": "集体讨论记录"}
 OPINION_FALLBACK = {"approve": "同意", "issues": "存在问题", "transfer": "移送有权机关处理"}
-COORDINATION_OUTCOMES = {"revise_to_approve": "法制审核机构修改审核意见为同意", "handler_corrects": "承办机构整改后重新送审",
+COORDINATION_OUTCOMES = {"revise_to_approve": "法制审核机构修改审核意见为同意",
+                         "handler_corrects": "承办机构整改后重新送审",
                          "escalate": "协调不成，按本机关规定提请处理"}
-SETTLEMENT_OUTCOMES = {"re_review": "由法制审核机构重新审核", "correct": "承办机构整改后重新送审", "transfer": "移送有权机关",
+SETTLEMENT_OUTCOMES = {"re_review": "由法制审核机构重新审核", "correct": "承办机构整改后重新送审",
+                       "transfer": "移送有权机关",
                        "close_without_decision": "终止办理，不作决定"}
 
 
@@ -57,7 +61,8 @@ def snapshot(case, *, actor, **extra) -> dict:
 
 
 def _enum_titles(schema: dict) -> dict:
-    return dict(zip(schema.get("enum", []), schema.get("options", {}).get("enum_titles", schema.get("enum", [])), strict=False))
+    return dict(zip(schema.get("enum", []), schema.get("options", {}).get("enum_titles", schema.get("enum", [])),
+                    strict=False))
 
 
 def _submission_titles(*path: str) -> dict:
@@ -67,16 +72,19 @@ def _submission_titles(*path: str) -> dict:
     return _enum_titles(node)
 
 
-def _names(user_ids: list[int]) -> dict[int, str]:
+def _names(user_ids: Sequence[int | None]) -> dict[int | None, str]:
     ids = [user_id for user_id in user_ids if user_id is not None]
-    rows = db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))) if ids else []
+    # .all(): dict() of a Result itself would take it for a mapping (it has keys(), its column names)
+    rows: Iterable[Any] = (db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all()
+                           if ids else [])
     return dict(rows)
 
 
 def _qualifications(user_ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(select(StaffMember.user_id, StaffMember.legal_qualification_no)
                               .where(StaffMember.user_id.in_(user_ids), StaffMember.kind == "legal_reviewer"))
-    return {user_id: number for user_id, number in rows if number}
+    # user_id is never None here (the IN above), but the column may be
+    return {user_id: number for user_id, number in rows if user_id is not None and number}
 
 
 def _materials(case_id: int, as_of: str) -> list[dict]:
@@ -149,13 +157,15 @@ def record_context(saved: dict) -> dict:
                 "revision_reasons": form.get("revision_reasons", "")}
     return {"participants": participants, "minutes": form.get("minutes", ""), "occasion": saved.get("occasion", ""),
             "discussed_on_cn": chinese_date(form.get("discussed_on") or saved["day"]),
-            "conclusion": form.get("conclusion") or SETTLEMENT_OUTCOMES.get(form.get("outcome"), form.get("outcome", "")),
+            "conclusion": (form.get("conclusion")
+                           or SETTLEMENT_OUTCOMES.get(form.get("outcome"), form.get("outcome", ""))),
             "reasons": form.get("reasons", "")}
 
 
 def render_context(document) -> dict:
     """The full context of a document (reads names, materials and the case's profile)."""
     agency = db.session.get(Agency, document.agency_id)
+    assert agency is not None  # documents.agency_id is a foreign key to agencies
     profile = profile_of_case(document.case_id)
     context = base_context(document, agency, profile)
     if document.kind == "opinion":

@@ -55,6 +55,7 @@ def convert_document(job) -> None:
     except DocumentFailed as exc:
         converted = Converted(error=str(exc))
     if converted.error is None:
+        assert converted.pdf is not None  # a preparation without an error converted the PDF
         document.pdf, document.pdf_sha256 = converted.pdf, sha256(converted.pdf)
         document.pdf_status, document.pdf_error, document.converted_at = DONE, None, utcnow()
         return

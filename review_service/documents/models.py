@@ -3,12 +3,12 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 
 PENDING, DONE, FAILED, OFF = "pending", "done", "failed", "off"  # OFF: made while DOCUMENT_PDF was off
 
 
-class CaseDocument(db.Model):
+class CaseDocument(Model):
     """One version of one document of a case.
 
     `subject` names what the document records inside the case (e.g. "opinion:2:review", "task:<id>",
@@ -46,7 +46,7 @@ class CaseDocument(db.Model):
     created_by = relationship("User", viewonly=True)
 
 
-class DocumentCounter(db.Model):
+class DocumentCounter(Model):
     """The last number given in a series (文号) of an agency in a year; its row is locked while numbering."""
 
     __tablename__ = "document_counters"

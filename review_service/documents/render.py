@@ -45,7 +45,8 @@ def find_template(agency, kind: str) -> Path | None:
     walk, processes.service.nearest_up_the_tree), then default/, then the national one shipped with the
     service (so a REVIEW_WORKFLOWS_DIR without documents/ still has them). agency None: the national one."""
     def national() -> Path | None:
-        return _template_in(current_app.config["WORKFLOWS_DIR"] / "default", kind) or _template_in(SHIPPED_DEFAULT, kind)
+        return (_template_in(current_app.config["WORKFLOWS_DIR"] / "default", kind)
+                or _template_in(SHIPPED_DEFAULT, kind))
     return nearest_up_the_tree(agency, lambda each: _template_in(agency_folder(each), kind), national)
 
 

@@ -12,7 +12,8 @@ class DocumentSchema(Schema):
     number = fields.String(allow_none=True, metadata={"description": "文号 (opinions)"})
     created_at = fields.DateTime()
     created_by = fields.Function(lambda entry: entry.created_by.full_name if entry.created_by else None)
-    pdf_status = fields.String(metadata={"description": "pending | done | failed | off (made while REVIEW_DOCUMENT_PDF=0)"})
+    pdf_status = fields.String(
+        metadata={"description": "pending | done | failed | off (made while REVIEW_DOCUMENT_PDF=0)"})
     pdf_error = fields.String(allow_none=True)
     docx_url = fields.Function(lambda entry: f"/api/v1/documents/{entry.id}/docx")
     pdf_url = fields.Function(lambda entry: f"/api/v1/documents/{entry.id}/pdf" if entry.has_pdf else None)

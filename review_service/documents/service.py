@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..audit.service import record_event
@@ -90,7 +91,8 @@ def schedule_conversion(document_id: int, case_id: int, *, attempt: int = 0, due
     due_at = due_at or utcnow()
     db.session.connection().execute(_statements().insert_job, {  # one row: not the executemany path
         "kind": CONVERT_JOB, "due_at": due_at, "next_attempt_at": due_at, "case_id": None,
-        "payload": {"document_id": document_id, "case_id": case_id}, "dedupe_key": f"document-pdf:{document_id}:{attempt}",
+        "payload": {"document_id": document_id, "case_id": case_id},
+        "dedupe_key": f"document-pdf:{document_id}:{attempt}",
         "status": JOB_PENDING, "attempts": 0, "max_attempts": 5, "created_at": utcnow()})
 
 
@@ -130,7 +132,7 @@ def _statements():
 @cache
 def _next_number(dialect: str):
     """Upsert the agency's counter for the year and return the number it now stands at."""
-    counters = DocumentCounter.__table__
+    counters = cast(Table, DocumentCounter.__table__)  # a declarative model's __table__ is its Table
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return dialect_insert(counters).values(
         agency_id=bindparam("b_agency"), year=bindparam("b_year"), series=bindparam("b_series"), last_seq=1,
@@ -184,7 +186,7 @@ def list_case_documents(case, *, actor=None) -> list[DocumentEntry]:
         case = get_case(case.id, actor=actor)
     rows = list(db.session.scalars(select(CaseDocument).where(CaseDocument.case_id == case.id)
                                    .order_by(CaseDocument.id)))
-    newest = {}
+    newest: dict[str, int] = {}
     for row in rows:
         newest[row.subject] = max(newest.get(row.subject, 0), row.version)
     return [DocumentEntry(row, row.version == newest[row.subject]) for row in rows]
@@ -255,8 +257,11 @@ def regenerate_document(document_id: int, *, actor) -> DocumentEntry:
     if not set(actor.roles) & REGENERATING_ROLES or actor.agency_id != row.agency_id:
         raise Forbidden("只有本机关的审核人员、负责人、流程设计人员或管理员可以重新生成文书", code="role_required")
     case = lock_case(row.case_id)
-    version = db.session.scalar(select(func.max(CaseDocument.version)).where(
-        CaseDocument.case_id == case.id, CaseDocument.subject == row.subject)) + 1
+    assert case is not None  # the document's case: get_document just found it
+    newest_version = db.session.scalar(select(func.max(CaseDocument.version)).where(
+        CaseDocument.case_id == case.id, CaseDocument.subject == row.subject))
+    assert newest_version is not None  # the document being regenerated is one of them
+    version = newest_version + 1
     pdf = current_app.config["DOCUMENT_PDF"]
     new = CaseDocument(case_id=case.id, agency_id=row.agency_id, kind=row.kind, subject=row.subject, version=version,
                        round=row.round, number=row.number, context=row.context, pdf_status=PENDING if pdf else OFF,

@@ -86,7 +86,8 @@ def number_format_problems(profile_payload: bytes | None) -> list[DefinitionProb
         return [DefinitionProblem(PROFILE_FILE, element, None, f"文号格式错误：{exc}")]
     names = {field.split(".")[0].split("[")[0] for field in fields}
     problems = [DefinitionProblem(PROFILE_FILE, element, None,
-                                  f"文号格式中有未知占位符 {{{name}}}（可用：{'、'.join('{' + f + '}' for f in NUMBER_FIELDS)}）")
+                                  f"文号格式中有未知占位符 {{{name}}}"
+                                  f"（可用：{'、'.join('{' + f + '}' for f in NUMBER_FIELDS)}）")
                 for name in sorted(names - set(NUMBER_FIELDS))]
     if "seq" not in names:
         problems.append(DefinitionProblem(PROFILE_FILE, element, None, "文号格式须包含 {seq}（当年序号）"))

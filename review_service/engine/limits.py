@@ -23,11 +23,12 @@ import re
 import string
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from types import BuiltinFunctionType, BuiltinMethodType, FunctionType, MethodDescriptorType
+from types import BuiltinFunctionType, BuiltinMethodType, FrameType, FunctionType, MethodDescriptorType
+from typing import Any, SupportsIndex
 
 from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import safer_getattr
@@ -42,6 +43,9 @@ MAX_INT_BITS = 4096
 MAX_FORMAT_WIDTH = 1000
 SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 SEQUENCES = (str, bytes, list, tuple)
+
+# What sys.settrace calls per frame event; it returns the tracer for that frame, or None for none.
+_Tracer = Callable[[FrameType, str, Any], "_Tracer | None"]
 
 
 class ScriptLimitExceeded(BaseException):
@@ -81,7 +85,7 @@ def evaluation_budget() -> Iterator[None]:
     budget = _Budget(deadline=time.monotonic() + MAX_SECONDS)
     token = _budget.set(budget)
 
-    def local(frame, event, arg):
+    def local(frame: FrameType, event: str, arg: Any) -> _Tracer:
         if event == "opcode":
             budget.instructions -= 1
             if budget.instructions < 0:
@@ -92,7 +96,7 @@ def evaluation_budget() -> Iterator[None]:
             budget.depth -= 1
         return local
 
-    def on_call(frame, event, arg):
+    def on_call(frame: FrameType, event: str, arg: Any) -> _Tracer | None:
         if frame.f_code.co_filename != SCRIPT_FILENAME:
             return None
         budget.depth += 1
@@ -110,7 +114,7 @@ def evaluation_budget() -> Iterator[None]:
         _budget.reset(token)
 
 
-def _binop(op: str, a, b):
+def _binop(op: str, a: Any, b: Any) -> Any:
     """`a <op> b` for + * ** << % with the size of the result checked before it is built."""
     if op == "+":
         if isinstance(a, SEQUENCES) and isinstance(b, SEQUENCES):
@@ -129,7 +133,7 @@ def _binop(op: str, a, b):
     raise ScriptLimitExceeded(f"operator {op} is not guarded")  # pragma: no cover (the compiler sends only these)
 
 
-def _multiply(a, b):
+def _multiply(a: Any, b: Any) -> Any:
     if isinstance(a, SEQUENCES) and isinstance(b, int):
         _charge(len(a) * max(b, 0))
     elif isinstance(b, SEQUENCES) and isinstance(a, int):
@@ -139,7 +143,7 @@ def _multiply(a, b):
     return a * b
 
 
-def guarded_pow(a, b, modulo=None):
+def guarded_pow(a: Any, b: Any, modulo: Any = None) -> Any:
     if modulo is None and isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
         _charge_bits(abs(a).bit_length() * b)
     return pow(a, b) if modulo is None else pow(a, b, modulo)
@@ -148,16 +152,16 @@ def guarded_pow(a, b, modulo=None):
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
-def _check_width(*numbers) -> None:
+def _check_width(*numbers: str) -> None:
     for number in numbers:
         if number == "*" or (number and int(number) > MAX_FORMAT_WIDTH):
             raise ScriptLimitExceeded(f"format widths above {MAX_FORMAT_WIDTH} (or '*') are not allowed")
 
 
-def _percent_format(template: str, values):
+def _percent_format(template: str, values: Any) -> str:
     for width, precision in _PERCENT_SPEC.findall(template):
         _check_width(width, precision)
-    result = template % values
+    result: str = template % values  # typeshed's str.__mod__ may answer Any
     _charge(len(result))
     return result
 
@@ -166,10 +170,11 @@ def check_format_spec(spec: str) -> None:
     _check_width(*re.findall(r"\d+", spec))
 
 
-def guarded_format(value, spec: str = "", conversion: int = -1) -> str:
+def guarded_format(value: Any, spec: str = "", conversion: int = -1) -> str:
     """An f-string field `{value!conversion:spec}` with its width and precision bounded."""
     if conversion != -1:
-        value = {ord("s"): str, ord("r"): repr, ord("a"): ascii}[conversion](value)
+        converters: dict[int, Callable[[object], str]] = {ord("s"): str, ord("r"): repr, ord("a"): ascii}
+        value = converters[conversion](value)
     check_format_spec(spec)
     result = format(value, spec)
     _charge(len(result))
@@ -185,14 +190,15 @@ def checked_string(value: str) -> str:
 class _SafeFormatter(string.Formatter):
     """str.format for scripts: no '_' attributes in fields ('{0.__class__}'), widths bounded."""
 
-    def get_field(self, field_name, args, kwargs):
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         first, rest = string._string.formatter_field_name_split(field_name)  # type: ignore[attr-defined]
         value = self.get_value(first, args, kwargs)
         for is_attribute, key in rest:
-            value = safer_getattr(value, key) if is_attribute else value[key]
+            # RestrictedPython leaves safer_getattr unannotated
+            value = safer_getattr(value, key) if is_attribute else value[key]  # type: ignore[no-untyped-call]
         return value, first
 
-    def format_field(self, value, format_spec):
+    def format_field(self, value: Any, format_spec: str) -> str:
         check_format_spec(format_spec)
         return format(value, format_spec)
 
@@ -200,7 +206,7 @@ class _SafeFormatter(string.Formatter):
 _FORMATTER = _SafeFormatter()
 
 
-def _amplifier_checks(owner, name: str, args: tuple, kwargs: dict) -> None:
+def _amplifier_checks(owner: Any, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Before a str/bytes/list method that can return far more than it was given runs."""
     if name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):
         _charge(max(args[0], len(owner)))
@@ -215,15 +221,15 @@ def _amplifier_checks(owner, name: str, args: tuple, kwargs: dict) -> None:
         _charge(len(owner) + len(args[0]))
 
 
-def _join(separator, parts) -> str:
-    parts = list(parts)
-    _charge(len(parts))
-    total = sum(len(part) for part in parts if isinstance(part, SEQUENCES)) + len(separator) * max(len(parts) - 1, 0)
+def _join(separator: str | bytes, parts: Iterable[Any]) -> str | bytes:
+    items = list(parts)
+    _charge(len(items))
+    total = sum(len(part) for part in items if isinstance(part, SEQUENCES)) + len(separator) * max(len(items) - 1, 0)
     _charge(total)
-    return separator.join(parts)
+    return separator.join(items)
 
 
-def guarded_call(function, *args, **kwargs):
+def guarded_call(function: Any, *args: Any, **kwargs: Any) -> Any:
     """Every call a snippet makes: amplifiers checked first, the result of anything not the script's own counted."""
     if isinstance(function, FunctionType) and function.__code__.co_filename == SCRIPT_FILENAME:
         return function(*args, **kwargs)
@@ -246,26 +252,27 @@ def guarded_call(function, *args, **kwargs):
     return result
 
 
-def guarded_getitem(container, key):
+def guarded_getitem(container: Any, key: Any) -> Any:
     value = default_guarded_getitem(container, key)
     if isinstance(key, slice) and isinstance(value, SIZED):
         _charge(len(value))
     return value
 
 
-def guarded_range(*args):
+def guarded_range(*args: SupportsIndex) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_ITEMS:
         raise ScriptLimitExceeded(f"range of {len(numbers)} numbers exceeds the limit of {MAX_ITEMS}")
     return numbers
 
 
-def guarded_sum(values, start=0):
+def guarded_sum(values: Iterable[Any], start: Any = 0) -> Any:
     if not isinstance(start, (int, float, complex)) and type(start).__name__ != "Decimal":
         raise ScriptLimitExceeded("sum() adds numbers only; join strings with str.join")
     return sum(values, start)
 
 
-GUARDS = {"_binop_": _binop, "_call_": guarded_call, "_format_": guarded_format, "_fstring_": checked_string,
-          "_getitem_": guarded_getitem, "_getattr_": safer_getattr}
-GUARDED_BUILTINS = {"range": guarded_range, "pow": guarded_pow, "sum": guarded_sum}
+GUARDS: dict[str, Callable[..., Any]] = {
+    "_binop_": _binop, "_call_": guarded_call, "_format_": guarded_format, "_fstring_": checked_string,
+    "_getitem_": guarded_getitem, "_getattr_": safer_getattr}
+GUARDED_BUILTINS: dict[str, Callable[..., Any]] = {"range": guarded_range, "pow": guarded_pow, "sum": guarded_sum}

@@ -37,7 +37,7 @@ _INPLACE_OPERATORS = {"+=": "+", "*=": "*", "%=": "%", "**=": "**", "<<=": "<<"}
 _PLAIN_INPLACE = {"-=": lambda x, y: x - y, "/=": lambda x, y: x / y, "//=": lambda x, y: x // y}
 
 
-def _inplace(op, x, y):
+def _inplace(op: str, x: Any, y: Any) -> Any:
     if op in _INPLACE_OPERATORS:
         return LIMIT_GUARDS["_binop_"](_INPLACE_OPERATORS[op], x, y)
     if op not in _PLAIN_INPLACE:
@@ -78,7 +78,7 @@ UNAVAILABLE_BUILTINS = frozenset(name for name in dir(builtins) if not name.star
 _GUARDED_OPERATORS = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%"}
 
 
-def _call(name: str, args: list, node) -> ast.Call:
+def _call(name: str, args: list[ast.expr], node: ast.AST) -> ast.Call:
     """`name(*args)` at node's place in the source (every new node needs a location to compile)."""
     call = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
     for new in (call, call.func, *args):
@@ -97,21 +97,21 @@ class SandboxPolicy(RestrictingNodeTransformer):
 
     visit_ImportFrom = visit_Import
 
-    def visit_Try(self, node):
+    def visit_Try(self, node: ast.Try) -> ast.AST:
         self.error(node, "try statements are not allowed in BPMN scripts")
         return node
 
-    def visit_ClassDef(self, node):
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
         self.error(node, "class definitions are not allowed in BPMN scripts")
         return node
 
-    def visit_BinOp(self, node):
+    def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
         node = self.node_contents_visit(node)
         op = _GUARDED_OPERATORS.get(type(node.op))
         return node if op is None else _call("_binop_", [ast.Constant(op), node.left, node.right], node)
 
-    def visit_Call(self, node):
-        node = super().visit_Call(node)
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        node = cast(ast.Call, super().visit_Call(node))  # RestrictedPython's visit_Call returns the call node
         if isinstance(node.func, ast.Name) and node.func.id == "_apply_":  # f(*args): func is args[0] already
             node.func.id = "_call_"
         else:
@@ -119,14 +119,14 @@ class SandboxPolicy(RestrictingNodeTransformer):
             node.func = ast.copy_location(ast.Name("_call_", ast.Load()), node)
         return node
 
-    def visit_FormattedValue(self, node):
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> ast.AST:
         spec, node.format_spec = node.format_spec, None
         node = self.node_contents_visit(node)
         args = [node.value, self.visit(spec) if spec is not None else ast.Constant(""), ast.Constant(node.conversion)]
         node.value, node.conversion = _call("_format_", args, node), -1
         return node
 
-    def visit_JoinedStr(self, node):
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
         return _call("_fstring_", [self.node_contents_visit(node)], node)
 
 
@@ -159,7 +159,7 @@ def unavailable_names(source: str, *, expression: bool) -> list[str]:
     return sorted((used - assigned) & UNAVAILABLE_BUILTINS)
 
 
-def literal_assigned(source: str, name: str):
+def literal_assigned(source: str, name: str) -> Any:
     """The literal a script assigns to `name` first (in source order), read without running the script.
 
     None when the script does not parse, assigns nothing to the name, or assigns something not a literal.
@@ -179,7 +179,7 @@ def literal_assigned(source: str, name: str):
         return None
 
 
-class RestrictedEnvironment(TaskDataEnvironment):
+class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]  # SpiffWorkflow ships no types
     """A TaskDataEnvironment whose eval/exec run RestrictedPython bytecode only."""
 
     def __init__(self, helpers: dict[str, Any] | None = None) -> None:

@@ -7,6 +7,7 @@ policy and refused if it names a Python builtin scripts do not have (open, getat
 A script task the flow never reaches is an error: nothing would ever check it ran.
 """
 from collections.abc import Iterator
+from typing import Any
 
 from .scripting import ScriptRejected, compile_expression, compile_script, unavailable_names
 
@@ -14,24 +15,28 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 DMN_TAGS = ("inputExpression", "outputEntry")
 
+# lxml elements, untyped here: lxml-stubs make text/get/getparent Optional and sourceline possibly Ellipsis,
+# where the checks below (a non-empty text, a parent of a child) already decide what is present.
+_Element = Any
+
 # User-task properties whose values are expressions the service evaluates (deadlines).
 EXPRESSION_PROPERTIES = ("deadlineWorkingDays", "deadlineCalendarDays", "deadlineStart", "deadlineCap",
                          "deadlineCapFrom", "deadlineCapCalendarDays",
                          "extensionWorkingDays", "supplementMode", "reminderWorkingDays")
 
 
-def _owner(element):
+def _owner(element: _Element) -> _Element:
     """The nearest ancestor with an id (the BPMN element a snippet belongs to)."""
     while element is not None and not element.get("id"):
         element = element.getparent()
     return element
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def snippets_of(tree) -> Iterator[tuple[object, str, str, bool]]:
+def snippets_of(tree: _Element) -> Iterator[tuple[_Element, str, str, bool]]:
     """(owning element, what, source, is_expression) for every snippet in one BPMN or DMN document."""
     for element in tree.iter():
         tag, text = _local(element.tag), (element.text or "").strip()
@@ -61,7 +66,7 @@ def snippet_problem(source: str, expression: bool) -> str | None:
     return None
 
 
-def unreached_script_tasks(tree, reached: set[str]) -> Iterator[object]:
+def unreached_script_tasks(tree: _Element, reached: set[str]) -> Iterator[_Element]:
     """Script tasks of the document that the parsed process (and its subprocesses) never reaches."""
     for task in tree.iter(f"{BPMN}scriptTask"):
         if task.get("id") not in reached:

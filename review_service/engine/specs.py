@@ -98,7 +98,7 @@ def _problem(exc: ValidationException, file_name: str, lines: dict[str, Any]) ->
                              str(exc).split("\n")[0])
 
 
-def lint_snippets(trees: dict[str, object], reached: set[str]) -> list[DefinitionProblem]:
+def lint_snippets(trees: dict[str, etree._Element], reached: set[str]) -> list[DefinitionProblem]:
     """Every script and expression of every file (snippets.py), and every script task the flow never reaches."""
     problems = []
     for name, tree in trees.items():
@@ -106,6 +106,7 @@ def lint_snippets(trees: dict[str, object], reached: set[str]) -> list[Definitio
             message = snippet_problem(source, expression)
             if message:
                 problems.append(DefinitionProblem(name, element.get("id"), element.sourceline, f"{what}: {message}"))
-        problems += [DefinitionProblem(name, task.get("id"), task.sourceline, "脚本任务未连接到流程（从开始事件无法到达）")
+        problems += [DefinitionProblem(name, task.get("id"), task.sourceline,
+                                       "脚本任务未连接到流程（从开始事件无法到达）")
                      for task in unreached_script_tasks(tree, reached)]
     return problems

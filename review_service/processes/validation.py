@@ -6,6 +6,7 @@ service relies on (lanes, task kinds, form keys in forms/), and the profile and 
 """
 import json
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,11 +51,12 @@ def publish_check_problems(files: dict[str, bytes], agency_id: int | None) -> li
 
 
 def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path,
-                     more_problems: list[DefinitionProblem] = ()) -> ParsedProcess:
+                     more_problems: Sequence[DefinitionProblem] = ()) -> ParsedProcess:
     """The parsed process if every file is valid (and more_problems is empty); else ProcessDefinitionError
     listing every problem."""
-    problems = list(more_problems) + [DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
-                for name in files if not is_definition_file(name)]
+    problems = list(more_problems) + [
+        DefinitionProblem(name, None, None, "不支持的文件类型（只接受 .bpmn、.dmn、profile.json、catalog.json）")
+        for name in files if not is_definition_file(name)]
     problems += [DefinitionProblem(name, None, None, "不允许 DTD 或实体声明（<!DOCTYPE / <!ENTITY）")
                  for name, data in files.items() if name.endswith((".bpmn", ".dmn")) and b"<!" in _markup(data)]
     diagrams = {name: data for name, data in files.items()

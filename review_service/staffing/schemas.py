@@ -42,9 +42,11 @@ class StaffUpdateSchema(Schema):
                                                metadata={"description": "执法证号"})
     legal_qualification_no = fields.String(allow_none=True, validate=validate.Length(max=64),
                                            metadata={"description": "法律职业资格证书编号"})
-    first_reviewed_on = fields.Date(validate=plausible("first_reviewed_on"), allow_none=True, metadata={"description": "首次从事行政处罚决定法制审核的日期"})
+    first_reviewed_on = fields.Date(validate=plausible("first_reviewed_on"), allow_none=True,
+                                    metadata={"description": "首次从事行政处罚决定法制审核的日期"})
     valid_from = fields.Date(validate=plausible("valid_from"), metadata={"description": "执法证有效期起 / 任职日期"})
-    valid_until = fields.Date(validate=plausible("valid_until"), allow_none=True, metadata={"description": "执法证有效期止（含当日）"})
+    valid_until = fields.Date(validate=plausible("valid_until"), allow_none=True,
+                              metadata={"description": "执法证有效期止（含当日）"})
     username = fields.String(allow_none=True, metadata={"description": "关联的登录账号（同一机关）"})
     note = fields.String(allow_none=True, validate=validate.Length(max=2000))
 
@@ -75,7 +77,8 @@ class StaffCreateSchema(StaffUpdateSchema):
 
 
 class DeactivateSchema(Schema):
-    on = fields.Date(validate=plausible("deactivated_on"), metadata={"description": "停用日期（当日起不再在岗），默认今天"})
+    on = fields.Date(validate=plausible("deactivated_on"),
+                     metadata={"description": "停用日期（当日起不再在岗），默认今天"})
     reason = fields.String(validate=validate.Length(max=500))
 
 

@@ -50,7 +50,8 @@ def field_title(schema: dict | None, name: str) -> str:
     """A readable title of a failing field: 'materials.0.name' -> '材料 1 · 名称' (the schema's titles)."""
     if name in ("_schema", "_body"):
         return _("Form")
-    parts, current = [], schema or {}
+    parts: list[str] = []
+    current = schema or {}
     for key in name.split("."):
         current, words = _step(current, key)
         if key.isdigit() and parts:

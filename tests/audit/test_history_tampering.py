@@ -139,7 +139,8 @@ def as_service_role(app):
         db.session.execute(text(f"DROP ROLE IF EXISTS {SERVICE_ROLE}"))  # left by an interrupted run
         db.session.execute(text(f"CREATE ROLE {SERVICE_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS"))
         db.session.execute(text(f"GRANT USAGE ON SCHEMA public TO {SERVICE_ROLE}"))
-        db.session.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {SERVICE_ROLE}"))
+        db.session.execute(text("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                                f"TO {SERVICE_ROLE}"))
         db.session.commit()
     yield lambda sql: _refused_as_role(app, sql)
     with app.app_context():

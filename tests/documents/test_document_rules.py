@@ -40,8 +40,8 @@ def test_the_guangdong_agency_uses_its_own_opinion_template_words_and_number_for
     opinion = documents(users["handler"], case_id)[-1]
     assert opinion["number"] == "粤示市监法审〔2026〕001号"
     text = docx_text(download(users["handler"], opinion["docx_url"]))
-    for expected in ("广东省示例市市场监督管理局政策法规科", "重大行政执法决定法制审核意见书", "案号 | 市监罚〔2026〕1号",
-                     "审核意见：退回", "审核人员签名", "2026年11月2日"):
+    for expected in ("广东省示例市市场监督管理局政策法规科", "重大行政执法决定法制审核意见书",
+                     "案号 | 市监罚〔2026〕1号", "审核意见：退回", "审核人员签名", "2026年11月2日"):
         assert expected in text, expected
     assert "重大执法决定法制审核意见书" not in text
     submission = documents(users["handler"], case_id)[0]  # no 送审表 of its own: the national one
@@ -99,7 +99,8 @@ def test_publishing_refuses_an_unknown_placeholder_naming_the_file_and_the_place
     refused = publish(as_user, files)
     assert refused.status_code == 422, refused.get_json()
     problems = refused.get_json()["error"]["fields"]["files"]
-    assert any(p.startswith("city/documents/opinion.docx:agency_nmae:") and "未知占位符" in p for p in problems), problems
+    assert any(p.startswith("city/documents/opinion.docx:agency_nmae:") and "未知占位符" in p
+               for p in problems), problems
 
 
 def test_publishing_refuses_a_template_syntax_error(app, as_user, tmp_path):

@@ -11,7 +11,8 @@ def opinion_issued(as_user) -> int:
     return case_id
 
 
-def test_the_case_page_lists_documents_with_docx_and_pdf_links_and_the_task_links_the_opinion(app, as_user, page_as, pdf_documents):
+def test_the_case_page_lists_documents_with_docx_and_pdf_links_and_the_task_links_the_opinion(app, as_user, page_as,
+                                                                                               pdf_documents):
     case_id = opinion_issued(as_user)
     html = page_as("handler").get(f"/cases/{case_id}").get_data(as_text=True)
     assert 'id="documents"' in html and "审核意见书（第1轮）" in html and "重大执法决定法制审核送审表" in html

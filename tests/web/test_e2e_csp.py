@@ -44,7 +44,8 @@ def pages(as_user):
                     ("/cases/new", FORM_READY), case_page, ("/notifications", "main"),
                     (f"/cases/{decided}/withdrawals", "form[action$='/withdrawals']")],
         "reviewer": [(f"/tasks/{_open_task(reviewer, waiting, 'accept_submission')}", FORM_READY),
-                     (f"/tasks/{_open_task(reviewer, reviewing, 'review_case')}", "form select, form input[type=radio]"),
+                     (f"/tasks/{_open_task(reviewer, reviewing, 'review_case')}",
+                      "form select, form input[type=radio]"),
                      case_page],
         "head": [("/dashboard", CHARTS_READY), (f"/cases/{decided}", "#diagram[data-loaded]"), ("/inbox", "main")],
         "designer": [("/designer", "main"), ("/designer/editor", "#designer-canvas [data-element-id='review_case']"),
@@ -62,7 +63,8 @@ def test_every_page_works_under_the_policy(browser_page, pages, role):
     problems = []
     page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
             if message.type == "error" else None)
-    page.on("response", lambda answer: problems.append(f"{answer.status} {answer.url}") if answer.status >= 400 else None)
+    page.on("response", lambda answer: problems.append(f"{answer.status} {answer.url}")
+            if answer.status >= 400 else None)
     page.context.add_init_script(RECORD_VIOLATIONS)
     response = page.goto("/login")
     assert response.headers["content-security-policy"] == PAGE_POLICY

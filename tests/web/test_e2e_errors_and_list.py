@@ -14,8 +14,8 @@ def watch_console(page) -> list[str]:
     errors, failed = [], []
     page.on("response", lambda response: failed.append((response.status, response.url))
             if response.status >= 400 and response.request.resource_type != "document" else None)
-    page.on("console", lambda message: errors.append(f"{message.text} {message.location}") if message.type == "error" and not (
-        "status of 422" in message.text and not failed) else None)
+    page.on("console", lambda message: errors.append(f"{message.text} {message.location}")
+            if message.type == "error" and not ("status of 422" in message.text and not failed) else None)
     page.failed_responses = failed
     return errors
 

@@ -1,4 +1,5 @@
-"""Error display on the pages (issue 17 item 3): one Chinese list of refusals named by field titles, readable error pages."""
+"""Error display on the pages (issue 17 item 3): one Chinese list of refusals named by field titles, readable error
+pages."""
 import json
 import re
 

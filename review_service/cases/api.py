@@ -8,8 +8,17 @@ from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
 from .comments import add_comment, list_comments
-from .schemas import (CaseListSchema, CaseQuerySchema, CaseSchema, CommentListSchema, CommentRequestSchema,
-                      CommentSchema, DecisionRequestSchema, DiagramSchema, HistorySchema)
+from .schemas import (
+    CaseListSchema,
+    CaseQuerySchema,
+    CaseSchema,
+    CommentListSchema,
+    CommentRequestSchema,
+    CommentSchema,
+    DecisionRequestSchema,
+    DiagramSchema,
+    HistorySchema,
+)
 from .search import search_cases
 from .service import case_diagram, decision_task_for, get_case, submit_case
 

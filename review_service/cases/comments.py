@@ -21,10 +21,11 @@ def add_comment(case_id: int, *, actor, text: str) -> CaseEvent:
     if not text or len(text) > MAX_COMMENT_CHARS:
         raise InvalidInput("评论不能为空，且不超过2000字", fields={"text": ["不能为空，且不超过2000字"]})
     case = lock_case(get_case(case_id, actor=actor).id)
+    assert case is not None  # get_case found it (and refused one the actor may not see)
     event = record_event(case, actor=actor, action=COMMENTED, data={"text": text})
     holders = db.session.scalars(select(Task.assignee_id).where(Task.case_id == case.id, Task.status == OPEN,
                                                                 Task.assignee_id.is_not(None))).all()
-    people = {case.handler_id, case.reviewer_id, *holders} - {None, actor.id}
+    people = {person for person in (case.handler_id, case.reviewer_id, *holders) if person not in (None, actor.id)}
     notify(people, kind=COMMENTED, case_id=case.id, message=f"{actor.full_name}评论了案件“{case.title}”：{text[:100]}")
     db.session.flush()
     return event

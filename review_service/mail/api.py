@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..errors import NotFound
 from ..notifications.kinds import NOTICE_KINDS
-from .schemas import MailServerSchema, PreferencesSchema
+from .schemas import MailServerSchema, NoticeKindListSchema, PreferencesSchema
 from .settings import mail_server_of, preferences_of, remove_mail_server, save_mail_server, save_preferences
 
 blp = Blueprint("notice_mail", __name__, url_prefix="/api/v1/notifications", description="通知邮件设置")
@@ -28,6 +28,7 @@ def save_settings(payload):
 
 
 @blp.route("/kinds", methods=["GET"])
+@blp.response(200, NoticeKindListSchema)
 def kinds():
     """Every notice kind and its Chinese name."""
     return {"items": [{"kind": kind, "name": name} for kind, name in NOTICE_KINDS.items()]}

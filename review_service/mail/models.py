@@ -2,9 +2,10 @@
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 
-class NoticePreference(db.Model):
+
+class NoticePreference(Model):
     """A user's e-mail address and the notice kinds that also come by mail (none by default)."""
 
     __tablename__ = "notice_preferences"
@@ -14,7 +15,7 @@ class NoticePreference(db.Model):
     mail_kinds: Mapped[list] = mapped_column(db.JSON, default=list)
 
 
-class AgencyMailServer(db.Model):
+class AgencyMailServer(Model):
     """An agency's SMTP server. The password is never stored: password_env names the environment variable
     that holds it on the worker's machine. An agency without a row uses the nearest agency above it that has one."""
 

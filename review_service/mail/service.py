@@ -88,6 +88,7 @@ def send_notice_mail(job) -> None:
         return
     preference = db.session.get(NoticePreference, notice.user_id)
     user = db.session.get(User, notice.user_id)
+    assert user is not None  # a notice belongs to a user (foreign key)
     server = mail_server_for(user.agency_id)
     if preference is None or not preference.email or server is None:
         notice.mail_state = "none"  # the address or the server went away meanwhile

@@ -7,7 +7,6 @@ from ..extensions import db
 from ..notifications.kinds import NOTICE_KINDS
 from .models import AgencyMailServer, NoticePreference
 from .service import ensure_mail_sweep
-from .models import AgencyMailServer, NoticePreference
 
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -43,7 +42,8 @@ def mail_server_of(*, actor) -> AgencyMailServer | None:
     return db.session.get(AgencyMailServer, actor.agency_id)
 
 
-def save_mail_server(*, actor, host: str, port: int, sender: str, starttls: bool, username: str | None,
+def save_mail_server(*, actor, host: str, port: int, sender: str, starttls: bool,  # noqa: PLR0913  (one per SMTP setting)
+                     username: str | None,
                      password_env: str | None) -> AgencyMailServer:
     """Set the actor's agency's SMTP server; the password stays in the environment variable named."""
     _require_admin(actor)

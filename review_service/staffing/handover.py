@@ -43,6 +43,7 @@ def hand_over_task(task_id: str, *, actor, username: str, reason: str) -> Task:
         raise Forbidden("只能转交自己办理的任务", code="not_assignee")
     target = db.session.scalar(select(User).where(User.username == (username or "").strip()))
     _check_colleague(task, case, target, actor)
+    assert target is not None  # _check_colleague refused an unknown username
     previous = task.assignee
     task.assignee = target
     task.assignee_id = target.id

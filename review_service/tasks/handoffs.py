@@ -26,7 +26,7 @@ def announce_new_tasks(case, created: list[Task]) -> None:
         message, data = f"案件“{case.title}”：{text}（{task.title}）", {"task_id": task.id, "task": task.name}
         if recipients == "heads":
             notify_role(case.agency_id, "head", kind=kind, message=message, case_id=case.id, data=data)
-        elif recipients:
+        elif isinstance(recipients, list) and recipients:
             notify(recipients, kind=kind, message=message, case_id=case.id, data=data)
 
 

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..errors import ServiceError
+from ..mail.settings import preferences_of, save_preferences
 from ..notifications.kinds import NOTICE_KINDS
 from ..notifications.service import list_notifications, mark_read
-from ..mail.settings import preferences_of, save_preferences
 from .pages import page_blueprint
 
 bp = page_blueprint("web_notifications", __name__, url_prefix="/notifications")

@@ -31,5 +31,6 @@ def test_a_dispute_is_announced_to_the_reviewer_then_to_the_heads(as_user):
     case_id = in_coordination(as_user)
     assert "dispute.raised" in _kinds(as_user("reviewer"), case_id)
     assert "dispute.raised" not in _kinds(as_user("head"), case_id)
-    as_user("reviewer").complete(case_id, "record_coordination", {"outcome": "escalate", "minutes": "协调未达成一致", "escalation_target": "head"})
+    as_user("reviewer").complete(case_id, "record_coordination", {"outcome": "escalate", "minutes": "协调未达成一致",
+                                                                  "escalation_target": "head"})
     assert "dispute.raised" in _kinds(as_user("head"), case_id)

@@ -33,7 +33,8 @@ def test_put_back_and_hand_over_from_the_task_page(as_user, page_as):
     refused = reviewer.post(f"/tasks/{task_id}/hand-over", data={"assignee": "head", "reason": "出差"})
     assert refused.status_code == 302
     assert "未转交" in reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
-    assert reviewer.post(f"/tasks/{task_id}/hand-over", data={"assignee": "reviewer2", "reason": "出差"}).status_code == 302
+    handed = reviewer.post(f"/tasks/{task_id}/hand-over", data={"assignee": "reviewer2", "reason": "出差"})
+    assert handed.status_code == 302
     assert as_user("reviewer").open_task(case_id, "accept_submission")["assignee"]["full_name"] == "reviewer2"
     assert ("task.handed_over", case_id) in notifications(as_user("reviewer2"))
 

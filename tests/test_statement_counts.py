@@ -39,12 +39,12 @@ def case_path() -> tuple:
     )
 
 
-# Measured 2026-12-06, the same before and after the unit of work and persistence.py: at most these.
-# review_case +2 since issue 14: the 审核意见书's number (one upsert of the counter) and its row; with
-# REVIEW_DOCUMENT_PDF on (production) a third, the PDF job (the tests run with it off).
-# archive_case 13 -> 14: the step now INSERTs the archive package's build job (issue 14), one statement.
-# review_case 16 -> 18: the opinion's document (文号 counter, document row, PDF job; issue 14); review_case and
-# respond_to_opinion +1 each: the hand-off notice (opinion returned, case resubmitted, decision waiting; issue 17).
+# Measured 2026-12-06: 13/16/16/16/21/13/13 (SQLite) and 13/16/16/16/20/13/13 (PostgreSQL), the same before
+# and after the unit of work and persistence.py (issue 13). Features added since, each one statement:
+# review_case +2 (issue 14: the 审核意见书's number, one upsert of its counter, and the document's row; with
+# REVIEW_DOCUMENT_PDF on, as in production, a third, the PDF job — the tests run with it off), review_case and
+# respond_to_opinion +1 (issue 17: the hand-off notice, one INSERT), archive_case +1 (issue 14: the archive
+# package's build job).
 MOST = {"sqlite": (13, 19, 17, 19, 21, 13, 14), "postgresql": (13, 19, 17, 19, 20, 13, 14)}
 
 

@@ -16,6 +16,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @blp.route("/review-work.xlsx", methods=["GET"])
 @blp.arguments(ReportQuerySchema, location="query")
+@blp.response(200, description="the XLSX workbook", content_type=XLSX)
+@blp.doc(responses={"200": {"description": "the XLSX workbook",
+                            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
 @blp.alt_response(403, description="role_required (supervisor or head) or agency_forbidden")
 @blp.alt_response(404, description="agency_not_found")
 def review_work_xlsx(query):

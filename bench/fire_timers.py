@@ -117,7 +117,7 @@ def verify(url: str, workdir: Path, prepared: dict, sample: int, seed: int) -> t
     from sqlalchemy import and_, func, select
 
     from review_service.audit.models import CaseEvent
-    from review_service.audit.service import case_history, verify_chain
+    from review_service.audit.service import verify_case_history
     from review_service.cases.models import Case
     from review_service.deadlines.models import Deadline
     from review_service.extensions import db
@@ -153,8 +153,7 @@ def verify(url: str, workdir: Path, prepared: dict, sample: int, seed: int) -> t
         ids = prepared["case_ids"]
         chosen = ids[:prepared["api_cases"]] + random.Random(seed).sample(ids, min(sample, len(ids)))
         broken = [case_id for case_id in dict.fromkeys(chosen)
-                  if verify_chain(case_history(case_id)) is not None
-                  or case_history(case_id)[-1].action != "deadline.overdue"]
+                  if _chain_broken_or_not_overdue(db.session.get(Case, case_id), verify_case_history)]
         db.session.remove()
         db.engine.dispose()
     checks = {
@@ -262,3 +261,9 @@ def main(argv=None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _chain_broken_or_not_overdue(case, verify_case_history) -> bool:
+    """The case's history does not verify against its head, or its last event is not the overdue flag."""
+    events, broken = verify_case_history(case)
+    return broken is not None or events[-1].action != "deadline.overdue"

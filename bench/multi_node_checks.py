@@ -71,7 +71,9 @@ def _history_checks(results) -> dict:
                                     .order_by(CaseEvent.case_id, CaseEvent.seq)):
         events[event.case_id].append(event)
     heads = dict(db.session.execute(select(Case.id, Case.history_hash)).all())
-    broken = [i for i, _o in results if verify_chain(events[i]) is not None]
+    seqs = dict(db.session.execute(select(Case.id, Case.history_seq)).all())
+    broken = [i for i, _o in results
+              if verify_chain(events[i], head_seq=seqs.get(i) or 0, head_hash=heads.get(i) or "") is not None]
     mismatched = [i for i, _o in results if not events[i] or heads.get(i) != events[i][-1].hash]
     plain = [i for i, overdue in results if not overdue]
     reference = [e.action for e in events[plain[0]]] if plain else None

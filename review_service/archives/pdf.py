@@ -1,15 +1,9 @@
-"""DOCX -> PDF with LibreOffice headless (the converter the agency documents use too), within a time limit.
-
-Why LibreOffice: a document exists once, as a DOCX a designer can open and change, and its PDF is the same
-layout with the Chinese glyphs embedded (Debian's fonts-noto-cjk); a pure-Python PDF library would need a
-second layout of every document. Each conversion uses its own LibreOffice profile folder, so several
-workers may convert at once.
+"""DOCX -> PDF for the archive package: the documents' own converter (LibreOffice headless, a profile per
+conversion, the whole process group killed at the time limit, the CJK fonts mapped), with the archive's errors.
 """
-import subprocess
-import tempfile
-from pathlib import Path
+from ..documents.render import DocumentFailed, convert_to_pdf
 
-SOFFICE = "soffice"
+SOFFICE = "soffice"  # the worker may build outside an application context, so not the setting
 TIME_LIMIT_SECONDS = 120
 
 
@@ -19,20 +13,7 @@ class PdfConversionFailed(RuntimeError):
 
 def docx_to_pdf(docx: bytes, *, timeout: float = TIME_LIMIT_SECONDS) -> bytes:
     """The PDF of a DOCX (as bytes); raise PdfConversionFailed rather than hang or return nothing."""
-    with tempfile.TemporaryDirectory(prefix="review-pdf-") as folder:
-        work = Path(folder)
-        (work / "document.docx").write_bytes(docx)
-        command = [SOFFICE, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                   "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(work / "document.docx")]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=timeout)
-        except FileNotFoundError as exc:
-            raise PdfConversionFailed("LibreOffice (soffice) is not installed") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise PdfConversionFailed(f"LibreOffice took longer than {timeout:g} s") from exc
-        except subprocess.CalledProcessError as exc:
-            raise PdfConversionFailed(f"LibreOffice failed: {exc.stderr.decode(errors='replace')[-500:]}") from exc
-        pdf = work / "document.pdf"
-        if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise PdfConversionFailed("LibreOffice wrote no PDF")
-        return pdf.read_bytes()
+    try:
+        return convert_to_pdf(docx, timeout=timeout, command=SOFFICE)
+    except DocumentFailed as failure:
+        raise PdfConversionFailed(f"LibreOffice: {failure}") from failure

@@ -84,19 +84,24 @@ def render_docx(template: bytes | Path, context: dict) -> bytes:
     return reproducible_zip(buffer.getvalue())
 
 
-def convert_to_pdf(docx: bytes, *, timeout: float | None = None) -> bytes:
-    """PDF of the DOCX by LibreOffice headless, in a fresh profile of its own; killed after `timeout` seconds."""
+def convert_to_pdf(docx: bytes, *, timeout: float | None = None, command: str | None = None) -> bytes:
+    """PDF of the DOCX by LibreOffice headless, in a fresh profile of its own; killed after `timeout` seconds.
+
+    timeout, command: default the DOCUMENT_PDF_TIMEOUT_SECONDS and DOCUMENT_CONVERTER settings."""
     timeout = timeout or current_app.config["DOCUMENT_PDF_TIMEOUT_SECONDS"]
-    command = current_app.config["DOCUMENT_CONVERTER"]
+    command = command or current_app.config["DOCUMENT_CONVERTER"]
     with tempfile.TemporaryDirectory(prefix="review-pdf-") as work:
         folder = Path(work)
         (folder / "document.docx").write_bytes(docx)
-        process = subprocess.Popen(
-            [command, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-             "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder),
-             str(folder / "document.docx")],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=work,
-            env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
+        try:
+            process = subprocess.Popen(
+                [command, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+                 "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder),
+                 str(folder / "document.docx")],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=work,
+                env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
+        except OSError as exc:  # no such program
+            raise DocumentFailed(f"无法启动 PDF 转换程序 {command}: {exc}") from exc
         try:
             _, errors = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -52,8 +52,10 @@ run: install
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) review seed-demo
-	@# the worker fires reminders and overdue flags; it stops with the web server
-	$(FLASK) review worker & trap 'kill $$!' EXIT INT TERM; $(FLASK) run --host $(HOST) --port $(PORT)
+	@# the workers: reminders and overdue flags (queue default), PDFs and archive packages (queue documents);
+	@# they stop with the web server
+	$(FLASK) review worker --queue default & timers=$$!; $(FLASK) review worker --queue documents & documents=$$!; \
+	trap 'kill $$timers $$documents' EXIT INT TERM; $(FLASK) run --host $(HOST) --port $(PORT)
 
 # ruff (lint only, never `ruff format`) and mypy, both configured in pyproject.toml (caches in .ruff_cache, .mypy_cache).
 lint: install

@@ -56,6 +56,35 @@ def seed_agency(users, **settings) -> int:
     return agency.id
 
 
+BENCH_CALENDAR_NOTICE = "基准测试专用（虚构，非国务院通知）：仅元旦一天，无调休"
+
+
+def load_bench_calendar(app, workdir: Path) -> list[int]:
+    """Cover the years a case opened today may reach (review periods, Art. 60's 90-day cap) that have no
+    arrangement, through the service's own `flask review calendar load --example`: an invented, plainly
+    labelled bench-only year (`"example": true`, weekends and 1 January only, no 调休), loaded into the bench's
+    throw-away database only, never into the product. Returns the years loaded (usually none before October).
+    """
+    import json
+
+    from review_service.china_time import today_in_china
+    from review_service.workdays.service import missing_years_ahead
+    with app.app_context():
+        years = missing_years_ahead(today_in_china())
+    runner = app.test_cli_runner()
+    for year in years:
+        path = workdir / f"bench-only-{year}.json"
+        path.write_text(json.dumps({
+            "_comment": "BENCH ONLY - INVENTED. Not the State Council notice: weekends and 1 January only. "
+                        "Loaded by bench/common.py into a benchmark database that is dropped on the next run.",
+            "example": True, "year": year, "notice": BENCH_CALENDAR_NOTICE, "holidays": [{"name": "元旦", "from": f"{year}-01-01", "to": f"{year}-01-01"}],
+            "make_up_working_days": []}, ensure_ascii=False), encoding="utf-8")
+        result = runner.invoke(args=["review", "calendar", "load", str(path), "--example"])
+        if result.exit_code != 0:
+            raise RuntimeError(f"calendar load {path}: {result.output}")
+    return years
+
+
 def check(response, expect: int, what: str) -> None:
     """Stop the run on an unexpected HTTP status, showing the error body."""
     if response.status_code != expect:

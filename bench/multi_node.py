@@ -142,8 +142,10 @@ def drive_all(cluster: Cluster, tokens: dict, args) -> dict:
 
 def print_report(args, driven: dict, lag: dict, checks: dict) -> None:
     wall, cases = driven["wall_seconds"], args.cases
-    print(f"\n== {cases} cases on 2 web nodes x {args.web_workers} gunicorn workers + 2 job workers, "
-          f"{args.threads} client threads: {wall:.2f} s = {cases / wall:.2f} cases/s")
+    requests = sum(len(values) for values in driven["timings"].samples.values())
+    print(f"\n== {cases} cases on 2 web nodes x {args.web_workers} gunicorn workers + 2 timer workers + 1 documents "
+          f"worker, {args.threads} client threads: {wall:.2f} s = {cases / wall:.2f} cases/s, "
+          f"{requests / wall:.1f} requests/s; load {os.getloadavg()[0]:.2f}")
     print(f"{'request':<30}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for kind, values in driven["timings"].samples.items():
         row = summarize(values)
@@ -157,6 +159,53 @@ def print_report(args, driven: dict, lag: dict, checks: dict) -> None:
     print("checks: " + ", ".join(f"{name} {value}" for name, value in checks.items() if not isinstance(value, list)))
 
 
+CPU_TARGET = 1.5  # server CPU per request on PostgreSQL (app + database) at most 1.5x a single SQLite process
+
+
+def drive_measured(cluster: Cluster, args) -> tuple[dict, dict]:
+    """drive_all until the workers caught up, with the CPU the servers spent meanwhile (seconds, per request)."""
+    tokens = cluster.login([username for username, _role in USERS])
+    before = cluster.cpu_seconds()
+    driven = drive_all(cluster, tokens, args)
+    cluster.wait_for_due_jobs(args.timeout)
+    after = cluster.cpu_seconds()
+    requests = sum(len(values) for values in driven["timings"].samples.values())
+    cpu = {part: after[part] - before[part] for part in after}
+    cpu.update(requests=requests, per_request_ms=(cpu["app"] + cpu["database"]) / requests * 1000,
+               app_per_request_ms=cpu["app"] / requests * 1000)
+    return driven, cpu
+
+
+def sqlite_baseline(args) -> dict:
+    """The same cases through one gunicorn process (one node, REVIEW_WEB_WORKERS=1) and one worker on SQLite."""
+    with tempfile.TemporaryDirectory(prefix="review-multi-node-sqlite-") as tmp:
+        workdir = Path(tmp)
+        url = f"sqlite:///{workdir / 'baseline.db'}"
+        migrate_and_seed(url, url, workdir, USERS)
+        with Cluster(url, url, workdir, 1, RESULTS_DIR / "sqlite", nodes=1, job_workers=1,
+                     documents_worker=False) as cluster:
+            driven, cpu = drive_measured(cluster, args)
+            cluster.stop_monitor()
+        problems = cluster.log_problems()
+    cpu.update(wall_seconds=driven["wall_seconds"], problems=problems)
+    return cpu
+
+
+def print_cpu(cpu: dict, baseline: dict | None) -> None:
+    print(f"server CPU: {cpu['app']:.2f} s app processes + {cpu['database']:.2f} s PostgreSQL backends for "
+          f"{cpu['requests']} requests = {cpu['per_request_ms']:.2f} ms per request "
+          f"({cpu['app_per_request_ms']:.2f} ms app only)")
+    if baseline is None:
+        return
+    ratio = cpu["per_request_ms"] / baseline["per_request_ms"]
+    print(f"SQLite baseline (1 gunicorn process + 1 worker, same cases): {baseline['app']:.2f} s for "
+          f"{baseline['requests']} requests = {baseline['per_request_ms']:.2f} ms per request"
+          + (f"; problems: {baseline['problems']}" if baseline["problems"] else ""))
+    print(f"TARGET CPU per request on PostgreSQL within {CPU_TARGET}x of a single SQLite process: "
+          f"{'MET' if ratio <= CPU_TARGET else 'MISSED'} ({ratio:.2f}x; app only "
+          f"{cpu['app_per_request_ms'] / baseline['per_request_ms']:.2f}x)")
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20, help="whole cases to drive (default 20; the full run: 200)")
@@ -168,6 +217,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help=f"PostgreSQL; its public schema is DROPPED and recreated (default {DEFAULT_URL})")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for a breach to fire")
     parser.add_argument("--json", type=Path, help="also write the numbers as JSON to this path")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_false",
+                        help="skip the SQLite baseline run (CPU per request of a single SQLite process)")
     args = parser.parse_args(argv)
     if args.cases < 1 or args.threads < 1 or args.overdue_every < 0:
         parser.error("--cases and --threads must be >= 1, --overdue-every >= 0")
@@ -187,16 +238,16 @@ def main(argv=None) -> int:
         began = time.perf_counter()
         migrate_and_seed(args.database_url, url, workdir, USERS)
         with Cluster(args.database_url, url, workdir, args.web_workers, RESULTS_DIR) as cluster:
-            print(f"prepared and started 2 web nodes {[n.base for n in cluster.nodes]} and 2 workers in "
-                  f"{time.perf_counter() - began:.1f} s", flush=True)
-            tokens = cluster.login([username for username, _role in USERS])
-            driven = drive_all(cluster, tokens, args)
-            cluster.wait_for_due_jobs(args.timeout)
+            print(f"prepared and started 2 web nodes {[n.base for n in cluster.nodes]}, 2 timer workers and a "
+                  f"documents worker in {time.perf_counter() - began:.1f} s", flush=True)
+            driven, cpu = drive_measured(cluster, args)
             lag = cluster.stop_monitor()
         problems = cluster.log_problems()
         checks, violations = verify(url, workdir, driven["results"])
     violations += problems
+    baseline = sqlite_baseline(args) if args.baseline else None
     print_report(args, driven, lag, checks)
+    print_cpu(cpu, baseline)
     print("RESULT: OK" if not violations else "RESULT: VIOLATIONS\n  " + "\n  ".join(violations), flush=True)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +256,8 @@ def main(argv=None) -> int:
                                          "wall_seconds": driven["wall_seconds"],
                                          "cases_per_second": args.cases / driven["wall_seconds"],
                                          "requests": requests, "fire_seconds": driven["fire_seconds"],
-                                         "worker_lag": lag, "checks": checks, "violations": violations},
+                                         "worker_lag": lag, "checks": checks, "violations": violations,
+                                         "server_cpu": cpu, "sqlite_baseline_cpu": baseline},
                                         indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return 1 if violations else 0
 

@@ -9,7 +9,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import PASSWORD, ROOT, make_app, percentile, seed_agency
+from common import PASSWORD, ROOT, load_bench_calendar, make_app, percentile, seed_agency
 from multi_node_http import Node, NodeClient
 
 BIN = Path(sys.executable).parent
@@ -35,13 +35,16 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
     from sqlalchemy import create_engine, text
 
     from review_service.extensions import db
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
+    if url.startswith("postgresql"):  # SQLite (the CPU baseline): a fresh file
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=child_env(database_url, workdir), cwd=ROOT,
                    check=True, capture_output=True)
     app = make_app(url, workdir)
+    for year in load_bench_calendar(app, workdir):
+        print(f"calendar: {year} has no arrangement; loaded an invented bench-only year (weekends and 1 January only)", flush=True)
     with app.app_context():
         seed_agency(users)
         db.session.commit()
@@ -50,12 +53,15 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
 
 
 class Cluster:
-    """Two web nodes and two workers; a context manager that always stops them."""
+    """Web nodes and job workers (default: two nodes, two timer workers and a documents worker, as the compose
+    file runs them; nodes=1, job_workers=1, documents_worker=False: one node and one worker of both queues);
+    a context manager that always stops them."""
 
-    def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path):
+    def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,
+                 nodes: int = 2, job_workers: int = 2, documents_worker: bool = True):
         self.database_url, self.url, self.workdir, self.web_workers = database_url, url, workdir, web_workers
-        self.logdir = logdir
-        self.nodes = [Node("127.0.0.1", free_port()) for _ in range(2)]
+        self.logdir, self.job_workers, self.documents_worker = logdir, job_workers, documents_worker
+        self.nodes = [Node("127.0.0.1", free_port()) for _ in range(nodes)]
         self.procs: list[tuple[str, subprocess.Popen]] = []
         self.lag_samples: list[float] = []
         self.stop_event = threading.Event()
@@ -73,8 +79,13 @@ class Cluster:
                                 PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
                 self._start(f"web-{number}", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
                                               "review_service:create_app()"], env)
-            for number in range(2):
-                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2"],
+            queues = ["--queue", "default"] if self.documents_worker else []
+            for number in range(self.job_workers):
+                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2", *queues],
+                            child_env(self.database_url, self.workdir, secret=secret))
+            if self.documents_worker:
+                self._start("worker-documents", [str(BIN / "flask"), "review", "worker", "--poll", "0.2",
+                                                 "--queue", "documents"],
                             child_env(self.database_url, self.workdir, secret=secret))
             self._wait_ready()
         except BaseException:
@@ -91,7 +102,7 @@ class Cluster:
         log = open(self.logdir / f"multi_node-{name}.log", "w")  # noqa: SIM115  (the process owns it)
         self.procs.append((name, subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)))
 
-    def _wait_ready(self, timeout: float = 60) -> None:
+    def _wait_ready(self, timeout: float = 180) -> None:  # start-up takes long on a loaded machine
         client = NodeClient(self.nodes, {})
         deadline = time.monotonic() + timeout
         for _ in self.nodes:
@@ -159,16 +170,35 @@ class Cluster:
 
     def wait_for_due_jobs(self, timeout: float) -> None:
         """Until no job is due any more (the workers caught up)."""
-        from sqlalchemy import create_engine, text
-        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        from sqlalchemy import func, select
+
+        from review_service.db_types import utcnow
+        from review_service.extensions import db
+        from review_service.jobs.models import PENDING, DueJob
         deadline = time.monotonic() + timeout
-        with engine.connect() as conn:
-            due = text("SELECT count(*) FROM due_jobs WHERE status = 'pending' AND next_attempt_at <= now()")
-            while conn.scalar(due):
+        with self.app.app_context():
+            while db.session.scalar(select(func.count()).select_from(DueJob).where(
+                    DueJob.status == PENDING, DueJob.next_attempt_at <= utcnow())):
+                db.session.rollback()
                 if time.monotonic() > deadline:
                     break  # the checks report what is left
                 time.sleep(0.1)
-        engine.dispose()
+            db.session.remove()
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds so far of the cluster's processes with their children (gunicorn workers), and of the
+        database server's backends serving this database (PostgreSQL on this host; SQLite works in-process)."""
+        from sqlalchemy import text
+
+        from review_service.extensions import db
+        backends: list[int] = []
+        if self.url.startswith("postgresql"):
+            with self.app.app_context():
+                backends = list(db.session.scalars(text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+                db.session.rollback()
+        return {"app": sum(map(_cpu_of, _with_descendants([proc.pid for _n, proc in self.procs]))),
+                "database": sum(map(_cpu_of, backends))}
 
     def stop(self) -> None:
         for _name, proc in self.procs:
@@ -195,6 +225,33 @@ class Cluster:
             if bad:
                 problems.append(f"{name}: {len(bad)} error lines, first: {bad[0][:300]}")
         return problems
+
+
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of one process (/proc/PID/stat; 0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _with_descendants(pids: list[int]) -> list[int]:
+    """These processes and all their descendants (from /proc/*/stat's parent ids)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], list(pids)
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack.extend(children.get(pid, []))
+    return found
 
 
 def _sample(text: str, name: str) -> float:

@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
-from common import PASSWORD, check, make_app, seed_agency
+from common import PASSWORD, check, load_bench_calendar, make_app, seed_agency
 from payloads import submission
 
 USERS = (("handler", "handler"), ("reviewer", "reviewer"), ("review_head", "review_head"),
@@ -25,6 +25,9 @@ def prepare(url: str, timers: int, workdir: Path) -> dict:
         db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.session.commit()
         upgrade()
+        db.session.remove()
+    bench_years = load_bench_calendar(app, workdir)
+    with app.app_context():
         agency_id = seed()
         db.session.commit()
         db.session.remove()
@@ -39,7 +42,7 @@ def prepare(url: str, timers: int, workdir: Path) -> dict:
         db.session.remove()
         db.engine.dispose()
     return {"case_ids": api_ids + bulk_ids, "api_cases": len(api_ids), "due_on": due_on.isoformat(),
-            "recipients_per_case": recipients}
+            "recipients_per_case": recipients, "bench_calendar_years": bench_years}
 
 
 def seed() -> int:

@@ -324,10 +324,13 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
 # --- documents (审核意见书 ...) ---------------------------------------------------------------------------
 
 def run_due_jobs(app, *, batch: int = 100) -> list:
-    """One worker iteration in the test's process: every job due now runs (PDF conversions, timers)."""
+    """Worker iterations in the test's process until none is left: every job due now runs (timers, then the
+    PDF conversions and archive packages, one per iteration as the worker takes them)."""
     from review_service.jobs.worker import work_once
+    results: list = []
     with app.app_context():
-        results = work_once("test-worker", batch=batch)
+        while found := work_once("test-worker", batch=batch):
+            results += found
         db.session.remove()
     return results
 

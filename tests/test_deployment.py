@@ -41,14 +41,16 @@ def entrypoint(*args: str) -> str:
     return result.stdout.strip()
 
 
-def test_compose_has_database_migrate_two_web_nodes_and_two_workers():
+def test_compose_has_database_migrate_two_web_nodes_two_timer_workers_and_a_documents_worker():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "web", "worker"}
+    assert set(services) == {"db", "migrate", "web", "worker", "documents-worker"}
     assert services["web"]["deploy"]["replicas"] == 2 and services["worker"]["deploy"]["replicas"] == 2
+    assert services["worker"]["command"] == ["worker", "--queue", "default"]
+    assert services["documents-worker"]["command"] == ["worker", "--queue", "documents"]
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["restart"] == "no"
     assert {"pgdata", "attachments"} <= set(compose()["volumes"])
-    assert all("healthcheck" in services[name] for name in ("db", "web", "worker"))
+    assert all("healthcheck" in services[name] for name in ("db", "web", "worker", "documents-worker"))
 
 
 def test_compose_sets_only_environment_variables_the_app_reads():

@@ -20,8 +20,34 @@ def lock_case(case_id: int) -> Case | None:
 
     PostgreSQL: SELECT ... FOR UPDATE OF cases. SQLite: every transaction already began with BEGIN IMMEDIATE.
     The agency comes in the same query (eligibility, notifications and deadlines read it); it is not locked.
+    A case lock_cases() took in this transaction comes from the session, without another statement.
     """
+    locked = _locked_in_this_transaction().get(case_id)
+    if locked is not None:
+        return locked
     return db.session.scalar(_statements().lock_case, {"case_id": case_id})
+
+
+_LOCKED_CASES = "locked_cases"  # db.session.info: (the transaction, {id: case} lock_cases locked in it)
+
+
+def lock_cases(case_ids: list[int]) -> None:
+    """Lock these cases for the rest of the transaction in one statement, in ascending id order (two
+    workers locking overlapping batches cannot deadlock); lock_case(id) of one of them then costs nothing."""
+    if not case_ids:
+        return
+    cases = db.session.scalars(select(Case).where(Case.id.in_(case_ids)).options(joinedload(Case.agency))
+                               .order_by(Case.id).with_for_update(of=Case)
+                               .execution_options(populate_existing=True)).all()
+    # held here, not only in the session's weak identity map: lock_case must not read them again
+    db.session.info[_LOCKED_CASES] = (db.session().get_transaction(), {case.id: case for case in cases})
+
+
+def _locked_in_this_transaction() -> dict[int, Case]:
+    found = db.session.info.get(_LOCKED_CASES)
+    if found is None or found[0] is not db.session().get_transaction():
+        return {}
+    return found[1]
 
 
 @built_once

@@ -9,14 +9,14 @@ def init_app(app: Flask) -> None:
     from ..cases.effects import register_effect
     from ..jobs.registry import register_job_handler
     from ..workdays.service import register_calendar_listener
-    from .alerts import flag_overdue, send_reminder
+    from .alerts import flag_overdue, preload_deadlines, send_reminder
     from .extension_requests import APPROVAL_KIND, decide_extension
     from .recompute import recompute_open_deadlines
     from .service import BREACH_JOB, REMINDER_JOB
     from .withdrawals import WITHDRAWAL_KIND, withdrawn
 
-    register_job_handler(REMINDER_JOB, send_reminder)
-    register_job_handler(BREACH_JOB, flag_overdue)
+    register_job_handler(REMINDER_JOB, send_reminder, preload=preload_deadlines)  # database work only: batched
+    register_job_handler(BREACH_JOB, flag_overdue, preload=preload_deadlines)
     register_effect(APPROVAL_KIND, decide_extension)
     register_effect(WITHDRAWAL_KIND, withdrawn)
     register_calendar_listener(recompute_open_deadlines)

@@ -22,7 +22,7 @@ from ..db_types import utcnow
 from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..jobs.models import PENDING as JOB_PENDING
-from ..jobs.models import DueJob
+from ..jobs.models import DueJob, JobQueue
 from ..processes.models import WorkflowInstance
 from ..processes.service import profile_of_version
 from .context import DEFAULT_NUMBER_FORMAT, KIND_TITLES, render_context, snapshot
@@ -87,10 +87,12 @@ def _record(case, actor, kind: str, subject: str, *, number: str | None = None, 
 
 
 def schedule_conversion(document_id: int, case_id: int, *, attempt: int = 0, due_at: datetime | None = None) -> None:
-    """A due job converting the document (case_id None: the job must not hold the case lock while it runs)."""
+    """A due job converting the document, on the slow `documents` queue. It belongs to the case (an incident is
+    shown to that agency's admins); the conversion itself runs before the job's transaction, without the lock."""
     due_at = due_at or utcnow()
     db.session.connection().execute(_statements().insert_job, {  # one row: not the executemany path
-        "kind": CONVERT_JOB, "due_at": due_at, "next_attempt_at": due_at, "case_id": None,
+        "kind": CONVERT_JOB, "queue": JobQueue.DOCUMENTS, "due_at": due_at, "next_attempt_at": due_at,
+        "case_id": case_id,
         "payload": {"document_id": document_id, "case_id": case_id},
         "dedupe_key": f"document-pdf:{document_id}:{attempt}",
         "status": JOB_PENDING, "attempts": 0, "max_attempts": 5, "created_at": utcnow()})

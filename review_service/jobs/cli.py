@@ -9,7 +9,8 @@ from flask.cli import with_appcontext
 
 from ..unit_of_work import transactional
 from .service import list_incidents, retry_incident
-from .worker import run_worker, work_once, worker_name
+from .models import JobQueue
+from .worker import ALL_QUEUES, run_worker, work_once, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +26,28 @@ def register(group) -> None:
 @click.option("--poll", "poll_seconds", type=float, default=None,
               help="Seconds to wait when idle (default: WORKER_POLL_SECONDS, 5).")
 @click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
+@click.option("--queue", "queues", multiple=True, type=click.Choice([q.value for q in JobQueue]),
+              help="Only these queues (repeatable): default = deadline reminders and breaches, mail; documents = "
+                   "PDF conversions and archive packages (LibreOffice, seconds each). Default: both, "
+                   "time-critical jobs first and at most one documents job at a time.")
 @with_appcontext
-def worker_command(batch: int, poll_seconds: float, once: bool):
-    """Run due jobs (deadline reminders and breaches) until stopped with SIGTERM or Ctrl-C."""
+def worker_command(batch: int, poll_seconds: float, once: bool, queues: tuple[str, ...]):
+    """Run due jobs (deadline reminders and breaches, documents) until stopped with SIGTERM or Ctrl-C."""
+    queues = tuple(queues) or ALL_QUEUES
     batch = batch or current_app.config["WORKER_BATCH"]
     poll_seconds = current_app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
     owner = worker_name()
     if once:
-        results = work_once(owner, batch=batch)
+        results = work_once(owner, batch=batch, queues=queues)
         click.echo(f"{owner}: {sum(r.outcome == 'done' for r in results)} done, "
                    f"{sum(r.outcome != 'done' for r in results)} not done")
         return
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    log.info("worker %s started (batch %s, poll %ss)", owner, batch, poll_seconds,
-             extra={"worker": owner, "batch": batch, "poll_seconds": poll_seconds})
-    done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop)
+    log.info("worker %s started (queues %s, batch %s, poll %ss)", owner, ",".join(queues), batch, poll_seconds,
+             extra={"worker": owner, "queues": list(queues), "batch": batch, "poll_seconds": poll_seconds})
+    done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop, queues=queues)
     log.info("worker %s stopped after %s jobs", owner, done, extra={"worker": owner, "jobs_done": done})
 
 

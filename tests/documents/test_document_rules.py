@@ -195,3 +195,13 @@ def test_without_pdf_documents_are_docx_only_and_queue_no_job(app, as_user):
     assert [(d["pdf_status"], d["pdf_url"]) for d in listed] == [("off", None), ("off", None)]
     assert docx_text(download(as_user("handler"), listed[-1]["docx_url"])).count("审核意见：存在问题") == 1
     assert run_due_jobs(app) == []
+
+
+def test_a_pdf_job_belongs_to_its_case_and_waits_in_the_documents_queue(app, as_user, tmp_path):
+    """A failed conversion is an incident of the case's agency only, and never holds up a timer."""
+    app.config.update(DOCUMENT_PDF=True, DOCUMENT_CONVERTER=_fake_converter(tmp_path, "exit 1"))
+    case_id = issued_case(as_user)
+    with app.app_context():
+        jobs = db.session.scalars(select(DueJob).where(DueJob.kind == "documents.convert")).all()
+        assert jobs and {(job.case_id, job.queue) for job in jobs} == {(case_id, "documents")}
+        db.session.remove()

@@ -77,7 +77,8 @@ def load_bench_calendar(app, workdir: Path) -> list[int]:
         path.write_text(json.dumps({
             "_comment": "BENCH ONLY - INVENTED. Not the State Council notice: weekends and 1 January only. "
                         "Loaded by bench/common.py into a benchmark database that is dropped on the next run.",
-            "example": True, "year": year, "notice": BENCH_CALENDAR_NOTICE, "holidays": [{"name": "元旦", "from": f"{year}-01-01", "to": f"{year}-01-01"}],
+            "example": True, "year": year, "notice": BENCH_CALENDAR_NOTICE,
+            "holidays": [{"name": "元旦", "from": f"{year}-01-01", "to": f"{year}-01-01"}],
             "make_up_working_days": []}, ensure_ascii=False), encoding="utf-8")
         result = runner.invoke(args=["review", "calendar", "load", str(path), "--example"])
         if result.exit_code != 0:

@@ -45,7 +45,7 @@ DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/wt_bench"
 # ---------------------------------------------------------------- timed: the worker processes
 
 
-def run_workers(url: str, workers: int, batch: int, poll: float, timeout: float, logdir: Path) -> dict:
+def run_workers(url: str, workers: int, batch: int, poll: float, timeout: float, logdir: Path) -> dict:  # noqa: PLR0912
     """Start the worker processes at once, wait until nothing is due, SIGTERM them; return timings."""
     from sqlalchemy import create_engine, text
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
@@ -209,7 +209,8 @@ def print_verdicts(runs: list[dict]) -> None:
     """One table row per run, then MET/MISSED per target (rates are 'once firing': after the workers' start-up)."""
     print("\nworkers | timers | firing s | timers/s firing | timers/s wall | exactly-once | load avg start/end")
     for run in runs:
-        print(f"{run['workers']:>7} | {run['timers']:>6} | {run['firing_seconds']:>8.2f} | {run['firing_per_second']:>15.0f}"
+        print(f"{run['workers']:>7} | {run['timers']:>6} | {run['firing_seconds']:>8.2f} | "
+              f"{run['firing_per_second']:>15.0f}"
               f" | {run['timers_per_second']:>13.0f} | {'yes' if not run['violations'] else 'NO':>12} | "
               f"{run['load_average_at_start']:.2f} / {run['load_average_at_end']:.2f}")
     print(f"TARGET exactly-once in every run: {'MET' if all(not r['violations'] for r in runs) else 'MISSED'}")
@@ -273,7 +274,8 @@ def main(argv=None) -> int:
                   f"{prepared['recipients_per_case']} recipients per case", flush=True)
             if prepared["bench_calendar_years"]:
                 print(f"calendar: no arrangement for {prepared['bench_calendar_years']}: loaded an invented "
-                      "bench-only year (weekends and 1 January only, marked example) with `flask review calendar load --example`")
+                      "bench-only year (weekends and 1 January only, marked example) with "
+                      "`flask review calendar load --example`")
             load = os.getloadavg()[0]
             timing = run_workers(url, workers, args.batch, args.poll, args.timeout, RESULTS_DIR)
             numbers, violations = verify(url, workdir, prepared, args.sample, seed=workers)
@@ -308,7 +310,8 @@ def main(argv=None) -> int:
             runs.append({"workers": workers, "timers": args.timers, "prepare_seconds": prepare_seconds,
                          "load_average_at_start": load, "load_average_at_end": os.getloadavg()[0], **timing,
                          "timers_per_second": rate,
-                         "firing_per_second": args.timers / timing["firing_seconds"] if timing["firing_seconds"] else rate,
+                         "firing_per_second": (args.timers / timing["firing_seconds"] if timing["firing_seconds"]
+                                               else rate),
                          "recipients_per_case": prepared["recipients_per_case"], "checks": numbers,
                          "violations": violations})
     print_verdicts(runs)

@@ -44,7 +44,8 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
                    check=True, capture_output=True)
     app = make_app(url, workdir)
     for year in load_bench_calendar(app, workdir):
-        print(f"calendar: {year} has no arrangement; loaded an invented bench-only year (weekends and 1 January only)", flush=True)
+        print(f"calendar: {year} has no arrangement; loaded an invented bench-only year "
+              "(weekends and 1 January only)", flush=True)
     with app.app_context():
         seed_agency(users)
         db.session.commit()
@@ -57,7 +58,7 @@ class Cluster:
     file runs them; nodes=1, job_workers=1, documents_worker=False: one node and one worker of both queues);
     a context manager that always stops them."""
 
-    def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,
+    def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,  # noqa: PLR0913
                  nodes: int = 2, job_workers: int = 2, documents_worker: bool = True):
         self.database_url, self.url, self.workdir, self.web_workers = database_url, url, workdir, web_workers
         self.logdir, self.job_workers, self.documents_worker = logdir, job_workers, documents_worker

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from ..accounts.roles import Role
+from ..agencies.tree import ancestor_ids
 from ..audit.service import record_event
 from ..cases.workflow import lock_case
 from ..china_time import today_in_china
 from ..extensions import db
-from ..agencies.tree import ancestor_ids
 from ..notifications.service import notify, users_with_role
 from ..tasks.models import Task
 from .models import RUNNING, Deadline

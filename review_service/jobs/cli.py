@@ -8,8 +8,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..unit_of_work import transactional
-from .service import list_incidents, retry_incident
 from .models import JobQueue
+from .service import list_incidents, retry_incident
 from .worker import ALL_QUEUES, run_worker, work_once, worker_name
 
 log = logging.getLogger(__name__)

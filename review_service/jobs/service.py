@@ -44,8 +44,8 @@ def schedule_job(kind: str, due_at: datetime, *, case_id: int | None = None, pay
             existing.payload, existing.status, existing.attempts = payload or {}, PENDING, 0
             existing.lock_owner = existing.lock_expires_at = None
             return existing
-    job = DueJob(kind=kind, queue=queue_for(kind), case_id=case_id, payload=payload or {}, due_at=due_at, next_attempt_at=due_at,
-                 dedupe_key=dedupe_key)
+    job = DueJob(kind=kind, queue=queue_for(kind), case_id=case_id, payload=payload or {}, due_at=due_at,
+                 next_attempt_at=due_at, dedupe_key=dedupe_key)
     db.session.add(job)
     return job
 
@@ -78,7 +78,7 @@ def lease_due_jobs(owner: str, *, limit: int = 20, queues: tuple[str, ...] = (Jo
     now = now or utcnow()
     oldest = (select(DueJob.id).where(*_claimable(now, queues)).order_by(DueJob.next_attempt_at, DueJob.id)
               .limit(limit))
-    lease = dict(lock_owner=owner, lock_expires_at=now + LEASE)
+    lease = {"lock_owner": owner, "lock_expires_at": now + LEASE}
     if db.session.get_bind().dialect.name == "postgresql":  # one statement: lock, skip others' rows, lease
         rows = db.session.connection().execute(
             update(_table()).where(_table().c.id.in_(oldest.with_for_update(skip_locked=True).scalar_subquery()))

@@ -143,7 +143,7 @@ def drive_all(cluster: Cluster, tokens: dict, args) -> dict:
 def print_report(args, driven: dict, lag: dict, checks: dict) -> None:
     wall, cases = driven["wall_seconds"], args.cases
     requests = sum(len(values) for values in driven["timings"].samples.values())
-    print(f"\n== {cases} cases on 2 web nodes x {args.web_workers} gunicorn workers + 2 timer workers + 1 documents "
+    print(f"\n== {cases} cases on 2 web nodes x {args.web_workers} gunicorn workers + 2 workers + 1 documents "
           f"worker, {args.threads} client threads: {wall:.2f} s = {cases / wall:.2f} cases/s, "
           f"{requests / wall:.1f} requests/s; load {os.getloadavg()[0]:.2f}")
     print(f"{'request':<30}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
@@ -241,7 +241,7 @@ def main(argv=None) -> int:
         began = time.perf_counter()
         migrate_and_seed(args.database_url, url, workdir, USERS)
         with Cluster(args.database_url, url, workdir, args.web_workers, RESULTS_DIR) as cluster:
-            print(f"prepared and started 2 web nodes {[n.base for n in cluster.nodes]}, 2 timer workers and a "
+            print(f"prepared and started 2 web nodes {[n.base for n in cluster.nodes]}, 2 workers and a "
                   f"documents worker in {time.perf_counter() - began:.1f} s", flush=True)
             driven, cpu = drive_measured(cluster, args)
             lag = cluster.stop_monitor()

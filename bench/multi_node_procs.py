@@ -54,9 +54,9 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
 
 
 class Cluster:
-    """Web nodes and job workers (default: two nodes, two workers of both queues and a documents-only worker;
-    nodes=1, job_workers=1, documents_worker=False: one node and one worker); a context manager that always
-    stops them."""
+    """Web nodes and job workers (default: two nodes, two `--queue default` workers and a `--queue documents`
+    worker, as docker/compose.yaml; nodes=1, job_workers=1, documents_worker=False: one node and one worker of
+    both queues); a context manager that always stops them."""
 
     def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,  # noqa: PLR0913
                  nodes: int = 2, job_workers: int = 2, documents_worker: bool = True):
@@ -80,8 +80,9 @@ class Cluster:
                                 PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
                 self._start(f"web-{number}", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
                                               "review_service:create_app()"], env)
-            for number in range(self.job_workers):  # both queues: timers first, at most one documents job at a time
-                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2"],
+            queues = ["--queue", "default"] if self.documents_worker else []  # as docker/compose.yaml
+            for number in range(self.job_workers):
+                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2", *queues],
                             child_env(self.database_url, self.workdir, secret=secret))
             if self.documents_worker:
                 self._start("worker-documents", [str(BIN / "flask"), "review", "worker", "--poll", "0.2",

@@ -74,7 +74,8 @@ def _sample_data(tree, environment, profile: dict, forms_dir: Path, file_name: s
                 problems.append(DefinitionProblem(file_name, owner.get("id"), owner.sourceline,
                                                   f"{_title(owner)}的脚本在示例案件上运行失败: {_reason(exc)}"))
             continue
-        data.update({key: value for key, value in context.items() if key in assigned_names(source)})
+        assigned = assigned_names(source)
+        data.update({key: value for key, value in context.items() if key in assigned})
     return data, unknown - set(data), problems
 
 
@@ -107,7 +108,7 @@ def _property_problems(tree, environment, data: dict, unknown: set, file_name: s
 def _evaluation_problem(environment, source: str, data: dict, unknown: set, name: str) -> str | None:
     """Why the property's expression is no valid value on the sample case (None: it is)."""
     try:
-        value = environment.evaluate(source, copy.deepcopy(data))
+        value = environment.evaluate(source, dict(data))  # an expression sets nothing
     except (CalendarDataMissing, ScriptRejected, SyntaxError):
         return None  # no calendar data in the sample's year; refused snippets are reported by engine.snippets
     except Exception as exc:  # noqa: BLE001 - reported to the designer
@@ -134,7 +135,7 @@ def _condition_problems(tree, environment, data: dict, unknown: set, file_name: 
         if not source or flow is None:
             continue
         try:
-            environment.evaluate(source, copy.deepcopy(data))
+            environment.evaluate(source, dict(data))  # an expression sets nothing
         except (CalendarDataMissing, ScriptRejected, SyntaxError):
             continue
         except Exception as exc:  # noqa: BLE001 - reported to the designer

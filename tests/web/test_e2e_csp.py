@@ -49,7 +49,7 @@ def pages(as_user):
                      case_page],
         "head": [("/dashboard", CHARTS_READY), (f"/cases/{decided}", "#diagram[data-loaded]"), ("/inbox", "main")],
         "designer": [("/designer", "main"), ("/designer/editor", "#designer-canvas [data-element-id='review_case']"),
-                     ("/designer/diff?from=1&to=2", "pre.diff"), ("/designer/versions/2/migration", "main")],
+                     ("/designer/diff?from=1&to=2", "body[data-diff-ready='1']"), ("/designer/versions/2/migration", "main")],
         "supervisor": [("/dashboard", CHARTS_READY)],
         "admin": [("/dashboard", CHARTS_READY), ("/designer/versions/2/migration", "main")],
         "_decision_task": deciding,

@@ -1,4 +1,5 @@
 """The only package that imports SpiffWorkflow: specs, the restricted script engine, state, runs."""
+from .limits import ScriptLimitExceeded
 from .migration import MigrationPlan, SpecChanges, diff_specs, migrate_instance, plan_migration
 from .runner import HumanTask, Runtime, ScriptFailed, TaskNotReady, UnknownTask, WorkflowRun
 from .scripting import RestrictedEnvironment, ScriptRejected, assigned_names, literal_assigned
@@ -9,6 +10,6 @@ __all__ = [
     "DefinitionProblem", "HumanTask", "MigrationPlan", "SpecChanges", "diff_specs", "migrate_instance",
     "plan_migration", "ParsedProcess", "ProcessDefinitionError", "Runtime",
     "ScriptFailed", "ScriptRejected", "TaskNotReady", "UnknownTask", "WorkflowRun",
-    "RestrictedEnvironment", "assigned_names", "content_hash", "dump_spec", "literal_assigned", "load_spec",
-    "parse_process",
+    "RestrictedEnvironment", "ScriptLimitExceeded", "assigned_names", "content_hash", "dump_spec",
+    "literal_assigned", "load_spec", "parse_process",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..engine import DefinitionProblem, RestrictedEnvironment, ScriptRejected, assigned_names
+from ..engine import DefinitionProblem, RestrictedEnvironment, ScriptLimitExceeded, ScriptRejected, assigned_names
 from ..json_documents import load_json
 from ..workdays.scripting import SCRIPT_HELPERS
 from ..workdays.sources import CalendarDataMissing
@@ -62,13 +62,16 @@ def _sample_data(tree, environment, profile: dict, forms_dir: Path, file_name: s
             data[task.get("id")] = sample_value(document)
     problems, unknown = [], set()
     for owner, source in _scripts(tree):
+        if owner.tag == f"{BPMN}scriptTask" and owner.get("id") != TIME_LIMITS_TASK:
+            unknown |= assigned_names(source)
+            continue
         context = copy.deepcopy(data)
         try:
             environment.execute(source, context)
         except (CalendarDataMissing, ScriptRejected, SyntaxError):
             unknown |= assigned_names(source)
             continue
-        except Exception as exc:  # noqa: BLE001 - any failure of designer code is the designer's problem
+        except (Exception, ScriptLimitExceeded) as exc:  # noqa: BLE001 - designer code: the designer's problem
             unknown |= assigned_names(source)
             if owner.get("id") == TIME_LIMITS_TASK:
                 problems.append(DefinitionProblem(file_name, owner.get("id"), owner.sourceline,
@@ -80,9 +83,10 @@ def _sample_data(tree, environment, profile: dict, forms_dir: Path, file_name: s
 
 
 def _scripts(tree):
-    """(owning element, source) of script tasks, set_time_limits first, then pre- and post-scripts."""
-    tasks = sorted(tree.iter(f"{BPMN}scriptTask"), key=lambda task: task.get("id") != TIME_LIMITS_TASK)
-    for task in tasks:
+    """(owning element, source) of the set_time_limits script, then the pre- and post-scripts (one-line
+    copies of a form's answer, e.g. dispute_outcome). Other script tasks do not run here: the variables they
+    set are unknown to the sample, and what reads them is not judged."""
+    for task in tree.iter(f"{BPMN}scriptTask"):
         script = task.find(f"{BPMN}script")
         if script is not None and (script.text or "").strip():
             yield task, script.text
@@ -111,7 +115,7 @@ def _evaluation_problem(environment, source: str, data: dict, unknown: set, name
         value = environment.evaluate(source, dict(data))  # an expression sets nothing
     except (CalendarDataMissing, ScriptRejected, SyntaxError):
         return None  # no calendar data in the sample's year; refused snippets are reported by engine.snippets
-    except Exception as exc:  # noqa: BLE001 - reported to the designer
+    except (Exception, ScriptLimitExceeded) as exc:  # noqa: BLE001 - reported to the designer
         return None if _needs_unknown(source, unknown) else f"在示例案件上求值失败: {_reason(exc)}"
     try:
         if name in INTEGER_PROPERTIES:
@@ -138,7 +142,7 @@ def _condition_problems(tree, environment, data: dict, unknown: set, file_name: 
             environment.evaluate(source, dict(data))  # an expression sets nothing
         except (CalendarDataMissing, ScriptRejected, SyntaxError):
             continue
-        except Exception as exc:  # noqa: BLE001 - reported to the designer
+        except (Exception, ScriptLimitExceeded) as exc:  # noqa: BLE001 - reported to the designer
             if not _needs_unknown(source, unknown):
                 message = f"{_title(flow)}的条件（{source}）在示例案件上求值失败: {_reason(exc)}"
                 problems.append(DefinitionProblem(file_name, flow.get("id"), condition.sourceline, message))
@@ -203,7 +207,7 @@ def _title(element) -> str:
     return f"「{name}」（{element.get('id')}）" if name else str(element.get("id"))
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
     text = str(exc)
     if isinstance(exc, NameError) and "name '" in text:
         return f"未定义的名称 {text.split(chr(39))[1]}（文字须写成数字或 time_limits[...] 等表达式）"

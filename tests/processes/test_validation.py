@@ -127,3 +127,8 @@ def test_a_task_kind_close_to_a_known_one_is_reported_on_its_task(as_user):
     found = problems(as_user, bpmn('<spiffworkflow:property name="taskKind" value="publication" />',
                                    '<spiffworkflow:property name="taskKind" value="publicaton" />'))
     assert [p.split(":")[1] for p in found] == ["publish_decision"], found
+
+
+def test_a_runaway_time_limits_script_is_a_problem_of_its_task(as_user):
+    found = problems(as_user, bpmn(SCRIPT, SCRIPT + "\nwhile True:\n    pass"))
+    assert any(p.startswith("legal_review.bpmn:set_time_limits:") and "ScriptLimitExceeded" in p for p in found), found

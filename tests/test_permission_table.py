@@ -4,8 +4,11 @@ The table is parsed from README.md; every row must have a request here (and ever
 table and the service cannot drift apart. Each role is a user of the agency `city`; each row's request is
 made against an object of the caller's own agency (own), of an agency below it (sub: `district`), of the
 agency above it (up: `province`) and of a sibling agency (other: `other`); rows about the caller alone walk
-one request (self). A cell lists the scopes allowed: the answer must be 2xx there (and, for a list, hold the
-object) and 403/404 (or a list without it) elsewhere. The world is built once for the module.
+one request (self, the rows in SELF_ROWS, whose cells say yes or —). A cell lists the scopes allowed: the
+answer must be 2xx there (and, for a list, hold the object) and 403/404 (or a list without it) elsewhere. The
+request made must be the one the row's Request column names. The world is built once for the module, and the
+writes walked leave it as the other rows need it. PERMISSION_TABLE_PRINT=1 (with -s) prints each row as the
+service answers it, to write a changed row.
 """
 import io
 import itertools
@@ -50,6 +53,13 @@ def table_rows() -> tuple[dict[str, dict[str, set[str]]], dict[str, str]]:
         rows[cells[0]] = {role: _scopes(cell) for role, cell in zip(roles, cells[2:], strict=True)}
         requests[cells[0]] = cells[1]
     return rows, requests
+
+
+def _described(cell: str, call: "Call") -> bool:
+    """Whether the README's request cell (`METHOD /path/{placeholder}`, under /api/v1) is the request made."""
+    method, template = cell.split("`")[1].split(" ", 1)
+    pattern = re.sub(r"\\\{\w+\\\}|…", "[^/?&]+", re.escape(template).replace("\\…", "…"))
+    return method == call.method and re.fullmatch(f"/api/v1{pattern}(\\?.*)?", call.path) is not None
 
 
 def _scopes(cell: str) -> set[str]:
@@ -134,9 +144,10 @@ REQUESTS: dict[str, Callable[[World, str, ApiClient], Call]] = {
     "Document download": lambda w, a, _: Call("GET", f"/api/v1/documents/{w.documents[a]}/docx"),
     "Archive packages": lambda w, a, _: Call("GET", f"/api/v1/cases/{w.cases[a]}/archive-packages"),
     "Task": lambda w, a, _: Call("GET", f"/api/v1/tasks/{w.tasks[a]}"),
-    "Case, submit": lambda w, a, _: Call("POST", "/api/v1/cases", json=submission(
-        case_number=f"权限〔2026〕{next(w.counter)}号")),
-    "Attachment, upload": lambda w, a, _: Call("POST", "/api/v1/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")}),
+    "Case, submit": lambda w, a, _: Call(
+        "POST", "/api/v1/cases", json=submission(case_number=f"权限〔2026〕{next(w.counter)}号")),
+    "Attachment, upload": lambda w, a, _: Call(
+        "POST", "/api/v1/attachments", data={"file": (io.BytesIO(PDF), "a.pdf")}),
     "Attachment of a case": lambda w, a, _: Call("GET", f"/api/v1/attachments/{w.attached[a]}"),
     "Upload not yet attached, the caller's": lambda w, a, actor: _self_upload(w, actor),
     "Upload not yet attached, a colleague's": lambda w, a, _: Call("GET", f"/api/v1/attachments/{w.loose[a]}"),
@@ -201,7 +212,8 @@ def _build(app) -> World:
     with app.app_context():
         for code, case_id in world.cases.items():
             world.tasks[code] = db.session.scalar(select(Task.id).where(Task.case_id == case_id).limit(1))
-            world.documents[code] = db.session.scalar(select(CaseDocument.id).where(CaseDocument.case_id == case_id).limit(1))
+            world.documents[code] = db.session.scalar(
+                select(CaseDocument.id).where(CaseDocument.case_id == case_id).limit(1))
             world.staff[code] = db.session.scalar(select(StaffMember.id).join(Agency).where(
                 Agency.code == code, StaffMember.kind == "enforcement_officer").limit(1))
     return world
@@ -216,6 +228,7 @@ def _answer(world: World, role: str, row: str, scope: str) -> tuple[bool, str]:
     """(allowed, what was answered) for one cell's scope."""
     actor = world.clients[role]
     call = REQUESTS[row](world, AGENCY_OF.get(scope, ""), actor)
+    assert _described(REQUEST_CELLS[row], call), f"{row}: {call.method} {call.path} is not {REQUEST_CELLS[row]}"
     response = actor.client.open(call.path, method=call.method, json=call.json, data=call.data,
                                  headers=actor.headers,
                                  content_type="multipart/form-data" if call.data else None)
@@ -231,7 +244,7 @@ def _answer(world: World, role: str, row: str, scope: str) -> tuple[bool, str]:
 def test_every_row_has_a_request_and_every_request_a_row():
     assert set(ROWS) - set(REQUESTS) == set(), "README rows the test has no request for"
     assert set(REQUESTS) - set(ROWS) == set(), "requests of the test no README row describes"
-    assert SELF_ROWS <= set(REQUESTS)
+    assert SELF_ROWS - set(REQUESTS) == set(), "a row walked as the caller's own that the test does not know"
 
 
 
@@ -249,5 +262,9 @@ def test_row(world, row):
             if allowed != (scope in allowed_scopes):
                 wrong.append(f"{role}@{scope}: {status}, table says {'yes' if scope in allowed_scopes else 'no'}")
     if os.environ.get("PERMISSION_TABLE_PRINT"):  # prints the row as the service answers it
-        print("\n| " + row + " | " + " | ".join(", ".join(s for s in seen[r] if s).replace("self", "yes") or NONE for r in ROWS[row]) + " |")
+        print(f"\n| {row} | " + " | ".join(_cell(seen[role]) for role in ROWS[row]) + " |")
     assert wrong == [], f"{row}: " + "; ".join(wrong)
+
+
+def _cell(allowed: list[str]) -> str:
+    return ", ".join(scope for scope in allowed if scope).replace("self", "yes") or NONE

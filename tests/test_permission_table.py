@@ -130,6 +130,8 @@ REQUESTS: dict[str, Callable[[World, str, ApiClient], Call]] = {
     "Process version files": lambda w, a, _: Call("GET", f"/api/v1/agencies/{a}/processes/{w.versions[a]}"),
     "Process diff": lambda w, a, _: Call(
         "GET", f"/api/v1/agencies/{a}/processes/diff?from={w.versions[a]}&to={w.versions[a]}"),
+    "Running cases, move to a version (dry run)": lambda w, a, _: Call(
+        "POST", f"/api/v1/agencies/{a}/processes/migrations?to={w.versions[a]}&dry_run=true"),
     "Process, publish": lambda w, a, _: Call("POST", f"/api/v1/agencies/{a}/processes", data=_files(w)),
     "Catalog": lambda w, a, _: Call("GET", f"/api/v1/agencies/{a}/catalog"),
     "Catalog, evaluate facts": lambda w, a, _: Call("POST", f"/api/v1/agencies/{a}/catalog/evaluate", json=FACTS),
@@ -143,6 +145,7 @@ REQUESTS: dict[str, Callable[[World, str, ApiClient], Call]] = {
     "Case documents": lambda w, a, _: Call("GET", f"/api/v1/cases/{w.cases[a]}/documents"),
     "Document download": lambda w, a, _: Call("GET", f"/api/v1/documents/{w.documents[a]}/docx"),
     "Archive packages": lambda w, a, _: Call("GET", f"/api/v1/cases/{w.cases[a]}/archive-packages"),
+    "Eligible reviewers": lambda w, a, _: Call("GET", f"/api/v1/cases/{w.cases[a]}/eligible-reviewers"),
     "Task": lambda w, a, _: Call("GET", f"/api/v1/tasks/{w.tasks[a]}"),
     "Case, submit": lambda w, a, _: Call(
         "POST", "/api/v1/cases", json=submission(case_number=f"权限〔2026〕{next(w.counter)}号")),
@@ -153,18 +156,23 @@ REQUESTS: dict[str, Callable[[World, str, ApiClient], Call]] = {
     "Upload not yet attached, a colleague's": lambda w, a, _: Call("GET", f"/api/v1/attachments/{w.loose[a]}"),
     "Accounts": lambda w, a, _: Call("GET", f"/api/v1/users?agency={a}"),
     "Account": lambda w, a, _: Call("GET", f"/api/v1/users/{w.users[a]}"),
+    "Account's change log": lambda w, a, _: Call("GET", f"/api/v1/users/{w.users[a]}/events"),
+    "Account change log": lambda w, a, _: Call("GET", "/api/v1/users/events"),
     "Own account": lambda w, a, _: Call("GET", "/api/v1/auth/me"),
     "Own notifications": lambda w, a, _: Call("GET", "/api/v1/notifications"),
+    "Own notice settings": lambda w, a, _: Call("GET", "/api/v1/notifications/settings"),
     "Dashboard": lambda w, a, _: Call("GET", f"/api/v1/dashboard?agency={a}"),
     "Report for the justice department": lambda w, a, _: Call(
         "GET", f"/api/v1/reports/review-work.xlsx?from=2026-01-01&to=2026-10-31&agency={a}"),
     "Working-day calendar": lambda w, a, _: Call("GET", "/api/v1/calendar/years"),
     "Overdue deadlines": lambda w, a, _: Call("GET", "/api/v1/deadlines/overdue"),
+    "Upcoming deadlines": lambda w, a, _: Call("GET", "/api/v1/deadlines/upcoming"),
     "Job incidents": lambda w, a, _: Call("GET", "/api/v1/incidents"),
     "Mail server": lambda w, a, _: Call("GET", "/api/v1/notifications/mail-server", absent="mail_server_not_found"),
 }
 SELF_ROWS = {"Case, submit", "Attachment, upload", "Upload not yet attached, the caller's", "Own account",
-             "Own notifications", "Working-day calendar", "Overdue deadlines", "Job incidents", "Mail server"}
+             "Own notifications", "Own notice settings", "Working-day calendar", "Overdue deadlines",
+             "Upcoming deadlines", "Account change log", "Job incidents", "Mail server"}
 ROWS, REQUEST_CELLS = table_rows()
 
 

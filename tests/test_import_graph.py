@@ -9,7 +9,8 @@ function-level imports count alike.
   catalog's rules are pure; processes publishes versions carrying a catalog; a case runs one version, and
   its rows include the record of its human steps (cases.models.Task) and their forms, which cases reads
   (history, rounds, guards); jobs run for cases; tasks mirror the run and work its steps; staffing reads the
-  task rows (four-eyes, load) to give review tasks their reviewer; deadlines time the tasks; migration
+  task rows (four-eyes, load) to give review tasks their reviewer; deadlines time the tasks (staffing and
+  deadlines import neither the other: their order is a convention); migration
   moves running cases across versions; casework serves what combines them (the case with its tasks and
   deadlines, the inbox with due dates). Where a lower package needs a higher one's rule (the mirror needs
   a reviewer and a deadline clock; submitting a case mirrors its first tasks), the higher package hands

@@ -24,11 +24,11 @@ from sqlalchemy import select
 from review_service.accounts.roles import Role
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
+from review_service.cases.models import Task
 from review_service.documents.models import CaseDocument
 from review_service.extensions import db
 from review_service.processes.service import publish_version, read_process_files
 from review_service.staffing.models import StaffMember
-from review_service.tasks.models import Task
 
 from .factories import PASSWORD, PDF, STAFF_FROM, ApiClient, submission, upload_attachment
 

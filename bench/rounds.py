@@ -13,7 +13,6 @@ engine state (workflow_instances.state) after round N < 30 KB.
 """
 import argparse
 import json
-import logging
 import os
 import sys
 import tempfile
@@ -126,7 +125,6 @@ def main(argv=None) -> int:
         print(f"database {env['database']} | revision {env['revision']} | {env['cpu_count']} CPUs | "
               f"load {env['load_average'][0]:.2f}", flush=True)
         app = make_app(url, Path(tmp))
-        logging.getLogger("review_service.access").setLevel(logging.WARNING)  # a line per request otherwise
         prepare_database(app)
         result = run(app, args.pairs, args.rounds, args.warmup)
         from review_service.extensions import db

@@ -89,8 +89,8 @@ def _diff(workflow: Any, new: Runtime) -> tuple[MigrationPlan, Any, Any]:
     spec_diff = SpecDiff(SPEC_SERIALIZER.registry, workflow.spec, new.spec)
     # completed steps of old rounds that compaction dropped from the tree (engine/compaction.py)
     gone = {ts.name for ts in list(spec_diff.changed) + list(spec_diff.removed)}
-    refused += [f"{name}: 已办结的步骤在新版本中被修改或删除" for name in getattr(workflow, "pruned_specs", ())
-                if name in gone]
+    dropped = [name for name in getattr(workflow, "pruned_specs", ()) if name in gone]
+    refused += [f"{name}: 已办结的步骤在新版本中被修改或删除" for name in dropped]
     for sub_id, sub_diff in sub_diffs.items():
         if sub_diff is None:
             refused.append(f"{workflow.subprocesses[sub_id].spec.name}: 子流程在新版本中被删除")
@@ -98,7 +98,7 @@ def _diff(workflow: Any, new: Runtime) -> tuple[MigrationPlan, Any, Any]:
         touched += sub_diff.changed + sub_diff.removed
         refused += [f"{t.task_spec.name}: 已办结的步骤在新版本中被修改或删除"
                     for t in filter_tasks(sub_diff.changed + sub_diff.removed, state=DONE)]
-    changed = sorted({t.task_spec.name for t in touched})
+    changed = sorted({t.task_spec.name for t in touched} | set(dropped))
     added = sorted({ts.name for ts in spec_diff.added})
     plan = MigrationPlan(not refused, sorted(set(refused)), changed, added)
     return plan, top_diff, sub_diffs

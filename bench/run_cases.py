@@ -309,7 +309,8 @@ def compare_databases(timings: Timings, other: dict, env: dict) -> dict:
         sql = "" if name.startswith("(") else str(percentile(other["statements"][f"complete:{name}"], 50))
         rows[name] = {"here_p50_ms": p_here, "compared_p50_ms": p_there, "ratio": p_there / p_here,
                       "met": p_there <= MAX_DB_RATIO * p_here}
-        print(f"{name:<32}{p_here:>9.2f}{p_there:>10.2f}{p_there / p_here:>7.2f}x{sql:>8}  {verdict[rows[name]['met']]}")
+        print(f"{name:<32}{p_here:>9.2f}{p_there:>10.2f}{p_there / p_here:>7.2f}x{sql:>8}  "
+              f"{verdict[rows[name]['met']]}")
     met = all(row["met"] for row in rows.values())
     print(f"compared database <= {MAX_DB_RATIO}x this one (p50, every step and overall): {verdict[met]}; "
           f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from ..accounts.roles import Role
 from ..agencies.tree import ancestor_ids
 from ..audit.service import record_event
+from ..cases.models import Task
 from ..cases.workflow import lock_case
 from ..china_time import today_in_china
 from ..extensions import db
 from ..notifications.service import notify, users_with_role
-from ..tasks.models import Task
 from .models import RUNNING, Deadline
 from .service import KIND_TITLES, reminder_day
 

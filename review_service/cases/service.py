@@ -19,6 +19,7 @@ from ..processes.service import catalog_of, version_for_new_case
 from ..tasks.forms import validate_form
 from ..tasks.mirror import sync_tasks
 from ..tasks.models import OPEN, Task
+from .diagram import diagram_steps
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts
 from .listeners import case_submitted
@@ -106,14 +107,16 @@ def decision_task_for(case_id: int, *, actor: Actor) -> Task:
 
 
 def case_diagram(case_id: int, *, actor: Actor) -> dict:
-    """The BPMN XML of the version the case runs on, with the element ids of its open engine tasks."""
+    """The BPMN XML of the version the case runs on, the element ids of its open engine tasks, and per step
+    the diagram's mark and who worked it when (cases.diagram)."""
     case = get_case(case_id, actor=actor)
     instance = db.session.get_one(WorkflowInstance, case.id)
     version = db.session.get_one(ProcessVersion, instance.process_version_id)
     diagrams = [text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")]
     main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
     return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,
-            "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task})}
+            "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task}),
+            "steps": diagram_steps(case)}
 
 
 def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:

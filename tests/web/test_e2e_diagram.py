@@ -71,7 +71,7 @@ def test_the_diagram_zooms_marks_the_steps_and_tells_who_and_when(browser_page, 
     assert "current-step" in shape(page, "review_case").get_attribute("class")
     assert page.get_attribute("#diagram", "data-marked") == "accept_submission:done review_case:current"
     assert page.locator("#diagram-legend").inner_text().count("已办") == 1
-    page.evaluate("document.getElementById('process-card').scrollIntoView()")
+    page.evaluate("document.getElementById('process-card').scrollIntoView({behavior: 'instant'})")
     screenshot(page, "case_diagram_marks")
 
     fitted = zoom(page)
@@ -83,6 +83,7 @@ def test_the_diagram_zooms_marks_the_steps_and_tells_who_and_when(browser_page, 
     page.get_by_role("button", name="缩小").click()
     assert zoom(page) < fitted
     page.get_by_role("button", name="适合窗口").click()
+    page.evaluate("document.getElementById('process-card').scrollIntoView({behavior: 'instant'})")
     middle = page.locator("#diagram").bounding_box()
     page.mouse.move(middle["x"] + middle["width"] / 2, middle["y"] + middle["height"] / 2)
     page.keyboard.down("Control")
@@ -124,7 +125,7 @@ def test_a_case_on_an_earlier_process_version_renders_with_its_marks(browser_pag
     open_diagram(page, old)
     assert page.get_attribute("#diagram", "data-marked") == "accept_submission:done review_case:current"
     assert shape(page, "leaders_meeting").count() == 0 and page.locator("#diagram .current-step").count() == 1
-    page.evaluate("document.getElementById('process-card').scrollIntoView()")
+    page.evaluate("document.getElementById('process-card').scrollIntoView({behavior: 'instant'})")
     screenshot(page, "case_diagram_earlier_version")
     open_diagram(page, new)
     assert shape(page, "leaders_meeting").count() == 1  # the agency's new version, with its extra step

@@ -16,15 +16,12 @@ from ..money import to_amount
 from ..persistence import built_once
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
-from ..tasks.forms import validate_form
-from ..tasks.mirror import sync_tasks
-from ..tasks.models import OPEN, Task
-from .diagram import diagram_steps
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts
+from .forms import validate_form
 from .listeners import case_submitted
-from .models import Case
-from .workflow import start_run
+from .models import OPEN, Case, Task
+from .workflow import mirror_tasks, start_run
 
 SUBMISSION_FORM = "case_submission"
 
@@ -63,7 +60,7 @@ def submit_case(*, actor: User, data) -> Case:
         run, runtime = start_run(case, version)
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
-    sync_tasks(case, runtime, run)
+    mirror_tasks(case, runtime, run)  # tasks' mirror, registered by tasks.init_app
     case_submitted(case, actor=actor, data=data)  # listeners: e.g. documents (送审表)
     db.session.flush()
     return case
@@ -107,16 +104,14 @@ def decision_task_for(case_id: int, *, actor: Actor) -> Task:
 
 
 def case_diagram(case_id: int, *, actor: Actor) -> dict:
-    """The BPMN XML of the version the case runs on, the element ids of its open engine tasks, and per step
-    the diagram's mark and who worked it when (cases.diagram)."""
+    """The BPMN XML of the version the case runs on, with the element ids of its open engine tasks."""
     case = get_case(case_id, actor=actor)
     instance = db.session.get_one(WorkflowInstance, case.id)
     version = db.session.get_one(ProcessVersion, instance.process_version_id)
     diagrams = [text for name, text in sorted(version.sources.items()) if name.endswith(".bpmn")]
     main = next((text for text in diagrams if f'id="{version.process_id}"' in text), diagrams[0])
     return {"process_version": version.number, "process_owner_agency_id": version.agency_id, "bpmn_xml": main,
-            "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task}),
-            "steps": diagram_steps(case)}
+            "current_task_ids": sorted({t.name for t in open_tasks_of(case) if t.engine_task})}
 
 
 def running_cases_by_version(agency) -> list[tuple[ProcessVersion, int]]:

@@ -10,17 +10,18 @@ from ..accounts.roles import Role
 from ..archives.service import list_packages
 from ..audit.service import verify_case_history
 from ..cases.comments import COMMENTED, add_comment
+from ..cases.forms import form_schema
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
-from ..cases.schemas import CaseQuerySchema, DiagramSchema
-from ..cases.search import list_choices, search_cases
-from ..cases.service import case_diagram, get_case, open_tasks_of, submit_case
+from ..cases.service import get_case, open_tasks_of, submit_case
+from ..casework.case_schemas import CaseQuerySchema, DiagramSchema
+from ..casework.diagram import case_diagram_with_steps
+from ..casework.search import list_choices, search_cases
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
 from ..documents.service import list_case_documents
 from ..errors import ServiceError
-from ..tasks.forms import form_schema
 from ..unit_of_work import discard
 from . import labels
 from .forms import form_page_errors, posted_json, posted_json_or_none
@@ -106,7 +107,7 @@ def comment(case_id):
 def diagram(case_id):
     """The case's BPMN, its current task ids and its steps (as GET /api/v1/cases/<id>/diagram) for the bpmn-js
     viewer on the case page, each visit also with its times and role in the page's language."""
-    body = DIAGRAM.dump(case_diagram(case_id, actor=current_user))
+    body = DIAGRAM.dump(case_diagram_with_steps(case_id, actor=current_user))
     for step in body["steps"]:
         for visit in step["visits"]:
             visit["texts"] = {"opened": date_time(_instant(visit["opened_at"])),

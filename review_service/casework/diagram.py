@@ -1,7 +1,7 @@
-"""What the case page's diagram marks on each step: done, current, overdue, and who worked it and when.
+"""The case's diagram with what it marks on each step: done, current, overdue, and who worked it and when.
 
-Read from the mirrored task rows (tasks.*, with the clock each open task runs on), never from workflow
-state, so a case on an earlier process version is described the same way as one on the current version.
+Read from the task rows (with the clock each open task runs on), never from workflow state, so a case on
+an earlier process version is described the same way as one on the current version.
 """
 from datetime import date
 from enum import StrEnum
@@ -9,11 +9,12 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..accounts.roles import Actor
+from ..cases.models import COMPLETED, OPEN, Case, Task
+from ..cases.service import case_diagram, get_case
 from ..china_time import today_in_china
 from ..deadlines.models import RUNNING
 from ..extensions import db
-from ..tasks.models import COMPLETED, OPEN, Task
-from .models import Case
 
 
 class StepState(StrEnum):
@@ -23,6 +24,11 @@ class StepState(StrEnum):
     CURRENT = "current"
     OVERDUE = "overdue"
     CANCELLED = "cancelled"
+
+
+def case_diagram_with_steps(case_id: int, *, actor: Actor) -> dict:
+    """cases.service.case_diagram (the version's BPMN, the open tasks' element ids) and the case's steps."""
+    return {**case_diagram(case_id, actor=actor), "steps": diagram_steps(get_case(case_id, actor=actor))}
 
 
 def diagram_steps(case: Case) -> list[dict]:

@@ -4,11 +4,12 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..audit.service import verify_case_history
+from ..cases.comments import add_comment, list_comments
+from ..cases.service import decision_task_for, get_case, submit_case
 from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
-from .comments import add_comment, list_comments
-from .schemas import (
+from .case_schemas import (
     CaseListSchema,
     CaseQuerySchema,
     CaseSchema,
@@ -19,8 +20,8 @@ from .schemas import (
     DiagramSchema,
     HistorySchema,
 )
+from .diagram import case_diagram_with_steps
 from .search import search_cases
-from .service import case_diagram, decision_task_for, get_case, submit_case
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
 blp.before_request(require_actor)
@@ -77,7 +78,7 @@ def history(case_id):
 @blp.response(200, DiagramSchema)
 def diagram(case_id):
     """The BPMN XML of the case's process version and the BPMN ids of its open tasks (for bpmn-js)."""
-    return case_diagram(case_id, actor=current_actor())
+    return case_diagram_with_steps(case_id, actor=current_actor())
 
 
 @blp.route("/<int:case_id>/decision", methods=["POST"])

@@ -115,6 +115,12 @@ class CaseQuerySchema(Schema):
     overdue = fields.Boolean(metadata={"description": "true: some running time limit is past due; false: none"})
     reviewer_id = fields.Integer(validate=validate.Range(min=1, max=DATABASE_INT_MAX),
                                  metadata={"description": "the case's reviewer"})
+    agency = fields.String(validate=validate.Length(max=64),
+                           metadata={"description": "code of the case's agency (that agency only)"})
+    under = fields.String(validate=validate.Length(max=64),
+                          metadata={"description": "code of an agency: its cases and those of the agencies below it"})
+    due_before = fields.Date(metadata={"description": "some running time limit is due before this Beijing date "
+                                                      "(the dashboard's overdue figure: due before today)"})
     submitted_from = fields.Date(metadata={"description": "submitted on or after this Beijing date"})
     submitted_to = fields.Date(metadata={"description": "submitted on or before this Beijing date"})
     sort = fields.String(load_default="submitted", validate=validate.OneOf(SORTS),
@@ -153,11 +159,34 @@ class DecisionRequestSchema(Schema):
     data = fields.Dict(required=True, metadata={"description": "record_decision 表单数据"})
 
 
+class DiagramVisitSchema(Schema):
+    task_id = fields.String()
+    title = fields.String()
+    round = fields.Integer()
+    status = fields.String(metadata={"description": "open | completed | cancelled"})
+    role = fields.String()
+    opened_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True, metadata={"description": "full name of who completed it"})
+    assignee = fields.String(allow_none=True, metadata={"description": "full name of who holds it"})
+    due_on = fields.Date(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "open and its running time limit is past due"})
+
+
+class DiagramStepSchema(Schema):
+    element_id = fields.String(metadata={"description": "BPMN element id"})
+    title = fields.String()
+    state = fields.String(metadata={"description": "done | current | overdue | cancelled"})
+    visits = fields.List(fields.Nested(DiagramVisitSchema), metadata={"description": "its tasks, oldest first"})
+
+
 class DiagramSchema(Schema):
     process_version = fields.Integer(metadata={"description": "the version number the case runs on"})
     process_owner_agency_id = fields.Integer(allow_none=True, metadata={"description": "null: the national default"})
     bpmn_xml = fields.String()
     current_task_ids = fields.List(fields.String(), metadata={"description": "BPMN element ids of open tasks"})
+    steps = fields.List(fields.Nested(DiagramStepSchema),
+                        metadata={"description": "every step the case has had a task on, with who and when"})
 
 
 class CommentRequestSchema(Schema):

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..audit.service import verify_case_history
 from ..cases.comments import add_comment, list_comments
-from ..cases.service import case_diagram, decision_task_for, get_case, submit_case
+from ..cases.service import decision_task_for, get_case, submit_case
 from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
@@ -20,6 +20,7 @@ from .case_schemas import (
     DiagramSchema,
     HistorySchema,
 )
+from .diagram import case_diagram_with_steps
 from .search import search_cases
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
@@ -77,7 +78,7 @@ def history(case_id):
 @blp.response(200, DiagramSchema)
 def diagram(case_id):
     """The BPMN XML of the case's process version and the BPMN ids of its open tasks (for bpmn-js)."""
-    return case_diagram(case_id, actor=current_actor())
+    return case_diagram_with_steps(case_id, actor=current_actor())
 
 
 @blp.route("/<int:case_id>/decision", methods=["POST"])

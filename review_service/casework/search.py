@@ -11,6 +11,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from ..agencies.models import Agency
+from ..agencies.tree import descendant_ids
 from ..cases.models import OPEN, Case, Task
 from ..cases.service import visible_agency_ids
 from ..deadlines.models import RUNNING, Deadline
@@ -66,9 +68,20 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
-                submitted_from=None, submitted_to=None) -> list:
+def _agency_conditions(actor, agency: str | None, under: str | None) -> list[ColumnElement[bool]]:
+    """Visible agencies only; `agency`: that agency's cases; `under`: that agency's and its descendants'."""
     conditions: list[ColumnElement[bool]] = [Case.agency_id.in_(visible_agency_ids(actor))]
+    for code, tree in ((agency, False), (under, True)):
+        if code:
+            found = db.session.scalar(select(Agency.id).where(Agency.code == code))
+            ids = [] if found is None else descendant_ids(found) if tree else [found]
+            conditions.append(Case.agency_id.in_(ids))
+    return conditions
+
+
+def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
+                submitted_from=None, submitted_to=None, agency=None, under=None, due_before=None) -> list:
+    conditions = _agency_conditions(actor, agency, under)
     if q and q.strip():
         pattern = _like(q.strip())
         conditions.append(or_(*(column.ilike(pattern, escape="\\")
@@ -81,6 +94,9 @@ def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer
         conditions.append(_running_overdue() if overdue else ~_running_overdue())
     if reviewer_id is not None:
         conditions.append(Case.reviewer_id == reviewer_id)
+    if due_before:
+        conditions.append(exists().where(Deadline.case_id == Case.id, Deadline.status == RUNNING,
+                                         Deadline.due_on < due_before))
     if submitted_from:
         conditions.append(Case.created_at >= _start_of(submitted_from))
     if submitted_to:
@@ -125,11 +141,15 @@ def _add_current_steps(items: list[ListedCase]) -> None:
 
 
 def list_choices(*, actor) -> dict:
-    """What the list's filters offer: the steps open now and the reviewers of the visible cases."""
+    """What the list's filters offer: the steps open now, the reviewers of the visible cases and, for a
+    supervisor, the agencies in reach."""
     agencies = visible_agency_ids(actor)
     steps = db.session.execute(select(Task.name, func.min(Task.title)).join(Case, Case.id == Task.case_id)
                                .where(Case.agency_id.in_(agencies), Task.status == OPEN)
                                .group_by(Task.name).order_by(Task.name)).all()
     reviewers = db.session.execute(select(User.id, User.full_name).where(
         User.id.in_(select(Case.reviewer_id).where(Case.agency_id.in_(agencies)))).order_by(User.full_name)).all()
-    return {"steps": [(name, title) for name, title in steps], "reviewers": [(i, n) for i, n in reviewers]}
+    codes = db.session.execute(select(Agency.code, Agency.name).where(Agency.id.in_(agencies))
+                               .order_by(Agency.id)).all() if len(agencies) > 1 else []
+    return {"steps": [(name, title) for name, title in steps], "reviewers": [(i, n) for i, n in reviewers],
+            "agencies": [(code, name) for code, name in codes]}

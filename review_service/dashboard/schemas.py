@@ -68,6 +68,9 @@ class StageTimeSchema(Schema):
     tasks = fields.Integer(metadata={"description": "tasks of this kind completed in the period"})
     average_working_days = fields.Float()
     max_working_days = fields.Integer()
+    average_hours = fields.Float(metadata={"description": "elapsed clock hours from opened to completed, averaged "
+                                                          "(one decimal): same-day work is not 0"})
+    max_hours = fields.Float()
 
 
 class StageTimesSchema(Schema):

@@ -3,7 +3,8 @@
 A task's duration is the number of Chinese working days after the Beijing day it opened, up to and
 including the day it was completed (workdays.working_days_between, with the task agency's local
 adjustments): opened and done the same day is 0, opened on the eve of 国庆 and done on the first
-working day after it is 1.
+working day after it is 1. So that work done within a day still shows, each stage also has the elapsed
+clock hours from opening to completion (average and longest, one decimal), which the dashboard charts.
 """
 from collections import Counter, defaultdict
 from datetime import date, timedelta
@@ -28,22 +29,26 @@ def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: i
     query = (select(Task.agency_id, Task.kind, Task.title, Task.created_at, Task.completed_at)
              .where(Task.agency_id.in_(agency_ids), Task.status == COMPLETED,
                     Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1))))
-    rows = [(agency_id, kind, title, local_date(created_at), local_date(completed_at))
+    rows = [(agency_id, kind, title, local_date(created_at), local_date(completed_at),
+             (completed_at - created_at).total_seconds() / 3600)
             for agency_id, kind, title, created_at, completed_at in db.session.execute(query)]
     durations: dict[str, list[int]] = defaultdict(list)
+    hours: dict[str, list[float]] = defaultdict(list)
     titles: dict[str, Counter] = defaultdict(Counter)
     unmeasured = 0
     if rows:
         duration = _Durations(min(row[3] for row in rows) - timedelta(days=1))
-        for agency_id, kind, title, opened_on, done_on in rows:
+        for agency_id, kind, title, opened_on, done_on, elapsed in rows:
             days = duration(agency_id, opened_on, done_on)
             if days is None:
                 unmeasured += 1
                 continue
             durations[kind].append(days)
+            hours[kind].append(elapsed)
             titles[kind][title] += 1
     stages = [{"kind": kind, "title": titles[kind].most_common(1)[0][0], "tasks": len(days),
-               "average_working_days": round(sum(days) / len(days), 1), "max_working_days": max(days)}
+               "average_working_days": round(sum(days) / len(days), 1), "max_working_days": max(days),
+               "average_hours": round(sum(hours[kind]) / len(days), 1), "max_hours": round(max(hours[kind]), 1)}
               for kind, days in sorted(durations.items(), key=lambda item: _stage_rank(item[0]))]
     return {"from_on": from_on, "to_on": today, "period_days": period_days, "stages": stages,
             "unmeasured_tasks": unmeasured}

@@ -1,4 +1,6 @@
 """案件: the case list, the submission form (送审) and the case page with diagram, opinions, deadlines, history."""
+from datetime import datetime
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,8 +13,9 @@ from ..cases.comments import COMMENTED, add_comment
 from ..cases.forms import form_schema
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
-from ..cases.service import case_diagram, get_case, open_tasks_of, submit_case
-from ..casework.case_schemas import CaseQuerySchema
+from ..cases.service import get_case, open_tasks_of, submit_case
+from ..casework.case_schemas import CaseQuerySchema, DiagramSchema
+from ..casework.diagram import case_diagram_with_steps
 from ..casework.search import list_choices, search_cases
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
@@ -20,12 +23,15 @@ from ..deadlines.withdrawals import may_withdraw
 from ..documents.service import list_case_documents
 from ..errors import ServiceError
 from ..unit_of_work import discard
+from . import labels
 from .forms import form_page_errors, posted_json, posted_json_or_none
+from .i18n import date_time, long_date
 from .pages import page_blueprint
 from .session import roles_required
 
 bp = page_blueprint("web_cases", __name__, url_prefix="/cases")
 LIST_PARAMETERS = CaseQuerySchema(unknown=EXCLUDE)
+DIAGRAM = DiagramSchema()
 
 
 def _list_query() -> tuple[dict, dict]:
@@ -99,5 +105,17 @@ def comment(case_id):
 
 @bp.route("/<int:case_id>/diagram.json")
 def diagram(case_id):
-    """The case's BPMN and its current task ids, for the bpmn-js viewer on the case page."""
-    return case_diagram(case_id, actor=current_user)
+    """The case's BPMN, its current task ids and its steps (as GET /api/v1/cases/<id>/diagram) for the bpmn-js
+    viewer on the case page, each visit also with its times and role in the page's language."""
+    body = DIAGRAM.dump(case_diagram_with_steps(case_id, actor=current_user))
+    for step in body["steps"]:
+        for visit in step["visits"]:
+            visit["texts"] = {"opened": date_time(_instant(visit["opened_at"])),
+                              "completed": date_time(_instant(visit["completed_at"])),
+                              "due": long_date(visit["due_on"]), "role": labels.name(labels.ROLE, visit["role"]),
+                              "status": labels.name(labels.TASK_STATUS, visit["status"])}
+    return body
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

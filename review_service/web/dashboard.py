@@ -3,7 +3,7 @@
 The figures come from dashboard.service (which checks the role and the agencies in reach); this view
 only reads the query, renders the tables and embeds the chart data as JSON for static/js/dashboard.js.
 """
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import EXCLUDE, ValidationError
@@ -32,6 +32,7 @@ def dashboard():
                                 limit=query["limit"])
     choices = dashboard_scope(current_user).agencies
     return render_template("web/dashboard.html", figures=figures, charts=chart_data(figures), choices=choices,
+                           stage_rows=stage_table(figures),
                            periods=sorted(set(PERIODS) | {query["period_days"]}),
                            windows=sorted(set(WINDOWS) | {query["within_working_days"]}), query=query)
 
@@ -45,29 +46,54 @@ def _query() -> dict:
 
 
 def chart_data(figures: dict) -> dict:
-    """What the three ECharts charts draw, with every label already in the page's language."""
-    names = {agency["code"]: agency["name"] for agency in figures["agencies"]}
-    stages = [row for row in figures["cases_per_stage"] if row["total"]]
-    counted = [code for code in names if any(a["cases"] for row in stages for a in row["by_agency"]
-                                             if a["agency_code"] == code)]
-    per_agency = {code: [next(a["cases"] for a in row["by_agency"] if a["agency_code"] == code) for row in stages]
-                  for code in counted}
-    times = figures["working_days_per_stage"]["stages"]
-    staffing = figures["staffing"]["agencies"]
+    """What the three ECharts charts draw, with every label already in the page's language, and the case list's
+    address a click on a figure opens (filtered to the cases behind it)."""
     return {
         "locale": "EN" if select_locale() == "en" else "ZH",
         "empty": _("No data"),
-        "stages": {"categories": [labels.name(labels.CASE_STATUS, row["status"]) for row in stages],
-                   "series": [{"name": names[code], "data": per_agency[code]} for code in counted],
-                   "axis": _("Cases")},
-        "times": {"categories": [row["title"] for row in times],
-                  "average": [row["average_working_days"] for row in times],
-                  "tasks": [row["tasks"] for row in times], "max": [row["max_working_days"] for row in times],
-                  "average_label": _("Average working days"), "tasks_label": _("Completed tasks"),
-                  "max_label": _("Longest (working days)")},
-        "staffing": {"categories": [row["agency_name"] for row in staffing],
-                     "reviewers": [row["reviewers"] for row in staffing],
-                     "required": [row["required_reviewers"] for row in staffing],
-                     "compliant": [row["compliant"] for row in staffing],
-                     "reviewers_label": _("Reviewers"), "required_label": _("Required reviewers")},
+        "case_list": url_for("web_cases.index"),
+        "stages": _stage_chart(figures),
+        "times": _time_chart(figures["working_days_per_stage"]["stages"]),
+        "staffing": _staffing_chart(figures["staffing"]["agencies"]),
     }
+
+
+def stage_table(figures: dict) -> tuple[list[dict], list[dict]]:
+    """The statuses that have cases and the agencies that have any, for the chart and its table."""
+    stages = [row for row in figures["cases_per_stage"] if row["total"]]
+    counted = [agency for agency in figures["agencies"]
+               if any(a["cases"] for row in stages for a in row["by_agency"] if a["agency_code"] == agency["code"])]
+    return stages, counted
+
+
+def _stage_chart(figures: dict) -> dict:
+    stages, counted = stage_table(figures)
+    per_agency = {agency["code"]: [next(a["cases"] for a in row["by_agency"] if a["agency_code"] == agency["code"])
+                                   for row in stages] for agency in counted}
+    return {"categories": [labels.name(labels.CASE_STATUS, row["status"]) for row in stages],
+            "statuses": [row["status"] for row in stages],
+            "series": [{"name": agency["name"], "code": agency["code"], "data": per_agency[agency["code"]]}
+                       for agency in counted],
+            "axis": _("Cases")}
+
+
+def _time_chart(times: list[dict]) -> dict:
+    """Average elapsed hours per stage (work done within a day is not 0, as whole working days would be)."""
+    return {"categories": [row["title"] for row in times],
+            "average": [row["average_hours"] for row in times],
+            "tasks": [row["tasks"] for row in times], "max": [row["max_hours"] for row in times],
+            "working_days": [row["average_working_days"] for row in times],
+            "average_label": _("Average hours"), "tasks_label": _("Completed tasks"),
+            "max_label": _("Longest (hours)"), "working_days_label": _("Average working days"),
+            "axis": _("Hours")}
+
+
+def _staffing_chart(staffing: list[dict]) -> dict:
+    """Required reviewers (grey) beside the reviewers there are: green where the 5% rule is met, red where
+    not, as two series so that each colour has its own legend entry."""
+    return {"categories": [row["agency_name"] for row in staffing],
+            "reviewers": [row["reviewers"] for row in staffing],
+            "required": [row["required_reviewers"] for row in staffing],
+            "compliant": [row["compliant"] for row in staffing],
+            "reviewers_label": _("Reviewers (enough)"), "short_label": _("Reviewers (too few)"),
+            "required_label": _("Required reviewers")}

@@ -43,6 +43,7 @@ DEADLINE_KIND = {
     "review": _l("Review period"), "publication": _l("Publication period"), "archiving": _l("Archiving period"),
     "withdrawal": _l("Withdrawal period"), "extension": _l("Extension approval"),
 }
+TASK_STATUS = {"open": _l("In progress"), "completed": _l("Done"), "cancelled": _l("Cancelled")}
 DEADLINE_STATUS = {"running": _l("Running"), "paused": _l("Paused"), "met": _l("Met"), "cancelled": _l("Cancelled")}
 VERDICT = {"pass": _l("No problem"), "issue": _l("Problem"), "not_applicable": _l("Not applicable")}
 STAFF_KIND = {"enforcement_officer": _l("Enforcement officer"), "legal_reviewer": _l("Legal reviewer"),

@@ -53,9 +53,43 @@ def test_the_chart_data_is_embedded_as_json(page_as, cases):
     assert data["stages"]["categories"] == ["待受理", "审核中", "审核通过，待作出决定"]
     assert {s["name"]: s["data"] for s in data["stages"]["series"]} == {"市市场监督管理局": [1, 1, 1],
                                                                          "市生态环境局": [1, 0, 0]}
-    assert data["times"]["average"] == [1.0, 2.0] and data["times"]["tasks"] == [2, 1]
+    # hours from opening to completion: A's acceptance 221 h, D's 7 h (same day: 0 working days), D's review 43 h
+    assert data["times"]["average"] == [114.0, 43.0] and data["times"]["max"] == [221.0, 43.0]
+    assert data["times"]["working_days"] == [1.0, 2.0] and data["times"]["tasks"] == [2, 1]
+    assert data["stages"]["statuses"] == ["awaiting_acceptance", "under_review", "review_passed"]
+    assert [s["code"] for s in data["stages"]["series"]] == ["city", "other"] and data["case_list"] == "/cases"
     assert data["staffing"]["required"] == [0, 2, 1] and data["staffing"]["compliant"] == [True, True, True]
     assert 'src="/static/vendor/echarts/echarts.min.js"' in html
+
+
+def test_same_day_work_is_not_zero(as_user, page_as):
+    with freeze_time(beijing("2026-10-15", 9)):
+        case = scenario.submit_unfiled(as_user("handler"), "市监罚〔2026〕120号", "己公司当日受理案")
+    with freeze_time(beijing("2026-10-15", 10)):
+        as_user("reviewer").complete(case, "accept_submission", {"result": "accept"})
+    _, html = dashboard_html(page_as, "head")
+    data = json.loads(re.search(r'id="dashboard-data">(.*?)</script>', html, re.S).group(1))
+    assert data["times"]["average"] == [1.0] and data["times"]["working_days"] == [0.0]  # hours; days round to 0
+    row = re.search(r'<tr data-kind="acceptance">.*?</tr>', html, re.S).group(0)
+    assert re.findall(r'<td class="text-end">([^<]*)</td>', row) == ["1", "1.0", "1.0", "0.0", "0"]
+
+
+def test_every_figure_leads_to_its_cases_and_every_chart_has_a_table(page_as, cases):
+    _, html = dashboard_html(page_as, "supervisor")
+    assert 'href="/cases?due_before=2026-10-16&amp;under=province"' in html  # the overdue count
+    assert 'href="/cases?under=province"' in html  # the case count
+    stages = re.search(r'<details id="stages-details">.*?</details>', html, re.S).group(0)
+    assert '<a href="/cases?status=under_review&amp;agency=city" data-agency="city">1</a>' in stages
+    assert '<a href="/cases?status=awaiting_acceptance&amp;under=province">2</a>' in stages
+    assert '<details id="times-details">' in html and 'id="staffing-table"' in html
+    # the list behind a figure holds exactly the cases the figure counts
+    with freeze_time(beijing(TODAY)):
+        supervisor = page_as("supervisor")
+        overdue = supervisor.get("/cases?due_before=2026-10-16&under=province").get_data(as_text=True)
+        waiting = supervisor.get("/cases?status=awaiting_acceptance&agency=city").get_data(as_text=True)
+    assert re.findall(r'<tr data-case-id="(\d+)"', overdue) == [str(cases["a"])]
+    assert re.findall(r'<tr data-case-id="(\d+)"', waiting) == [str(cases["b"])]
+    assert 'id="filter-due-before"' in overdue and "2026年10月16日" in overdue
 
 
 def _short_of_reviewers(app, code: str) -> None:

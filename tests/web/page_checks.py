@@ -1,6 +1,7 @@
 """Checks every browser test gets on every page it visits (wired in tests/web/conftest.py):
 
-- any console error or uncaught page error fails the test;
+- any console error or uncaught page error fails the test (chromium's "Failed to load resource" for the
+  service's own 409/422 refusals excepted: the page shows them);
 - on a zh-CN page, visible text that is one of the catalog's English msgids (or a fragment of one between
   placeholders) fails the test: a text shown untranslated. ALLOWED_WORDS lists what Chinese pages really
   show in Latin letters;
@@ -101,7 +102,8 @@ CHECK_SCRIPT = """
     if (!document.body || !window.__reportPageCheck || !location.protocol.startsWith('http')) return;
     const findings = {url: location.pathname + location.search, when: when};
     if (document.documentElement.lang === 'zh-CN') findings.english = untranslated(document.body.innerText);
-    findings.unlabelled = unlabelled();
+    // a json-editor form still being built (data-ready not yet set) is checked once it is ready
+    if (!document.querySelector('#form-editor:not([data-ready="true"])')) findings.unlabelled = unlabelled();
     const scrollWidth = document.documentElement.scrollWidth;
     if (phoneWidth && (scrollWidth > phoneWidth || scrollWidth > innerWidth)) {
       findings.scroll = {scrollWidth: scrollWidth, innerWidth: phoneWidth, elements: sticksOut()};
@@ -126,7 +128,7 @@ class PageChecks:
         self.page, self.test = page, re.sub(r"[^\w.-]+", "_", test_name).strip("_")
         self.problems: list[str] = []
         self.allowed_console: list[re.Pattern] = []
-        self.failed_documents: set[str] = set()
+        self.refusals: set[str] = set()
         self.steps = 0
         self.pages_checked: set[str] = set()
         for old in ARTIFACTS.glob(f"{self.test}-*.png"):  # an earlier run's pictures of this test
@@ -145,14 +147,16 @@ class PageChecks:
         self.allowed_console.append(re.compile(pattern))
 
     def response(self, answer):
-        if answer.status >= 400 and answer.request.resource_type == "document":
-            self.failed_documents.add(answer.url)  # a refused form re-shown with 422: the page itself
+        """The service's refusals (409, 422) are answers the page shows (a form re-shown with its errors, the
+        designer's publishing checks), not errors; chromium still logs them as failed resources."""
+        if answer.status in (409, 422):
+            self.refusals.add(answer.url)
 
     def console(self, message):
         if message.type != "error" or any(p.search(message.text) for p in self.allowed_console):
             return
         url = message.location.get("url")
-        if message.text.startswith("Failed to load resource") and url in self.failed_documents:
+        if message.text.startswith("Failed to load resource") and url in self.refusals:
             return
         self.problems.append(f"console error: {message.text} at {message.location.get('url')}")
 

@@ -45,7 +45,7 @@ def pages(as_user):
                     (f"/cases/{decided}/withdrawals", "form[action$='/withdrawals']")],
         "reviewer": [(f"/tasks/{_open_task(reviewer, waiting, 'accept_submission')}", FORM_READY),
                      (f"/tasks/{_open_task(reviewer, reviewing, 'review_case')}",
-                      "form select, form input[type=radio]"),
+                      "#checklist-form input[type=radio]"),
                      case_page],
         "head": [("/dashboard", CHARTS_READY), (f"/cases/{decided}", "#diagram[data-loaded]"), ("/inbox", "main")],
         "designer": [("/designer", "main"), ("/designer/editor", "#designer-canvas [data-element-id='review_case']"),

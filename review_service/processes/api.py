@@ -21,7 +21,8 @@ blp = Blueprint("processes", __name__, url_prefix="/api/v1/agencies", descriptio
 blp.before_request(require_actor)
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}
+    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                      "note": {"type": "string", "description": "what changed (change note)"}}}}}}
 
 
 def uploaded_files() -> dict[str, bytes]:
@@ -38,7 +39,8 @@ def uploaded_files() -> dict[str, bytes]:
 @blp.alt_response(422, description="process_invalid: fields.files lists 'file:element:line: message'")
 def publish(code):
     """Publish .bpmn/.dmn/profile.json/catalog.json as a new numbered version; files left out are inherited."""
-    version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor())
+    version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor(),
+                                          note=request.form.get("note"))
     return version, 201 if created else 200
 
 

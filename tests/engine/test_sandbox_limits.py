@@ -20,6 +20,10 @@ def with_script_after_acceptance(source: str) -> bytes:
     return _with_script(source.replace("&", "&amp;").replace("<", "&lt;"))
 
 # probe -> what the publishing check says about it
+# The budget stops a runaway evaluation at MAX_SECONDS of wall clock; the margin keeps a loaded 2-core machine
+# (parallel test workers) from failing a test whose point is that the evaluation ends at all.
+STOPPED_WITHIN = 5 * MAX_SECONDS
+
 REFUSED_AT_PUBLISHING = {
     "import": ("import os", "import"),
     "from-import": ("from os import path", "import"),
@@ -77,7 +81,7 @@ def test_probe_passes_publishing_and_is_stopped_at_run_time(source, words):
     started = time.monotonic()
     with pytest.raises(ScriptTooLong, match=words):
         run(source)
-    assert time.monotonic() - started < MAX_SECONDS
+    assert time.monotonic() - started < STOPPED_WITHIN
 
 
 def test_an_unconnected_script_task_is_refused_even_when_harmless():
@@ -159,6 +163,6 @@ def test_a_runaway_script_in_a_published_process_is_stopped_and_the_server_answe
     task = reviewer.open_task(case["id"], "accept_submission")
     started = time.monotonic()
     response = reviewer.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"result": "accept"}})
-    assert time.monotonic() - started < MAX_SECONDS + 1
+    assert time.monotonic() - started < STOPPED_WITHIN
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "workflow_script_error"
     assert reviewer.case(case["id"])["status"] == "awaiting_acceptance"  # nothing changed, and the next request answers

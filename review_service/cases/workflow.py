@@ -1,4 +1,5 @@
 """A case's lock and its engine state: lock, start, load and save the run (the task mirror is tasks/mirror.py)."""
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import cast
 
@@ -69,6 +70,21 @@ def start_run(case: Case, version: ProcessVersion) -> tuple[WorkflowRun, Runtime
     db.session.add(WorkflowInstance(case_id=case.id, process_version_id=version.id,
                                     process_hash=version.content_hash, state=run.dump()))
     return run, runtime
+
+
+_TASK_MIRROR: list[Callable[[Case, Runtime, WorkflowRun], object]] = []
+
+
+def register_task_mirror(mirror: Callable[[Case, Runtime, WorkflowRun], object]) -> None:
+    """tasks' init_app: how the READY human tasks of a run become task rows (tasks.mirror.sync_tasks)."""
+    _TASK_MIRROR[:] = [mirror]
+
+
+def mirror_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> None:
+    """Mirror a newly started run's first tasks (and the case status) through the registered mirror."""
+    if not _TASK_MIRROR:
+        raise RuntimeError("cases.workflow: no task mirror registered (tasks.init_app not called)")
+    _TASK_MIRROR[0](case, runtime, run)
 
 
 def load_run(case: Case) -> tuple[WorkflowRun, WorkflowInstance, Runtime]:

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from ..cases.models import COMPLETED, Task
 from ..china_time import local_date
 from ..deadlines.clock import start_of_day
 from ..extensions import db
-from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 
 # The default process's task kinds in the order a case meets them; other kinds follow by name.

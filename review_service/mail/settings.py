@@ -2,6 +2,7 @@
 One call is one transaction, owned by the caller."""
 import re
 
+from ..accounts.roles import Role
 from ..db_types import utcnow
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
@@ -83,5 +84,5 @@ def queue_test_mail(*, actor, to: str) -> None:
 
 
 def _require_admin(actor) -> None:
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="role_required")

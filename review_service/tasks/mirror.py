@@ -10,17 +10,15 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.roles import Role
 from ..audit.service import record_event
-from ..cases.models import Case
+from ..cases.models import CANCELLED, OPEN, Case, Task
 from ..cases.status import CASE_STATUSES
 from ..db_types import utcnow
-from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
 from ..extensions import db
 from ..persistence import built_once, insert_rows, read_without_flush
 from ..processes.service import LANE_ROLES
-from ..staffing.assignment import assign_review_task
 from .handoffs import announce_new_tasks
-from .models import CANCELLED, OPEN, Task
+from .hooks import assign_review_task, sync_deadlines
 
 
 @built_once

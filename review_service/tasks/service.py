@@ -2,20 +2,17 @@
 from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
 from ..cases.effects import apply_effects, check_preconditions
+from ..cases.forms import form_schema, validate_form
 from ..cases.listeners import task_completed
-from ..cases.models import Case
+from ..cases.models import COMPLETED, OPEN, Case, Task
 from ..cases.workflow import load_run, refresh_after_lock, save_run
 from ..db_types import utcnow
-from ..deadlines.extension_requests import request_extension
-from ..deadlines.models import ExtensionRequest
-from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
 from ..processes.vocabulary import labelled_form_schema, normalise_opinion
-from .forms import form_schema, validate_form
+from .hooks import working_days_left
 from .mirror import lock_case_of_task, sync_tasks
-from .models import COMPLETED, OPEN, Task
 from .permissions import check_can_work, check_visible
 
 
@@ -46,13 +43,6 @@ def claim_task(task_id: str, *, actor: Actor) -> Task:
     task.assignee_id = actor.id
     record_event(case, actor=actor, action="task.claimed", task_id=task.id, data={"task": task.name})
     return task
-
-
-def request_deadline_extension(task_id: str, *, actor: Actor, reason: str) -> ExtensionRequest:
-    """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
-    task, case = lock_open_task(task_id, actor)
-    check_can_work(actor, task)
-    return request_extension(task, case, actor=actor, reason=reason)
 
 
 def complete_task(task_id: str, *, actor: Actor, data) -> Task:

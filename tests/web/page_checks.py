@@ -132,7 +132,7 @@ class PageChecks:
         self.steps = 0
         self.pages_checked: set[str] = set()
         for old in ARTIFACTS.glob(f"{self.test}-*.png"):  # an earlier run's pictures of this test
-            old.unlink()
+            old.unlink(missing_ok=True)  # missing_ok: a parallel run may have removed it
         context = page.context
         context.expose_binding("__reportPageCheck", lambda _source, findings: self.report(findings))
         context.add_init_script(CHECK_SCRIPT % {"fragments": json.dumps(english_fragments(), ensure_ascii=False),

@@ -305,6 +305,10 @@ def browser_login(page, username: str, password: str = PASSWORD):
 
 
 def browser_logout(page):
+    """Log out with the navigation bar's button (on a phone, the menu is opened first)."""
+    if page.locator(".navbar-toggler").is_visible():
+        page.click(".navbar-toggler")
+        page.wait_for_selector("#nav.show")  # opened (the collapse animation over)
     page.click("nav form[action='/logout'] button")
     page.wait_for_url(re.compile(r".*/login.*"))
 
@@ -315,6 +319,10 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path:
     full_page=True only as a page's last step: after a full-page capture Chromium's clicks on that page
     land off target (seen with Chromium 156 headless), so a test that goes on clicking takes the viewport.
     """
+    checks = getattr(page, "checks", None)
+    if checks is not None:  # a browser_page: <test>-<step>-<name>.png, and the page checked as it is now
+        checks.final()
+        return checks.screenshot_step(name, full_page=full_page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)

@@ -25,6 +25,7 @@ from ..notifications.models import Notification
 from .models import AgencyMailServer, NoticePreference
 
 MAIL_SWEEP, SEND_MAIL = "notifications.mail_sweep", "notifications.send_mail"
+TEST_MAIL = "notifications.test_mail"
 MAIL_SWEEP_INTERVAL = timedelta(minutes=1)
 SWEEP_BATCH = 500
 
@@ -95,6 +96,20 @@ def send_notice_mail(job) -> None:
         return
     deliver(server, compose(notice, server, to=preference.email, name=user.full_name))
     notice.mail_state = "sent"
+
+
+def send_test_mail(job) -> None:
+    """Job handler: the admin's "send test mail" through the agency's own server; a failure is the job's error."""
+    server = db.session.get(AgencyMailServer, job.payload["agency_id"])
+    if server is None:
+        return  # the server was removed meanwhile
+    message = EmailMessage()
+    message["Subject"] = "【法制审核】测试邮件"
+    message["From"] = server.sender
+    message["To"] = formataddr((job.payload["name"], job.payload["to"]))
+    message.set_content(f"{job.payload['name']}，您好：\n\n这是法制审核系统的测试邮件，"
+                        "收到即说明本机关的邮件服务器设置可用。\n（本邮件由系统自动发送，请勿回复。）\n")
+    deliver(server, message)
 
 
 def compose(notice: Notification, server: AgencyMailServer, *, to: str, name: str) -> EmailMessage:

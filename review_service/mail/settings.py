@@ -3,11 +3,13 @@ One call is one transaction, owned by the caller."""
 import re
 
 from ..accounts.roles import Role
+from ..db_types import utcnow
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
+from ..jobs.service import add_new_jobs
 from ..notifications.kinds import NOTICE_KINDS
 from .models import AgencyMailServer, NoticePreference
-from .service import ensure_mail_sweep
+from .service import TEST_MAIL, ensure_mail_sweep
 
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,99}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -67,6 +69,18 @@ def remove_mail_server(*, actor) -> None:
     row = db.session.get(AgencyMailServer, actor.agency_id)
     if row is not None:
         db.session.delete(row)
+
+
+def queue_test_mail(*, actor, to: str) -> None:
+    """Queue one test mail to `to` through the actor's agency's server: the worker sends it (a job)."""
+    _require_admin(actor)
+    if db.session.get(AgencyMailServer, actor.agency_id) is None:
+        raise InvalidInput("请先保存本机关的邮件服务器设置", code="mail_server_not_found")
+    to = (to or "").strip()
+    if len(to) > 254 or not _EMAIL.match(to):
+        raise InvalidInput("电子邮箱地址格式不正确", fields={"to": ["电子邮箱地址格式不正确"]})
+    add_new_jobs([{"kind": TEST_MAIL, "due_at": utcnow(), "case_id": None, "dedupe_key": None,
+                   "payload": {"agency_id": actor.agency_id, "to": to, "name": actor.full_name}}])
 
 
 def _require_admin(actor) -> None:

@@ -7,7 +7,7 @@ the one predicate every review assignment uses.
 """
 from sqlalchemy import select
 
-from ..accounts.models import User
+from ..accounts.models import User, UserRole
 from ..accounts.roles import Role
 from ..audit.service import record_event
 from ..cases.models import Task
@@ -16,7 +16,7 @@ from ..extensions import db
 from ..notifications.service import notify
 from ..tasks.service import lock_open_task
 from .assignment import clear_flag
-from .eligibility import REASONS, reasons_for_user
+from .eligibility import REASONS, candidates, reasons_for_user
 
 
 def unclaim_task(task_id: str, *, actor) -> Task:
@@ -59,6 +59,20 @@ def hand_over_task(task_id: str, *, actor, username: str, reason: str) -> Task:
            message=f"{actor.full_name}将案件“{case.title}”的{task.title}转交给您：{reason}")
     db.session.flush()
     return task
+
+
+def eligible_colleagues(task: Task, actor) -> list[User]:
+    """Whom the actor may hand the task over to (the hand-over form's list): for a review task every eligible
+    reviewer or pooled advisor of the case, else the active holders of the task's role in its agency."""
+    if task.role == Role.REVIEWER:
+        users = {c.staff.user_id: c.staff.user for c in candidates(task.case) if c.eligible}
+        found = [user for user_id, user in users.items() if user_id != actor.id and user is not None]
+        return sorted(found, key=lambda user: (user.full_name, user.username))
+    query = (select(User).join(UserRole, UserRole.user_id == User.id)
+             .where(User.agency_id == task.agency_id, UserRole.role == task.role, User.is_active.is_(True),
+                    User.id != actor.id)
+             .order_by(User.full_name, User.username))
+    return list(db.session.scalars(query))
 
 
 def _check_colleague(task: Task, case, target: User | None, actor) -> None:

@@ -1,14 +1,17 @@
-"""站内通知: the user's notices, newest first; 通知设置: which of them also come by e-mail."""
+"""站内通知: the user's notices, newest first; 通知设置: which of them also come by e-mail; 邮件服务器: the
+agency's SMTP server (admins), with a test mail the worker sends."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..accounts.roles import Role
 from ..errors import ServiceError
-from ..mail.settings import preferences_of, save_preferences
+from ..mail.settings import mail_server_of, preferences_of, queue_test_mail, save_mail_server, save_preferences
 from ..notifications.kinds import NOTICE_KINDS
 from ..notifications.service import list_notifications, mark_read
 from .pages import page_blueprint
+from .session import roles_required
 
 bp = page_blueprint("web_notifications", __name__, url_prefix="/notifications")
 
@@ -61,3 +64,58 @@ def settings():
 def _settings_page(chosen: dict, errors=None):
     kinds = [(kind, NOTICE_LABELS.get(kind, kind)) for kind in NOTICE_KINDS]
     return render_template("web/notification_settings.html", chosen=chosen, kinds=kinds, errors=errors or [])
+
+
+def _refusal_messages(refusal: ServiceError) -> list[str]:
+    return [message for field in refusal.fields.values() for message in field] or [refusal.message]
+
+
+def _server_form() -> dict:
+    form = request.form
+    port = form.get("port", "").strip()
+    return {"host": form.get("host", "").strip(), "port": int(port) if port.isdigit() else 0,
+            "sender": form.get("sender", "").strip(), "starttls": form.get("starttls") == "1",
+            "username": form.get("username", "").strip() or None,
+            "password_env": form.get("password_env", "").strip() or None}
+
+
+@bp.route("/mail-server", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def mail_server():
+    """邮件服务器: the agency's SMTP server, as PUT /api/v1/notifications/mail-server."""
+    if request.method == "GET":
+        return _mail_server_page(mail_server_of(actor=current_user))
+    chosen = _server_form()
+    errors = [_("Fill in the server, the port (1-65535) and the sender address.")] \
+        if not (chosen["host"] and 0 < chosen["port"] < 65536 and "@" in chosen["sender"]) else []
+    if not errors:
+        try:
+            save_mail_server(actor=current_user, **chosen)
+        except ServiceError as refusal:
+            errors = _refusal_messages(refusal)
+    if errors:
+        return _mail_server_page(chosen, errors=errors), 422
+    flash(_("The mail server has been saved."), "success")
+    return redirect(url_for("web_notifications.mail_server"))
+
+
+@bp.route("/mail-server/test", methods=["POST"])
+@roles_required(Role.ADMIN)
+def test_mail():
+    """Queue a test mail to the address typed; the worker sends it (failures show as the job's incident)."""
+    to = request.form.get("to", "")
+    try:
+        queue_test_mail(actor=current_user, to=to)
+    except ServiceError as refusal:
+        return _mail_server_page(mail_server_of(actor=current_user), errors=_refusal_messages(refusal), to=to), 422
+    flash(_("A test mail to %(to)s is queued; the worker sends it within a minute.", to=to.strip()), "success")
+    return redirect(url_for("web_notifications.mail_server"))
+
+
+def _mail_server_page(server, errors=None, to: str = ""):
+    values = server if isinstance(server, dict) or server is None else {
+        "host": server.host, "port": server.port, "sender": server.sender, "starttls": server.starttls,
+        "username": server.username, "password_env": server.password_env}
+    to = to or preferences_of(current_user.id)["email"] or ""
+    saved = server is not None and not isinstance(server, dict)
+    return render_template("web/mail_server.html", server=values, saved=saved, errors=errors or [], to=to)

@@ -15,7 +15,7 @@ from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
 from ..headers import as_attachment
 from ..processes.vocabulary import labelled_form_schema
-from ..staffing.handover import hand_over_task, unclaim_task
+from ..staffing.handover import eligible_colleagues, hand_over_task, unclaim_task
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
 from ..tasks.prefill import prefilled_data
 from ..tasks.service import claim_task, complete_task, get_task
@@ -44,7 +44,14 @@ def _render(task, *, data=None, errors=None, status=200):
     return render_template(template, task=task, case=task.case, schema=schema, data=data, errors=errors,
                            draft=draft, checklist=checklist, days_left=working_days_left(task.deadline),
                            exchange=previous_exchange(task), dispute=dispute_exchange(task),
-                           answered_opinion=opinion_answered_by(task)), status
+                           answered_opinion=opinion_answered_by(task), colleagues=_colleagues(task)), status
+
+
+def _colleagues(task) -> list:
+    """The hand-over form's choices, only when the form is shown (the holder, or a queued task's role)."""
+    may_hand_over = (task.status == OPEN and current_user.has_role(task.role)
+                     and task.assignee_id in (None, current_user.id))
+    return eligible_colleagues(task, current_user) if may_hand_over else []
 
 
 @bp.route("/tasks/<task_id>")

@@ -2,7 +2,10 @@
 the app served on 127.0.0.1 and driven by Playwright with Debian's chromium (never a downloaded browser).
 
 Browser tests are marked `e2e`. Without chromium they are skipped, unless REQUIRE_E2E=1 (set by
-.ci/run), which turns a missing browser into a failure. Screenshots go to tests/artifacts/screenshots/.
+.ci/run), which turns a missing browser into a failure. Every browser_page runs tests/web/page_checks.py's
+checks on every page it loads (console errors, untranslated English, horizontal scrolling on a phone) and
+keeps a screenshot of each in tests/artifacts/screenshots/; any finding fails the test after its body ran.
+Parametrize `browser_page` indirectly with "desktop" (1366 px, the default) or "phone" (390 px).
 """
 import os
 import shutil
@@ -12,7 +15,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from ..factories import PageClient
+from .page_checks import PageChecks
 
+VIEWPORTS = {"desktop": {"viewport": {"width": 1366, "height": 900}},
+             "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -54,14 +60,30 @@ def live_server(app):
 
 
 @pytest.fixture
-def browser_page(browser, live_server):
-    """A fresh browser context (zh-CN, Asia/Shanghai) and page; page.base_url is the live server."""
+def browser_page(browser, live_server, request):
+    """A fresh browser context (zh-CN, Asia/Shanghai) and page; page.base_url is the live server. page.checks
+    (PageChecks) watches every page it loads; page.js_errors keeps the uncaught errors for older asserts."""
+    viewport = getattr(request, "param", "desktop")
     context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server,
-                                  viewport={"width": 1400, "height": 1000})
+                                  **VIEWPORTS[viewport])
     context.set_default_timeout(15_000)
     page = context.new_page()
-    errors = []
+    errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.js_errors = errors
+    page.checks = request.node.page_checks = PageChecks(
+        page, request.node.name, phone_width=VIEWPORTS[viewport]["viewport"]["width"] if viewport == "phone" else 0)
+    page.viewport_name = viewport
     yield page
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After a browser test's body passed: fail it on what its pages reported (page_checks.py)."""
+    result = yield
+    checks = getattr(item, "page_checks", None)
+    if checks is not None:
+        checks.final()
+        assert not checks.problems, "page checks:\n" + "\n".join(checks.problems)
+    return result

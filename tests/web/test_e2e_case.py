@@ -1,10 +1,11 @@
 """One whole case clicked through in Chromium by the handler, the reviewer and the head, with an
-issues-found round; and a server field error shown beside its field. Screenshots: tests/artifacts/."""
+issues-found round (at 1366 px and on a 390 px phone); the handler disagreeing and the coordination recorded;
+and a server field error shown beside its field. Screenshots: tests/artifacts/screenshots/."""
 import re
 
 import pytest
 
-from ..factories import browser_login, browser_logout, screenshot
+from ..factories import browser_login, browser_logout, find_issues, screenshot, under_review
 
 pytestmark = pytest.mark.e2e
 
@@ -72,6 +73,14 @@ def fill_checklist(page, issue_point: str | None = None):
             row.locator("textarea").fill("罚款数额超出本机关裁量基准")
 
 
+def handle_visible(page, title: str):
+    """The case page's current step `title` shows its 办理 button inside the viewport's width."""
+    button = page.locator("#open-tasks li", has_text=title).get_by_role("link")
+    box = button.bounding_box()
+    assert button.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+@pytest.mark.parametrize("browser_page", ["desktop", "phone"], indirect=True)
 def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     page = browser_page
     browser_login(page, "handler")
@@ -87,7 +96,11 @@ def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     browser_logout(page)
 
     browser_login(page, "reviewer")
-    assert page.locator("#inbox-table tr", has_text="某公司销售不合格电线电缆案").count() == 1
+    row = page.locator("#inbox-table tr", has_text="某公司销售不合格电线电缆案")
+    assert row.count() == 1 and row.get_by_role("link", name="办理").is_visible()
+    screenshot(page, "inbox")
+    page.goto(f"/cases/{case_id}")
+    handle_visible(page, "受理")
     open_task(page, case_id, "受理")
     page.select_option('[name="root[result]"]', "accept")
     submit_form(page)
@@ -133,6 +146,31 @@ def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     assert [o["opinion"] for o in case["opinions"]] == ["issues", "approve"]
     assert case["fine_amount"] == "100000.00"
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("browser_page", ["desktop", "phone"], indirect=True)
+def test_the_handler_disagrees_and_the_coordination_is_recorded(browser_page, as_user):
+    case_id = under_review(as_user)
+    find_issues(as_user, case_id)
+    page = browser_page
+    browser_login(page, "handler")
+    open_task(page, case_id, "处理审核意见")
+    page.select_option('[name="root[action]"]', "disagree")
+    page.fill('[name="root[disagreement_reasons]"]', "裁量适当，不同意审核意见")
+    screenshot(page, "disagree_form")
+    submit_form(page)
+    assert case_status(page) == "协调中"
+    [task] = as_user("handler").case(case_id)["open_tasks"]
+    coordinator = task["assignee"]["full_name"] if task["assignee"] else task["role"]
+    next_user_opens(page, coordinator, case_id, "协调")
+    page.select_option('[name="root[outcome]"]', "revise_to_approve")
+    page.fill('[name="root[minutes]"]', "经协调，承办机构补充裁量说明，法制审核机构同意。")
+    page.fill('[name="root[revision_reasons]"]', "承办机构补充的裁量说明充分")
+    screenshot(page, "coordination_form")
+    submit_form(page)
+    assert case_status(page) == "审核通过，待作出决定"
+    screenshot(page, "coordinated", full_page=True)
+    assert as_user("head").case(case_id)["status"] == "review_passed"
 
 
 def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):

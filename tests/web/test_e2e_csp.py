@@ -45,7 +45,7 @@ def pages(as_user):
                     (f"/cases/{decided}/withdrawals", "form[action$='/withdrawals']")],
         "reviewer": [(f"/tasks/{_open_task(reviewer, waiting, 'accept_submission')}", FORM_READY),
                      (f"/tasks/{_open_task(reviewer, reviewing, 'review_case')}",
-                      "form select, form input[type=radio]"),
+                      "#checklist-form input[type=radio]"),
                      case_page],
         "head": [("/dashboard", CHARTS_READY), (f"/cases/{decided}", "#diagram[data-loaded]"), ("/inbox", "main")],
         "designer": [("/designer", "main"), ("/designer/editor", "#designer-canvas [data-element-id='review_case']"),
@@ -85,6 +85,7 @@ def test_every_page_works_under_the_policy(browser_page, pages, role):
 def test_an_inline_script_would_be_refused(browser_page):
     """The policy is enforced, not only sent: a script injected into the page does not run."""
     page = browser_page
+    page.checks.allow_console("violates the following Content Security Policy")  # the refusal this test wants
     page.context.add_init_script(RECORD_VIOLATIONS)
     page.goto("/login")
     page.evaluate("""() => { const s = document.createElement('script');

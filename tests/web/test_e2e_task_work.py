@@ -1,6 +1,7 @@
-"""In Chromium: a reviewer types into a queued task, claims it and finds the text still there, hands the task
-over to a colleague with a reason, and comments on the case. Screenshots: tests/artifacts/screenshots/
-task_claimed_keeps_text.png, task_hand_over.png, case_comments.png."""
+"""In Chromium, at 1366 px and on a 390 px phone: a reviewer types into a queued task, claims it and finds the
+text still there, hands the task over to a colleague chosen from the eligible ones with a reason, and comments
+on the case. Screenshots: tests/artifacts/screenshots/<test>-NN-task_claimed_keeps_text.png, ...task_hand_over.png,
+...case_comments.png."""
 import pytest
 
 from ..factories import browser_login, screenshot
@@ -9,6 +10,7 @@ pytestmark = pytest.mark.e2e
 NOTE = "送审材料基本齐全，听证笔录待核"
 
 
+@pytest.mark.parametrize("browser_page", ["desktop", "phone"], indirect=True)
 def test_claim_keeps_typed_text_then_hand_over_and_comment(browser_page, as_user):
     case_id = as_user("handler").submit()["id"]
     task = as_user("reviewer").open_task(case_id, "accept_submission")
@@ -23,7 +25,8 @@ def test_claim_keeps_typed_text_then_hand_over_and_comment(browser_page, as_user
     assert page.locator("#claim-task").count() == 0
     screenshot(page, "task_claimed_keeps_text")
     page.click("#task-work summary")
-    page.fill("#hand-over-assignee", "reviewer2")
+    assert "reviewer" not in page.locator("#hand-over-assignee option").all_inner_texts()  # not oneself
+    page.select_option("#hand-over-assignee", "reviewer2")
     page.fill("#hand-over-reason", "本人出差，请代为审查")
     screenshot(page, "task_hand_over")
     page.click("#hand-over-task")

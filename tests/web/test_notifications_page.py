@@ -50,3 +50,27 @@ def test_the_settings_page_refuses_a_bad_address_and_keeps_what_was_typed(page_a
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "电子邮箱地址格式不正确" in html and 'value="不是邮箱"' in html
     assert as_user("handler").get("/api/v1/notifications/settings").get_json()["email"] is None
+
+
+def test_the_admin_sets_the_mail_server_and_queues_a_test_mail(app, page_as, monkeypatch):
+    from review_service.mail import service as mail_service
+
+    from ..factories import run_due_jobs
+    sent = []
+    monkeypatch.setattr(mail_service, "deliver", lambda server, message: sent.append((server.host, message)))
+    admin = page_as("admin")
+    html = admin.get("/notifications/mail-server").get_data(as_text=True)
+    assert 'id="nav-mail-server"' in html and 'aria-current="page"' in html
+    assert 'id="test-mail-send" disabled' in html  # nothing to test before a server is saved
+    refused = admin.post("/notifications/mail-server", data={"host": "", "port": "587", "sender": "x"})
+    assert refused.status_code == 422 and "mail-server-error" in refused.get_data(as_text=True)
+    saved = admin.post("/notifications/mail-server", data={"host": "smtp.city.gov.cn", "port": "587",
+                                                           "sender": "fzsh@city.gov.cn", "starttls": "1"})
+    assert saved.status_code == 302
+    assert 'value="smtp.city.gov.cn"' in admin.get("/notifications/mail-server").get_data(as_text=True)
+    assert admin.post("/notifications/mail-server/test", data={"to": "bad"}).status_code == 422
+    queued = admin.post("/notifications/mail-server/test", data={"to": "admin@city.gov.cn"})
+    assert queued.status_code == 302 and sent == []  # queued: the worker sends it, not the request
+    run_due_jobs(app)
+    assert [(host, message["To"]) for host, message in sent] == [("smtp.city.gov.cn", "admin <admin@city.gov.cn>")]
+    assert page_as("handler").get("/notifications/mail-server").status_code == 403

@@ -1,5 +1,6 @@
 """Task work on the pages: claiming keeps what was typed, putting back, handing over, comments on the case page."""
 import json
+import re
 
 from ..factories import notifications
 
@@ -28,6 +29,8 @@ def test_put_back_and_hand_over_from_the_task_page(as_user, page_as):
     reviewer.post(f"/tasks/{task_id}/claim", data={"data": "{}"})
     html = reviewer.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert 'id="unclaim-task"' in html and 'id="hand-over-form"' in html and "转交" in html
+    choices = re.findall(r'<option value="([^"]+)">', html.split('id="hand-over-assignee"')[1].split("</select>")[0])
+    assert "reviewer2" in choices and not {"reviewer", "head", "handler"} & set(choices)  # eligible colleagues only
     assert reviewer.post(f"/tasks/{task_id}/unclaim").status_code == 302
     assert as_user("reviewer").open_task(case_id, "accept_submission")["assignee"] is None
     refused = reviewer.post(f"/tasks/{task_id}/hand-over", data={"assignee": "head", "reason": "出差"})

@@ -192,13 +192,32 @@
     }
   }
 
+  // Every control needs a name screen readers say: json-editor leaves some without a <label for> (fields put
+  // back by restoreOptionalFields, list items, the upload's file input); name them after their field's title.
+  function labelControls() {
+    for (const control of element.querySelectorAll('input, select, textarea')) {
+      if (control.type === 'hidden' || (control.labels && control.labels.length) || control.getAttribute('aria-label')) continue;
+      const holder = control.closest('[data-schemapath]');
+      const field = holder && editor.getEditor(holder.dataset.schemapath);
+      if (!field) continue;
+      let title = (field.schema && field.schema.title) || field.key;
+      const parent = field.parent;
+      if (parent && parent.schema && parent.schema.type === 'array') {
+        title = (parent.schema.title || title) + ' ' + (Number(field.key) + 1);
+      }
+      control.setAttribute('aria-label', title);
+    }
+  }
+
   editor.on('ready', function () {
     if (config.startval) {
       restoreOptionalFields();
       reapplyStartValues(config.startval, 'root');
     }
     labelUploads();
+    labelControls();
     showErrors();
+    editor.on('change', labelControls);
     editor.on('change', showErrors);  // json-editor shows its own messages on every change; show ours instead
     editor.on('change', labelUploads);
     showServerErrors();

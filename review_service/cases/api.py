@@ -20,7 +20,7 @@ from .schemas import (
     HistorySchema,
 )
 from .search import search_cases
-from .service import case_diagram, decision_task_for, get_case, submit_case
+from .service import case_diagram, case_for_display, decision_task_for, get_case, submit_case
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
 blp.before_request(require_actor)
@@ -61,7 +61,7 @@ def index(query):
 @blp.response(200, CaseSchema)
 def show(case_id):
     """Status, round, open tasks, every round's opinion and the decision."""
-    return get_case(case_id, actor=current_actor())
+    return case_for_display(case_id, actor=current_actor())
 
 
 @blp.route("/<int:case_id>/history", methods=["GET"])

@@ -8,13 +8,14 @@ working day after it is 1.
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, func, null, select
 
-from ..china_time import local_date
+from ..agencies.tree import descendant_ids
 from ..deadlines.clock import start_of_day
 from ..extensions import db
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
+from ..workdays.models import CalendarAdjustment
 
 # The default process's task kinds in the order a case meets them; other kinds follow by name.
 STAGE_ORDER = ("acceptance", "supplement", "review_opinion", "extension_approval", "response", "coordination",
@@ -23,30 +24,56 @@ STAGE_ORDER = ("acceptance", "supplement", "review_opinion", "extension_approval
 
 def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: int) -> dict:
     """Per task kind: tasks completed in the `period_days` days up to today, their average and longest
-    duration in working days. Tasks whose days reach a year without calendar data are counted apart."""
+    duration in working days. Tasks whose days reach a year without calendar data are counted apart.
+
+    Counted in SQL per (calendar, kind, title, opened day, done day): agencies under no local calendar
+    adjustment share the national calendar, so a province's tasks fold into a few thousand groups."""
     from_on = today - timedelta(days=period_days - 1)
-    query = (select(Task.agency_id, Task.kind, Task.title, Task.created_at, Task.completed_at)
+    calendar = _calendar_of(agency_ids)
+    opened, done = _beijing_day(Task.created_at), _beijing_day(Task.completed_at)
+    query = (select(null() if calendar is None else calendar, Task.kind, Task.title, opened, done, func.count())
              .where(Task.agency_id.in_(agency_ids), Task.status == COMPLETED,
-                    Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1))))
-    rows = [(agency_id, kind, title, local_date(created_at), local_date(completed_at))
-            for agency_id, kind, title, created_at, completed_at in db.session.execute(query)]
-    durations: dict[str, list[int]] = defaultdict(list)
+                    Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1)))
+             .group_by(*([] if calendar is None else [calendar]), Task.kind, Task.title, opened, done))
+    rows = [(agency_id, kind, title, _as_date(opened_on), _as_date(done_on), count)
+            for agency_id, kind, title, opened_on, done_on, count in db.session.execute(query)]
+    durations: dict[str, Counter] = defaultdict(Counter)
     titles: dict[str, Counter] = defaultdict(Counter)
     unmeasured = 0
     if rows:
         duration = _Durations(min(row[3] for row in rows) - timedelta(days=1))
-        for agency_id, kind, title, opened_on, done_on in rows:
+        for agency_id, kind, title, opened_on, done_on, count in rows:
             days = duration(agency_id, opened_on, done_on)
             if days is None:
-                unmeasured += 1
+                unmeasured += count
                 continue
-            durations[kind].append(days)
-            titles[kind][title] += 1
-    stages = [{"kind": kind, "title": titles[kind].most_common(1)[0][0], "tasks": len(days),
-               "average_working_days": round(sum(days) / len(days), 1), "max_working_days": max(days)}
+            durations[kind][days] += count
+            titles[kind][title] += count
+    stages = [{"kind": kind, "title": titles[kind].most_common(1)[0][0], "tasks": days.total(),
+               "average_working_days": round(sum(d * n for d, n in days.items()) / days.total(), 1),
+               "max_working_days": max(days)}
               for kind, days in sorted(durations.items(), key=lambda item: _stage_rank(item[0]))]
     return {"from_on": from_on, "to_on": today, "period_days": period_days, "stages": stages,
             "unmeasured_tasks": unmeasured}
+
+
+def _calendar_of(agency_ids: list[int]) -> ColumnElement | None:
+    """The agency whose calendar counts a task's days: its own where it or an agency above it has local
+    adjustments, else None (the national calendar)."""
+    adjusting = set(db.session.scalars(select(CalendarAdjustment.agency_id).distinct()))
+    local = sorted({below for agency_id in adjusting for below in descendant_ids(agency_id)} & set(agency_ids))
+    return case((Task.agency_id.in_(local), Task.agency_id), else_=None) if local else None  # None: all national
+
+
+def _beijing_day(column):
+    """The Beijing calendar day of a UTC timestamp, in SQL (UTC+8 all year since 1991)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Shanghai", column))
+    return func.date(column, "+8 hours")
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 class _Durations:

@@ -12,7 +12,7 @@ from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
 from ..cases.schemas import CaseQuerySchema
 from ..cases.search import list_choices, search_cases
-from ..cases.service import case_diagram, get_case, open_tasks_of, submit_case
+from ..cases.service import case_diagram, case_for_display, open_tasks_of, submit_case
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
@@ -69,7 +69,7 @@ def new():
 
 @bp.route("/<int:case_id>")
 def show(case_id):
-    case = get_case(case_id, actor=current_user)
+    case = case_for_display(case_id, actor=current_user)
     events, broken_at = verify_case_history(case)
     tasks = open_tasks_of(case)
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))

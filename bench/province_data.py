@@ -43,6 +43,9 @@ TEMPLATE_AGENCY = 32  # the first county-level agency (ids: 1 province, 2..31 ci
 SLOTS = {0: "head", 1: "reviewer", 2: "reviewer", 18: "supervisor", 19: "review_head"}
 ROLE_SLOT = {"head": 0, "reviewer": 1, "handler": 3}
 OPEN_DAYS, CLOSED_DAYS = 60, 3 * 365
+# The copies' large values (engine state, documents) are compressed with lz4 rather than PostgreSQL's default
+# pglz: several times faster to write; the size per case is reported for both (see bench/README.md).
+TOAST_COMPRESSION = "lz4"
 # templates: (steps of CASE_PATH done, how many templates, share of the copies)
 TEMPLATE_PLAN = ((0, 24, 0.02), (1, 24, 0.02), (2, 24, 0.02), (3, 24, 0.02), (4, 24, 0.02), (5, 24, 0.03),
                  (6, 24, 0.03), (7, 80, 0.79), (-1, 24, 0.05))  # -1: a case that needs no review
@@ -300,6 +303,7 @@ def copy_tables(conn, tables, strides: dict) -> dict[str, float]:
         conn.execute(text(f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
                           f"SELECT {expressions} FROM {table.name} s JOIN bench_copies c ON c.template_id = {key}"
                           + (" WHERE c.open" if table.name in ONLY_OPEN else "")))
+        conn.commit()
         seconds[table.name] = time.perf_counter() - start
         print(f"  {table.name}: {seconds[table.name]:.1f} s", flush=True)
     return seconds
@@ -457,12 +461,15 @@ def build(url: str, raw_url: str, cases: int, workdir: Path) -> dict:
     steps["templates_s"] = time.perf_counter() - start - sum(steps.values())
     engine = create_engine(url)
     tables = case_tables()
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         conn.execute(text("SET session_replication_role = replica"))  # no FK checks: ids are remapped in bulk
+        conn.execute(text(f"SET default_toast_compression = {TOAST_COMPRESSION}"))
         strides = strides_of(conn, tables)
         plan_copies(conn, templates, cases)
+        conn.commit()
         copy_tables(conn, tables, strides)
         reset_sequences(conn, tables)
+        conn.commit()
     steps["copies_s"] = time.perf_counter() - start - sum(steps.values())
     events = write_history(raw_url, template_shapes(app))
     steps["history_s"] = time.perf_counter() - start - sum(steps.values())

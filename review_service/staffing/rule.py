@@ -6,7 +6,7 @@ Whether pooled 法律顾问/公职律师 count: the profile in force for the age
 `pooled_advisors_count` (a published, versioned rule, e.g. a province's for all agencies below it);
 when the profile is silent (the national default is), the agency's own `advisors_count_toward_ratio`.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import func, select
@@ -44,7 +44,8 @@ class Staffing:
     rule_source: str  # process_profile | agency_setting: which setting decided whether pooled advisors count
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict (every value is a scalar: no deep copy, which a province's 3,000 rows would feel)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 def _counts(agency_ids: list[int], on: date) -> dict[tuple[int, str], int]:

@@ -21,14 +21,16 @@ def points(schema: dict) -> list[dict]:
 
 
 def other_fields(schema: dict) -> list[dict]:
-    """The opinion fields after the checklist: enum as radios, arrays of strings one per line, text."""
+    """The opinion fields after the checklist: enum as radios, arrays of strings one per line, text; show_when is
+    the choice a field belongs to ({"opinion": "transfer"}), which checklist.js uses to show it only then."""
     fields = []
     for name, prop in schema["properties"].items():
         if name == "checklist":
             continue
         kind = "choice" if "enum" in prop else "lines" if prop.get("type") in LINE_LIST_TYPES else "text"
         fields.append({"name": name, "title": prop.get("title", name), "kind": kind, "choices": enum_choices(prop),
-                       "long": prop.get("maxLength", 0) > 300, "required": name in schema.get("required", [])})
+                       "long": prop.get("maxLength", 0) > 300, "required": name in schema.get("required", []),
+                       "show_when": (prop.get("options") or {}).get("dependencies")})
     return fields
 
 

@@ -16,6 +16,7 @@ from ..staffing.handover import hand_over_task, unclaim_task
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
 from ..tasks.forms import form_schema
 from ..tasks.models import OPEN
+from ..tasks.prefill import prefilled_data
 from ..tasks.service import claim_task, complete_task, get_task, request_deadline_extension
 from ..unit_of_work import discard
 from . import checklist
@@ -36,6 +37,8 @@ def _render(task, *, data=None, errors=None, status=200):
     draft = draft_of(task.id, actor=current_user) if task.status == OPEN else None
     if data is None and draft is not None:
         data = draft.data
+    elif data is None and task.status == OPEN:
+        data = prefilled_data(task.case, schema)
     template = "web/task_checklist.html" if checklist.applies(task) else "web/task.html"
     return render_template(template, task=task, case=task.case, schema=schema, data=data, errors=errors,
                            draft=draft, checklist=checklist, days_left=working_days_left(task.deadline),

@@ -87,3 +87,14 @@ def test_a_decided_case_page_shows_no_raw_codes(page_as, as_user):
     for raw in ("decided_on", "deadline.met", "document_number", "True", "False", "None"):
         assert not re.search(rf"(?<![\w.]){re.escape(raw)}(?![\w])", text), raw
     assert not re.search(r"(?<![\w-])(true|false)(?![\w-])", text)
+
+
+def test_refusals_at_the_edge_are_pages_too(page_as):
+    """Checks made before any view (ids beyond the database's integer, NUL in text) answer a page, not JSON."""
+    handler = page_as("handler")
+    for path, status in (("/cases/99999999999", 404), ("/tasks/1?q=%00", 422), ("/cases?status=%00", 422)):
+        response = handler.get(path)
+        assert response.status_code == status and response.mimetype == "text/html", path
+        assert 'id="page-error"' in response.get_data(as_text=True)
+    posted = handler.post("/cases/new", data={"data": "{\"title\": \"a\\u0000b\"}", "note": "x\x00"})
+    assert posted.status_code == 422 and posted.mimetype == "text/html"

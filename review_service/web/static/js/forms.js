@@ -5,7 +5,8 @@
   const config = JSON.parse(document.getElementById('form-config').textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
-  // json-editor does not understand if/then; the server enforces those rules and reports them per field.
+  // json-editor does not understand if/then: the server enforces those rules and reports them per field, and a
+  // field that belongs to one choice only shows with it (options.dependencies in the schema file).
   function editable(schema) {
     if (Array.isArray(schema)) return schema.map(editable);
     if (!schema || typeof schema !== 'object') return schema;
@@ -22,6 +23,9 @@
         format: 'url', title: config.texts.attachment,
         options: { upload: { upload_handler: 'uploadAttachment', auto_upload: true, title: config.texts.browse } }
       });
+    }
+    if (copy.type === 'array' && copy.uniqueItems && copy.items && copy.items.enum && !copy.format) {
+      copy.format = 'checkbox';  // a multiple choice as checkboxes, not a list box that needs Ctrl-click
     }
     if (copy.type === 'string' && !copy.enum && !copy.format && (copy.maxLength || 0) > 300) copy.format = 'textarea';
     if (copy.type === 'boolean' && !(copy.options && copy.options.enum_titles)) {  // json-editor says true/false

@@ -196,6 +196,19 @@ def verdicts(empty: dict, full: dict) -> list[dict]:
     return rows
 
 
+def markdown(rows: list[dict]) -> str:
+    """One small table per target, as bench/README.md shows them."""
+    parts = []
+    for row in rows:
+        verdict = "MET" if row["met"] else "MISSED"
+        parts.append(f"**{row['target']}**: {row['what']}, {row['statistic']} over {row['samples']} requests\n\n"
+                     "| empty ms | full ms | full / empty | target | verdict | load (empty / full run) |\n"
+                     "|---------:|--------:|-------------:|--------|---------|-------------------------|\n"
+                     f"| {row['empty_ms']:.1f} | {row['full_ms']:.1f} | {row['ratio']:.2f} | {row['limit']} | "
+                     f"{verdict} | {row['load'][0]:.1f} / {row['load'][1]:.1f} |\n")
+    return "\n".join(parts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--empty-url", default=EMPTY_URL)
@@ -203,6 +216,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=60, help="inbox / get case / search requests per database")
     parser.add_argument("--cases", type=int, default=6, help="cases driven through the whole path per database")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--markdown", action="store_true", help="also print one table per target (bench/README.md)")
     args = parser.parse_args()
     random.seed(18)
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,6 +231,8 @@ def main() -> None:
         print(f"{row['target']:20} {row['statistic']:4} {row['empty_ms']:9.1f} {row['full_ms']:9.1f} "
               f"{row['ratio']:6.2f} {row['limit']:>16}  {'MET   ' if row['met'] else 'MISSED'}   "
               f"{row['load'][0]:.1f}/{row['load'][1]:.1f}")
+    if args.markdown:
+        print(markdown(rows))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"rows": rows, "empty": empty, "full": full}, indent=1, default=str))

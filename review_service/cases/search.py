@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from ..deadlines.models import RUNNING, Deadline
 from ..extensions import db
+from ..persistence import among
 from ..tasks.models import OPEN, Task
 from .models import Case
 from .service import visible_agency_ids
@@ -69,7 +70,7 @@ def _like(text: str) -> str:
 
 def _conditions(actor, *, q=None, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
                 submitted_from=None, submitted_to=None) -> list:
-    conditions: list[ColumnElement[bool]] = [Case.agency_id.in_(visible_agency_ids(actor))]
+    conditions: list[ColumnElement[bool]] = [among(Case.agency_id, visible_agency_ids(actor))]
     if q and q.strip():
         pattern = _like(q.strip())
         conditions.append(or_(*(column.ilike(pattern, escape="\\")
@@ -129,8 +130,8 @@ def list_choices(*, actor) -> dict:
     """What the list's filters offer: the steps open now and the reviewers of the visible cases."""
     agencies = visible_agency_ids(actor)
     steps = db.session.execute(select(Task.name, func.min(Task.title)).join(Case, Case.id == Task.case_id)
-                               .where(Case.agency_id.in_(agencies), Task.status == OPEN)
+                               .where(among(Case.agency_id, agencies), Task.status == OPEN)
                                .group_by(Task.name).order_by(Task.name)).all()
     reviewers = db.session.execute(select(User.id, User.full_name).where(
-        User.id.in_(select(Case.reviewer_id).where(Case.agency_id.in_(agencies)))).order_by(User.full_name)).all()
+        User.id.in_(select(Case.reviewer_id).where(among(Case.agency_id, agencies)))).order_by(User.full_name)).all()
     return {"steps": [(name, title) for name, title in steps], "reviewers": [(i, n) for i, n in reviewers]}

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, case, func, null, select
 from ..agencies.tree import descendant_ids
 from ..deadlines.clock import start_of_day
 from ..extensions import db
+from ..persistence import among
 from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from ..workdays.models import CalendarAdjustment
@@ -32,7 +33,7 @@ def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: i
     calendar = _calendar_of(agency_ids)
     opened, done = _beijing_day(Task.created_at), _beijing_day(Task.completed_at)
     query = (select(null() if calendar is None else calendar, Task.kind, Task.title, opened, done, func.count())
-             .where(Task.agency_id.in_(agency_ids), Task.status == COMPLETED,
+             .where(among(Task.agency_id, agency_ids), Task.status == COMPLETED,
                     Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1)))
              .group_by(*([] if calendar is None else [calendar]), Task.kind, Task.title, opened, done))
     rows = [(agency_id, kind, title, _as_date(opened_on), _as_date(done_on), count)

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids, descendant_ids
 from ..extensions import db
+from ..persistence import among
 from ..processes.profiles import profile_in_force, profiles_in_force
 from .models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 
@@ -45,12 +46,15 @@ class Staffing:
 
     def as_dict(self) -> dict:
         """The fields as a dict (every value is a scalar: no deep copy, which a province's 3,000 rows would feel)."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
+        return {name: getattr(self, name) for name in _STAFFING_FIELDS}
+
+
+_STAFFING_FIELDS = tuple(field.name for field in fields(Staffing))
 
 
 def _counts(agency_ids: list[int], on: date) -> dict[tuple[int, str], int]:
     query = (select(StaffMember.agency_id, StaffMember.kind, func.count(StaffMember.id))
-             .where(StaffMember.agency_id.in_(agency_ids), StaffMember.active_on_clause(on))
+             .where(among(StaffMember.agency_id, agency_ids), StaffMember.active_on_clause(on))
              .group_by(StaffMember.agency_id, StaffMember.kind))
     return {(agency_id, kind): count for agency_id, kind, count in db.session.execute(query)}
 
@@ -89,7 +93,7 @@ def staffing_rollup(agency: Agency, on: date) -> dict:
     below = descendant_ids(agency.id)
     above = ancestor_ids(agency.id)
     counts = _counts(sorted(set(below) | set(above)), on)
-    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(below)))}
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, below)))}
     profiles = profiles_in_force(list(agencies.values()))
     rows = [_staffing(agencies[agency_id], on, counts, _holders(agencies, agency_id, above), profiles[agency_id])
             for agency_id in below]

@@ -1,4 +1,5 @@
 """Shared by the benchmarks: paths, seed constants, app and database set-up, run header, statistics."""
+import logging
 import os
 import platform
 import subprocess
@@ -27,6 +28,7 @@ def normalize_url(url: str) -> str:
 def make_app(url: str, workdir: Path):
     """create_app() on the given database with a cheap password hash (seeding stays fast)."""
     from review_service import create_app
+    logging.getLogger("review_service.access").setLevel(logging.WARNING)  # else a log line per request
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "ATTACHMENTS_DIR": workdir / "attachments",
                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
 

@@ -35,9 +35,9 @@ PARTS = (
     (S + "tasks.service", "apply_effects", ()),
     (S + "tasks.service", "record_event", ()),
     (S + "tasks.service", "sync_tasks", ()),
-    (S + "cases.workflow", "sync_deadlines", ()),
-    (S + "cases.workflow", "assign_review_task", ()),
-    (S + "cases.workflow", "record_event", ()),
+    (S + "tasks.hooks", "sync_deadlines", (S + "tasks.mirror",)),
+    (S + "tasks.hooks", "assign_review_task", (S + "tasks.mirror",)),
+    (S + "tasks.mirror", "record_event", ()),
     (S + "tasks.service", "save_run", ()),
     (S + "engine.runner", "dump_instance", ()),
 )

@@ -28,11 +28,10 @@ def seed(case_count: int, agency_count: int) -> None:
 
     from review_service.accounts.service import create_user
     from review_service.agencies.models import Agency
-    from review_service.cases.models import Case
+    from review_service.cases.models import Case, Task
     from review_service.deadlines.models import Deadline
     from review_service.extensions import db
     from review_service.staffing.models import StaffMember
-    from review_service.tasks.models import Task
 
     rng = random.Random(2026)
     province = Agency(code="province", name="省局", level="province")

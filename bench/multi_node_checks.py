@@ -42,9 +42,8 @@ def verify(url: str, workdir: Path, results: list[tuple[int, bool]]) -> tuple[di
 def _case_checks(results) -> dict:
     from sqlalchemy import func, select
 
-    from review_service.cases.models import Case, Decision, Opinion
+    from review_service.cases.models import OPEN, Case, Decision, Opinion, Task
     from review_service.extensions import db
-    from review_service.tasks.models import OPEN, Task
     ids = [case_id for case_id, _overdue in results]
     count = func.count()
     return {

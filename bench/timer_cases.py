@@ -98,13 +98,12 @@ def bulk_insert_cases(agency_id: int, template_id: int, count: int, due_on) -> l
     from review_service.accounts.models import User
     from review_service.audit.models import CaseEvent
     from review_service.audit.service import chain_event
-    from review_service.cases.models import Case
+    from review_service.cases.models import Case, Task
     from review_service.deadlines.clock import breach_moment
     from review_service.deadlines.models import RUNNING, Deadline
     from review_service.deadlines.service import BREACH_JOB
     from review_service.extensions import db
     from review_service.jobs.models import DueJob
-    from review_service.tasks.models import Task
     from review_service.workdays import service as workdays
     if count <= 0:
         return []

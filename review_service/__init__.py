@@ -4,7 +4,7 @@ import logging
 from flask import Flask
 from flask_smorest import Api
 
-from . import archives, deadlines, documents, edge, headers, mail, observability, unit_of_work, web
+from . import archives, deadlines, documents, edge, headers, mail, observability, staffing, tasks, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
 from .extensions import db, migrate
@@ -31,7 +31,9 @@ def create_app(config: dict | None = None) -> Flask:
     edge.install_converter(app)  # before any route: <int:> ids within the database's integer
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
-    deadlines.init_app(app)  # job handlers, task effects, calendar listener: none depends on a blueprint
+    tasks.init_app(app)  # the task mirror, for cases (submitting a case mirrors its first tasks)
+    staffing.init_app(app)  # reviewer eligibility and assignment, for the task checks and the mirror
+    deadlines.init_app(app)  # job handlers, task effects, calendar listener, the mirror's deadline clock
     archives.init_app(app)  # the archive package's build job and the archiving step's effect
     mail.init_app(app)  # notices by e-mail: the mail sweep and send-mail job handlers
     api = ReviewApi(app)
@@ -54,7 +56,8 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .archives.api import blp as archives_blp
     from .attachments.api import blp as attachments_blp
     from .case_migration.api import add_routes as add_migration_routes
-    from .cases.api import blp as cases_blp
+    from .casework.cases_api import blp as cases_blp
+    from .casework.tasks_api import blp as tasks_blp
     from .dashboard.api import blp as dashboard_blp
     from .deadlines.api import blp as deadlines_blp
     from .documents.api import blp as documents_blp
@@ -68,7 +71,6 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from .reports.api import blp as reports_blp
     from .staffing.api import blp as staffing_blp
     from .staffing.records_api import blp as staff_blp
-    from .tasks.api import blp as tasks_blp
     from .users.api import blp as users_blp
     from .workdays.api import blp as calendar_blp
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from .accounts.models import User
 from .accounts.passwords import one_time_password, password_problems
+from .accounts.roles import Role
 from .accounts.service import create_user
 from .agencies.models import Agency
 from .archives.cli import register as register_archive_commands
@@ -46,27 +47,27 @@ DEMO_AGENCIES = [
     ("demo-gd-samr", "广东省示例市市场监督管理局", "city", None),
     ("demo-ah-samr", "安徽省示例县市场监督管理局", "county", None),
 ]
-DEMO_USERS = [  # username, full name, roles, agency
-    ("handler", "张承办", ["handler"], "demo-city-samr"),
-    ("handler2", "李承办", ["handler"], "demo-city-samr"),
-    ("reviewer", "王审核", ["reviewer"], "demo-city-samr"),
-    ("reviewer2", "赵审核", ["reviewer"], "demo-city-samr"),
-    ("review.head", "刘科长", ["review_head"], "demo-city-samr"),
-    ("deputy", "黄副局长", ["deputy_head"], "demo-city-samr"),
-    ("head", "陈局长", ["head"], "demo-city-samr"),
-    ("designer", "周设计", ["designer"], "demo-city-samr"),
-    ("supervisor", "吴监督", ["supervisor"], "demo-city-samr"),
-    ("admin", "郑管理", ["admin"], "demo-city-samr"),
-    ("county.handler", "孙承办", ["handler"], "demo-county-samr"),
-    ("county.reviewer", "钱审核", ["reviewer"], "demo-county-samr"),
-    ("eco.handler", "冯承办", ["handler"], "demo-city-eco"),
-    ("gd.handler", "陈承办", ["handler"], "demo-gd-samr"),
-    ("gd.reviewer", "林审核", ["reviewer"], "demo-gd-samr"),
-    ("gd.deputy", "梁副局长", ["deputy_head"], "demo-gd-samr"),
-    ("gd.head", "何局长", ["head"], "demo-gd-samr"),
-    ("ah.handler", "汪承办", ["handler"], "demo-ah-samr"),
-    ("ah.reviewer", "程审核", ["reviewer"], "demo-ah-samr"),
-    ("ah.head", "方局长", ["head"], "demo-ah-samr"),
+DEMO_USERS: list[tuple[str, str, list[str], str]] = [  # username, full name, roles, agency
+    ("handler", "张承办", [Role.HANDLER], "demo-city-samr"),
+    ("handler2", "李承办", [Role.HANDLER], "demo-city-samr"),
+    ("reviewer", "王审核", [Role.REVIEWER], "demo-city-samr"),
+    ("reviewer2", "赵审核", [Role.REVIEWER], "demo-city-samr"),
+    ("review.head", "刘科长", [Role.REVIEW_HEAD], "demo-city-samr"),
+    ("deputy", "黄副局长", [Role.DEPUTY_HEAD], "demo-city-samr"),
+    ("head", "陈局长", [Role.HEAD], "demo-city-samr"),
+    ("designer", "周设计", [Role.DESIGNER], "demo-city-samr"),
+    ("supervisor", "吴监督", [Role.SUPERVISOR], "demo-city-samr"),
+    ("admin", "郑管理", [Role.ADMIN], "demo-city-samr"),
+    ("county.handler", "孙承办", [Role.HANDLER], "demo-county-samr"),
+    ("county.reviewer", "钱审核", [Role.REVIEWER], "demo-county-samr"),
+    ("eco.handler", "冯承办", [Role.HANDLER], "demo-city-eco"),
+    ("gd.handler", "陈承办", [Role.HANDLER], "demo-gd-samr"),
+    ("gd.reviewer", "林审核", [Role.REVIEWER], "demo-gd-samr"),
+    ("gd.deputy", "梁副局长", [Role.DEPUTY_HEAD], "demo-gd-samr"),
+    ("gd.head", "何局长", [Role.HEAD], "demo-gd-samr"),
+    ("ah.handler", "汪承办", [Role.HANDLER], "demo-ah-samr"),
+    ("ah.reviewer", "程审核", [Role.REVIEWER], "demo-ah-samr"),
+    ("ah.head", "方局长", [Role.HEAD], "demo-ah-samr"),
 ]
 
 

@@ -4,7 +4,13 @@ from .agencies.models import Agency  # noqa: F401
 from .archives.models import ArchivePackage  # noqa: F401
 from .attachments.models import Attachment  # noqa: F401
 from .audit.models import CaseEvent  # noqa: F401
-from .cases.models import Case, Decision, Material, Opinion  # noqa: F401
+from .cases.models import (  # noqa: F401
+    Case,
+    Decision,
+    Material,
+    Opinion,
+    Task,
+)
 from .deadlines.models import Deadline, ExtensionRequest  # noqa: F401
 from .documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from .jobs.models import DueJob  # noqa: F401
@@ -16,6 +22,6 @@ from .staffing.models import (  # noqa: F401
     Recusal,
     StaffMember,
 )
-from .tasks.models import Task  # noqa: F401
+from .tasks.models import TaskDraft  # noqa: F401
 from .users.models import AccountEvent  # noqa: F401
 from .workdays.models import CalendarAdjustment, CalendarArrangement, CalendarArrangementDay  # noqa: F401

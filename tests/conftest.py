@@ -164,10 +164,21 @@ def app(shared_app, database_template, tmp_path):
     Reset per test: the config (tests change settings), what extensions cached lazily (e.g. the working-day
     calendar), the log configuration, and the database (SQLite: a fresh copy of the template file).
     """
-    app = shared_app
+    yield from _reset(shared_app, database_template, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_app(shared_app, database_template, tmp_path_factory):
+    """The app reset as `app` does, once per module: for a module whose tests share one world built once
+    (tests/test_permission_table.py); its tests must leave that world as they found it."""
+    yield from _reset(shared_app, database_template, tmp_path_factory.mktemp("module"))
+
+
+def _reset(app: Flask, database_template: Template, folder: Path):
+    """Reset the shared app and restore the seeded database; after the caller, check the app's setup is kept."""
     config, extensions, setup = app.pristine
     app.config.clear()
-    app.config.update(copy.deepcopy(config), ATTACHMENTS_DIR=tmp_path / "attachments")
+    app.config.update(copy.deepcopy(config), ATTACHMENTS_DIR=folder / "attachments")
     for name in set(app.extensions) - extensions:
         del app.extensions[name]
     configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])

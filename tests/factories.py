@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
+from review_service.cases.models import OPEN, Task
 from review_service.china_time import today_in_china
 from review_service.engine.scripting import make_script_engine
 from review_service.extensions import db
 from review_service.processes.models import ProcessVersion, WorkflowInstance
 from review_service.processes.service import publish_version, read_process_files
-from review_service.tasks.models import OPEN, Task
 
 
 def _worker_database(url: str | None) -> str | None:

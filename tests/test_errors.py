@@ -21,7 +21,7 @@ def test_unexpected_error_is_json_without_traceback_and_rolls_back(as_user, monk
 
 
 def test_an_unexpected_error_is_logged_once_with_its_request_id(as_user, monkeypatch, caplog):
-    from review_service.cases import api as cases_api
+    from review_service.casework import cases_api
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")

@@ -3,10 +3,9 @@ from flask import request
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput
 from .schemas import AgencyCreateSchema, AgencyListSchema, AgencySchema, AgencyUpdateSchema, ImportResultSchema
-from .service import agency_by_code, create_agency, import_agencies, list_agencies, update_agency
-from .tree import within_reach
+from .service import agency_by_code, create_agency, get_agency, import_agencies, list_agencies, update_agency
 
 blp = Blueprint("agencies", __name__, url_prefix="/api/v1/agencies", description="行政执法机关")
 blp.before_request(require_actor)
@@ -46,11 +45,8 @@ def create(payload):
 @blp.route("/<code>", methods=["GET"])
 @blp.response(200, AgencySchema)
 def show(code):
-    agency = agency_by_code(code)
-    actor = current_actor()
-    if agency.id != actor.agency_id and not within_reach(actor, agency.id):
-        raise NotFound("机关不存在", code="agency_not_found")
-    return agency
+    """The agency if it is in the caller's list (its own; administrators and supervisors: or one below it)."""
+    return get_agency(code, actor=current_actor())
 
 
 @blp.route("/<code>", methods=["PATCH"])

@@ -30,11 +30,25 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def list_agencies(*, actor: Actor) -> list[Agency]:
+def readable_agency_ids(actor: Actor) -> list[int]:
     """The actor's agency; administrators and supervisors also every agency below it."""
-    ids = descendant_ids(actor.agency_id) if actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR) \
-        else [actor.agency_id]
+    if actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR):
+        return descendant_ids(actor.agency_id)
+    return [actor.agency_id]
+
+
+def list_agencies(*, actor: Actor) -> list[Agency]:
+    """The agencies the actor may read (readable_agency_ids), by code."""
+    ids = readable_agency_ids(actor)
     return list(db.session.scalars(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.code)))
+
+
+def get_agency(code: str, *, actor: Actor) -> Agency:
+    """The agency if it is in the actor's list (readable_agency_ids); 404 agency_not_found otherwise."""
+    agency = agency_by_code(code)
+    if agency.id not in readable_agency_ids(actor):
+        raise NotFound("机关不存在", code="agency_not_found")
+    return agency
 
 
 def create_agency(*, actor: Actor, data: dict) -> Agency:

@@ -13,8 +13,8 @@ from docx.shared import Pt
 
 from ..audit.vocabulary import VALUE_NAMES
 from ..cases.history import ReadableEvent
+from ..cases.readable import chinese_date
 from ..cases.rounds import Round
-from ..tasks.readable import chinese_date
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 FONT = "Noto Serif CJK SC"

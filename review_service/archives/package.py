@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 
 from ..attachments.service import attachment_path
 from ..audit.service import case_history
+from ..cases.forms import form_schema
 from ..cases.history import readable_history
+from ..cases.models import COMPLETED, Task
+from ..cases.readable import value_text
 from ..cases.rounds import case_rounds
 from ..db_types import utcnow
 from ..extensions import db
 from ..processes.profiles import profile_of_case
-from ..tasks.forms import form_schema
-from ..tasks.models import COMPLETED, Task
-from ..tasks.readable import value_text
 from . import manifest as mf
 from .history_document import BEIJING, beijing_time, history_docx
 from .models import ArchivePackage

@@ -84,8 +84,11 @@ def attachment_path(attachment: Attachment) -> Path:
 
 
 def get_attachment(attachment_id: str, *, actor: Actor) -> Attachment:
+    """A file of a case material of the actor's agency, or the actor's own upload not yet attached to one;
+    404 attachment_not_found otherwise (a colleague's unattached upload is not shown before it is submitted)."""
     attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.agency_id != actor.agency_id:
+    if attachment is None or attachment.agency_id != actor.agency_id or (
+            attachment.material_id is None and attachment.uploaded_by_id != actor.id):
         raise NotFound("附件不存在", code="attachment_not_found")
     return attachment
 

@@ -7,7 +7,7 @@ from ..audit.service import record_event
 from ..errors import InvalidInput
 from ..extensions import db
 from ..notifications.service import notify
-from ..tasks.models import OPEN, Task
+from .models import OPEN, Task
 from .service import get_case
 from .workflow import lock_case
 

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
 from ..persistence import built_once
 from ..processes.profiles import case_needs_collective_discussion, escalation_target, profile_of_case
-from ..tasks.models import COMPLETED, Task
+from .models import COMPLETED, Task
 
 TARGET_TITLES = {"agency_head": "机关负责人", "collective_discussion": "集体讨论",
                  "higher_agency": "上级行政机关", "justice_department": "司法行政部门"}

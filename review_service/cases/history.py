@@ -1,6 +1,6 @@
 """The case history in words: each event's name and its data as labelled Chinese lines (never JSON).
 
-A completed step shows its form through the form's own titles (tasks.readable); the other facts an event
+A completed step shows its form through the form's own titles (cases.readable); the other facts an event
 carries are named by audit.vocabulary. Used by the case page and the archive's readable history.
 """
 from dataclasses import dataclass
@@ -10,8 +10,8 @@ from sqlalchemy import select
 from ..audit.models import CaseEvent
 from ..audit.vocabulary import VALUE_NAMES, action_name, field_name
 from ..extensions import db
-from ..tasks.models import Task
-from ..tasks.readable import Line, chinese_date, readable_form
+from .models import Task
+from .readable import Line, chinese_date, readable_form
 
 HIDDEN_KEYS = ("id", "task_id", "deadline_id", "approval_task_id", "collective_discussion_task_id", "case_id",
                "agency_id", "staff_id", "notified_user_ids", "material_ids")  # internal ids: no meaning to a reader

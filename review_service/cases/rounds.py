@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..tasks.models import COMPLETED, Task
-from ..tasks.readable import Line, readable_form
-from .models import Case, Opinion
+from .models import COMPLETED, Case, Opinion, Task
+from .readable import Line, readable_form
 
 REPLY_KINDS = ("response", "correction")  # the handling unit answers an opinion: correct, or disagree
 DISPUTE_KINDS = ("coordination", "settlement", "referral", "collective_discussion")

@@ -16,14 +16,12 @@ from ..money import to_amount
 from ..persistence import built_once
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import catalog_of, version_for_new_case
-from ..tasks.forms import validate_form
-from ..tasks.mirror import sync_tasks
-from ..tasks.models import OPEN, Task
 from .effects import add_materials, check_preconditions
 from .facts import gate_facts
+from .forms import validate_form
 from .listeners import case_submitted
-from .models import Case, Decision, Material, Opinion
-from .workflow import start_run
+from .models import OPEN, Case, Decision, Material, Opinion, Task
+from .workflow import mirror_tasks, start_run
 
 SUBMISSION_FORM = "case_submission"
 
@@ -62,7 +60,7 @@ def submit_case(*, actor: User, data) -> Case:
         run, runtime = start_run(case, version)
     except ScriptFailed as exc:
         raise InvalidInput(str(exc), code="workflow_script_error", fields={"process": [str(exc)]}) from exc
-    sync_tasks(case, runtime, run)
+    mirror_tasks(case, runtime, run)  # tasks' mirror, registered by tasks.init_app
     case_submitted(case, actor=actor, data=data)  # listeners: e.g. documents (送审表)
     db.session.flush()
     return case

@@ -1,4 +1,5 @@
 """A case's lock and its engine state: lock, start, load and save the run (the task mirror is tasks/mirror.py)."""
+from collections.abc import Callable
 from types import SimpleNamespace
 from typing import cast
 
@@ -39,15 +40,6 @@ def _statements() -> SimpleNamespace:
     )
 
 
-def refresh_after_lock(row, *attribute_names: str) -> None:
-    """Re-read columns another transaction may have changed before we got the lock.
-
-    Not needed on SQLite, where the transaction held the write lock before its first read.
-    """
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.refresh(row, attribute_names=list(attribute_names))
-
-
 def workflow_data(case: Case, profile: dict | None = None) -> dict:
     """The case facts and the agency profile BPMN conditions and scripts may read (plain JSON types only)."""
     return {
@@ -71,8 +63,25 @@ def start_run(case: Case, version: ProcessVersion) -> tuple[WorkflowRun, Runtime
     return run, runtime
 
 
-def load_run(case: Case) -> tuple[WorkflowRun, WorkflowInstance, Runtime]:
-    instance = db.session.scalar(_statements().instance, {"case_id": case.id})
+_TASK_MIRROR: list[Callable[[Case, Runtime, WorkflowRun], object]] = []
+
+
+def register_task_mirror(mirror: Callable[[Case, Runtime, WorkflowRun], object]) -> None:
+    """tasks' init_app: how the READY human tasks of a run become task rows (tasks.mirror.sync_tasks)."""
+    _TASK_MIRROR[:] = [mirror]
+
+
+def mirror_tasks(case: Case, runtime: Runtime, run: WorkflowRun) -> None:
+    """Mirror a newly started run's first tasks (and the case status) through the registered mirror."""
+    if not _TASK_MIRROR:
+        raise RuntimeError("cases.workflow: no task mirror registered (tasks.init_app not called)")
+    _TASK_MIRROR[0](case, runtime, run)
+
+
+def load_run(case: Case, instance: WorkflowInstance | None = None) -> tuple[WorkflowRun, WorkflowInstance, Runtime]:
+    """The case's run; `instance`: its state row if the caller already read it after taking the case lock."""
+    if instance is None:
+        instance = db.session.scalar(_statements().instance, {"case_id": case.id})
     runtime = runtime_for(instance.process_version_id, instance.process_hash)
     return WorkflowRun.load(runtime, instance.state), instance, runtime
 

@@ -6,12 +6,11 @@ from sqlalchemy.orm import aliased
 
 from ..accounts.models import User
 from ..agencies.models import Agency
-from ..cases.models import Case
+from ..cases.models import Case, Task
 from ..deadlines.models import OPEN_STATUSES, RUNNING, Deadline
 from ..deadlines.service import KIND_TITLES, working_days_until
 from ..extensions import db
 from ..persistence import among
-from ..tasks.models import Task
 from ..workdays import service as workdays
 
 # Agency adjustments may turn national working days into rest days, which moves "N working days from

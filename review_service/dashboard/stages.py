@@ -11,10 +11,10 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, case, func, null, select
 
 from ..agencies.tree import descendant_ids
+from ..cases.models import COMPLETED, Task
 from ..deadlines.clock import start_of_day
 from ..extensions import db
 from ..persistence import among
-from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from ..workdays.models import CalendarAdjustment
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from ..accounts.roles import Role
 from ..audit.service import record_event
+from ..cases.models import Task
 from ..cases.workflow import lock_case
 from ..china_time import today_in_china
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
-from ..tasks.models import Task
 from .models import RUNNING, Deadline
 from .service import KIND_TITLES, reminder_day
 

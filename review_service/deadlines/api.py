@@ -6,14 +6,15 @@ from sqlalchemy import Select, select
 
 from ..accounts.auth import current_actor, require_actor
 from ..accounts.roles import Actor, Role
+from ..cases.models import Task
 from ..cases.service import visible_agency_ids
 from ..china_time import today_in_china
 from ..errors import Forbidden
 from ..extensions import db
-from ..tasks.models import Task
 from ..tasks.schemas import TaskSchema
-from ..tasks.service import request_deadline_extension, shown
+from ..tasks.service import shown
 from . import withdrawals
+from .extension_requests import request_deadline_extension
 from .models import RUNNING, Deadline, ExtensionRequest
 from .schemas import (
     DeadlineListSchema,

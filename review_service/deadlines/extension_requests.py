@@ -14,12 +14,14 @@ from sqlalchemy import select
 
 from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
+from ..cases.models import OPEN, Task
 from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
 from ..notifications.service import notify, users_with_role
 from ..processes.profiles import extension_approver, profile_of_case
-from ..tasks.models import OPEN, Task
+from ..tasks.permissions import check_can_work
+from ..tasks.service import lock_open_task
 from .models import OPEN_STATUSES, RUNNING, Deadline, ExtensionRequest, ExtensionStatus
 from .service import KIND_TITLES, recompute_due
 
@@ -29,6 +31,13 @@ if TYPE_CHECKING:
 APPROVAL_KIND = "extension_approval"
 APPROVER_TITLES: dict[str, str] = {Role.DEPUTY_HEAD: "分管负责人", Role.HEAD: "机关负责人",
                                    Role.REVIEW_HEAD: "法制审核机构负责人"}
+
+
+def request_deadline_extension(task_id: str, *, actor: Actor, reason: str) -> ExtensionRequest:
+    """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
+    task, case = lock_open_task(task_id, actor)
+    check_can_work(actor, task)
+    return request_extension(task, case, actor=actor, reason=reason)
 
 
 def request_extension(task: Task, case: Case, *, actor: Actor, reason: str) -> ExtensionRequest:

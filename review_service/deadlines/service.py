@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Table, and_, bindparam, or_, select
 
 from ..accounts.roles import Role
+from ..cases.models import COMPLETED, Task
 from ..china_time import today_in_china
 from ..engine import HumanTask, ScriptFailed, WorkflowRun
 from ..errors import InvalidInput
@@ -34,7 +35,6 @@ from ..jobs.models import DueJob
 from ..jobs.service import add_new_jobs, schedule_job
 from ..notifications.service import notify, users_with_role
 from ..persistence import built_once, execute_core, flush_if_unsaved, no_autoflush, read_without_flush, unsaved
-from ..tasks.models import COMPLETED, Task
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
 from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
+from ..cases.models import OPEN, Task
 from ..cases.service import get_case
 from ..cases.workflow import load_run, lock_case
 from ..china_time import check_day_between
 from ..errors import Conflict, Forbidden
 from ..extensions import db
-from ..tasks.models import OPEN, Task
 from .models import RUNNING, WORKING, Deadline
 from .service import close_deadline, recompute_due
 

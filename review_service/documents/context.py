@@ -13,13 +13,13 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..agencies.models import Agency
+from ..cases.forms import form_schema
 from ..cases.models import Material
 from ..china_time import local_date
 from ..db_types import utcnow
 from ..extensions import db
 from ..processes.profiles import profile_of_case
 from ..staffing.models import StaffMember
-from ..tasks.forms import form_schema
 
 DEFAULT_NUMBER_FORMAT = "{agency_short}法审〔{year}〕{seq}号"
 DEFAULT_REVIEW_UNIT = "法制审核机构"

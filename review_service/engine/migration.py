@@ -1,7 +1,8 @@
 """Compare two process versions and move a running instance onto a new one (SpiffWorkflow.bpmn.util.diff).
 
 Policy: an instance is refused when any task it has already completed (or started) runs on a spec that
-changed or was removed in the new version; otherwise its task specs are re-pointed, READY and WAITING
+changed or was removed in the new version (completed tasks of old rounds that compaction dropped count
+too: their spec names are kept in the state); otherwise its task specs are re-pointed, READY and WAITING
 branches are re-predicted on the new spec, and the engine runs until it blocks again.
 """
 from dataclasses import dataclass, field
@@ -85,6 +86,11 @@ def _diff(workflow: Any, new: Runtime) -> tuple[MigrationPlan, Any, Any]:
     top_diff, sub_diffs = diff_workflow(SPEC_SERIALIZER.registry, workflow, new.spec, new.subprocess_specs)
     touched = top_diff.changed + top_diff.removed
     refused = [f"{t.task_spec.name}: 已办结的步骤在新版本中被修改或删除" for t in filter_tasks(touched, state=DONE)]
+    spec_diff = SpecDiff(SPEC_SERIALIZER.registry, workflow.spec, new.spec)
+    # completed steps of old rounds that compaction dropped from the tree (engine/compaction.py)
+    gone = {ts.name for ts in list(spec_diff.changed) + list(spec_diff.removed)}
+    dropped = [name for name in getattr(workflow, "pruned_specs", ()) if name in gone]
+    refused += [f"{name}: 已办结的步骤在新版本中被修改或删除" for name in dropped]
     for sub_id, sub_diff in sub_diffs.items():
         if sub_diff is None:
             refused.append(f"{workflow.subprocesses[sub_id].spec.name}: 子流程在新版本中被删除")
@@ -92,7 +98,7 @@ def _diff(workflow: Any, new: Runtime) -> tuple[MigrationPlan, Any, Any]:
         touched += sub_diff.changed + sub_diff.removed
         refused += [f"{t.task_spec.name}: 已办结的步骤在新版本中被修改或删除"
                     for t in filter_tasks(sub_diff.changed + sub_diff.removed, state=DONE)]
-    changed = sorted({t.task_spec.name for t in touched})
-    added = sorted({ts.name for ts in SpecDiff(SPEC_SERIALIZER.registry, workflow.spec, new.spec).added})
+    changed = sorted({t.task_spec.name for t in touched} | set(dropped))
+    added = sorted({ts.name for ts in spec_diff.added})
     plan = MigrationPlan(not refused, sorted(set(refused)), changed, added)
     return plan, top_diff, sub_diffs

@@ -159,6 +159,15 @@ def unavailable_names(source: str, *, expression: bool) -> list[str]:
     return sorted((used - assigned) & UNAVAILABLE_BUILTINS)
 
 
+def assigned_names(source: str) -> set[str]:
+    """The variables a script assigns at any depth (empty when it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+
+
 def literal_assigned(source: str, name: str) -> Any:
     """The literal a script assigns to `name` first (in source order), read without running the script.
 

@@ -8,6 +8,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .compaction import compact
+
 
 class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """Writes tasks, data and subprocesses; the caller supplies the spec when loading."""
@@ -17,6 +19,8 @@ class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc
         dct["spec_name"] = workflow.spec.name
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        if getattr(workflow, "pruned_specs", None):
+            dct["pruned_specs"] = list(workflow.pruned_specs)  # see compaction.py; absent in older states
         return dct
 
     def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: dict[str, Any] | None = None) -> Any:
@@ -26,6 +30,7 @@ class InstanceOnlyWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc
         self.set_default_attributes(workflow, dct)
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        workflow.pruned_specs = list(dct.pop("pruned_specs", []))
         return workflow
 
 
@@ -52,6 +57,8 @@ def load_spec(text: str) -> tuple[Any, dict[str, Any]]:
 
 
 def dump_instance(workflow: Any) -> str:
+    """The instance's JSON, after dropping finished tasks far behind where it stands (compaction.py)."""
+    compact(workflow)
     dct = INSTANCE_SERIALIZER.to_dict(workflow)
     dct[INSTANCE_SERIALIZER.VERSION_KEY] = INSTANCE_SERIALIZER.VERSION
     return json.dumps(dct, separators=(",", ":"))

@@ -2,6 +2,7 @@
 One call is one transaction, owned by the caller."""
 import re
 
+from ..accounts.roles import Role
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..notifications.kinds import NOTICE_KINDS
@@ -69,5 +70,5 @@ def remove_mail_server(*, actor) -> None:
 
 
 def _require_admin(actor) -> None:
-    if not actor.has_role("admin"):
+    if not actor.has_role(Role.ADMIN):
         raise Forbidden("需要系统管理员角色", code="role_required")

@@ -40,9 +40,9 @@ class ServiceGauges:
         yield from gauges
 
     def _read(self):
+        from ..cases.models import OPEN, Task
         from ..deadlines.models import OPEN_STATUSES, Deadline
         from ..jobs.models import INCIDENT, PENDING, DueJob
-        from ..tasks.models import OPEN, Task
         session, now = db.session, utcnow()
         count = func.count()
         yield _gauge("review_open_tasks", "Open human tasks",

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..agencies.service import agency_by_code
 from ..headers import as_attachment
+from .permissions import readable_agency
 from .schemas import (
     DiffQuerySchema,
     DiffSchema,
@@ -21,7 +22,8 @@ blp = Blueprint("processes", __name__, url_prefix="/api/v1/agencies", descriptio
 blp.before_request(require_actor)
 
 UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}
+    "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                      "note": {"type": "string", "description": "what changed (change note)"}}}}}}
 
 
 def uploaded_files() -> dict[str, bytes]:
@@ -38,7 +40,8 @@ def uploaded_files() -> dict[str, bytes]:
 @blp.alt_response(422, description="process_invalid: fields.files lists 'file:element:line: message'")
 def publish(code):
     """Publish .bpmn/.dmn/profile.json/catalog.json as a new numbered version; files left out are inherited."""
-    version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor())
+    version, created = publish_for_agency(agency_by_code(code), uploaded_files(), actor=current_actor(),
+                                          note=request.form.get("note"))
     return version, 201 if created else 200
 
 
@@ -46,7 +49,7 @@ def publish(code):
 @blp.response(200, ProcessVersionListSchema)
 def index(code):
     """The agency's own published versions, oldest first."""
-    return {"items": list_versions(agency_by_code(code))}
+    return {"items": list_versions(readable_agency(code, actor=current_actor()))}
 
 
 @blp.route("/<code>/processes/<int:number>", methods=["GET"])
@@ -54,7 +57,7 @@ def index(code):
 @blp.response(200, ProcessSourcesSchema)
 def show(query, code, number):
     """One version's files as JSON, or ?file=name for that file raw."""
-    version = version_by_number(agency_by_code(code), number)
+    version = version_by_number(readable_agency(code, actor=current_actor()), number)
     if query["file"]:
         text = version_file(version, query["file"])
         mimetype = "application/json" if query["file"].endswith(".json") else "application/xml"
@@ -67,4 +70,4 @@ def show(query, code, number):
 @blp.response(200, DiffSchema)
 def diff(query, code):
     """Text diff per file, and the task specs added, changed and removed between two versions."""
-    return diff_versions(agency_by_code(code), query["from_"], query["to"])
+    return diff_versions(readable_agency(code, actor=current_actor()), query["from_"], query["to"])

@@ -21,6 +21,7 @@ class ProcessVersion(Model):
     spec_json: Mapped[str] = mapped_column(Text, deferred=True)  # serialized spec + subprocess specs
     lanes: Mapped[dict] = mapped_column(db.JSON)  # lane label -> lane id
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the CLI or first use
+    note: Mapped[str | None] = mapped_column(Text)  # the designer's change note (说明), NULL from the CLI
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 

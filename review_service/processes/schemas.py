@@ -8,6 +8,7 @@ class ProcessVersionSchema(Schema):
     content_hash = fields.String()
     created_at = fields.DateTime()
     published_by_id = fields.Integer(allow_none=True, metadata={"description": "null: the command line or first use"})
+    note = fields.String(allow_none=True, metadata={"description": "the change note given when publishing"})
     files = fields.Function(lambda v: sorted(v.sources), metadata={"description": "file names in this version"})
 
 

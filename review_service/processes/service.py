@@ -51,7 +51,7 @@ def complete_files(files: dict[str, bytes], base: dict[str, str] | None) -> dict
 
 
 def publish_version(files: dict[str, bytes], *, agency_id: int | None = None,
-                    published_by_id: int | None = None) -> ProcessVersion:
+                    published_by_id: int | None = None, note: str | None = None) -> ProcessVersion:
     """Validate and store a version unless identical content is already the latest one. Caller commits.
 
     Files the upload leaves out are taken from the version the agency uses now. Raises
@@ -69,7 +69,7 @@ def publish_version(files: dict[str, bytes], *, agency_id: int | None = None,
     version = ProcessVersion(agency_id=agency_id, process_id=PROCESS_ID, number=number, content_hash=digest,
                              sources={name: data.decode("utf-8") for name, data in files.items()},
                              spec_json=dump_spec(parsed.spec, parsed.subprocess_specs), lanes=parsed.lanes_by_name,
-                             published_by_id=published_by_id)
+                             published_by_id=published_by_id, note=note)
     db.session.add(version)
     db.session.flush()
     return version

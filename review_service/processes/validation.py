@@ -4,6 +4,7 @@ Every problem names the file, the element (a BPMN id or a JSON path) and, where 
 XML and BPMN schema, snippets under the restricted engine (engine.parse_process), the structure the
 service relies on (lanes, task kinds, form keys in forms/), and the profile and catalog schemas.
 """
+import difflib
 import json
 import re
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from lxml import etree
 from ..catalog.validation import catalog_problems
 from ..engine import DefinitionProblem, ParsedProcess, ProcessDefinitionError, parse_process
 from ..json_documents import load_json, schema_problems
+from .sample_case import sample_case_problems
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -24,6 +26,11 @@ JSON_FILES = (PROFILE_FILE, CATALOG_FILE)
 REQUIRED_LANES = ("handling_unit", "review_unit", "agency_head")
 REQUIRED_TASK_KINDS = {"review_opinion": "法制审核", "decision": "作出决定"}
 HUMAN_TASKS = ("userTask", "manualTask")
+# The task kinds the service gives a meaning to; an agency may add its own (e.g. leaders_meeting), but a kind
+# this close to a known one is taken for a typing mistake and reported on its task.
+KNOWN_TASK_KINDS = ("acceptance", "supplement", "review_opinion", "response", "coordination", "correction",
+                    "settlement", "referral", "collective_discussion", "decision", "publication", "archiving",
+                    "extension_approval", "withdrawal", "generic")
 # Profile settings that only work if the diagram has a task of that kind: (key, value test, kind, what it is).
 PROFILE_TASK_KINDS = (
     ("collective_discussion_after_review", lambda value: value is True, "collective_discussion",
@@ -74,6 +81,7 @@ def check_definition(files: dict[str, bytes], process_id: str, forms_dir: Path,
         except ProcessDefinitionError as exc:
             problems += exc.problems
         problems += structure_problems(diagrams, process_id, forms_dir, _profile(files))
+        problems += sample_case_problems(diagrams, _profile(files), forms_dir)
     if problems:
         raise ProcessDefinitionError(_unique(problems))
     assert parsed is not None  # no diagram is a problem (structure_problems) and raised above
@@ -115,6 +123,7 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
     """The lanes and task kinds the service routes on (also those the profile needs), and every task's form."""
     problems: list[DefinitionProblem] = []
     lanes, kinds, process_file = set(), set(), None
+    unknown: list = []  # (file, task) whose taskKind the service does not know
     for name, payload in sorted(diagrams.items()):
         if not name.endswith(".bpmn"):
             continue
@@ -132,12 +141,17 @@ def structure_problems(diagrams: dict[str, bytes], process_id: str, forms_dir: P
                     props = _properties(task)
                     kinds.add(props.get("taskKind"))
                     problems += _form_problems(name, task, props, forms_dir)
+                    if props.get("taskKind") and props["taskKind"] not in KNOWN_TASK_KINDS:
+                        unknown.append((name, task))
     if process_file is None:
         return [*problems, DefinitionProblem(sorted(diagrams)[0], process_id, None, f"缺少流程 {process_id}")]
+    typos = _kind_typos(unknown, [kind for kind in REQUIRED_TASK_KINDS if kind not in kinds])
+    problems += typos
     problems += [DefinitionProblem(process_file, lane, None, f"缺少必需的泳道 {lane}")
                  for lane in REQUIRED_LANES if lane not in lanes]
+    mistyped = {problem.message.rsplit("taskKind=", 1)[-1].rstrip("？") for problem in typos}
     problems += [DefinitionProblem(process_file, process_id, None, f"缺少 taskKind={kind} 的用户任务（{title}）")
-                 for kind, title in REQUIRED_TASK_KINDS.items() if kind not in kinds]
+                 for kind, title in REQUIRED_TASK_KINDS.items() if kind not in kinds and kind not in mistyped]
     problems += [DefinitionProblem(PROFILE_FILE, key, None,
                                    f"该设置要求流程 {process_file} 中有 taskKind={kind} 的用户任务（{title}），但没有")
                  for key, needs, kind, title in PROFILE_TASK_KINDS
@@ -170,6 +184,21 @@ def _form_problems(file_name: str, task, props: dict, forms_dir: Path) -> list[D
     if path.parent != forms_dir.resolve() or not path.is_file():
         return [DefinitionProblem(file_name, task.get("id"), task.sourceline, f"表单 {form_key} 在 forms/ 中不存在")]
     return []
+
+
+def _kind_typos(unknown: list, missing: list[str]) -> list[DefinitionProblem]:
+    """Tasks whose taskKind is no known kind but close to one (closer still, or near a required kind the
+    diagram lacks): a typing mistake, reported on the task; other unknown kinds are an agency's own steps."""
+    problems = []
+    for file_name, task in unknown:
+        kind = _properties(task)["taskKind"]
+        close = difflib.get_close_matches(kind, missing, n=1, cutoff=0.5) or \
+            difflib.get_close_matches(kind, KNOWN_TASK_KINDS, n=1, cutoff=0.8)
+        if close:
+            title = f"「{task.get('name')}」" if task.get("name") else task.get("id")
+            message = f"{title}的 taskKind={kind} 不是已知的步骤类型，是否应为 taskKind={close[0]}？"
+            problems.append(DefinitionProblem(file_name, task.get("id"), task.sourceline, message))
+    return problems
 
 
 def _unique(problems: list[DefinitionProblem]) -> list[DefinitionProblem]:

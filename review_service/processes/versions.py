@@ -12,6 +12,8 @@ from .permissions import check_designer
 from .service import PROCESS_ID, publish_version
 from .validation import describe
 
+NOTE_MAX = 2000
+
 
 def version_by_number(agency, number: int) -> ProcessVersion:
     version = db.session.scalar(select(ProcessVersion).where(
@@ -22,15 +24,18 @@ def version_by_number(agency, number: int) -> ProcessVersion:
     return version
 
 
-def publish_for_agency(agency, files: dict[str, bytes], *, actor: Actor) -> tuple[ProcessVersion, bool]:
-    """(version, created) after validating everything; 422 process_invalid listing each problem. Caller commits."""
+def publish_for_agency(agency, files: dict[str, bytes], *, actor: Actor,
+                       note: str | None = None) -> tuple[ProcessVersion, bool]:
+    """(version, created) after validating everything; 422 process_invalid listing each problem. Caller commits.
+    note: what changed, in the designer's words (stored with a new version)."""
     check_designer(actor, agency)
     if not files:
         raise InvalidInput("请上传流程文件", code="process_invalid", fields={"files": ["缺少文件"]})
     before = db.session.scalar(select(ProcessVersion.id).where(ProcessVersion.agency_id == agency.id)
                                .order_by(ProcessVersion.number.desc()).limit(1))
     try:
-        version = publish_version(files, agency_id=agency.id, published_by_id=actor.id)
+        version = publish_version(files, agency_id=agency.id, published_by_id=actor.id,
+                                  note=(note or "").strip()[:NOTE_MAX] or None)
     except ProcessDefinitionError as exc:
         raise InvalidInput("流程定义未通过校验，未发布", code="process_invalid",
                            fields={"files": [describe(p) for p in exc.problems]}) from exc

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
+from ..cases.forms import form_schema
 from ..cases.models import Case, Decision, Opinion
 from ..china_time import local_date
 from ..dashboard.service import dashboard_scope
@@ -26,7 +27,6 @@ from ..deadlines.models import MET, Deadline
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db
 from ..staffing.models import KIND_TITLES, REVIEWING_KINDS, StaffMember
-from ..tasks.forms import form_schema
 from ..workdays.service import working_days_between
 
 REPORT_ROLES = (Role.SUPERVISOR, Role.HEAD)

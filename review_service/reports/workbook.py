@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..tasks.readable import chinese_date
+from ..cases.readable import chinese_date
 from . import service
 
 FIGURES = (("cases_reviewed", "审核案件数"), ("passed_in_round_1", "首轮审核通过数"), ("opinions", "出具审核意见数"),

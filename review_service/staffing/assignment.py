@@ -1,6 +1,7 @@
 """Give review tasks to reviewers: the fewest open reviews first, then the one idle longest.
 
-Called by the task mirror (tasks/mirror.py) whenever a task in the review unit's lane appears.
+Called by the task mirror (tasks/mirror.py, through tasks/hooks.py: staffing.init_app registers it) whenever
+a task in the review unit's lane appears.
 """
 from collections.abc import Iterable
 from typing import Any
@@ -10,9 +11,9 @@ from sqlalchemy import func, select
 from ..accounts.models import User
 from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
+from ..cases.models import OPEN, Task
 from ..extensions import db
 from ..notifications.service import notify, supervisors_of, users_with_role
-from ..tasks.models import OPEN, Task
 from .eligibility import candidates, is_eligible
 from .models import LEGAL_REVIEWER, AssignmentProblem
 

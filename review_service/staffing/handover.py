@@ -8,11 +8,12 @@ the one predicate every review assignment uses.
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..accounts.roles import Role
 from ..audit.service import record_event
+from ..cases.models import Task
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify
-from ..tasks.models import Task
 from ..tasks.service import lock_open_task
 from .assignment import clear_flag
 from .eligibility import REASONS, reasons_for_user
@@ -23,10 +24,10 @@ def unclaim_task(task_id: str, *, actor) -> Task:
     task, case = lock_open_task(task_id, actor)
     if task.assignee_id != actor.id:
         raise Forbidden("只能放回自己领取的任务", code="not_assignee")
-    if task.role == "handler":
+    if task.role == Role.HANDLER:
         raise Conflict("承办机构的任务属于本案承办人，请改用转交", code="handler_task_not_queued")
     task.assignee_id, task.assignee = None, None
-    if task.role == "reviewer" and case.reviewer_id == actor.id:
+    if task.role == Role.REVIEWER and case.reviewer_id == actor.id:
         case.reviewer_id = None
     record_event(case, actor=actor, action="task.unclaimed", task_id=task.id, data={"task": task.name})
     db.session.flush()
@@ -47,7 +48,7 @@ def hand_over_task(task_id: str, *, actor, username: str, reason: str) -> Task:
     previous = task.assignee
     task.assignee = target
     task.assignee_id = target.id
-    if task.role == "reviewer":
+    if task.role == Role.REVIEWER:
         case.reviewer = target
         clear_flag(case)
     # a handler's step moves alone: the case keeps its handler (case.handler_id), who stays barred from
@@ -65,7 +66,7 @@ def _check_colleague(task: Task, case, target: User | None, actor) -> None:
         raise InvalidInput("账号不存在或已停用", fields={"assignee": ["账号不存在或已停用"]})
     if target.id == actor.id:
         raise InvalidInput("不能转交给自己", fields={"assignee": ["不能转交给自己"]})
-    if task.role == "reviewer":
+    if task.role == Role.REVIEWER:
         reasons = reasons_for_user(target.id, case)
         if reasons:
             raise InvalidInput("该人员不得审核本案", code="reviewer_not_eligible",

@@ -10,8 +10,8 @@ eligibility query and the inbox query alike.
 from sqlalchemy import exists, or_, select
 
 from ..accounts.roles import Role
+from ..cases.models import COMPLETED, Task
 from ..extensions import db
-from ..tasks.models import COMPLETED, Task
 from .models import Recusal
 
 HANDLING_ROLE = Role.HANDLER

@@ -20,16 +20,22 @@ FIELDS = ("name", "enforcement_certificate_no", "legal_qualification_no", "first
           "valid_until", "note")
 
 
+def may_read_staff(actor: Actor, agency_id: int) -> bool:
+    """Staff records of an agency: its administrators and supervisors, and those of agencies above it."""
+    return (actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR)) and within_reach(actor, agency_id)
+
+
 def get_staff(staff_id: int, *, actor: Actor) -> StaffMember:
+    """The record if the actor may read its agency's staff list; 404 staff_not_found otherwise."""
     staff = db.session.get(StaffMember, staff_id)
-    if staff is None or not within_reach(actor, staff.agency_id):
+    if staff is None or not may_read_staff(actor, staff.agency_id):
         raise NotFound("人员不存在", code="staff_not_found")
     return staff
 
 
 def list_staff(agency, *, actor: Actor, on: date | None = None, kind: str | None = None) -> list[StaffMember]:
     """Staff of the agency (administrators and supervisors of it or above), optionally only those active on `on`."""
-    if not (actor.has_role(Role.ADMIN) or actor.has_role(Role.SUPERVISOR)) or not within_reach(actor, agency.id):
+    if not may_read_staff(actor, agency.id):
         raise Forbidden("只有本机关或上级机关的管理员、监督人员可以查看人员", code="admin_required")
     query = select(StaffMember).where(StaffMember.agency_id == agency.id)
     if on is not None:

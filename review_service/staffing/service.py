@@ -4,17 +4,16 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..accounts.roles import Actor, Role
 from ..audit.service import record_event
-from ..cases.models import Case
+from ..cases.models import OPEN, Case, Task
 from ..cases.service import get_case
 from ..cases.workflow import lock_case
 from ..errors import Conflict, Forbidden, InvalidInput
 from ..extensions import db
 from ..notifications.service import notify
-from ..tasks.models import OPEN, Task
 from ..tasks.service import lock_open_task
 from .assignment import assign_by_load, clear_flag
 from .eligibility import REASONS, candidates, reasons_for_user
-from .models import AssignmentProblem, Recusal
+from .models import LEGAL_REVIEWER, AssignmentProblem, Recusal
 
 
 def _open_review_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
@@ -102,8 +101,8 @@ def eligible_reviewers(case_id: int, *, actor: Actor) -> dict:
     return {"case_id": case.id, "current_reviewer": _person(case.reviewer),
             "problem": {"reason": problem.reason, "task_id": problem.task_id, "raised_at": problem.raised_at}
             if problem else None,
-            "reviewers": [row for row in rows if row["kind"] == "legal_reviewer"],
-            "pooled_advisors": [row for row in rows if row["kind"] != "legal_reviewer"]}
+            "reviewers": [row for row in rows if row["kind"] == LEGAL_REVIEWER],
+            "pooled_advisors": [row for row in rows if row["kind"] != LEGAL_REVIEWER]}
 
 
 def _person(user) -> dict | None:

@@ -2,10 +2,11 @@
 from sqlalchemy import delete
 
 from ..accounts.roles import Actor
+from ..cases.models import OPEN
 from ..db_types import utcnow
 from ..errors import Conflict
 from ..extensions import db
-from .models import OPEN, TaskDraft
+from .models import TaskDraft
 from .permissions import check_can_work
 from .service import get_task
 

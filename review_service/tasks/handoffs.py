@@ -6,8 +6,9 @@ the reviewer hears a corrected case is back (a review task after the first round
 reviewer a dispute was raised. All notices of one call are added together, so the flush writes them in one
 batched INSERT; a task for any head of the agency is one INSERT ... SELECT of its heads.
 """
+from ..accounts.roles import Role
+from ..cases.models import Task
 from ..notifications.service import notify, notify_role
-from .models import Task
 
 HANDLER_NOTICES = {"response": ("opinion.returned", "审核意见已返回，请处理"),
                    "supplement": ("materials.requested", "法制审核机构要求补充材料")}
@@ -25,7 +26,7 @@ def announce_new_tasks(case, created: list[Task]) -> None:
         recipients, (kind, text) = _recipients(case, task)
         message, data = f"案件“{case.title}”：{text}（{task.title}）", {"task_id": task.id, "task": task.name}
         if recipients == "heads":
-            notify_role(case.agency_id, "head", kind=kind, message=message, case_id=case.id, data=data)
+            notify_role(case.agency_id, Role.HEAD, kind=kind, message=message, case_id=case.id, data=data)
         elif isinstance(recipients, list) and recipients:
             notify(recipients, kind=kind, message=message, case_id=case.id, data=data)
 

@@ -4,23 +4,25 @@ Called by whoever advanced the run (submitting a case, completing a task, migrat
 is locked; the caller saves the run and owns the transaction.
 """
 from types import SimpleNamespace
+from typing import cast
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.roles import Role
-from ..audit.service import record_event
-from ..cases.models import Case
+from ..audit.models import CaseEvent
+from ..audit.service import chain_event, record_event
+from ..cases.models import CANCELLED, OPEN, Case, Task
 from ..cases.status import CASE_STATUSES
 from ..db_types import utcnow
-from ..deadlines.service import sync_deadlines
 from ..engine import HumanTask, Runtime, WorkflowRun
 from ..extensions import db
 from ..persistence import built_once, insert_rows, read_without_flush
+from ..processes.models import WorkflowInstance
 from ..processes.service import LANE_ROLES
-from ..staffing.assignment import assign_review_task
 from .handoffs import announce_new_tasks
-from .models import CANCELLED, OPEN, Task
+from .hooks import assign_review_task, sync_deadlines
 
 
 @built_once
@@ -30,6 +32,9 @@ def _statements() -> SimpleNamespace:
         lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id)
         .where(Task.id == bindparam("task_id")).options(joinedload(Case.agency))
         .with_for_update(of=Case).execution_options(populate_existing=True),
+        task_after_lock=select(Task.status, Task.assignee_id, WorkflowInstance)
+        .outerjoin(WorkflowInstance, WorkflowInstance.case_id == Task.case_id).where(Task.id == bindparam("task_id"))
+        .execution_options(populate_existing=True),
         open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
                                              Task.engine_task.is_(True)),
     )
@@ -38,17 +43,33 @@ def _statements() -> SimpleNamespace:
 def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
     """The task and its case, the case locked as by cases.workflow.lock_case, in one query (None: no such task).
 
-    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_after_lock).
+    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_task_after_lock).
     """
     return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
 
 
+def refresh_task_after_lock(task: Task) -> WorkflowInstance | None:
+    """PostgreSQL: re-read the task's status and assignee (lock_case_of_task read them before the case lock
+    was granted) and, in the same statement, the case's engine state, for load_run(case, instance=...).
+
+    SQLite: nothing to re-read (the transaction held the write lock before its first read); returns None.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return None
+    status, assignee_id, instance = db.session.execute(_statements().task_after_lock, {"task_id": task.id}).one()
+    set_committed_value(task, "status", status)
+    set_committed_value(task, "assignee_id", assignee_id)
+    return cast(WorkflowInstance | None, instance)
+
+
 def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
-               eligible_reviewer: int | None = None) -> list[Task]:
+               eligible_reviewer: int | None = None, history: list[CaseEvent] | None = None) -> list[Task]:
     """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status.
 
     eligible_reviewer: a user this transaction already found eligible to review the case (the actor of a
     review-lane task); new review tasks keep them as the case's reviewer without asking again.
+    history: the caller's unwritten history events (chain_event); the mirror's entries are appended and the
+    caller INSERTs them all at once (insert_events). Without it each entry is INSERTed at once.
     """
     ready = {task.id: task for task in run.ready_human_tasks()}
     # one flush at the end; rows completed in this transaction are seen in memory
@@ -64,7 +85,10 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
     task_rows = {row.id: row for row in open_rows + created if row.status == OPEN}
 
     def record_change(change: dict) -> None:
-        record_event(case, actor=None, action=change.pop("action"), data=change)
+        if history is None:
+            record_event(case, actor=None, action=change.pop("action"), data=change)
+        else:
+            history.append(chain_event(case, actor=None, action=change.pop("action"), data=change))
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
     _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
     announce_new_tasks(case, created)  # notices, written by the caller's flush

@@ -1,8 +1,8 @@
 """Who may see, claim and complete a task."""
 from ..accounts.roles import ROLE_TITLES, Actor, Role
+from ..cases.models import Task
 from ..errors import Forbidden, NotFound
-from ..staffing import eligibility
-from .models import Task
+from .hooks import check_reviewer_eligible
 
 
 def check_visible(actor: Actor, task: Task) -> None:
@@ -18,5 +18,5 @@ def check_can_work(actor: Actor, task: Task) -> None:
     if task.assignee_id is not None and task.assignee_id != actor.id:
         raise Forbidden("该任务已分配给其他人员", code="not_assignee")
     if task.role == Role.REVIEWER:  # four-eyes (handled_case), registration, recusal, qualification
-        eligibility.check_reviewer_eligible(actor, task.case)
+        check_reviewer_eligible(actor, task.case)  # staffing's rules (tasks.hooks)
 

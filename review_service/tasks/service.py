@@ -1,21 +1,19 @@
 """Read, claim and complete human tasks (the inbox is inbox.py). One call is one transaction, owned by the caller."""
 from ..accounts.roles import Actor, Role
-from ..audit.service import record_event
+from ..audit.service import chain_event, insert_events, record_event
 from ..cases.effects import apply_effects, check_preconditions
+from ..cases.forms import form_schema, validate_form
 from ..cases.listeners import task_completed
-from ..cases.models import Case
-from ..cases.workflow import load_run, refresh_after_lock, save_run
+from ..cases.models import COMPLETED, OPEN, Case, Task
+from ..cases.workflow import load_run, save_run
 from ..db_types import utcnow
-from ..deadlines.extension_requests import request_extension
-from ..deadlines.models import ExtensionRequest
-from ..deadlines.service import working_days_left
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..processes.models import WorkflowInstance
 from ..processes.vocabulary import labelled_form_schema, normalise_opinion
-from .forms import form_schema, validate_form
-from .mirror import lock_case_of_task, sync_tasks
-from .models import COMPLETED, OPEN, Task
+from .hooks import working_days_left
+from .mirror import lock_case_of_task, refresh_task_after_lock, sync_tasks
 from .permissions import check_can_work, check_visible
 
 
@@ -48,13 +46,6 @@ def claim_task(task_id: str, *, actor: Actor) -> Task:
     return task
 
 
-def request_deadline_extension(task_id: str, *, actor: Actor, reason: str) -> ExtensionRequest:
-    """延期: lock the task's case, check the actor may work the task, and open the approver's task."""
-    task, case = lock_open_task(task_id, actor)
-    check_can_work(actor, task)
-    return request_extension(task, case, actor=actor, reason=reason)
-
-
 def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     """Validate and apply one task completion: lock, check, run the engine, mirror, audit, save.
 
@@ -63,25 +54,27 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     """
     if not isinstance(data, dict):
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
-    task, case = lock_open_task(task_id, actor)
+    task, case, prefetched = _lock_open_task(task_id, actor)
     check_can_work(actor, task)
     data = normalise_opinion(task, data)
     validate_form(task.form_key, data)
     checked = check_preconditions(case, task.kind)
     run = instance = runtime = None
     if task.engine_task:
-        run, instance, runtime = load_run(case)
+        run, instance, runtime = load_run(case, prefetched)
         _run_engine_task(run, task, data)
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id
     effects = apply_effects(case, task.kind, actor=actor, data=data, task=task, checked=checked)
     task_completed(case, task, actor=actor, data=data)  # listeners: e.g. documents (审核意见书 and its number)
-    record_event(case, actor=actor, action="task.completed", task_id=task.id,
-                 data={"task": task.name, "title": task.title, "form": data, **effects})
+    history = [chain_event(case, actor=actor, action="task.completed", task_id=task.id,
+                           data={"task": task.name, "title": task.title, "form": data, **effects})]
     if run is not None and instance is not None and runtime is not None:  # an engine task: loaded above
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
-        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None)
+        sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None,
+                   history=history)
         save_run(run, instance)
+    insert_events(history)  # the completion and the clocks' entries, in chain order, one INSERT
     _resolve_for_response(task)
     db.session.flush()
     return task
@@ -108,12 +101,19 @@ def _run_engine_task(run, task: Task, data: dict) -> None:
 
 def lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     """The task, still open, and its case locked for this transaction (keep the case: the identity map is weak)."""
+    task, case, _instance = _lock_open_task(task_id, actor)
+    return task, case
+
+
+def _lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case, WorkflowInstance | None]:
+    """lock_open_task, plus on PostgreSQL the case's engine state read after the lock in the same statement
+    as the task's re-read (None on SQLite: load_run reads it)."""
     found = lock_case_of_task(task_id)
     if found is None:
         raise NotFound("任务不存在", code="task_not_found")
     task, case = found
     check_visible(actor, task)
-    refresh_after_lock(task, "status", "assignee_id")
+    instance = refresh_task_after_lock(task)
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
-    return task, case
+    return task, case, instance

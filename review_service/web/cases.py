@@ -8,17 +8,17 @@ from ..accounts.roles import Role
 from ..archives.service import list_packages
 from ..audit.service import verify_case_history
 from ..cases.comments import COMMENTED, add_comment
+from ..cases.forms import form_schema
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
-from ..cases.schemas import CaseQuerySchema
-from ..cases.search import list_choices, search_cases
 from ..cases.service import case_diagram, case_for_display, open_tasks_of, submit_case
+from ..casework.case_schemas import CaseQuerySchema
+from ..casework.search import list_choices, search_cases
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.service import working_days_left
 from ..deadlines.withdrawals import may_withdraw
 from ..documents.service import list_case_documents
 from ..errors import ServiceError
-from ..tasks.forms import form_schema
 from ..unit_of_work import discard
 from .forms import form_page_errors, posted_json, posted_json_or_none
 from .pages import page_blueprint

@@ -17,6 +17,7 @@ from ..errors import Conflict, InvalidInput, ServiceError
 from ..extensions import db
 from ..headers import as_attachment
 from ..processes.diagrams import diagram_time_limits, main_bpmn_name
+from ..processes.element_diff import element_diff
 from ..processes.permissions import check_designer
 from ..processes.service import version_in_force
 from ..processes.validation import PROFILE_FILE
@@ -24,6 +25,8 @@ from ..processes.versions import diff_versions, list_versions, publish_for_agenc
 from ..unit_of_work import discard
 from .pages import page_blueprint
 from .process_drafts import (
+    DIFF_PROPERTY_TITLES,
+    STEP_PROPERTY_TITLES,
     check_draft,
     draft_files,
     problem_rows,
@@ -74,7 +77,13 @@ def diff():
     old, new = request.args.get("from", type=int), request.args.get("to", type=int)
     if old is None or new is None or not (0 < old <= DATABASE_INT_MAX and 0 < new <= DATABASE_INT_MAX):
         raise InvalidInput(_("Choose the two versions to compare."), code="diff_versions_missing")
-    return render_template("web/designer_diff.html", diff=diff_versions(agency, old, new))
+    before, after = version_by_number(agency, old), version_by_number(agency, new)
+    old_bpmn = before.sources.get(main_bpmn_name(before.sources), "")
+    new_bpmn = after.sources.get(main_bpmn_name(after.sources), "")
+    return render_template("web/designer_diff.html", diff=diff_versions(agency, old, new), before=before,
+                           after=after, old_bpmn=old_bpmn, new_bpmn=new_bpmn,
+                           elements=element_diff(old_bpmn, new_bpmn),
+                           property_titles={key: str(title) for key, title in DIFF_PROPERTY_TITLES.items()})
 
 
 @bp.route("/editor")
@@ -95,7 +104,8 @@ def editor():
                            own_base=base.agency_id == agency.id, base_owner=_owner_name(base),
                            bpmn_name=bpmn_name, bpmn=bpmn, profile=json.loads(profile),
                            profile_schema=profile_editor_schema(diagram_time_limits(bpmn)),
-                           forms=sorted(path.name for path in current_app.config["FORMS_DIR"].glob("*.schema.json")))
+                           forms=sorted(path.name for path in current_app.config["FORMS_DIR"].glob("*.schema.json")),
+                           property_titles={key: str(title) for key, title in STEP_PROPERTY_TITLES.items()})
 
 
 @bp.route("/validate", methods=["POST"])
@@ -115,10 +125,15 @@ def validate():
 @bp.route("/publish", methods=["POST"])
 @roles_required(Role.DESIGNER)
 def publish():
-    """Publish the draft as the agency's next version (one transaction); JSON {number, created, redirect}."""
+    """Publish the draft as the agency's next version (one transaction); JSON {number, created, redirect}.
+    The change note (form field note) is required: it is stored with the version and shown in the list."""
     agency = _my_agency()
     try:
-        version, created = publish_for_agency(agency, _draft(agency), actor=current_user)
+        note = (request.form.get("note") or "").strip()
+        if not note:
+            raise InvalidInput(_("Say what changed in this version (change note) before publishing."),
+                               code="change_note_missing")
+        version, created = publish_for_agency(agency, _draft(agency), actor=current_user, note=note)
     except ServiceError as error:
         return _refusal(error)
     if created:

@@ -2,8 +2,8 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..casework.inbox import inbox_page, list_completed_tasks
 from ..deadlines.service import working_days_left
-from ..tasks.inbox import inbox_page, list_completed_tasks
 from .pages import page_blueprint
 
 bp = page_blueprint("web_inbox", __name__)

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.roles import Role
 from ..audit.vocabulary import action_name
+from ..cases.forms import form_schema
 from ..dashboard.service import VIEWING_ROLES
 from ..reports.service import REPORT_ROLES as REPORT_ROLE_NAMES
-from ..tasks.forms import form_schema
 
 CASE_STATUS = {
     "review_not_required": _l("No review required"),

@@ -30,6 +30,30 @@ ENUM_TITLES = {
     ("escalation_target",): {"agency_head": _l("Agency head"), "collective_discussion": _l("Collective discussion"),
                              "higher_agency": _l("Agency at the level above"),
                              "justice_department": _l("Justice department")},
+    ("retention",): {"permanent": _l("Permanent"), "30_years": _l("30 years"), "10_years": _l("10 years")},
+}
+# Titles of the profile's fields that are codes in the schema: the canonical opinions and their words.
+OPINION_TITLES = {"approve": _l("Approved (approve)"), "issues": _l("Issues found (issues)"),
+                  "transfer": _l("Transfer to another authority (transfer)")}
+TERM_TITLES = {"label": _l("Word shown on the form"), "aliases": _l("Other accepted words")}
+# The Spiff properties of a step, as the Step properties pane names them (the BPMN keeps the codes).
+STEP_PROPERTY_TITLES = {
+    "formJsonSchemaFilename": _l("Form"), "taskKind": _l("Kind of step"), "caseStatus": _l("Case status"),
+    "deadlineKind": _l("Time limit kind"), "deadlineWorkingDays": _l("Time limit (working days)"),
+    "deadlineCalendarDays": _l("Time limit (calendar days)"), "deadlineStart": _l("Time limit starts on"),
+    "deadlineCapFrom": _l("Statutory period counted from"),
+    "deadlineCapCalendarDays": _l("Statutory period (calendar days)"), "deadlineCap": _l("Latest due date"),
+    "extensionWorkingDays": _l("Extension (working days)"), "supplementMode": _l("After a supplement"),
+    "reminderWorkingDays": _l("Reminder before the due date (working days)"),
+    "pausesDeadline": _l("Pauses the time limit of kind"),
+}
+# The BPMN attributes and texts the diff page lists (processes.element_diff names them as in the XML).
+DIFF_PROPERTY_TITLES = {
+    **STEP_PROPERTY_TITLES, "name": _l("Name"), "type": _l("Element type"),
+    "conditionExpression": _l("Condition"), "script": _l("Script"), "documentation": _l("Description"),
+    "sourceRef": _l("From"), "targetRef": _l("To"), "default": _l("Default flow"),
+    "preScript": _l("Script before the step"), "postScript": _l("Script after the step"),
+    "flowNodeRef": _l("Steps in the lane"),
 }
 
 
@@ -130,7 +154,9 @@ def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
             continue
         node.setdefault("type", "string")  # else json-editor offers a type switcher
         node.setdefault("options", {})["enum_titles"] = [str(titles.get(code, code)) for code in node["enum"]]
+    _title_opinions(schema)
     limits = schema.get("properties", {}).get("time_limits", {}).get("properties", {})
+    _title_decision_types(limits.get("publication_working_days"), (time_limit_defaults or {}))
     for key, value in (time_limit_defaults or {}).items():
         if key in limits:
             limits[key]["default"] = value
@@ -138,6 +164,28 @@ def profile_editor_schema(time_limit_defaults: dict | None = None) -> dict:
     if "publication_working_days" in limits:  # keys are decision types: let them be added
         limits["publication_working_days"].setdefault("options", {})["disable_properties"] = False
     return schema
+
+
+def _title_opinions(schema: dict) -> None:
+    """The opinion codes (approve, issues, transfer) and their label/aliases fields titled in Chinese."""
+    opinions = schema.get("properties", {}).get("opinion_vocabulary", {}).get("properties", {})
+    for code, node in opinions.items():
+        node["title"] = str(OPINION_TITLES.get(code, code))
+        for key, child in node.get("properties", {}).items():
+            child["title"] = str(TERM_TITLES.get(key, key))
+        if "aliases" in node.get("properties", {}):
+            node["properties"]["aliases"]["format"] = "table"
+            node["properties"]["aliases"]["items"]["title"] = str(_l("Word"))
+
+
+def _title_decision_types(node: dict | None, defaults: dict) -> None:
+    """publication_working_days is keyed by decision type: the diagram's types as named fields."""
+    if not node:
+        return
+    codes = list(defaults.get("publication_working_days") or {}) or ["administrative_penalty", "administrative_license"]
+    item = node.get("additionalProperties") or {"type": "integer"}
+    node["properties"] = {code: {**copy.deepcopy(item), "title": labels.decision_type(code), "propertyOrder": order}
+                          for order, code in enumerate(codes, start=1)}
 
 
 def _shown(value) -> str:

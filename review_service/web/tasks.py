@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..attachments.service import attachment_path, get_attachment, store_upload
+from ..cases.forms import form_schema
+from ..cases.models import OPEN
 from ..cases.rounds import dispute_exchange, previous_exchange
+from ..deadlines.extension_requests import request_deadline_extension
 from ..deadlines.service import working_days_left
 from ..documents.service import opinion_answered_by
 from ..errors import InvalidInput, ServiceError, error_body
@@ -14,10 +17,8 @@ from ..headers import as_attachment
 from ..processes.vocabulary import labelled_form_schema
 from ..staffing.handover import hand_over_task, unclaim_task
 from ..tasks.drafts import discard_drafts, draft_of, save_draft
-from ..tasks.forms import form_schema
-from ..tasks.models import OPEN
 from ..tasks.prefill import prefilled_data
-from ..tasks.service import claim_task, complete_task, get_task, request_deadline_extension
+from ..tasks.service import claim_task, complete_task, get_task
 from ..unit_of_work import discard
 from . import checklist
 from .forms import form_page_errors, posted_json, posted_json_or_none

@@ -3,10 +3,10 @@ value would change the database and the API, so the values are pinned here."""
 import json
 
 from review_service.accounts.roles import ROLE_TITLES, ROLES, Role
+from review_service.cases.models import TaskStatus
 from review_service.cases.status import CASE_STATUSES, CaseStatus
 from review_service.deadlines.models import DayCount, DeadlineStatus, ExtensionStatus
 from review_service.jobs.models import JobStatus
-from review_service.tasks.models import TaskStatus
 
 
 def test_the_stored_values_are_unchanged():

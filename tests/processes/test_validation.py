@@ -84,3 +84,51 @@ def test_dtd_and_entity_declarations_are_refused(as_user):
                                   '<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
     [problem] = problems(as_user, {"legal_review.bpmn": text})
     assert problem.startswith("legal_review.bpmn:") and "DTD" in problem
+
+
+REVIEW_DAYS = ('<spiffworkflow:property name="deadlineWorkingDays" '
+               'value="time_limits[&quot;review_working_days&quot;]" />')
+
+
+def test_a_time_limit_in_words_fails_on_the_sample_case_and_names_its_task(as_user):
+    """"五个工作日" compiles (a valid name); run on the sample case it fails, reported on the review task."""
+    head, review_task = default_bpmn().split('<bpmn:userTask id="review_case"')
+    review_task = replace(review_task, REVIEW_DAYS, REVIEW_DAYS.replace(
+        'time_limits[&quot;review_working_days&quot;]', "五个工作日"))
+    [problem] = problems(as_user, {"legal_review.bpmn": head + '<bpmn:userTask id="review_case"' + review_task})
+    assert problem.startswith("legal_review.bpmn:review_case:") and "（review_case）" in problem, problem
+    assert "deadlineWorkingDays" in problem and "未定义的名称 五个工作日" in problem, problem
+    assert problem.split(":")[2].isdigit()
+
+
+@pytest.mark.parametrize("old, new, element, words", [
+    (REVIEW_DAYS, REVIEW_DAYS.replace('time_limits[&quot;review_working_days&quot;]', '&quot;5&quot; + 1'),
+     "accept_submission", "TypeError"),
+    (REVIEW_DAYS, REVIEW_DAYS.replace('time_limits[&quot;review_working_days&quot;]', '-2'),
+     "accept_submission", "不为负的整数"),
+    ('value="time_limits[&quot;supplement_mode&quot;]"', 'value="&quot;PAUSE&quot;"', "accept_submission",
+     "RESTART 或 SUSPEND"),
+    (CONDITION, 'review_case[&quot;opnion&quot;] == &quot;approve&quot;', "f_approved", "KeyError"),
+    ('"review_working_days": 5,', '"review_working_days": 五,', "set_time_limits", "五"),
+])
+def test_time_limits_and_conditions_run_on_the_sample_case(as_user, old, new, element, words):
+    found = problems(as_user, bpmn(old, new))
+    assert any(p.startswith(f"legal_review.bpmn:{element}:") and words in p for p in found), found
+
+
+def test_a_mistyped_task_kind_is_reported_on_its_task_not_the_process(as_user):
+    found = problems(as_user, bpmn('<spiffworkflow:property name="taskKind" value="review_opinion" />',
+                                   '<spiffworkflow:property name="taskKind" value="review_opnion" />'))
+    assert [p.split(":")[1] for p in found] == ["review_case"], found
+    assert "taskKind=review_opnion" in found[0] and "taskKind=review_opinion" in found[0]
+
+
+def test_a_task_kind_close_to_a_known_one_is_reported_on_its_task(as_user):
+    found = problems(as_user, bpmn('<spiffworkflow:property name="taskKind" value="publication" />',
+                                   '<spiffworkflow:property name="taskKind" value="publicaton" />'))
+    assert [p.split(":")[1] for p in found] == ["publish_decision"], found
+
+
+def test_a_runaway_time_limits_script_is_a_problem_of_its_task(as_user):
+    found = problems(as_user, bpmn(SCRIPT, SCRIPT + "\nwhile True:\n    pass"))
+    assert any(p.startswith("legal_review.bpmn:set_time_limits:") and "ScriptLimitExceeded" in p for p in found), found

@@ -4,10 +4,9 @@ import uuid
 from sqlalchemy import select
 
 from review_service.accounts.models import User
-from review_service.cases.models import Case
+from review_service.cases.models import COMPLETED, Case, Task
 from review_service.extensions import db
 from review_service.staffing.eligibility import reasons_for_user
-from review_service.tasks.models import COMPLETED, Task
 
 
 def completed_handling_task(case: Case, user_id: int) -> Task:

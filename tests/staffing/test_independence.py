@@ -5,13 +5,12 @@ import uuid
 from sqlalchemy import select
 
 from review_service.accounts.models import User
-from review_service.cases.models import Case
+from review_service.cases.models import COMPLETED, Case, Task
+from review_service.casework.inbox import list_open_tasks
 from review_service.extensions import db
 from review_service.staffing.eligibility import reasons_for_user
 from review_service.staffing.independence import handled_case, has_handled_case, has_recused, recused
 from review_service.staffing.models import Recusal
-from review_service.tasks.inbox import list_open_tasks
-from review_service.tasks.models import COMPLETED, Task
 
 
 def users(*names) -> dict[str, User]:

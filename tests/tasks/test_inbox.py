@@ -1,4 +1,4 @@
-"""The inbox page's filters and order, done in SQL by tasks.inbox.inbox_page, give what filtering the listing
+"""The inbox page's filters and order, done in SQL by casework.inbox.inbox_page, give what filtering the listing
 in Python gave: case number or title containing the search (case-sensitive), one step title, overdue (flagged,
 or past due in working days), nearest due date first."""
 from datetime import date, datetime, timedelta, timezone
@@ -8,10 +8,10 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from review_service.accounts.models import User
+from review_service.casework.inbox import inbox_page, list_open_tasks
 from review_service.deadlines.models import Deadline
 from review_service.deadlines.service import working_days_left
 from review_service.extensions import db
-from review_service.tasks.inbox import inbox_page, list_open_tasks
 
 from ..factories import submission
 

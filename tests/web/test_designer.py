@@ -24,6 +24,13 @@ def profile_with(**time_limits) -> str:
     return json.dumps({**DEFAULT_PROFILE, "time_limits": time_limits}, ensure_ascii=False)
 
 
+def publish_with_note(page, note: str) -> None:
+    """Publish through the confirmation dialog, giving the change note."""
+    page.click("#publish-button")
+    page.locator("#publish-dialog.show #publish-note").fill(note)
+    page.click("#publish-confirm")
+
+
 def versions_of(app, code: str) -> list[SimpleNamespace]:
     """The agency's stored versions (number, sources, published_by_id), read straight from the database."""
     with app.app_context():
@@ -153,7 +160,8 @@ def test_validation_of_a_sound_draft_stores_nothing(app, page_as):
 
 def test_a_broken_profile_is_refused_with_its_json_path(app, page_as):
     response = page_as("designer").post("/designer/publish",
-                                        data={"bpmn": default_bpmn(), "profile": profile_with(review_working_days=0)})
+                                        data={"bpmn": default_bpmn(), "profile": profile_with(review_working_days=0),
+                                              "note": "审核时限"})
     body = response.get_json()
     assert response.status_code == 422 and body["code"] == "process_invalid" and body["message"]
     assert [p["element"] for p in body["problems"]] == ["time_limits/review_working_days"]
@@ -163,8 +171,8 @@ def test_a_broken_profile_is_refused_with_its_json_path(app, page_as):
 
 def test_publishing_creates_the_next_version_by_the_designer(app, page_as):
     designer = page_as("designer")
-    response = designer.post("/designer/publish",
-                             data={"bpmn": default_bpmn(), "profile": profile_with(review_working_days=8)})
+    response = designer.post("/designer/publish", data={"bpmn": default_bpmn(), "note": "审核时限改为 8 个工作日",
+                                                        "profile": profile_with(review_working_days=8)})
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"number": 1, "created": True, "redirect": "/designer"}
     [version] = versions_of(app, "city")
@@ -174,8 +182,8 @@ def test_publishing_creates_the_next_version_by_the_designer(app, page_as):
         assert version.published_by_id == db.session.scalar(select(User.id).where(User.username == "designer"))
     html = designer.get("/designer").get_data(as_text=True)
     assert "已发布第 1 版" in html and 'data-version="1"' in html
-    again = designer.post("/designer/publish",
-                          data={"bpmn": default_bpmn(), "profile": profile_with(review_working_days=8)})
+    again = designer.post("/designer/publish", data={"bpmn": default_bpmn(), "note": "再次发布",
+                                                     "profile": profile_with(review_working_days=8)})
     assert again.get_json()["created"] is False and len(versions_of(app, "city")) == 1
 
 
@@ -183,11 +191,11 @@ def test_an_untouched_diagram_is_inherited_and_an_unchanged_draft_publishes_noth
     upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE})
     designer = page_as("designer")
     same = json.dumps(GUANGDONG_PROFILE, ensure_ascii=False, indent=4)  # other whitespace, same content
-    response = designer.post("/designer/publish", data={"profile": same})
+    response = designer.post("/designer/publish", data={"profile": same, "note": "同样内容"})
     assert response.get_json()["created"] is False and len(versions_of(app, "city")) == 1
     assert "内容没有变化" in designer.get("/designer").get_data(as_text=True)
     changed = json.dumps({**GUANGDONG_PROFILE, "time_limits": {"review_working_days": 9}}, ensure_ascii=False)
-    assert designer.post("/designer/publish", data={"profile": changed}).get_json()["number"] == 2
+    assert designer.post("/designer/publish", data={"profile": changed, "note": "9 日"}).get_json()["number"] == 2
     first, second = versions_of(app, "city")
     assert second.sources["legal_review.bpmn"] == first.sources["legal_review.bpmn"] == default_bpmn()
 
@@ -202,7 +210,7 @@ def test_publishing_over_a_version_published_meanwhile_is_refused(app, as_user, 
     designer = page_as("designer")
     opened = editor_data(designer.get("/designer/editor").get_data(as_text=True))["base_hash"]
     upload(as_user("designer"), "city", {"profile.json": GUANGDONG_PROFILE})
-    response = designer.post("/designer/publish", data={"bpmn": default_bpmn(), "base_hash": opened,
+    response = designer.post("/designer/publish", data={"bpmn": default_bpmn(), "base_hash": opened, "note": "8 日",
                                                         "profile": profile_with(review_working_days=8)})
     assert response.status_code == 409 and "第 1 版" in response.get_json()["message"]
     assert len(versions_of(app, "city")) == 1
@@ -253,7 +261,7 @@ def test_a_designer_changes_the_review_period_validates_and_publishes(app, brows
     assert "未发现问题" in page.inner_text("#designer-message")
     screenshot(page, "designer_editor")
     before = count_versions(app)
-    page.click("#publish-button")
+    publish_with_note(page, "审核时限改为 8 个工作日")
     page.wait_for_url(re.compile(r".*/designer$"))
     assert "已发布第 1 版" in page.inner_text("main")
     assert page.locator("#versions-table tr[data-version='1'] .current-version").is_visible()
@@ -279,7 +287,7 @@ def test_the_editor_shows_the_servers_problems_and_publishes_nothing(app, browse
     page.locator("#designer-problems").wait_for()
     text = page.inner_text("#designer-problems")
     assert "legal_review.bpmn" in text and "taskKind=review_opinion" in text
-    page.click("#publish-button")
+    publish_with_note(page, "删除审核步骤")
     page.locator("#designer-message.alert-danger #designer-problems").wait_for()
     assert versions_of(app, "city") == [] and page.js_errors == []
 
@@ -303,7 +311,7 @@ def test_the_side_form_changes_a_steps_spiff_property(app, browser_page):
     assert '<spiffworkflow:property name="deadlineStart" value="" />' in exported
     page.locator("#designer-properties input[data-property='deadlineStart']").fill("today()")
     page.locator("#designer-properties input[data-property='deadlineStart']").press("Tab")
-    page.click("#publish-button")
+    publish_with_note(page, "提醒提前 2 个工作日")
     page.wait_for_url(re.compile(r".*/designer$"))
     [version] = versions_of(app, "city")
     review_task = version.sources["legal_review.bpmn"].split('id="review_case"', 1)[1].split("</bpmn:userTask>", 1)[0]
@@ -325,6 +333,7 @@ def test_a_designer_compares_two_versions(as_user, browser_page):
     page.select_option("#diff-to", "2")
     page.click("#diff-form button[type=submit]")
     page.wait_for_url(re.compile(r".*/designer/diff\?from=1&to=2$"))
+    page.click("#diff-files summary")
     added = page.locator("pre.diff[data-file='profile.json'] .diff-add")
     assert '"review_working_days": 10' in added.all_inner_texts()[0]
     screenshot(page, "designer_diff")

@@ -1,7 +1,7 @@
 """province scale (issue 18): indexes for the dashboard, the case list and 已办; trigram search where it exists
 
 Revision ID: 8ed0f7b701ca
-Revises: 6450da460430
+Revises: 55eb5b52080b
 Create Date: 2026-12-06 04:00:00
 
 Measured on bench/province_data.py's 500,000 cases (bench/README.md, "Province-sized database").
@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 # revision identifiers, used by Alembic.
 revision = '8ed0f7b701ca'
-down_revision = '6450da460430'
+down_revision = '55eb5b52080b'
 branch_labels = None
 depends_on = None
 

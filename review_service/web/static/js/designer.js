@@ -51,11 +51,32 @@
     return node;
   }
 
+  // The elements the last validation found problems on: a red marker and a badge on each.
+  var marked = [];
+  function markProblems(problems) {
+    var canvas = modeler.get('canvas'), overlays = modeler.get('overlays'), registry = modeler.get('elementRegistry');
+    marked.forEach(function (id) { if (registry.get(id)) canvas.removeMarker(id, 'designer-problem'); });
+    overlays.remove({ type: 'designer-problem' });
+    marked = [];
+    (problems || []).forEach(function (problem) {
+      var shape = problem.element && registry.get(problem.element);
+      if (!shape || marked.indexOf(problem.element) >= 0) return;
+      marked.push(problem.element);
+      canvas.addMarker(problem.element, 'designer-problem');
+      var badge = element('span', { 'class': 'designer-problem-badge', title: problem.message }, '!');
+      overlays.add(problem.element, 'designer-problem', { position: { top: -10, right: 10 }, html: badge });
+    });
+  }
+
   function say(kind, message, problems) {
+    markProblems(problems);
     status.replaceChildren();
     var box = element('div', { 'class': 'alert alert-' + kind + ' mb-0', id: 'designer-message' });
     box.appendChild(element('div', { 'class': 'fw-bold' }, message));
-    if (problems && problems.length) box.appendChild(problemTable(problems));
+    if (problems && problems.length) {
+      if (marked.length) box.appendChild(element('div', { 'class': 'small' }, T.marked));
+      box.appendChild(problemTable(problems));
+    }
     status.appendChild(box);
   }
 
@@ -69,7 +90,9 @@
       row.appendChild(element('td', {}, problem.file || '—'));
       var cell = row.appendChild(element('td'));
       if (problem.element && modeler.get('elementRegistry').get(problem.element)) {
-        var link = cell.appendChild(element('a', { href: '#', 'data-element': problem.element }, problem.element));
+        var shape = modeler.get('elementRegistry').get(problem.element);
+        var label = (shape.businessObject.name ? shape.businessObject.name + ' ' : '') + '(' + problem.element + ')';
+        var link = cell.appendChild(element('a', { href: '#', 'data-element': problem.element }, label));
         link.addEventListener('click', function (event) { event.preventDefault(); focusElement(problem.element); });
       } else {
         cell.textContent = problem.element || '—';
@@ -88,8 +111,9 @@
 
   function busy(on) { buttons.forEach(function (button) { button.disabled = on; }); }
 
-  async function send(url) {
+  async function send(url, note) {
     var body = new FormData();
+    if (note !== undefined) body.append('note', note);
     if (changed.diagram) {  // else the server keeps the diagram as it is, byte for byte
       body.append('bpmn', (await modeler.saveXML({ format: true })).xml + '\n');
     }
@@ -104,11 +128,11 @@
     return { ok: response.ok, payload: await response.json() };
   }
 
-  async function run(url, progress, done) {
+  async function run(url, progress, done, note) {
     busy(true);
     say('secondary', progress);
     try {
-      var answer = await send(url);
+      var answer = await send(url, note);
       if (answer.ok) {
         done(answer.payload);
       } else {
@@ -127,11 +151,30 @@
       if (payload.valid) say('success', T.valid); else say('danger', T.invalid, payload.problems);
     });
   });
+  // Publishing: a dialog says what is published for which agency and asks for the change note first.
+  var dialogNode = document.getElementById('publish-dialog');
+  var dialog = new bootstrap.Modal(dialogNode);
+  var note = document.getElementById('publish-note');
   document.getElementById('publish-button').addEventListener('click', function () {
+    var list = document.getElementById('publish-changes');
+    list.replaceChildren();
+    if (changed.diagram) list.appendChild(element('li', {}, T.diagram_changed));
+    if (profileChanged()) list.appendChild(element('li', {}, T.profile_changed));
+    if (!list.children.length) list.appendChild(element('li', {}, T.nothing_changed));
+    list.appendChild(element('li', { 'class': 'text-muted' }, T.kept));
+    note.classList.remove('is-invalid');
+    dialog.show();
+  });
+  dialogNode.addEventListener('shown.bs.modal', function () { note.focus(); });
+  note.addEventListener('input', function () { note.classList.toggle('is-invalid', !note.value.trim()); });
+  document.getElementById('publish-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    if (!note.value.trim()) { note.classList.add('is-invalid'); note.focus(); return; }
+    dialog.hide();
     run(data.publish_url, T.publishing, function (payload) {
       changed.published = true;
       window.location.assign(payload.redirect);
-    });
+    }, note.value.trim());
   });
 
   // The Spiff properties (spiffworkflow:property name/value) of the selected step: edit, add the known ones.
@@ -189,7 +232,9 @@
     if (!properties.length) pane.appendChild(element('p', { 'class': 'small text-muted' }, T.no_properties));
     properties.forEach(function (property, index) {
       var id = 'spiff-property-' + index;
-      pane.appendChild(element('label', { 'class': 'form-label', 'for': id }, property.name));
+      var label = pane.appendChild(element('label', { 'class': 'form-label', 'for': id },
+                                           (data.property_titles[property.name] || property.name) + ' '));
+      label.appendChild(element('code', { 'class': 'small text-muted' }, property.name));
       var input = element('input', { 'class': 'form-control form-control-sm mb-2 font-monospace', id: id,
                                       'data-property': property.name, list: id + '-values' });
       var options = pane.appendChild(element('datalist', { id: id + '-values' }));
@@ -209,7 +254,9 @@
     var row = pane.appendChild(element('div', { 'class': 'input-group input-group-sm mt-2' }));
     var select = row.appendChild(element('select', { 'class': 'form-select', id: 'add-property-name',
                                                        'aria-label': T.add_property }));
-    missing.forEach(function (name) { select.appendChild(element('option', { value: name }, name)); });
+    missing.forEach(function (name) {
+      select.appendChild(element('option', { value: name }, (data.property_titles[name] || name) + ' (' + name + ')'));
+    });
     var add = row.appendChild(element('button', { 'class': 'btn btn-outline-secondary', type: 'button',
                                                    id: 'add-property' }, T.add_property));
     add.addEventListener('click', function () {
@@ -228,9 +275,22 @@
     showProperties(shape && shape.type !== 'label' ? shape : null);
   });
 
+  // Fit the whole diagram in the canvas right of the palette, so the start event is not hidden under it.
+  function fitBesidePalette() {
+    var canvas = modeler.get('canvas');
+    canvas.zoom('fit-viewport');
+    var box = canvas.viewbox(), inner = box.inner, outer = box.outer;
+    var container = document.getElementById('designer-canvas');
+    var palette = container.querySelector('.djs-palette');
+    var left = (palette ? palette.getBoundingClientRect().right - container.getBoundingClientRect().left : 0) + 24;
+    var scale = Math.min((outer.width - left - 24) / inner.width, (outer.height - 48) / inner.height, 1);
+    canvas.viewbox({ x: inner.x - left / scale, y: inner.y - 24 / scale,
+                     width: outer.width / scale, height: outer.height / scale });
+  }
+
   say('secondary', T.loading);
   modeler.importXML(data.bpmn).then(function () {
-    modeler.get('canvas').zoom('fit-viewport');
+    fitBesidePalette();
     modeler.on('commandStack.changed', function () { changed.diagram = true; });  // after the import's own
     status.replaceChildren();
     busy(false);

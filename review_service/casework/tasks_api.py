@@ -2,9 +2,9 @@
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
+from ..tasks.schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
+from ..tasks.service import claim_task, complete_task, get_task, shown, shown_all
 from .inbox import list_open_tasks
-from .schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
-from .service import claim_task, complete_task, get_task, shown, shown_all
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 blp.before_request(require_actor)

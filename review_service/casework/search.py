@@ -11,12 +11,11 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from ..cases.models import OPEN, Case, Task
+from ..cases.service import visible_agency_ids
 from ..deadlines.models import RUNNING, Deadline
 from ..extensions import db
 from ..persistence import among
-from ..tasks.models import OPEN, Task
-from .models import Case
-from .service import visible_agency_ids
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SORTS = ("submitted", "due", "case_number")

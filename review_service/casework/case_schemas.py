@@ -3,14 +3,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..accounts.schemas import person_ref
 from ..attachments.schemas import AttachmentSchema
+from ..cases.service import open_tasks_of
+from ..cases.status import CASE_STATUSES
 from ..deadlines.models import DeadlineStatus
 from ..deadlines.schemas import DeadlineSchema
 from ..edge import DATABASE_INT_MAX
 from ..tasks.schemas import TaskSchema
 from ..tasks.service import shown_all
 from .search import MAX_PAGE_SIZE, ORDERS, PAGE_SIZE, SORTS
-from .service import open_tasks_of
-from .status import CASE_STATUSES
 
 
 class MaterialSchema(Schema):

@@ -5,14 +5,13 @@ from sqlalchemy import func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.roles import Actor, Role
-from ..cases.models import Case
+from ..cases.models import COMPLETED, OPEN, Case, Task
 from ..china_time import today_in_china
 from ..deadlines.models import Deadline
 from ..deadlines.service import overdue_clause
 from ..extensions import db
 from ..staffing.eligibility import eligible_tasks_only
 from ..staffing.independence import handled_case
-from .models import COMPLETED, OPEN, Task
 
 
 @dataclass(frozen=True)

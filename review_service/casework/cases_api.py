@@ -4,11 +4,12 @@ from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
 from ..audit.service import verify_case_history
+from ..cases.comments import add_comment, list_comments
+from ..cases.service import case_diagram, case_for_display, decision_task_for, get_case, submit_case
 from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
-from .comments import add_comment, list_comments
-from .schemas import (
+from .case_schemas import (
     CaseListSchema,
     CaseQuerySchema,
     CaseSchema,
@@ -20,7 +21,6 @@ from .schemas import (
     HistorySchema,
 )
 from .search import search_cases
-from .service import case_diagram, case_for_display, decision_task_for, get_case, submit_case
 
 blp = Blueprint("cases", __name__, url_prefix="/api/v1/cases", description="送审案件")
 blp.before_request(require_actor)

@@ -104,3 +104,52 @@ def _submit(handler: ApiClient, case_file: dict) -> int:
     response = handler.post("/api/v1/cases", json=case_file)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
+
+
+def _add_rows(app, case_id: int, n: int) -> None:
+    """n more materials (each with an attachment) and n more opinions, each opinion by a different reviewer."""
+    from review_service.attachments.models import Attachment
+    from review_service.cases.models import Case, Material, Opinion
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        for number in range(n):
+            reviewer = create_user(agency_id=case.agency_id, username=f"extra.{case_id}.{n}.{number}",
+                                   full_name=f"审核{number}", password=PASSWORD, roles=["reviewer"])
+            material = Material(case_id=case_id, name=f"补充材料{number}", category="other", round=1,
+                                submitted_by_id=case.handler_id)
+            db.session.add(material)
+            db.session.flush()
+            db.session.add(Attachment(id=f"{case_id:08d}-0000-4000-8000-{n:06d}{number:06d}", agency_id=case.agency_id,
+                                      case_id=case_id, material_id=material.id, filename=f"{number}.pdf",
+                                      content_type="application/pdf", size=1, sha256="0" * 64,
+                                      uploaded_by_id=case.handler_id))
+            db.session.add(Opinion(case_id=case_id, round=1, kind="review", opinion="issues", text="意见",
+                                   reviewer_id=reviewer.id))
+        db.session.commit()
+        db.session.remove()
+
+
+def test_statements_of_get_case_do_not_grow_with_its_materials_and_opinions(app):
+    """GET /api/v1/cases/{id} loads related rows per relationship, never one query per related row."""
+    users = _bench_agency(app)
+    with app.app_context():
+        engine = db.engine
+    counts = []
+    for extra in (1, 6):
+        case_id = _submit(users["handler"], submission(case_number=f"市监罚〔2026〕9{extra}号"))
+        _add_rows(app, case_id, extra)
+        users["handler"].get(f"/api/v1/cases/{case_id}")  # warm: the first request loads caches
+        statements: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_args, into=statements):
+            into.append(statement)
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            response = users["handler"].get(f"/api/v1/cases/{case_id}")
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        body = response.get_json()
+        assert response.status_code == 200, body
+        assert len(body["opinions"]) == extra and len(body["materials"]) >= extra + 1
+        counts.append(len(statements))
+    assert counts[0] == counts[1], f"statements of GET /cases/{{id}} grew with its rows: {counts}"

@@ -20,12 +20,13 @@ def descendant_ids(agency_id: int) -> list[int]:
     children: dict[int | None, list[int]] = {}
     for child_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id).order_by(Agency.code)):
         children.setdefault(parent_id, []).append(child_id)
-    ordered, stack = [], [agency_id]
+    ordered, seen, stack = [], set(), [agency_id]  # seen: a set, a province has 3,000 agencies
     while stack:
         current = stack.pop()
-        if current in ordered:
+        if current in seen:
             continue
         ordered.append(current)
+        seen.add(current)
         stack.extend(reversed(children.get(current, [])))
     return ordered
 

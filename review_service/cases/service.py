@@ -2,7 +2,7 @@
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import Actor, Role
@@ -20,7 +20,7 @@ from .effects import add_materials, check_preconditions
 from .facts import gate_facts
 from .forms import validate_form
 from .listeners import case_submitted
-from .models import OPEN, Case, Task
+from .models import OPEN, Case, Decision, Material, Opinion, Task
 from .workflow import mirror_tasks, start_run
 
 SUBMISSION_FORM = "case_submission"
@@ -83,6 +83,17 @@ def get_case(case_id: int, *, actor: Actor) -> Case:
     case = db.session.get(Case, case_id, options=_case_with_people())
     if case is None or case.agency_id not in visible_agency_ids(actor):
         raise NotFound("案件不存在", code="case_not_found")
+    return case
+
+
+def case_for_display(case_id: int, *, actor: Actor) -> Case:
+    """get_case with everything the case's page and answer show loaded per relationship, not per row
+    (materials and their attachments, opinions and their reviewers, the decision and who took it, deadlines)."""
+    case = get_case(case_id, actor=actor)
+    db.session.scalars(select(Case).where(Case.id == case.id).options(
+        selectinload(Case.materials).selectinload(Material.attachments),
+        selectinload(Case.opinions).joinedload(Opinion.reviewer),
+        selectinload(Case.decision).joinedload(Decision.decided_by), selectinload(Case.deadlines))).one()
     return case
 
 

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from ..accounts.auth import current_actor, require_actor
 from ..audit.service import verify_case_history
 from ..cases.comments import add_comment, list_comments
-from ..cases.service import decision_task_for, get_case, submit_case
+from ..cases.service import case_for_display, decision_task_for, get_case, submit_case
 from ..errors import InvalidInput
 from ..tasks.schemas import CompletedTaskSchema
 from ..tasks.service import complete_task
@@ -62,7 +62,7 @@ def index(query):
 @blp.response(200, CaseSchema)
 def show(case_id):
     """Status, round, open tasks, every round's opinion and the decision."""
-    return get_case(case_id, actor=current_actor())
+    return case_for_display(case_id, actor=current_actor())
 
 
 @blp.route("/<int:case_id>/history", methods=["GET"])

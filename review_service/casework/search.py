@@ -17,6 +17,7 @@ from ..cases.models import OPEN, Case, Task
 from ..cases.service import visible_agency_ids
 from ..deadlines.models import RUNNING, Deadline
 from ..extensions import db
+from ..persistence import among
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SORTS = ("submitted", "due", "case_number")
@@ -70,12 +71,12 @@ def _like(text: str) -> str:
 
 def _agency_conditions(actor, agency: str | None, under: str | None) -> list[ColumnElement[bool]]:
     """Visible agencies only; `agency`: that agency's cases; `under`: that agency's and its descendants'."""
-    conditions: list[ColumnElement[bool]] = [Case.agency_id.in_(visible_agency_ids(actor))]
+    conditions: list[ColumnElement[bool]] = [among(Case.agency_id, visible_agency_ids(actor))]
     for code, tree in ((agency, False), (under, True)):
         if code:
             found = db.session.scalar(select(Agency.id).where(Agency.code == code))
             ids = [] if found is None else descendant_ids(found) if tree else [found]
-            conditions.append(Case.agency_id.in_(ids))
+            conditions.append(among(Case.agency_id, ids))
     return conditions
 
 
@@ -145,11 +146,11 @@ def list_choices(*, actor) -> dict:
     supervisor, the agencies in reach."""
     agencies = visible_agency_ids(actor)
     steps = db.session.execute(select(Task.name, func.min(Task.title)).join(Case, Case.id == Task.case_id)
-                               .where(Case.agency_id.in_(agencies), Task.status == OPEN)
+                               .where(among(Case.agency_id, agencies), Task.status == OPEN)
                                .group_by(Task.name).order_by(Task.name)).all()
     reviewers = db.session.execute(select(User.id, User.full_name).where(
-        User.id.in_(select(Case.reviewer_id).where(Case.agency_id.in_(agencies)))).order_by(User.full_name)).all()
-    codes = db.session.execute(select(Agency.code, Agency.name).where(Agency.id.in_(agencies))
+        User.id.in_(select(Case.reviewer_id).where(among(Case.agency_id, agencies)))).order_by(User.full_name)).all()
+    codes = db.session.execute(select(Agency.code, Agency.name).where(among(Agency.id, agencies))
                                .order_by(Agency.id)).all() if len(agencies) > 1 else []
     return {"steps": [(name, title) for name, title in steps], "reviewers": [(i, n) for i, n in reviewers],
             "agencies": [(code, name) for code, name in codes]}

@@ -1,8 +1,9 @@
 """GET /api/v1/dashboard: the supervisor dashboard's figures for API clients."""
+from flask import jsonify
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
-from .schemas import DashboardQuerySchema, DashboardSchema
+from .schemas import DashboardQuerySchema, DashboardSchema, dump_dashboard
 from .service import dashboard_figures
 
 blp = Blueprint("dashboard", __name__, url_prefix="/api/v1", description="监督看板")
@@ -17,6 +18,6 @@ blp.before_request(require_actor)
 def dashboard(query):
     """Overdue and upcoming deadlines, cases per stage, working days per stage and staffing, for the
     caller's agency (supervisors: and the agencies below it)."""
-    return dashboard_figures(current_actor(), agency_code=query.get("agency"),
-                             within_working_days=query["within_working_days"], period_days=query["period_days"],
-                             limit=query["limit"])
+    return jsonify(dump_dashboard(dashboard_figures(
+        current_actor(), agency_code=query.get("agency"), within_working_days=query["within_working_days"],
+        period_days=query["period_days"], limit=query["limit"])))

@@ -10,6 +10,7 @@ from ..cases.models import Case, Task
 from ..deadlines.models import OPEN_STATUSES, RUNNING, Deadline
 from ..deadlines.service import KIND_TITLES, working_days_until
 from ..extensions import db
+from ..persistence import among
 from ..workdays import service as workdays
 
 # Agency adjustments may turn national working days into rest days, which moves "N working days from
@@ -20,7 +21,7 @@ ADJUSTMENT_MARGIN = timedelta(days=31)
 def calendar_gaps(agency_ids: list[int], *, today: date) -> dict:
     """Coming years without a holiday arrangement, and the open deadlines whose due date waits for one."""
     waiting = db.session.scalar(select(func.count(Deadline.id)).where(
-        Deadline.agency_id.in_(agency_ids), Deadline.status.in_(OPEN_STATUSES), Deadline.due_on.is_(None)))
+        among(Deadline.agency_id, agency_ids), Deadline.status.in_(OPEN_STATUSES), Deadline.due_on.is_(None)))
     return {"missing_years": workdays.missing_years_ahead(today), "deadlines_without_due_date": waiting}
 
 
@@ -31,7 +32,7 @@ def watched_deadlines(agency_ids: list[int], *, today: date, within_working_days
     count them all. A deadline without a due date (its calendar year is not loaded) is in neither list:
     the case page shows its problem. Working days are counted once per agency and due date.
     """
-    running = (Deadline.agency_id.in_(agency_ids), Deadline.status == RUNNING, Deadline.due_on.is_not(None))
+    running = (among(Deadline.agency_id, agency_ids), Deadline.status == RUNNING, Deadline.due_on.is_not(None))
     overdue_total = db.session.scalar(select(func.count(Deadline.id)).where(*running, Deadline.due_on < today))
     left_memo: dict[tuple[int, date], int | None] = {}
     overdue = [_row(values, today, left_memo)

@@ -18,6 +18,7 @@ from ..cases.status import CASE_STATUSES
 from ..china_time import today_in_china
 from ..errors import Forbidden, NotFound
 from ..extensions import db
+from ..persistence import among
 from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
 from .stages import working_days_per_stage
@@ -59,7 +60,7 @@ def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
     ordered = [agency_id for agency_id in descendant_ids(root_id) if agency_id in visible]
-    rows = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ordered)))}
+    rows = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, ordered)))}
     return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered])
 
 
@@ -94,7 +95,7 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
 def cases_per_stage(scope: Scope) -> list[dict]:
     """Every case status (in process order) with its count, in total and per agency (one GROUP BY)."""
     query = (select(Case.agency_id, Case.status, func.count(Case.id))
-             .where(Case.agency_id.in_(scope.ids)).group_by(Case.agency_id, Case.status))
+             .where(among(Case.agency_id, scope.ids)).group_by(Case.agency_id, Case.status))
     counts = {(agency_id, status): count for agency_id, status, count in db.session.execute(query)}
     statuses = list(CASE_STATUSES) + sorted({status for _, status in counts} - set(CASE_STATUSES))
     stages: list[dict] = []

@@ -65,6 +65,12 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _not_optional_index(obj, name, type_, reflected, compare_to):
+    """Autogenerate leaves the trigram indexes alone: made only where PostgreSQL has pg_trgm (8ed0f7b701ca)."""
+    from review_service.cases.models import TRIGRAM_INDEXES
+    return not (type_ == "index" and name in TRIGRAM_INDEXES)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -84,6 +90,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", _not_optional_index)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

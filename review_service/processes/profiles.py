@@ -84,6 +84,27 @@ def profile_in_force(agency) -> dict:
     return nearest_up_the_tree(agency, _profile_at, _default_profile)
 
 
+def profiles_in_force(agencies: list) -> dict[int, dict]:
+    """profile_in_force of many agencies (a roll-up over a province): one query finds the agencies with
+    versions of their own and one listing the agency folders, instead of a walk up the tree per agency."""
+    owners = set(db.session.scalars(select(ProcessVersion.agency_id).distinct().where(
+        ProcessVersion.process_id == PROCESS_ID, ProcessVersion.agency_id.is_not(None))))
+    root = current_app.config["WORKFLOWS_DIR"]
+    folders = {path.name for path in root.iterdir() if (path / PROFILE_FILE).is_file()} if root.is_dir() else set()
+    memo: dict[int | None, dict] = {}
+
+    def of(agency) -> dict:
+        key = agency.id if agency is not None else None
+        if key not in memo:
+            if agency is None:
+                memo[key] = _default_profile()
+            else:
+                found = _profile_at(agency) if agency.id in owners or agency.code in folders else None
+                memo[key] = found if found is not None else of(agency.parent)
+        return memo[key]
+    return {agency.id: of(agency) for agency in agencies}
+
+
 def _profile_at(agency) -> dict | None:
     version = latest_version(agency.id)
     if version is not None:

@@ -18,6 +18,7 @@ from .schemas import (
     StaffingQuerySchema,
     StaffingRollupSchema,
     StaffingSchema,
+    dump_staffing_rows,
 )
 from .service import declare_recusal, eligible_reviewers, hand_back_task, reassign_task
 
@@ -33,7 +34,10 @@ blp.before_request(require_actor)
 def staffing(query, code):
     """Reviewers against ceil(5% × enforcement staff) on a date; a shortfall is a warning, not a block."""
     report = staffing_report(agency_by_code(code), actor=current_actor(), on=query.get("on"), rollup=query["rollup"])
-    return jsonify(StaffingRollupSchema().dump(report)) if query["rollup"] else report
+    if not query["rollup"]:
+        return report
+    body = StaffingRollupSchema(exclude=("agencies",)).dump(report)
+    return jsonify({**body, "agencies": dump_staffing_rows(report["agencies"])})
 
 
 @blp.route("/tasks/<task_id>/reassign", methods=["POST"])

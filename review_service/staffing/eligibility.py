@@ -10,6 +10,7 @@ from ..accounts.models import User, UserRole
 from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids
+from ..cases.models import Case
 from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
@@ -146,11 +147,27 @@ def check_reviewer_eligible(actor: Actor, case) -> None:
 
 def eligible_tasks_only(actor: Actor, tasks: list) -> list:
     """Drop review tasks the actor may not work from an inbox listing."""
-    verdicts: dict[int, bool] = {}
-    kept = []
-    for task in tasks:
-        if task.role == Role.REVIEWER and task.case_id not in verdicts:
-            verdicts[task.case_id] = is_eligible(actor.id, task.case)
-        if task.role != Role.REVIEWER or verdicts[task.case_id]:
-            kept.append(task)
-    return kept
+    verdicts = eligible_cases(actor.id, list({t.case_id: t.case for t in tasks if t.role == Role.REVIEWER}.values()))
+    return [task for task in tasks if task.role != Role.REVIEWER or verdicts[task.case_id]]
+
+
+def eligible_cases(user_id: int, cases: list) -> dict[int, bool]:
+    """is_eligible for many cases in a few queries (an inbox): the user's reviewing records once per agency,
+    the four-eyes rule and recusals once for all the cases."""
+    if len(cases) <= 1:
+        return {case.id: is_eligible(user_id, case) for case in cases}
+    ids = [case.id for case in cases]
+    flush_if_unsaved(lambda row: isinstance(row, _ROWS_READ)
+                     or any(may_change_handled_case(row, case_id, user_id) for case_id in ids))
+    with no_autoflush():
+        barred = set(db.session.scalars(select(Case.id).where(
+            Case.id.in_(ids), db.or_(handled_case(Case.id, user_id, Case.handler_id), recused(Case.id, user_id)))))
+        records = {agency_id: db.session.execute(
+            select(StaffMember.legal_qualification_no, StaffMember.first_reviewed_on, User.is_active)
+            .join(User, User.id == StaffMember.user_id)
+            .where(_reviewing_staff_clause(agency_id, today(), ancestor_ids(agency_id)),
+                   StaffMember.user_id == user_id)).all()
+            for agency_id in {case.agency_id for case in cases}}
+    return {case.id: case.id not in barred and any(
+        row.is_active and (case.decision_type != PENALTY or qualified_for_penalties(row, case.agency))
+        for row in records[case.agency_id]) for case in cases}

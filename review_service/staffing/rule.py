@@ -6,7 +6,7 @@ Whether pooled 法律顾问/公职律师 count: the profile in force for the age
 `pooled_advisors_count` (a published, versioned rule, e.g. a province's for all agencies below it);
 when the profile is silent (the national default is), the agency's own `advisors_count_toward_ratio`.
 """
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sqlalchemy import func, select
@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from ..agencies.models import Agency
 from ..agencies.tree import ancestor_ids, descendant_ids
 from ..extensions import db
-from ..processes.profiles import profile_in_force
+from ..persistence import among
+from ..processes.profiles import profile_in_force, profiles_in_force
 from .models import ENFORCEMENT_OFFICER, LEGAL_REVIEWER, POOLED_KINDS, StaffMember
 
 RATIO_PERCENT = 5
@@ -44,21 +45,25 @@ class Staffing:
     rule_source: str  # process_profile | agency_setting: which setting decided whether pooled advisors count
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a dict (every value is a scalar: no deep copy, which a province's 3,000 rows would feel)."""
+        return {name: getattr(self, name) for name in _STAFFING_FIELDS}
+
+
+_STAFFING_FIELDS = tuple(field.name for field in fields(Staffing))
 
 
 def _counts(agency_ids: list[int], on: date) -> dict[tuple[int, str], int]:
     query = (select(StaffMember.agency_id, StaffMember.kind, func.count(StaffMember.id))
-             .where(StaffMember.agency_id.in_(agency_ids), StaffMember.active_on_clause(on))
+             .where(among(StaffMember.agency_id, agency_ids), StaffMember.active_on_clause(on))
              .group_by(StaffMember.agency_id, StaffMember.kind))
     return {(agency_id, kind): count for agency_id, kind, count in db.session.execute(query)}
 
 
-def _staffing(agency: Agency, on: date, counts: dict, pool_holders: list[int]) -> Staffing:
+def _staffing(agency: Agency, on: date, counts: dict, pool_holders: list[int], profile: dict | None = None) -> Staffing:
     officers = counts.get((agency.id, ENFORCEMENT_OFFICER), 0)
     own = counts.get((agency.id, LEGAL_REVIEWER), 0)
     pooled = sum(counts.get((holder, kind), 0) for holder in pool_holders for kind in POOLED_KINDS)
-    pooled_count, source = pooled_advisors_count(agency)
+    pooled_count, source = pooled_advisors_count(agency, profile)
     rule = "reviewers_and_pooled_advisors" if pooled_count else "reviewers_only"
     counted = own + pooled if pooled_count else own
     required = required_reviewers(officers)
@@ -67,9 +72,11 @@ def _staffing(agency: Agency, on: date, counts: dict, pool_holders: list[int]) -
                     shortfall == 0, rule, RULES[rule], source)
 
 
-def pooled_advisors_count(agency: Agency) -> tuple[bool, str]:
-    """(whether pooled advisors count, which setting said so): the profile if it states it, else the agency."""
-    stated = profile_in_force(agency).get("pooled_advisors_count")
+def pooled_advisors_count(agency: Agency, profile: dict | None = None) -> tuple[bool, str]:
+    """(whether pooled advisors count, which setting said so): the profile if it states it, else the agency.
+
+    profile: the agency's profile in force when the caller has it (profiles_in_force), else it is read."""
+    stated = (profile if profile is not None else profile_in_force(agency)).get("pooled_advisors_count")
     if isinstance(stated, bool):
         return stated, "process_profile"
     return bool(agency.advisors_count_toward_ratio), "agency_setting"
@@ -86,8 +93,9 @@ def staffing_rollup(agency: Agency, on: date) -> dict:
     below = descendant_ids(agency.id)
     above = ancestor_ids(agency.id)
     counts = _counts(sorted(set(below) | set(above)), on)
-    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(below)))}
-    rows = [_staffing(agencies[agency_id], on, counts, _holders(agencies, agency_id, above))
+    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, below)))}
+    profiles = profiles_in_force(list(agencies.values()))
+    rows = [_staffing(agencies[agency_id], on, counts, _holders(agencies, agency_id, above), profiles[agency_id])
             for agency_id in below]
     total = {key: sum(getattr(row, key) for row in rows)
              for key in ("enforcement_staff", "reviewers", "required_reviewers", "shortfall")}

@@ -13,7 +13,7 @@ from ..cases.comments import COMMENTED, add_comment
 from ..cases.forms import form_schema
 from ..cases.history import readable_history
 from ..cases.rounds import case_rounds
-from ..cases.service import get_case, open_tasks_of, submit_case
+from ..cases.service import case_for_display, open_tasks_of, submit_case
 from ..casework.case_schemas import CaseQuerySchema, DiagramSchema
 from ..casework.diagram import case_diagram_with_steps
 from ..casework.search import list_choices, search_cases
@@ -75,7 +75,7 @@ def new():
 
 @bp.route("/<int:case_id>")
 def show(case_id):
-    case = get_case(case_id, actor=current_user)
+    case = case_for_display(case_id, actor=current_user)
     events, broken_at = verify_case_history(case)
     tasks = open_tasks_of(case)
     deadlines = sorted(case.deadlines, key=lambda d: (d.round, d.id))

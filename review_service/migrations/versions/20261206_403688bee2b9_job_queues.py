@@ -1,7 +1,7 @@
 """due jobs: a queue (default / documents) so slow LibreOffice jobs never delay timers; PDF jobs get their case
 
 Revision ID: 403688bee2b9
-Revises: 55eb5b52080b
+Revises: 8ed0f7b701ca
 Create Date: 2026-12-06 04:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '403688bee2b9'
-down_revision = '55eb5b52080b'
+down_revision = '8ed0f7b701ca'
 branch_labels = None
 depends_on = None
 

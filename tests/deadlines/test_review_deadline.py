@@ -3,6 +3,8 @@ and a year without calendar data. The clock is frozen; Beijing is UTC+8."""
 import pytest
 from freezegun import freeze_time
 
+from review_service.engine.specs import ProcessDefinitionError
+
 from ..factories import beijing, publish_agency_process, return_and_supply, review_deadline, submission, submit_unfiled
 
 
@@ -190,20 +192,19 @@ def test_an_agency_rest_day_moves_its_open_deadlines_and_no_others(as_user, runn
             if e["action"] == "deadline.recomputed"] == [("2026-03-09", "2026-03-10")]
 
 
-def test_a_designer_mistake_in_a_deadline_property_is_a_clear_error_that_changes_nothing(app, as_user):
-    publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SOMETIMES"'))
-    response = as_user("handler").post("/api/v1/cases", json=submission())
-    body = response.get_json()["error"]
-    assert (response.status_code, body["code"]) == (422, "workflow_script_error")
-    assert "supplementMode" in body["message"]
-    assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []
+def test_a_designer_mistake_in_a_deadline_property_is_refused_at_publishing(app, as_user):
+    """The sample case evaluates every deadline property before a version is published (it used to fail
+    only when the first case started); the national version stays in force."""
+    with pytest.raises(ProcessDefinitionError) as refused:
+        publish_agency_process(app, ('"supplement_mode": "RESTART"', '"supplement_mode": "SOMETIMES"'))
+    assert "supplementMode" in str(refused.value) and "accept_submission" in str(refused.value)
+    assert as_user("handler").post("/api/v1/cases", json=submission()).status_code == 201
 
 
-def test_a_cap_start_without_its_number_of_days_is_a_designer_mistake(app, as_user):
+def test_a_cap_start_without_its_number_of_days_is_refused_at_publishing(app, as_user):
     days = 'name="deadlineCapCalendarDays" value="'
-    publish_agency_process(app, (days + 'time_limits[&quot;statutory_decision_calendar_days&quot;]"', days + 'None"'))
-    response = as_user("handler").post("/api/v1/cases", json=submission())
-    body = response.get_json()["error"]
-    assert (response.status_code, body["code"]) == (422, "workflow_script_error")
-    assert "deadlineCapCalendarDays" in body["message"]
-    assert as_user("handler").get("/api/v1/cases").get_json()["items"] == []
+    with pytest.raises(ProcessDefinitionError) as refused:
+        publish_agency_process(app, (days + 'time_limits[&quot;statutory_decision_calendar_days&quot;]"',
+                                     days + 'None"'))
+    assert "deadlineCapCalendarDays" in str(refused.value) and "review_case" in str(refused.value)
+    assert as_user("handler").post("/api/v1/cases", json=submission()).status_code == 201

@@ -21,6 +21,7 @@ from review_service.engine.scripting import make_script_engine
 from review_service.extensions import db
 from review_service.processes.models import ProcessVersion, WorkflowInstance
 from review_service.processes.service import publish_version, read_process_files
+from review_service.staffing.models import StaffMember
 
 
 def _worker_database(url: str | None) -> str | None:
@@ -456,3 +457,13 @@ def three_cases(as_user, frozen_clock) -> dict:
     frozen_clock.move_to(beijing("2026-10-13"))
     as_user("reviewer").complete(ids[2], "accept_submission", {"result": "accept"})
     return ids
+
+
+def short_of_reviewers(app, code: str) -> None:
+    """11 more officers for the agency `code`: its 21 need 2 reviewers; it has 1 (the 5% rule is not met)."""
+    with app.app_context():
+        agency = db.session.scalar(select(Agency).where(Agency.code == code))
+        db.session.add_all(StaffMember(agency_id=agency.id, kind="enforcement_officer", name=f"新增{n}",
+                                       enforcement_certificate_no=f"{code}-y{n}", valid_from=STAFF_FROM)
+                           for n in range(11))
+        db.session.commit()

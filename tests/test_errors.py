@@ -25,7 +25,7 @@ def test_an_unexpected_error_is_logged_once_with_its_request_id(as_user, monkeyp
 
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(cases_api, "get_case", explode)
+    monkeypatch.setattr(cases_api, "case_for_display", explode)
     handler = as_user("handler")
     response = handler.client.get("/api/v1/cases/1", headers={**handler.headers, "X-Request-ID": "probe-500"})
     assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal_error"

@@ -14,7 +14,7 @@ from review_service.engine import Runtime, WorkflowRun, dump_spec, load_spec, pa
 from review_service.engine.compaction import KEEP_ANCESTORS
 from review_service.engine.serializer import SPEC_SERIALIZER
 
-from .test_legal_review_paths import ARCHIVED, CORRECT, DECISION, ISSUES, PROCESS, PUBLISHED, Instance
+from .paths import ARCHIVED, CORRECT, DECISION, ISSUES, PROCESS, PUBLISHED, Instance
 
 PROFILE = json.loads((PROCESS.parent / "profile.json").read_text(encoding="utf-8"))
 OLD_STATE = Path(__file__).parent / "data" / "legal_review_20_rounds_uncompacted.json"  # stored by main, f3afe24

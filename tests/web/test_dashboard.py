@@ -4,15 +4,10 @@ import re
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
-
-from review_service.agencies.models import Agency
-from review_service.extensions import db
-from review_service.staffing.models import StaffMember
 
 from ..dashboard import scenario
 from ..dashboard.scenario import TODAY
-from ..factories import STAFF_FROM, beijing, browser_login, screenshot
+from ..factories import beijing, browser_login, screenshot, short_of_reviewers
 
 
 @pytest.fixture(autouse=True)
@@ -92,18 +87,8 @@ def test_every_figure_leads_to_its_cases_and_every_chart_has_a_table(page_as, ca
     assert 'id="filter-due-before"' in overdue and "2026年10月16日" in overdue
 
 
-def _short_of_reviewers(app, code: str) -> None:
-    """11 more officers: the agency's 21 need 2 reviewers; it has 1."""
-    with app.app_context():
-        agency = db.session.scalar(select(Agency).where(Agency.code == code))
-        db.session.add_all(StaffMember(agency_id=agency.id, kind="enforcement_officer", name=f"新增{n}",
-                                       enforcement_certificate_no=f"{code}-y{n}", valid_from=STAFF_FROM)
-                           for n in range(11))
-        db.session.commit()
-
-
 def test_a_staffing_shortfall_is_highlighted(app, page_as, cases):
-    _short_of_reviewers(app, "other")
+    short_of_reviewers(app, "other")
     _, html = dashboard_html(page_as, "supervisor")
     row = re.search(r'<tr class="table-warning shortfall" data-agency="other">.*?</tr>', html, re.S).group(0)
     assert "缺 1 人" in row
@@ -169,7 +154,7 @@ def test_the_dashboard_in_the_browser(app, browser_page, as_user):
     scenario.build(as_user)  # nested frozen clocks; the live server's clock (2026-11-02) resumes after
     with freeze_time(beijing("2026-10-28")):  # due Wed 11-04: two working days left on Mon 11-02
         scenario.submit_unfiled(as_user("handler"), "市监罚〔2026〕110号", "戊公司即将到期案")
-    _short_of_reviewers(app, "other")
+    short_of_reviewers(app, "other")
     browser_login(browser_page, "supervisor")
     browser_page.click("nav >> text=监督看板")
     browser_page.wait_for_url(re.compile(r".*/dashboard$"))

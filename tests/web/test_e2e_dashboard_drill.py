@@ -6,7 +6,7 @@ import re
 import pytest
 
 from ..dashboard import scenario
-from ..factories import browser_login, screenshot
+from ..factories import browser_login, screenshot, short_of_reviewers
 
 pytestmark = pytest.mark.e2e
 
@@ -77,11 +77,10 @@ def test_dashboard_figures_lead_to_exactly_their_cases(browser_page, as_user):
 
 
 def test_the_staffing_legend_has_the_bars_colours(app, browser_page, as_user):
-    from .test_dashboard import _short_of_reviewers
     page, console = browser_page, watch_console(browser_page)
     page.set_viewport_size({"width": 1366, "height": 768})
     scenario.build(as_user)
-    _short_of_reviewers(app, "other")
+    short_of_reviewers(app, "other")
     browser_login(page, "supervisor")
     open_dashboard(page)
     series = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('chart-staffing'))

@@ -35,7 +35,7 @@ class NodeClient:
             connection = None
         if connection is None:
             node = self.nodes[index]
-            connection = self.connections[index] = http.client.HTTPConnection(node.host, node.port, timeout=60)
+            connection = self.connections[index] = http.client.HTTPConnection(node.host, node.port, timeout=180)
         self.last_used[index] = now
         return connection
 

@@ -96,3 +96,15 @@ def among(column, values) -> Any:
     if db.session.get_bind().dialect.name != "postgresql":
         return column.in_(values)
     return column == any_(bindparam(None, values, type_=ARRAY(Integer)))
+
+
+def plan_for_the_values_given() -> None:
+    """On PostgreSQL, plan the rest of this transaction's statements for their actual parameters each time.
+
+    psycopg prepares a statement from its 5th execution on, and PostgreSQL may then switch to a generic plan that
+    is blind to how many ids `among` passes: the province dashboard's aggregations went from about 1 s to over
+    60 s on the 500,000-case data set (bench/province_costs.py). Reports over whole agency trees call this.
+    """
+    from sqlalchemy import text
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))

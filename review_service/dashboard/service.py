@@ -18,7 +18,7 @@ from ..cases.status import CASE_STATUSES
 from ..china_time import today_in_china
 from ..errors import Forbidden, NotFound
 from ..extensions import db
-from ..persistence import among
+from ..persistence import among, plan_for_the_values_given
 from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
 from .stages import working_days_per_stage
@@ -76,6 +76,7 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
     `period_days` days; staffing: the 5% rule per agency (staffing_report with rollup); calendar: the
     coming years without a holiday arrangement and the open deadlines waiting for one.
     """
+    plan_for_the_values_given()
     scope = dashboard_scope(actor, agency_code)
     today = today_in_china()
     deadlines = watched_deadlines(scope.ids, today=today, within_working_days=within_working_days, limit=limit)

@@ -24,17 +24,16 @@ DROPS and recreates schema public of the database, then:
 6. VACUUM ANALYZE; prints rows per table and pg_total_relation_size per case.
 """
 import argparse
-import io
 import json
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PASSWORD, check, make_app, normalize_url
 from payloads import CASE_PATH, submission
+from province_history import check_sample, template_shapes, write_history
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/h_scale_province"
 CITIES, COUNTIES_PER_CITY, USERS_PER_AGENCY = 30, 99, 20
@@ -325,117 +324,6 @@ def reset_sequences(conn, tables) -> None:
 
 
 # ---------------------------------------------------------------- 5: history, re-chained per copied case
-
-EVENT_COLUMNS = ("case_id", "seq", "occurred_at", "actor_id", "actor_name", "action", "task_id", "round", "data",
-                 "prev_hash", "hash")
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _copy_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-class EventShape:
-    """One template event, with the parts of its canonical JSON that do not change between copies."""
-
-    def __init__(self, row):
-        self.seq, self.occurred_at, self.actor_id, self.task_id = row.seq, row.occurred_at, row.actor_id, row.task_id
-        self.head = f'{{"action":{_dumps(row.action)},"actor_id":'
-        self.middle = f',"actor_name":{_dumps(row.actor_name)},"case_id":'
-        self.data = f',"data":{_dumps(row.data)},"occurred_at":"'
-        self.tail = f',"round":{row.round},"seq":{row.seq},"task_id":'
-        self.fixed = (_copy_text(row.actor_name), _copy_text(row.action), str(row.round), _copy_text(_dumps(row.data)))
-
-
-def chain_copy(shapes: list[EventShape], new_id: int, k_prefix: str, user_delta: int, shift: timedelta,
-               out: io.StringIO) -> tuple[int, str]:
-    """Write a copied case's events as COPY lines; return its head (seq, hash)."""
-    import hashlib
-    previous = "0" * 64
-    for shape in shapes:
-        actor = "null" if shape.actor_id is None else str(shape.actor_id + user_delta)
-        task = None if shape.task_id is None else k_prefix + shape.task_id[8:]
-        at = (shape.occurred_at - shift).isoformat()
-        canonical = (f'{shape.head}{actor}{shape.middle}{new_id}{shape.data}{at}","prev_hash":"{previous}"'
-                     f'{shape.tail}{"null" if task is None else chr(34) + task + chr(34)}}}')
-        digest = hashlib.sha256(canonical.encode()).hexdigest()
-        name, action, round_, data = shape.fixed
-        out.write(f"{new_id}\t{shape.seq}\t{at}\t{actor if actor != 'null' else chr(92) + 'N'}\t{name}\t{action}\t"
-                  f"{task if task is not None else chr(92) + 'N'}\t{round_}\t{data}\t{previous}\t{digest}\n")
-        previous = digest
-    return (shapes[-1].seq if shapes else 0), previous
-
-
-def template_shapes(app) -> dict[int, list[EventShape]]:
-    """The templates' events as the service reads them; each shape checked against the service's own digest."""
-    from sqlalchemy import select
-
-    from review_service.audit.models import CaseEvent
-    from review_service.audit.service import _chained_fields, _digest
-    from review_service.extensions import db
-    shapes: dict[int, list[EventShape]] = {}
-    with app.app_context():
-        for row in db.session.scalars(select(CaseEvent).order_by(CaseEvent.case_id, CaseEvent.seq)):
-            shapes.setdefault(row.case_id, []).append(EventShape(row))
-            probe = io.StringIO()
-            chain_copy([shapes[row.case_id][-1]], row.case_id, row.task_id[:8] if row.task_id else "", 0,
-                       timedelta(0), probe) if row.seq == 1 else None
-            if row.seq == 1:  # a first event re-chained as itself must hash as the service hashed it
-                assert probe.getvalue().rstrip("\n").split("\t")[-1] == _digest(_chained_fields(row)), row.case_id
-        db.session.remove()
-    return shapes
-
-
-def write_history(raw_url: str, shapes: dict[int, list[EventShape]]) -> int:
-    """COPY every copied case's events; set each copied case's head from its chain. Returns events written."""
-    import psycopg
-    written = 0
-    with psycopg.connect(raw_url) as conn:
-        copies = conn.execute("SELECT template_id, k, new_id, prefix, user_delta, shift_s FROM bench_copies "
-                              "ORDER BY template_id, k").fetchall()
-        conn.execute("SET session_replication_role = replica")
-        conn.execute("CREATE TEMP TABLE bench_heads (case_id int, seq int, hash varchar(64))")
-        heads = io.StringIO()
-        with conn.cursor().copy(f"COPY case_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
-            out = io.StringIO()
-            for number, (template_id, _k, new_id, prefix, delta, shift_s) in enumerate(copies, 1):
-                events = shapes.get(template_id, [])
-                seq, head = chain_copy(events, new_id, prefix, delta, timedelta(seconds=shift_s), out)
-                heads.write(f"{new_id}\t{seq}\t{head}\n")
-                written += len(events)
-                if number % 2000 == 0:
-                    copy.write(out.getvalue())
-                    out = io.StringIO()
-            copy.write(out.getvalue())
-        with conn.cursor().copy("COPY bench_heads FROM STDIN") as copy:
-            copy.write(heads.getvalue())
-        conn.execute("UPDATE cases SET history_seq = h.seq, history_hash = h.hash FROM bench_heads h "
-                     "WHERE cases.id = h.case_id")
-        conn.commit()
-    return written
-
-
-# ---------------------------------------------------------------- 6: size, checks, main
-
-
-def check_sample(app, sample: int = 300) -> int:
-    """verify_case_history on a random sample of copied cases; returns how many were checked (all intact)."""
-    from sqlalchemy import func, select
-
-    from review_service.audit.service import verify_case_history
-    from review_service.cases.models import Case
-    from review_service.extensions import db
-    with app.app_context():
-        cases = db.session.scalars(select(Case).order_by(func.random()).limit(sample)).all()
-        for case in cases:
-            _events, broken = verify_case_history(case)
-            assert broken is None, f"case {case.id}: history broken at {broken}"
-        db.session.remove()
-    return len(cases)
-
 
 def sizes(conn) -> dict:
     from sqlalchemy import text

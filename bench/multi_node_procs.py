@@ -1,4 +1,5 @@
 """Processes of bench/multi_node.py: the migrate step, two gunicorn nodes, two workers, a /metrics monitor."""
+import itertools
 import os
 import secrets
 import signal
@@ -13,6 +14,9 @@ from common import PASSWORD, ROOT, load_bench_calendar, make_app, percentile, se
 from multi_node_http import Node, NodeClient
 
 BIN = Path(sys.executable).parent
+SCRAPE_EVERY = 4  # the monitor scrapes /metrics once per this many driver requests (the same mix on both sides)
+CONVERTERS = ("soffice", "oosplash")  # LibreOffice (archive packages' PDFs): not the service's CPU, see cpu_seconds
+PG_WORKER_ARGS = ("--poll", "0.2")  # LISTEN/NOTIFY; idle back to the database at most every WORKER_MAX_WAIT_SECONDS
 
 
 def free_port() -> int:
@@ -59,9 +63,13 @@ class Cluster:
     both queues); a context manager that always stops them."""
 
     def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,  # noqa: PLR0913
-                 nodes: int = 2, job_workers: int = 2, documents_worker: bool = True):
+                 nodes: int = 2, job_workers: int = 2, documents_worker: bool = True,
+                 worker_args: tuple[str, ...] = PG_WORKER_ARGS):
         self.database_url, self.url, self.workdir, self.web_workers = database_url, url, workdir, web_workers
         self.logdir, self.job_workers, self.documents_worker = logdir, job_workers, documents_worker
+        self.worker_args = list(worker_args)
+        self.requests_sent, self.scrapes = 0, 0
+        self._sent = itertools.count(1)
         self.nodes = [Node("127.0.0.1", free_port()) for _ in range(nodes)]
         self.procs: list[tuple[str, subprocess.Popen]] = []
         self.lag_samples: list[float] = []
@@ -82,10 +90,10 @@ class Cluster:
                                               "review_service:create_app()"], env)
             queues = ["--queue", "default"] if self.documents_worker else []  # as docker/compose.yaml
             for number in range(self.job_workers):
-                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", "--poll", "0.2", *queues],
+                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", *self.worker_args, *queues],
                             child_env(self.database_url, self.workdir, secret=secret))
             if self.documents_worker:
-                self._start("worker-documents", [str(BIN / "flask"), "review", "worker", "--poll", "0.2",
+                self._start("worker-documents", [str(BIN / "flask"), "review", "worker", *self.worker_args,
                                                  "--queue", "documents"],
                             child_env(self.database_url, self.workdir, secret=secret))
             self._wait_ready()
@@ -147,10 +155,19 @@ class Cluster:
             db.session.remove()
         return time.time()
 
+    def note_request(self) -> None:
+        """A driver request was sent (the monitor paces its scrapes by them)."""
+        self.requests_sent = next(self._sent)
+
     def _scrape(self) -> None:
+        """Scrape /metrics (the nodes alternately) once per SCRAPE_EVERY driver requests: not by the clock, so a
+        slower run does not serve more scrapes per case, and nothing is scraped while the cluster is idle."""
         client = NodeClient(self.nodes, {})
-        while not self.stop_event.wait(0.25):
+        while not self.stop_event.wait(0.05):
+            if self.requests_sent < (self.scrapes + 1) * SCRAPE_EVERY:
+                continue
             status, text = client.send(None, "GET", "/metrics")
+            self.scrapes += 1
             if status == 200:
                 self.lag_samples.append(_sample(text, "review_worker_lag_seconds"))
         client.close()
@@ -186,9 +203,18 @@ class Cluster:
                 time.sleep(0.1)
             db.session.remove()
 
+    def idle_cpu(self, seconds: float = 10.0) -> dict[str, float]:
+        """CPU seconds per second the cluster spends with no request at all (job workers waiting, gunicorn)."""
+        before = self.cpu_seconds()
+        time.sleep(seconds)
+        after = self.cpu_seconds()
+        return {part: (after[part] - before[part]) / seconds for part in after}
+
     def cpu_seconds(self) -> dict[str, float]:
         """CPU seconds so far of the cluster's processes with their children (gunicorn workers), and of the
-        database server's backends serving this database (PostgreSQL on this host; SQLite works in-process)."""
+        database server's backends serving this database (PostgreSQL on this host; SQLite works in-process).
+        LibreOffice processes (archive packages convert their documents) are left out: bench/documents.py
+        measures them, and one alive at a snapshot would count whole (it is a child of a job worker)."""
         from sqlalchemy import text
 
         from review_service.extensions import db
@@ -238,15 +264,17 @@ def _cpu_of(pid: int) -> float:
 
 
 def _with_descendants(pids: list[int]) -> list[int]:
-    """These processes and all their descendants (from /proc/*/stat's parent ids)."""
+    """These processes and all their descendants (from /proc/*/stat's parent ids), LibreOffice's excepted."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+                parent = int(rest.split()[1])
             except (OSError, IndexError, ValueError):
                 continue
-            children.setdefault(parent, []).append(int(entry.name))
+            if not name.startswith(CONVERTERS):
+                children.setdefault(parent, []).append(int(entry.name))
     found, stack = [], list(pids)
     while stack:
         pid = stack.pop()

@@ -64,9 +64,12 @@ class Config:
     WEB_WORKERS = int(os.environ.get("REVIEW_WEB_WORKERS", 2))
     WEB_THREADS = int(os.environ.get("REVIEW_WEB_THREADS", 4))
     WEB_TIMEOUT_SECONDS = int(os.environ.get("REVIEW_WEB_TIMEOUT_SECONDS", 60))
-    # `flask review worker` in the image (docker/entrypoint.sh): jobs per iteration, idle wait in seconds.
+    # `flask review worker` in the image (docker/entrypoint.sh): jobs per iteration; an idle worker's longest
+    # wait in seconds (at most 300): on PostgreSQL it is woken by NOTIFY and this is only the backstop; on
+    # SQLite it polls, first after WORKER_POLL_SECONDS, then twice as long each time up to this.
     WORKER_BATCH = int(os.environ.get("REVIEW_WORKER_BATCH", 20))
     WORKER_POLL_SECONDS = float(os.environ.get("REVIEW_WORKER_POLL_SECONDS", 5))
+    WORKER_MAX_WAIT_SECONDS = float(os.environ.get("REVIEW_WORKER_MAX_WAIT_SECONDS", 60))
     # Web pages: Chinese first (catalog folder zh_Hans_CN, see ecosystem notes), English available.
     BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -24,18 +24,25 @@ def register(group) -> None:
 @click.command("worker")
 @click.option("--batch", type=int, default=None, help="Jobs leased per iteration (default: WORKER_BATCH, 20).")
 @click.option("--poll", "poll_seconds", type=float, default=None,
-              help="Seconds to wait when idle (default: WORKER_POLL_SECONDS, 5).")
+              help="SQLite: seconds to wait when idle, doubled while nothing is due (default: WORKER_POLL_SECONDS, "
+                   "5). PostgreSQL: a job that comes due wakes the worker at once (LISTEN/NOTIFY).")
+@click.option("--max-wait", "max_wait_seconds", type=click.FloatRange(0, 300), default=None,
+              help="Longest idle wait in seconds: the back-off's ceiling on SQLite, the backstop on PostgreSQL "
+                   "(default: WORKER_MAX_WAIT_SECONDS, 60). A job due sooner is run on time either way.")
 @click.option("--once", is_flag=True, help="Run one iteration and exit (for cron or tests).")
 @click.option("--queue", "queues", multiple=True, type=click.Choice([q.value for q in JobQueue]),
               help="Only these queues (repeatable): default = deadline reminders and breaches, mail; documents = "
                    "PDF conversions and archive packages (LibreOffice, seconds each). Default: both, "
                    "time-critical jobs first and at most one documents job at a time.")
 @with_appcontext
-def worker_command(batch: int, poll_seconds: float, once: bool, queues: tuple[str, ...]):
+def worker_command(batch: int, poll_seconds: float, max_wait_seconds: float, once: bool,
+                   queues: tuple[str, ...]):
     """Run due jobs (deadline reminders and breaches, documents) until stopped with SIGTERM or Ctrl-C."""
     queues = tuple(queues) or ALL_QUEUES
     batch = batch or current_app.config["WORKER_BATCH"]
     poll_seconds = current_app.config["WORKER_POLL_SECONDS"] if poll_seconds is None else poll_seconds
+    if max_wait_seconds is None:
+        max_wait_seconds = max(poll_seconds, current_app.config["WORKER_MAX_WAIT_SECONDS"])
     owner = worker_name()
     if once:
         results = work_once(owner, batch=batch, queues=queues)
@@ -45,9 +52,11 @@ def worker_command(batch: int, poll_seconds: float, once: bool, queues: tuple[st
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    log.info("worker %s started (queues %s, batch %s, poll %ss)", owner, ",".join(queues), batch, poll_seconds,
-             extra={"worker": owner, "queues": list(queues), "batch": batch, "poll_seconds": poll_seconds})
-    done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop, queues=queues)
+    log.info("worker %s started (queues %s, batch %s, poll %ss, max wait %ss)", owner, ",".join(queues), batch,
+             poll_seconds, max_wait_seconds, extra={"worker": owner, "queues": list(queues), "batch": batch,
+                                                    "poll_seconds": poll_seconds, "max_wait_seconds": max_wait_seconds})
+    done = run_worker(owner, batch=batch, poll_seconds=poll_seconds, stop=stop, queues=queues,
+                      max_wait_seconds=max_wait_seconds)
     log.info("worker %s stopped after %s jobs", owner, done, extra={"worker": owner, "jobs_done": done})
 
 

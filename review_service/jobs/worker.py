@@ -1,16 +1,19 @@
 """The worker loop: lease a batch of time-critical jobs (one unit of work) and run it, then at most one slow
-(`documents`) job, sleep when idle. Kinds with a batch preloader run many to a unit of work, others one each."""
+(`documents`) job; when idle, sleep until a job comes due (jobs.wakeups). Kinds with a batch preloader run many
+to a unit of work, others one each."""
 import logging
 import os
 import socket
 import threading
 import uuid
 
+from ..db_types import utcnow
 from ..extensions import db
 from ..unit_of_work import unit_of_work
 from .models import JobQueue
 from .registry import preloader_for
 from .service import Leased, RunResult, lease_due_jobs, run_batch, run_job
+from .wakeups import NOTIFY_HORIZON_SECONDS, DueJobListener, IdleWait, listen_for_due_jobs, next_claimable_at
 
 log = logging.getLogger(__name__)
 ALL_QUEUES = (JobQueue.DEFAULT, JobQueue.DOCUMENTS)
@@ -53,18 +56,58 @@ def _logged(results: list[RunResult]) -> list[RunResult]:
 
 
 def run_worker(owner: str, *, batch: int, poll_seconds: float, stop: threading.Event,
-               queues: tuple[str, ...] = ALL_QUEUES) -> int:
-    """Loop until `stop` is set; return how many jobs were done. Never holds a transaction while idle."""
-    done = 0
-    while not stop.is_set():
-        try:
-            results = work_once(owner, batch=batch, queues=queues)
-        except Exception:  # a database hiccup must not end the worker
-            log.exception("worker iteration failed")  # its unit of work rolled back
-            results = []
-        finally:
-            db.session.remove()
-        done += sum(result.outcome == "done" for result in results)
-        if not results:
-            stop.wait(poll_seconds)
+               queues: tuple[str, ...] = ALL_QUEUES, max_wait_seconds: float | None = None) -> int:
+    """Loop until `stop` is set; return how many jobs were done. Never holds a transaction while idle.
+
+    Idle, it sleeps until the next job of its queues comes due (jobs.wakeups): on PostgreSQL woken by the
+    NOTIFY of a job that came due, at the latest after `max_wait_seconds`; on SQLite it polls, first after
+    `poll_seconds`, then backing off to `max_wait_seconds` (default: `poll_seconds`, no back-off)."""
+    longest = min(poll_seconds if max_wait_seconds is None else max_wait_seconds, NOTIFY_HORIZON_SECONDS)
+    idle, listener, done = IdleWait(poll_seconds, longest), listen_for_due_jobs(queues), 0
+    try:
+        while not stop.is_set():
+            results, until_due = _iterate(owner, batch, queues)
+            done += sum(result.outcome == "done" for result in results)
+            if results:
+                idle.reset()
+                continue
+            if listener is None and db.engine.dialect.name == "postgresql":
+                listener = listen_for_due_jobs(queues)  # its connection broke or was refused before: try again
+            wait = idle.seconds(until_due, notified=listener is not None)
+            listener = _wait(listener, wait, stop)
+    finally:
+        if listener is not None:
+            listener.close()
     return done
+
+
+def _iterate(owner: str, batch: int, queues: tuple[str, ...]) -> tuple[list[RunResult], float | None]:
+    """One iteration of work; when it found nothing, the seconds until a job can next be leased."""
+    try:
+        results = work_once(owner, batch=batch, queues=queues)
+        if results:
+            return results, None
+        with unit_of_work(read_only=True) as work:
+            now = utcnow()
+            due = next_claimable_at(queues, now)
+            work.discard()
+        return [], None if due is None else (due - now).total_seconds()
+    except Exception:  # a database hiccup must not end the worker
+        log.exception("worker iteration failed")  # its unit of work rolled back
+        return [], None
+    finally:
+        db.session.remove()
+
+
+def _wait(listener: DueJobListener | None, seconds: float, stop: threading.Event) -> DueJobListener | None:
+    """Sleep on the listener (or plainly, polling); the listener, or None once its connection broke."""
+    if listener is None:
+        stop.wait(seconds)
+        return None
+    try:
+        listener.wait(seconds, stop)
+        return listener
+    except Exception:
+        log.warning("lost the connection listening for due jobs; polling meanwhile", exc_info=True)
+        listener.close()
+        return None

@@ -132,7 +132,7 @@ def test_worker_start_and_stop_are_log_events(runner, monkeypatch):
     assert result.output == ""  # nothing on stdout: start and stop are log lines
     worker = [line for line in _lines(stream) if line["logger"] == "review_service.jobs.cli"]
     assert [line["message"].split(" ", 2)[2] for line in worker] == [
-        "started (queues default,documents, batch 20, poll 0.1s)", "stopped after 3 jobs"]
+        "started (queues default,documents, batch 20, poll 0.1s, max wait 60.0s)", "stopped after 3 jobs"]
     assert worker[1]["jobs_done"] == 3
 
 

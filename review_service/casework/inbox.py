@@ -30,7 +30,7 @@ def _open_tasks(actor: Actor):
             .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
                    Task.status == OPEN, Task.role.in_(actor.roles),
                    or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
-                   or_(Task.role != Role.REVIEWER, not_(handled_case(Task.case_id, actor.id, Case.handler_id))))
+                   or_(Task.role != Role.REVIEWER, not_(handled_case(Case.id, actor.id, Case.handler_id))))
             .options(contains_eager(Task.case), joinedload(Task.assignee)))
 
 

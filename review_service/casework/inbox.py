@@ -1,7 +1,7 @@
 """待办 and 已办: the open tasks a user may work (filtered and ordered in SQL), and the tasks they finished."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, not_, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from ..accounts.roles import Actor, Role
@@ -24,12 +24,20 @@ class Inbox:
 
 
 def _open_tasks(actor: Actor):
-    """Open tasks of the actor's agency and roles, assigned to them or to nobody; review tasks not of a case
-    they worked on (four-eyes; the other eligibility rules are applied by eligible_tasks_only)."""
+    """Open tasks of the actor's roles, of their agency and assigned to them or to nobody, or assigned to them
+    elsewhere (pooled advisors); review tasks not of a case they worked on (four-eyes; the other eligibility
+    rules are applied by eligible_tasks_only).
+
+    Each branch is one short index range however many tasks the database holds: the agency's open tasks of the
+    role (ix_tasks_inbox), and the actor's own open ones (ix_tasks_review_load: assignee, role, no completed_at,
+    which only an open task lacks). Written as `agency OR assignee` the planner ANDed every open task of the
+    province (a bitmap of ix_tasks_completed) with the actor's tasks.
+    """
+    mine = and_(Task.assignee_id == actor.id, Task.completed_at.is_(None))
     return (select(Task).join(Case, Case.id == Task.case_id)
-            .where(or_(Task.agency_id == actor.agency_id, Task.assignee_id == actor.id),  # pooled advisors
-                   Task.status == OPEN, Task.role.in_(actor.roles),
-                   or_(Task.assignee_id == actor.id, Task.assignee_id.is_(None)),
+            .where(Task.status == OPEN, Task.role.in_(actor.roles),
+                   or_(and_(Task.agency_id == actor.agency_id, or_(Task.assignee_id == actor.id,
+                                                                    Task.assignee_id.is_(None))), mine),
                    or_(Task.role != Role.REVIEWER, not_(handled_case(Case.id, actor.id, Case.handler_id))))
             .options(contains_eager(Task.case), joinedload(Task.assignee)))
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, not_, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..accounts.roles import Actor, Role
 from ..cases.models import COMPLETED, OPEN, Case, Task
@@ -12,6 +12,7 @@ from ..deadlines.service import overdue_clause
 from ..extensions import db
 from ..staffing.eligibility import eligible_tasks_only
 from ..staffing.independence import handled_case
+from ..tasks.schemas import INBOX_PAGE
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,22 @@ def list_open_tasks(actor: Actor) -> list[Task]:
     """The actor's inbox in the order the tasks appeared."""
     query = _open_tasks(actor).options(joinedload(Task.deadline)).order_by(Task.created_at, Task.id)
     return eligible_tasks_only(actor, list(db.session.scalars(query)))
+
+
+def open_tasks_page(actor: Actor, *, limit: int = INBOX_PAGE,
+                    after: str | None = None) -> tuple[list[Task], str | None]:
+    """At most `limit` tasks of the inbox in the order they appeared, from the one after task `after` on, and the
+    `after` of the next page (None: no more). Keyset paging, so a page costs the same however busy the agency;
+    a page may hold fewer tasks than `limit` where review tasks the actor may not work are left out."""
+    query = _open_tasks(actor).options(joinedload(Task.deadline)).order_by(Task.created_at, Task.id).limit(limit + 1)
+    if after is not None:
+        mark = aliased(Task)
+        since, mark_id = (select(column).where(mark.id == after).scalar_subquery()
+                          for column in (mark.created_at, mark.id))
+        query = query.where(or_(Task.created_at > since, and_(Task.created_at == since, Task.id > mark_id)))
+    rows = list(db.session.scalars(query))
+    more = len(rows) > limit
+    return eligible_tasks_only(actor, rows[:limit]), rows[limit - 1].id if more else None
 
 
 def inbox_page(actor: Actor, *, search: str = "", title: str = "", only_overdue: bool = False) -> Inbox:

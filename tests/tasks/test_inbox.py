@@ -107,3 +107,24 @@ def test_handling_one_case_does_not_hide_the_reviews_of_others(as_user):
     listed = {(task["case_id"], task["name"]) for task in inbox}
     assert (other, "accept_submission") in listed
     assert not any(case_id == own and name != "respond_to_opinion" for case_id, name in listed)
+
+
+def test_the_api_inbox_pages_by_keyset_in_the_order_of_the_whole_list(app, four_cases, as_user):
+    with freeze_time(beijing("2026-05-12")):
+        reviewer = as_user("reviewer")
+        whole = reviewer.get("/api/v1/tasks").get_json()
+        with app.app_context():
+            actor = db.session.scalar(select(User).where(User.username == "reviewer"))
+            assert [task["id"] for task in whole["items"]] == [task.id for task in list_open_tasks(actor)]
+        assert len(whole["items"]) == 4 and whole["next_after"] is None
+        for limit in (1, 3):
+            seen, after = [], ""
+            while after is not None:
+                page = reviewer.get(f"/api/v1/tasks?limit={limit}" + (f"&after={after}" if after else "")).get_json()
+                assert len(page["items"]) <= limit
+                seen += [task["id"] for task in page["items"]]
+                after = page["next_after"]
+            assert seen == [task["id"] for task in whole["items"]]
+        assert reviewer.get("/api/v1/tasks?after=no-such-task").get_json() == {"items": [], "next_after": None}
+        for wrong in (0, 101):
+            assert reviewer.get(f"/api/v1/tasks?limit={wrong}").status_code == 422

@@ -201,10 +201,25 @@ def drop_indexes(conn, table_names: list[str]) -> list[tuple]:
     return indexes
 
 
-def rebuild_indexes(conn, indexes: list[tuple]) -> None:
-    """Make the dropped indexes and constraints again, each from one sort of the loaded table."""
-    from sqlalchemy import text
-    for table, _index, constraint, definition in indexes:
-        conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}" if constraint
-                          else definition))
-        conn.commit()
+def rebuild_indexes(engine, settings: tuple[str, ...], indexes: list[tuple], workers: int = 2) -> None:
+    """Make the dropped indexes and constraints again, each from one sort of the loaded table: `workers`
+    connections, each taking a whole table at a time (largest first), so no two lock the same table."""
+    from concurrent.futures import ThreadPoolExecutor
+    tables: dict[str, list[tuple]] = {}
+    for row in indexes:  # ordered by table size, largest first
+        tables.setdefault(row[0], []).append(row)
+
+    def rebuild_table(rows: list[tuple]) -> None:
+        from sqlalchemy import text
+        start = time.perf_counter()
+        with engine.connect() as conn:
+            for setting in settings:
+                conn.execute(text(setting))
+            for table, _index, constraint, definition in rows:
+                conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}" if constraint
+                                  else definition))
+                conn.commit()
+        print(f"  indexes of {rows[0][0]} ({len(rows)}): {time.perf_counter() - start:.1f} s", flush=True)
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(rebuild_table, tables.values()))

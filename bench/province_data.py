@@ -186,7 +186,8 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
     other case tables are copied, then `cases` (which takes each history's head); indexes rebuilt."""
     from sqlalchemy import create_engine, text
     tables, timed, start = case_tables(), {}, time.perf_counter()
-    with create_engine(url).connect() as conn:
+    engine = create_engine(url)
+    with engine.connect() as conn:
         for setting in BULK_SETTINGS:
             conn.execute(text(setting))
         strides = strides_of(conn, tables)
@@ -198,9 +199,11 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
         timed["copies_s"] = time.perf_counter() - start
         events, timed["history_s"] = sum(r[0] for r in history.get()), max(r[1] for r in history.get())
         pool.close()
+        pool.join()
         copy_tables(conn, [table for table in tables if table.name == "cases"], strides)
         timed["copies_and_history_s"] = time.perf_counter() - start
-        rebuild_indexes(conn, indexes)
+        conn.commit()
+        rebuild_indexes(engine, BULK_SETTINGS, indexes)
         timed["indexes_s"] = time.perf_counter() - start - timed["copies_and_history_s"]
         after_copies(conn, tables)
         conn.commit()

@@ -8,20 +8,23 @@ DROPS and recreates schema public of the database, then:
 2. Agencies: 1 province, 30 cities, 99 county-level agencies under each city (3,001); 20 users per agency
    (60,020: 1 head, 2 qualified reviewers, 15 handlers, 1 supervisor, 1 review head), each also a staff
    member (so the 5% rule has 60,020 staff to count). Plain INSERT ... SELECT generate_series.
-3. Template cases through the service itself (app.test_client(), one county agency): each stopped after
-   0..7 steps of bench/payloads.py CASE_PATH, plus cases that need no review, so every row shape the
-   service writes (tasks, deadlines, opinions, decisions, documents, history, engine state, jobs,
+3. Template cases through the service itself (app.test_client(), one county agency, 68 of them): each
+   stopped after 0..7 steps of bench/payloads.py CASE_PATH, plus cases that need no review, so every row
+   shape the service writes (tasks, deadlines, opinions, decisions, documents, history, engine state, jobs,
    notifications) exists.
-4. Copies: every table holding case rows is copied with INSERT ... SELECT from the templates joined with
+4. Copies (bench/province_copies.py): the case tables' indexes are dropped (all but the keys foreign keys
+   need) and every table holding case rows is copied with INSERT ... SELECT from the templates joined with
    `bench_copies` (one row per new case: copy number k, target agency, user offset, date shift). Ids are
    remapped by `id + k * stride`, users by the target agency's block, engine task ids by replacing their
    first 8 hex digits with k (also inside the open cases' engine state, so a copied open case can go on),
    dates shifted back (open cases by up to 60 days, closed ones by up to three years).
-5. History: the events are the templates' events, re-chained per copied case in Python (the same SHA-256
-   over the canonical fields as review_service/audit/service.py, checked against its _digest) and
-   written with COPY; each case's head (history_seq, history_hash) is set from its chain, so
-   `flask review verify-history` holds for every copied case.
-6. VACUUM ANALYZE; prints rows per table and pg_total_relation_size per case.
+5. History, meanwhile (bench/province_history.py, 2 processes): the events are the templates' events,
+   re-chained per copied case (the same SHA-256 over the canonical fields as review_service/audit/service.py,
+   checked against its _digest) and written with COPY; each chain's head goes to bench_heads, from which
+   `cases` is copied last (history_seq, history_hash), so `flask review verify-history` holds for every case.
+   Then the indexes are rebuilt (two connections, one sort per index).
+6. After the copies: sequences set past the copies' ids; tables derived from the case rows are filled here.
+7. VACUUM ANALYZE; prints rows per table and pg_total_relation_size per case.
 """
 import argparse
 import json

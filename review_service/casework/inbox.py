@@ -56,10 +56,9 @@ def open_tasks_page(actor: Actor, *, limit: int = INBOX_PAGE,
     a page may hold fewer tasks than `limit` where review tasks the actor may not work are left out."""
     query = _open_tasks(actor).options(joinedload(Task.deadline)).order_by(Task.created_at, Task.id).limit(limit + 1)
     if after is not None:
-        mark = aliased(Task)
-        since, mark_id = (select(column).where(mark.id == after).scalar_subquery()
-                          for column in (mark.created_at, mark.id))
-        query = query.where(or_(Task.created_at > since, and_(Task.created_at == since, Task.id > mark_id)))
+        mark = aliased(Task)  # an unknown `after` has no created_at: an empty page
+        since = select(mark.created_at).where(mark.id == after).scalar_subquery()
+        query = query.where(or_(Task.created_at > since, and_(Task.created_at == since, Task.id > after)))
     rows = list(db.session.scalars(query))
     more = len(rows) > limit
     return eligible_tasks_only(actor, rows[:limit]), rows[limit - 1].id if more else None

@@ -117,16 +117,27 @@ def _ordering(sort: str, order: str) -> list:
 
 def search_cases(*, actor, sort: str = "submitted", order: str = "desc", page: int = 1,
                  page_size: int = PAGE_SIZE, **filters) -> CasePage:
-    """One page of the cases the actor may see that match every filter given (see _conditions)."""
+    """One page of the cases the actor may see that match every filter given (see _conditions).
+
+    The page's ids are chosen first and only their due dates and overdue flags computed (per row, not a hash of
+    every running deadline). With a search text its matches are gathered first (MATERIALIZED on PostgreSQL):
+    otherwise the planner, which misjudges how many rows an ILIKE keeps, may walk ix_cases_created_at backwards
+    through every case looking for 20 matches (643 ms for 13 matches at 100,000 cases).
+    """
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
     plan_for_the_values_given()  # a generic plan ANDed the search's few rows with a bitmap of every visible case
     conditions = _conditions(actor, **filters)
     total = db.session.scalar(select(func.count()).select_from(Case).where(*conditions))
     assert total is not None  # count() always answers one row
-    query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue")).where(*conditions)
-             .options(joinedload(Case.agency)).order_by(*_ordering(sort, order))
-             .limit(page_size).offset((page - 1) * page_size))
+    if filters.get("q"):  # the text's matches first (trigram indexes), then their order
+        found = select(Case.id).where(*conditions).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+        conditions = [Case.id.in_(select(found.c.id))]
+    page_ids = (select(Case.id).where(*conditions).order_by(*_ordering(sort, order))
+                .limit(page_size).offset((page - 1) * page_size).subquery())
+    query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue"))
+             .join(page_ids, page_ids.c.id == Case.id).options(joinedload(Case.agency))
+             .order_by(*_ordering(sort, order)))
     items = [ListedCase(case, due_on=due, overdue=bool(late)) for case, due, late in db.session.execute(query).all()]
     _add_current_steps(items)
     return CasePage(items=items, total=total, page=page, page_size=page_size)

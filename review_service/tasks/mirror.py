@@ -29,9 +29,9 @@ from .hooks import assign_review_task, sync_deadlines
 def _statements() -> SimpleNamespace:
     """Built once on first use (building a select costs more than running it on SQLite)."""
     return SimpleNamespace(
-        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id)
-        .where(Task.id == bindparam("task_id")).options(joinedload(Case.agency))
-        .with_for_update(of=Case).execution_options(populate_existing=True),
+        lock_case_of_task=_lock_case_of_task(select(Task, Case)),
+        lock_case_of_task_with_state=_lock_case_of_task(select(Task, Case, WorkflowInstance).outerjoin(
+            WorkflowInstance, WorkflowInstance.case_id == Task.case_id)),
         task_after_lock=select(Task.status, Task.assignee_id, WorkflowInstance)
         .outerjoin(WorkflowInstance, WorkflowInstance.case_id == Task.case_id).where(Task.id == bindparam("task_id"))
         .execution_options(populate_existing=True),
@@ -40,22 +40,35 @@ def _statements() -> SimpleNamespace:
     )
 
 
-def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
+def _lock_case_of_task(statement):
+    return (statement.join(Case, Case.id == Task.case_id).where(Task.id == bindparam("task_id"))
+            .options(joinedload(Case.agency)).with_for_update(of=Case).execution_options(populate_existing=True))
+
+
+def lock_case_of_task(task_id: str, *, with_state: bool = False) -> tuple[Task, Case, WorkflowInstance | None] | None:
     """The task and its case, the case locked as by cases.workflow.lock_case, in one query (None: no such task).
 
-    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_task_after_lock).
+    with_state, on SQLite: the case's engine state comes in the same query (the transaction held the write lock
+    before its first read). On PostgreSQL the task's columns come from before the lock: re-read what you check
+    (refresh_task_after_lock, which reads the engine state then).
     """
-    return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
+    in_one = with_state and db.session.get_bind().dialect.name == "sqlite"
+    statement = _statements().lock_case_of_task_with_state if in_one else _statements().lock_case_of_task
+    row = db.session.execute(statement, {"task_id": task_id}).first()
+    if row is None:
+        return None
+    return row[0], row[1], row[2] if in_one else None
 
 
-def refresh_task_after_lock(task: Task) -> WorkflowInstance | None:
+def refresh_task_after_lock(task: Task, instance: WorkflowInstance | None) -> WorkflowInstance | None:
     """PostgreSQL: re-read the task's status and assignee (lock_case_of_task read them before the case lock
     was granted) and, in the same statement, the case's engine state, for load_run(case, instance=...).
 
-    SQLite: nothing to re-read (the transaction held the write lock before its first read); returns None.
+    SQLite: nothing to re-read (the transaction held the write lock before its first read); returns the
+    engine state lock_case_of_task read, if it did.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        return None
+        return instance
     status, assignee_id, instance = db.session.execute(_statements().task_after_lock, {"task_id": task.id}).one()
     set_committed_value(task, "status", status)
     set_committed_value(task, "assignee_id", assignee_id)
@@ -91,7 +104,7 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
             history.append(chain_event(case, actor=None, action=change.pop("action"), data=change))
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
     _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
-    announce_new_tasks(case, created)  # notices, written by the caller's flush
+    announce_new_tasks(case, created)  # notices, INSERTed at once
     return created
 
 

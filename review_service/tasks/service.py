@@ -10,6 +10,7 @@ from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
+from ..persistence import flush_changes
 from ..processes.models import WorkflowInstance
 from ..processes.vocabulary import labelled_form_schema, normalise_opinion
 from .hooks import working_days_left
@@ -54,7 +55,7 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     """
     if not isinstance(data, dict):
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
-    task, case, prefetched = _lock_open_task(task_id, actor)
+    task, case, prefetched = _lock_open_task(task_id, actor, with_state=True)
     check_can_work(actor, task)
     data = normalise_opinion(task, data)
     validate_form(task.form_key, data)
@@ -76,7 +77,7 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
         save_run(run, instance)
     insert_events(history)  # the completion and the clocks' entries, in chain order, one INSERT
     _resolve_for_response(task)
-    db.session.flush()
+    flush_changes()  # the changed case, task and clocks: Core UPDATEs, one statement on PostgreSQL
     return task
 
 
@@ -105,15 +106,16 @@ def lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     return task, case
 
 
-def _lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case, WorkflowInstance | None]:
-    """lock_open_task, plus on PostgreSQL the case's engine state read after the lock in the same statement
-    as the task's re-read (None on SQLite: load_run reads it)."""
-    found = lock_case_of_task(task_id)
+def _lock_open_task(task_id: str, actor: Actor, *, with_state: bool = False
+                    ) -> tuple[Task, Case, WorkflowInstance | None]:
+    """lock_open_task, plus with_state the case's engine state: on SQLite read with the lock, on PostgreSQL
+    after it in the same statement as the task's re-read (None without with_state on SQLite)."""
+    found = lock_case_of_task(task_id, with_state=with_state)
     if found is None:
         raise NotFound("任务不存在", code="task_not_found")
-    task, case = found
+    task, case, instance = found
     check_visible(actor, task)
-    instance = refresh_task_after_lock(task)
+    instance = refresh_task_after_lock(task, instance)
     if task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
     return task, case, instance

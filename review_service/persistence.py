@@ -14,6 +14,10 @@ change that silently undoes one of these tricks (an extra autoflush, a statement
 - `flush_if_unsaved`: flush before a query only when an unwritten row could change its answer.
 - `execute_core` / `compare_and_set`: a Core statement on the transaction's connection (no autoflush,
   no ORM bulk step); the compare-and-set says whether exactly one row matched.
+- `add_at_once`: new rows the request reads back as objects (a case's new clocks) in one INSERT ...
+  RETURNING their ids, kept in the session as if read: no flush, so nothing else is written with them.
+- `flush_changes`: the closing flush; the changed columns of loaded rows as Core UPDATEs, on PostgreSQL
+  all in one statement (a round trip each is most of what a completion costs more there than on SQLite).
 """
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

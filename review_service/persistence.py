@@ -79,8 +79,10 @@ def add_at_once(rows: list) -> None:
 
 def _python_default(column: Any) -> Any:
     default = column.default
-    if default is None:
+    if default is None and column.server_default is None:
         return None
+    if default is None:
+        raise ValueError(f"add_at_once: {column} has only a server default")
     if default.is_scalar:
         return default.arg
     if default.is_callable:

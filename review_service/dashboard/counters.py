@@ -1,0 +1,95 @@
+"""The groups of completed tasks that working days per stage are counted from: read from the counters
+(dashboard.models.CompletedTaskCount, kept by triggers on tasks) or, to check or rebuild them, from tasks.
+
+A group is (calendar, kind, title, opened day, done day) with its tasks, summed and longest hours;
+calendar is the agency whose local adjustments count its days, or None for the national calendar.
+"""
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, case, delete, func, insert, null, select
+
+from ..agencies.tree import descendant_ids
+from ..cases.models import COMPLETED, Task
+from ..deadlines.clock import start_of_day
+from ..extensions import db
+from ..persistence import among
+from ..workdays.models import CalendarAdjustment
+from .models import CompletedTaskCount
+
+Group = tuple[int | None, str, str, date, date, int, float, float]
+GroupReader = Callable[[list[int], date, date], list[Group]]
+
+
+def counted_groups(agency_ids: list[int], from_on: date, to_on: date) -> list[Group]:
+    """The groups of the tasks completed from `from_on` to `to_on` (Beijing days), summed from the counters:
+    one row per (agency, kind, title, day pair) in the period, never a task."""
+    counts = CompletedTaskCount
+    calendar = _calendar_of(counts.agency_id, agency_ids)
+    query = (select(null() if calendar is None else calendar, counts.kind, counts.title, counts.opened_on,
+                    counts.done_on, func.sum(counts.tasks), func.sum(counts.total_hours), func.max(counts.max_hours))
+             .where(among(counts.agency_id, agency_ids), counts.done_on >= from_on, counts.done_on <= to_on)
+             .group_by(*([] if calendar is None else [calendar]), counts.kind, counts.title, counts.opened_on,
+                       counts.done_on))
+    return _groups(db.session.execute(query))
+
+
+def task_groups(agency_ids: list[int], from_on: date, to_on: date) -> list[Group]:
+    """The same groups counted from the completed tasks themselves (what the counters must equal)."""
+    calendar = _calendar_of(Task.agency_id, agency_ids)
+    opened, done = beijing_day(Task.created_at), beijing_day(Task.completed_at)
+    elapsed = elapsed_hours(Task.created_at, Task.completed_at)
+    query = (select(null() if calendar is None else calendar, Task.kind, Task.title, opened, done, func.count(),
+                    func.sum(elapsed), func.max(elapsed))
+             .where(among(Task.agency_id, agency_ids), Task.status == COMPLETED,
+                    Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(to_on + timedelta(1)))
+             .group_by(*([] if calendar is None else [calendar]), Task.kind, Task.title, opened, done))
+    return _groups(db.session.execute(query))
+
+
+def recount_completed_tasks() -> int:
+    """Rebuild every counter from tasks (after a bulk load that bypassed the triggers); returns the groups.
+    The caller commits."""
+    opened, done = beijing_day(Task.created_at), beijing_day(Task.completed_at)
+    elapsed = elapsed_hours(Task.created_at, Task.completed_at)
+    counted = (select(Task.agency_id, done, Task.kind, Task.title, opened, func.count(), func.sum(elapsed),
+                      func.max(elapsed))
+               .where(Task.status == COMPLETED, Task.completed_at.is_not(None))
+               .group_by(Task.agency_id, Task.kind, Task.title, opened, done))
+    counts = CompletedTaskCount
+    db.session.execute(delete(counts))
+    db.session.execute(insert(counts).from_select(
+        [counts.agency_id, counts.done_on, counts.kind, counts.title, counts.opened_on, counts.tasks,
+         counts.total_hours, counts.max_hours], counted))
+    return db.session.scalar(select(func.count()).select_from(counts)) or 0
+
+
+def _groups(rows) -> list[Group]:
+    return [(calendar, kind, title, _as_date(opened_on), _as_date(done_on), int(count), float(total), float(longest))
+            for calendar, kind, title, opened_on, done_on, count, total, longest in rows]
+
+
+def _calendar_of(agency_column, agency_ids: list[int]) -> ColumnElement | None:
+    """The agency whose calendar counts a task's days: its own where it or an agency above it has local
+    adjustments, else None (the national calendar)."""
+    adjusting = set(db.session.scalars(select(CalendarAdjustment.agency_id).distinct()))
+    local = sorted({below for agency_id in adjusting for below in descendant_ids(agency_id)} & set(agency_ids))
+    return case((agency_column.in_(local), agency_column), else_=None) if local else None  # None: all national
+
+
+def beijing_day(column):
+    """The Beijing calendar day of a UTC timestamp, in SQL (UTC+8 all year since 1991); as the triggers."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Asia/Shanghai", column))
+    return func.date(column, "+8 hours")
+
+
+def elapsed_hours(start, end):
+    """Hours from `start` to `end` (UTC timestamps), in SQL; as the triggers."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -1,0 +1,131 @@
+"""The counters of completed tasks (kept by triggers on tasks) give exactly the figures of the tasks themselves.
+
+A varied scenario (the dashboard's cases A-D, a correction round, a completion across Beijing midnight, a
+local calendar adjustment, a case in another agency) is compared for several periods and scopes; then every
+way a task leaves or changes its group behind the service's back (reopened, cancelled, moved, retitled,
+deleted) keeps the counters equal to a recount from tasks.
+"""
+from datetime import date
+
+import pytest
+from freezegun import freeze_time
+from sqlalchemy import select, text
+
+from review_service.agencies.models import Agency
+from review_service.dashboard.counters import counted_groups, recount_completed_tasks, task_groups
+from review_service.dashboard.models import CompletedTaskCount
+from review_service.dashboard.stages import working_days_per_stage
+from review_service.extensions import db
+from review_service.workdays.service import adjust_day
+
+from ..factories import beijing, correct, find_issues, review
+from . import scenario
+from .scenario import TODAY
+
+TODAY_DATE = date.fromisoformat(TODAY)
+
+
+@pytest.fixture
+def varied(app, as_user):
+    """Scenario A-D, plus: a correction round (three kinds, two rounds), an acceptance across Beijing
+    midnight, and the other agency resting on a working day (its tasks counted with its own calendar)."""
+    cases = scenario.build(as_user)
+    handler, reviewer = as_user("handler"), as_user("reviewer")
+    with app.app_context():
+        other = db.session.scalar(select(Agency.id).where(Agency.code == "other"))
+        adjust_day(other, date(2026, 10, 13), is_working_day=False, reason="本地防汛停工")
+        db.session.commit()
+    with freeze_time(beijing("2026-10-13", 23)):
+        late = scenario.submit_unfiled(handler, "市监罚〔2026〕150号", "戊公司跨夜案")
+    with freeze_time(beijing("2026-10-14", 9)):  # UTC: opened 10-13 15:00, done 10-14 01:00
+        reviewer.complete(late, "accept_submission", {"result": "accept"})
+    with freeze_time(beijing("2026-10-15", 10)):
+        as_user("other.reviewer").complete(cases["c"], "accept_submission", {"result": "accept"})
+        holder = as_user(reviewer.open_task(late, "review_case")["assignee"]["full_name"])
+        find_issues(lambda _name: holder, late)
+    with freeze_time(beijing("2026-10-16", 8)):
+        correct(as_user, late, fine_amount=120000)
+        holder.complete(late, "review_case", review("approve"))
+    return cases
+
+
+def both_ways(app, agency_codes: tuple[str, ...], period_days: int) -> tuple[dict, dict]:
+    with app.app_context():
+        ids = list(db.session.scalars(select(Agency.id).where(Agency.code.in_(agency_codes))))
+        return tuple(working_days_per_stage(ids, today=TODAY_DATE, period_days=period_days, groups=groups)
+                     for groups in (counted_groups, task_groups))
+
+
+def counters(app) -> dict:
+    with app.app_context():
+        return {(row.agency_id, row.done_on, row.kind, row.title, row.opened_on):
+                (row.tasks, round(row.total_hours, 6), round(row.max_hours, 6))
+                for row in db.session.scalars(select(CompletedTaskCount))}
+
+
+def recounted(app) -> dict:
+    """The counters rebuilt from tasks (then left that way: the same rows when they were right)."""
+    with app.app_context():
+        recount_completed_tasks()
+        db.session.commit()
+    return counters(app)
+
+
+@pytest.mark.parametrize("period_days", [1, 3, 90])
+@pytest.mark.parametrize("codes", [("province", "city", "other"), ("city",), ("other",)])
+def test_counters_give_the_figures_of_the_tasks(app, varied, codes, period_days):
+    from_counters, from_tasks = both_ways(app, codes, period_days)
+    assert from_counters == from_tasks
+
+
+def test_the_varied_scenario_reaches_every_group_shape(app, varied):
+    from_counters, _ = both_ways(app, ("province", "city", "other"), 90)
+    stages = {stage["kind"]: stage["tasks"] for stage in from_counters["stages"]}
+    assert stages == {"acceptance": 4, "review_opinion": 3, "response": 1}
+    kept = counters(app)
+    assert any(opened != done for (_agency, done, _kind, _title, opened) in kept)  # across midnight / days
+    assert kept == recounted(app)
+
+
+def _run(app, statement: str, **params) -> None:
+    with app.app_context():
+        db.session.execute(text(statement), params)
+        db.session.commit()
+
+
+def _completed_task(app, kind: str) -> str:
+    with app.app_context():
+        return db.session.scalar(text("SELECT id FROM tasks WHERE status = 'completed' AND kind = :kind "
+                                      "ORDER BY completed_at LIMIT 1"), {"kind": kind})
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE tasks SET status = 'open', completed_at = NULL WHERE id = :id",  # reopened
+    "UPDATE tasks SET status = 'cancelled' WHERE id = :id",
+    "UPDATE tasks SET completed_at = completed_at + interval '1 day' WHERE id = :id",  # done a day later
+    "UPDATE tasks SET title = '改名的步骤' WHERE id = :id",
+    "UPDATE tasks SET agency_id = (SELECT id FROM agencies WHERE code = 'other') WHERE id = :id",  # moved
+    "UPDATE tasks SET assignee_id = assignee_id WHERE id = :id",  # not a counted column
+    "DELETE FROM task_drafts WHERE task_id = :id; DELETE FROM tasks WHERE id = :id",
+])
+def test_a_task_leaving_or_changing_its_group_is_recounted(app, varied, change):
+    task_id = _completed_task(app, "acceptance")
+    with app.app_context():
+        if db.session.get_bind().dialect.name == "sqlite":
+            change = change.replace("completed_at + interval '1 day'", "datetime(completed_at, '+1 day')")
+    before = counters(app)
+    for statement in change.split("; "):
+        _run(app, statement, id=task_id)
+    after = counters(app)
+    assert after == recounted(app)
+    assert (after == before) == ("assignee_id" in change)
+    from_counters, from_tasks = both_ways(app, ("province", "city", "other"), 90)
+    assert from_counters == from_tasks
+
+
+def test_a_task_completed_again_after_reopening_counts_once(app, varied):
+    task_id = _completed_task(app, "review_opinion")
+    before = counters(app)
+    _run(app, "UPDATE tasks SET status = 'open' WHERE id = :id", id=task_id)
+    _run(app, "UPDATE tasks SET status = 'completed' WHERE id = :id", id=task_id)
+    assert counters(app) == before == recounted(app)

@@ -17,7 +17,7 @@ DROPS and recreates schema public of the database, then:
    remapped by `id + k * stride`, users by the target agency's block, engine task ids by replacing their
    first 8 hex digits with k (also inside the open cases' engine state, so a copied open case can go on),
    dates shifted back (open cases by up to 60 days, closed ones by up to three years). The copies bypass
-   the triggers on tasks, so completed_task_counts is then recounted from tasks (fill_task_counters).
+   the triggers on tasks and cases, so the dashboard's counters are then recounted (fill_dashboard_counters).
 5. History: the events are the templates' events, re-chained per copied case in Python (the same SHA-256
    over the canonical fields as review_service/audit/service.py, checked against its _digest) and
    written with COPY; each case's head (history_seq, history_hash) is set from its chain, so
@@ -324,16 +324,15 @@ def reset_sequences(conn, tables) -> None:
                               f"(SELECT coalesce(max(id), 1) FROM {table.name}))"))
 
 
-def fill_task_counters(app) -> int:
-    """The copies bypassed the triggers on tasks (replica mode): count the completed tasks into
-    completed_task_counts from scratch, as the migration's backfill does; returns the groups."""
-    from review_service.dashboard.counters import recount_completed_tasks
+def fill_dashboard_counters(app) -> None:
+    """The copies bypassed the triggers on tasks and cases (replica mode): count completed tasks and cases
+    into the dashboard's counter tables from scratch, as the migration's backfill does."""
+    from review_service.dashboard.counters import recount_case_statuses, recount_completed_tasks
     from review_service.extensions import db
     with app.app_context():
-        groups = recount_completed_tasks()
+        groups, statuses = recount_completed_tasks(), recount_case_statuses()
         db.session.commit()
-    print(f"  completed_task_counts: {groups:,} groups", flush=True)
-    return groups
+    print(f"  completed_task_counts: {groups:,} rows, case_status_counts: {statuses:,} rows", flush=True)
 
 
 # ---------------------------------------------------------------- 5: history, re-chained per copied case
@@ -372,8 +371,8 @@ def build(url: str, raw_url: str, cases: int, workdir: Path) -> dict:
         reset_sequences(conn, tables)
         conn.commit()
     steps["copies_s"] = time.perf_counter() - start - sum(steps.values())
-    fill_task_counters(app)
-    steps["task_counters_s"] = time.perf_counter() - start - sum(steps.values())
+    fill_dashboard_counters(app)
+    steps["counters_s"] = time.perf_counter() - start - sum(steps.values())
     events = write_history(raw_url, template_shapes(app))
     steps["history_s"] = time.perf_counter() - start - sum(steps.values())
     with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:

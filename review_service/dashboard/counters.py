@@ -1,5 +1,6 @@
 """The groups of completed tasks that working days per stage are counted from: read from the counters
-(dashboard.models.CompletedTaskCount, kept by triggers on tasks) or, to check or rebuild them, from tasks.
+(dashboard.models.CompletedTaskCount, kept by triggers on tasks) or, to check or rebuild them, from tasks;
+and the rebuild of both counter tables after a bulk load that bypassed the triggers.
 
 A group is (calendar, kind, title, opened day, done day) with its tasks, summed and longest hours;
 calendar is the agency whose local adjustments count its days, or None for the national calendar.
@@ -10,12 +11,12 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, case, delete, func, insert, null, select
 
 from ..agencies.tree import descendant_ids
-from ..cases.models import COMPLETED, Task
+from ..cases.models import COMPLETED, Case, Task
 from ..deadlines.clock import start_of_day
 from ..extensions import db
 from ..persistence import among
 from ..workdays.models import CalendarAdjustment
-from .models import CompletedTaskCount
+from .models import CaseStatusCount, CompletedTaskCount
 
 Group = tuple[int | None, str, str, date, date, int, float, float]
 GroupReader = Callable[[list[int], date, date], list[Group]]
@@ -62,6 +63,16 @@ def recount_completed_tasks() -> int:
         [counts.agency_id, counts.done_on, counts.kind, counts.title, counts.opened_on, counts.tasks,
          counts.total_hours, counts.max_hours], counted))
     return db.session.scalar(select(func.count()).select_from(counts)) or 0
+
+
+def recount_case_statuses() -> int:
+    """Rebuild the cases per (agency, status) from cases (after a bulk load that bypassed the triggers);
+    returns the rows. The caller commits."""
+    counted = select(Case.agency_id, Case.status, func.count()).group_by(Case.agency_id, Case.status)
+    db.session.execute(delete(CaseStatusCount))
+    db.session.execute(insert(CaseStatusCount).from_select(
+        [CaseStatusCount.agency_id, CaseStatusCount.status, CaseStatusCount.cases], counted))
+    return db.session.scalar(select(func.count()).select_from(CaseStatusCount)) or 0
 
 
 def _groups(rows) -> list[Group]:

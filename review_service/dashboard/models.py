@@ -41,3 +41,14 @@ class CompletedTaskCount(Model):
     tasks: Mapped[int] = mapped_column(Integer)
     total_hours: Mapped[float] = mapped_column(Float)  # from opening to completion, summed
     max_hours: Mapped[float] = mapped_column(Float)
+
+
+class CaseStatusCount(Model):
+    """The cases of one agency in one status, kept by triggers on cases (migration e984fe5e99ae): a new case
+    adds one, a change of status or agency moves one. Cases are never deleted (their history refuses it)."""
+
+    __tablename__ = "case_status_counts"
+
+    agency_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer)

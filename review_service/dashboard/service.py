@@ -2,17 +2,17 @@
 
 Scope: the actor's own agency; supervisors also every agency below it (cases.service.visible_agency_ids),
 optionally narrowed to one of those agencies and the agencies below it. Every figure is read from
-indexed columns (cases.status, tasks.*, deadlines.*) in a handful of queries, never from workflow state.
+indexed columns (deadlines.*, staff) and the counters the database keeps (models.py: cases per agency and
+status, completed tasks per agency, kind and day pair) in a handful of queries, never from workflow state.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
-from ..cases.models import Case
 from ..cases.service import visible_agency_ids
 from ..cases.status import CASE_STATUSES
 from ..china_time import today_in_china
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..persistence import among, plan_for_the_values_given
 from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
+from .models import CaseStatusCount
 from .stages import working_days_per_stage
 
 VIEWING_ROLES = (Role.SUPERVISOR, Role.HEAD, Role.REVIEW_HEAD, Role.ADMIN)
@@ -94,9 +95,11 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
 
 
 def cases_per_stage(scope: Scope) -> list[dict]:
-    """Every case status (in process order) with its count, in total and per agency (one GROUP BY)."""
-    query = (select(Case.agency_id, Case.status, func.count(Case.id))
-             .where(among(Case.agency_id, scope.ids)).group_by(Case.agency_id, Case.status))
+    """Every case status (in process order) with its count, in total and per agency, read from the counters
+    kept per (agency, status) by the database (models.CaseStatusCount): one row per agency and status,
+    whatever the number of cases."""
+    query = (select(CaseStatusCount.agency_id, CaseStatusCount.status, CaseStatusCount.cases)
+             .where(among(CaseStatusCount.agency_id, scope.ids), CaseStatusCount.cases > 0))
     counts = {(agency_id, status): count for agency_id, status, count in db.session.execute(query)}
     statuses = list(CASE_STATUSES) + sorted({status for _, status in counts} - set(CASE_STATUSES))
     stages: list[dict] = []

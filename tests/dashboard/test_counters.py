@@ -1,19 +1,20 @@
-"""The counters of completed tasks (kept by triggers on tasks) give exactly the figures of the tasks themselves.
+"""The dashboard's counters (kept by triggers on tasks and cases) give exactly the figures of the rows themselves.
 
 A varied scenario (the dashboard's cases A-D, a correction round, a completion across Beijing midnight, a
 local calendar adjustment, a case in another agency) is compared for several periods and scopes; then every
 way a task leaves or changes its group behind the service's back (reopened, cancelled, moved, retitled,
-deleted) keeps the counters equal to a recount from tasks.
+deleted) keeps the counters equal to a recount from tasks; cases per (agency, status) likewise.
 """
 from datetime import date
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from review_service.agencies.models import Agency
-from review_service.dashboard.counters import counted_groups, recount_completed_tasks, task_groups
-from review_service.dashboard.models import CompletedTaskCount
+from review_service.cases.models import Case
+from review_service.dashboard.counters import counted_groups, recount_case_statuses, recount_completed_tasks, task_groups
+from review_service.dashboard.models import CaseStatusCount, CompletedTaskCount
 from review_service.dashboard.stages import working_days_per_stage
 from review_service.extensions import db
 from review_service.workdays.service import adjust_day
@@ -129,3 +130,28 @@ def test_a_task_completed_again_after_reopening_counts_once(app, varied):
     _run(app, "UPDATE tasks SET status = 'open' WHERE id = :id", id=task_id)
     _run(app, "UPDATE tasks SET status = 'completed' WHERE id = :id", id=task_id)
     assert counters(app) == before == recounted(app)
+
+
+def case_counts(app) -> tuple[dict, dict]:
+    """Cases per (agency, status): as the counters hold them (zeros left out) and as cases say."""
+    with app.app_context():
+        kept = {(row.agency_id, row.status): row.cases for row in db.session.scalars(select(CaseStatusCount))
+                if row.cases}
+        counted = {(agency_id, status): count for agency_id, status, count in db.session.execute(
+            select(Case.agency_id, Case.status, func.count()).group_by(Case.agency_id, Case.status))}
+        return kept, counted
+
+
+def test_cases_per_agency_and_status_follow_every_change(app, varied):
+    kept, counted = case_counts(app)
+    assert kept == counted and len(counted) >= 4
+    case_id = varied["d"]
+    _run(app, "UPDATE cases SET status = 'withdrawn' WHERE id = :id", id=case_id)
+    _run(app, "UPDATE cases SET agency_id = (SELECT id FROM agencies WHERE code = 'other') WHERE id = :id", id=case_id)
+    _run(app, "UPDATE cases SET status = status, title = '改名' WHERE id = :id", id=case_id)  # no move
+    kept, counted = case_counts(app)
+    assert kept == counted
+    with app.app_context():
+        recount_case_statuses()
+        db.session.commit()
+    assert case_counts(app) == (counted, counted)

@@ -1,4 +1,5 @@
-"""completed task counts per (agency, kind, title, opened day, done day), kept by triggers on tasks
+"""dashboard counters kept by triggers: completed tasks per (agency, kind, title, opened day, done day), cases per
+(agency, status)
 
 Revision ID: e984fe5e99ae
 Revises: 403688bee2b9
@@ -14,6 +15,12 @@ PostgreSQL alike (review_service/dashboard/models.py says why):
   completed on that Beijing day, through ix_tasks_completed).
 Days are Beijing days (UTC+8), hours are elapsed hours, as the dashboard computed them from tasks.
 The existing completed tasks are counted once here (INSERT ... SELECT ... GROUP BY).
+
+Cases per (agency, status) replace the dashboard's GROUP BY over every case of the scope (a sequential
+scan of `cases` for a province): a new case adds one to its (agency, status), a change of status or
+agency moves one from the old to the new, locking the two rows in key order so that two cases moving in
+opposite directions cannot deadlock. Cases are never deleted (their history refuses DELETE), so no
+DELETE trigger. Backfilled from cases.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -127,6 +134,42 @@ def _guarded(statements: list[str], condition: str) -> list[str]:
                                                         f"WHERE {condition} AND status = 'completed'")]
 
 
+CASE_TRIGGERS = ("cases_count_status_insert", "cases_count_status_update")
+PG_CASE_FUNCTION = """
+CREATE FUNCTION count_case_statuses() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {add_new};
+    ELSIF (OLD.agency_id, OLD.status) < (NEW.agency_id, NEW.status) THEN
+        {remove_old};
+        {add_new};
+    ELSE
+        {add_new};
+        {remove_old};
+    END IF;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql
+"""
+
+
+def _case_count(row: str, change: int) -> str:
+    return (f"INSERT INTO case_status_counts (agency_id, status, cases) VALUES ({row}.agency_id, {row}.status, "
+            f"{change}) ON CONFLICT (agency_id, status) DO UPDATE SET cases = case_status_counts.cases + {change}")
+
+
+def _case_triggers(dialect: str) -> list[str]:
+    moved = "OLD.status IS NOT NEW.status OR OLD.agency_id IS NOT NEW.agency_id"
+    if dialect == "postgresql":
+        call = "FOR EACH ROW {}EXECUTE FUNCTION count_case_statuses()"
+        return [PG_CASE_FUNCTION.format(add_new=_case_count("NEW", 1), remove_old=_case_count("OLD", -1)),
+                f"CREATE TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases {call.format('')}",
+                f"CREATE TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases "
+                f"{call.format('WHEN (' + moved.replace(' IS NOT ', ' IS DISTINCT FROM ') + ') ')}"]
+    return [f"CREATE TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases BEGIN {_case_count('NEW', 1)}; END",
+            f"CREATE TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases WHEN {moved} "
+            f"BEGIN {_case_count('OLD', -1)}; {_case_count('NEW', 1)}; END"]
+
+
 def upgrade():
     op.create_table(
         'completed_task_counts',
@@ -144,12 +187,26 @@ def upgrade():
     op.execute(f"INSERT INTO completed_task_counts ({COLUMNS}) {_counted(dialect)}")
     for statement in _postgresql_triggers() if dialect == "postgresql" else _sqlite_triggers():
         op.execute(statement)
+    op.create_table(
+        'case_status_counts',
+        sa.Column('agency_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('status', sa.String(length=32), nullable=False),
+        sa.Column('cases', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('agency_id', 'status'),
+    )
+    op.execute("INSERT INTO case_status_counts (agency_id, status, cases) "
+               "SELECT agency_id, status, count(*) FROM cases GROUP BY agency_id, status")
+    for statement in _case_triggers(dialect):
+        op.execute(statement)
 
 
 def downgrade():
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}" + (" ON tasks" if op.get_bind().dialect.name == "postgresql"
-                                                       else ""))
-    if op.get_bind().dialect.name == "postgresql":
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table, names in (("tasks", TRIGGERS), ("cases", CASE_TRIGGERS)):
+        for name in names:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else ""))
+    if postgresql:
         op.execute("DROP FUNCTION IF EXISTS count_completed_tasks()")
+        op.execute("DROP FUNCTION IF EXISTS count_case_statuses()")
+    op.drop_table('case_status_counts')
     op.drop_table('completed_task_counts')

@@ -13,7 +13,12 @@ from sqlalchemy import func, select, text
 
 from review_service.agencies.models import Agency
 from review_service.cases.models import Case
-from review_service.dashboard.counters import counted_groups, recount_case_statuses, recount_completed_tasks, task_groups
+from review_service.dashboard.counters import (
+    counted_groups,
+    recount_case_statuses,
+    recount_completed_tasks,
+    task_groups,
+)
 from review_service.dashboard.models import CaseStatusCount, CompletedTaskCount
 from review_service.dashboard.stages import working_days_per_stage
 from review_service.extensions import db

@@ -8,7 +8,7 @@ calendar is the agency whose local adjustments count its days, or None for the n
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, case, delete, func, insert, null, select
+from sqlalchemy import ColumnElement, case, delete, false, func, insert, null, select, text
 
 from ..agencies.tree import descendant_ids
 from ..cases.models import COMPLETED, Case, Task
@@ -19,24 +19,42 @@ from ..workdays.models import CalendarAdjustment
 from .models import CaseStatusCount, CompletedTaskCount
 
 Group = tuple[int | None, str, str, date, date, int, float, float]
-GroupReader = Callable[[list[int], date, date], list[Group]]
+GroupReader = Callable[[list[int], date, date, bool], list[Group]]
+# (top, id): every agency `id` below `top`, at any depth; the `below` rows are their own rows summed per top
+ROLL_UP_SQL = """
+INSERT INTO completed_task_counts (agency_id, below, done_on, kind, title, opened_on, tasks, total_hours, max_hours)
+WITH RECURSIVE pairs(top, id) AS (SELECT parent_id, id FROM agencies WHERE parent_id IS NOT NULL
+    UNION ALL SELECT agencies.parent_id, pairs.id FROM pairs JOIN agencies ON agencies.id = pairs.top
+    WHERE agencies.parent_id IS NOT NULL)
+SELECT pairs.top, true, c.done_on, c.kind, c.title, c.opened_on, sum(c.tasks), sum(c.total_hours), max(c.max_hours)
+FROM pairs JOIN completed_task_counts c ON c.agency_id = pairs.id AND c.below = false
+GROUP BY pairs.top, c.done_on, c.kind, c.title, c.opened_on
+"""
 
 
-def counted_groups(agency_ids: list[int], from_on: date, to_on: date) -> list[Group]:
-    """The groups of the tasks completed from `from_on` to `to_on` (Beijing days), summed from the counters:
-    one row per (agency, kind, title, day pair) in the period, never a task."""
+def counted_groups(agency_ids: list[int], from_on: date, to_on: date, whole_tree: bool) -> list[Group]:
+    """The groups of the tasks completed from `from_on` to `to_on` (Beijing days), summed from the counters.
+
+    whole_tree: agency_ids are the first one and every agency below it. Then, unless one of them counts
+    with a local calendar, the groups are the first agency's own and `below` rows: a few per kind and
+    day pair, whatever the number of agencies and tasks. Else one row per (agency, kind, title, day pair)."""
     counts = CompletedTaskCount
     calendar = _calendar_of(counts.agency_id, agency_ids)
+    if whole_tree and calendar is None:
+        scope = (counts.agency_id == agency_ids[0],)
+    else:
+        scope = (among(counts.agency_id, agency_ids), counts.below.is_(False))
     query = (select(null() if calendar is None else calendar, counts.kind, counts.title, counts.opened_on,
                     counts.done_on, func.sum(counts.tasks), func.sum(counts.total_hours), func.max(counts.max_hours))
-             .where(among(counts.agency_id, agency_ids), counts.done_on >= from_on, counts.done_on <= to_on)
+             .where(*scope, counts.done_on >= from_on, counts.done_on <= to_on)
              .group_by(*([] if calendar is None else [calendar]), counts.kind, counts.title, counts.opened_on,
                        counts.done_on))
     return _groups(db.session.execute(query))
 
 
-def task_groups(agency_ids: list[int], from_on: date, to_on: date) -> list[Group]:
-    """The same groups counted from the completed tasks themselves (what the counters must equal)."""
+def task_groups(agency_ids: list[int], from_on: date, to_on: date, whole_tree: bool = False) -> list[Group]:
+    """The same groups counted from the completed tasks themselves (what the counters must equal); the
+    scope is agency_ids, whole tree or not."""
     calendar = _calendar_of(Task.agency_id, agency_ids)
     opened, done = beijing_day(Task.created_at), beijing_day(Task.completed_at)
     elapsed = elapsed_hours(Task.created_at, Task.completed_at)
@@ -53,15 +71,16 @@ def recount_completed_tasks() -> int:
     The caller commits."""
     opened, done = beijing_day(Task.created_at), beijing_day(Task.completed_at)
     elapsed = elapsed_hours(Task.created_at, Task.completed_at)
-    counted = (select(Task.agency_id, done, Task.kind, Task.title, opened, func.count(), func.sum(elapsed),
+    counted = (select(Task.agency_id, false(), done, Task.kind, Task.title, opened, func.count(), func.sum(elapsed),
                       func.max(elapsed))
                .where(Task.status == COMPLETED, Task.completed_at.is_not(None))
                .group_by(Task.agency_id, Task.kind, Task.title, opened, done))
     counts = CompletedTaskCount
     db.session.execute(delete(counts))
     db.session.execute(insert(counts).from_select(
-        [counts.agency_id, counts.done_on, counts.kind, counts.title, counts.opened_on, counts.tasks,
+        [counts.agency_id, counts.below, counts.done_on, counts.kind, counts.title, counts.opened_on, counts.tasks,
          counts.total_hours, counts.max_hours], counted))
+    db.session.execute(text(ROLL_UP_SQL))
     return db.session.scalar(select(func.count()).select_from(counts)) or 0
 
 

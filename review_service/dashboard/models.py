@@ -22,18 +22,21 @@ triggers' rows name the task's own agency_id, which `tasks` already constrains).
 """
 from datetime import date
 
-from sqlalchemy import Date, Float, Integer, String
+from sqlalchemy import Boolean, Date, Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
 
 
 class CompletedTaskCount(Model):
-    """Completed tasks of one agency, kind and title, opened and done on two Beijing days."""
+    """Completed tasks of one agency (below: of all the agencies below it), kind and title, opened and done on
+    two Beijing days."""
 
     __tablename__ = "completed_task_counts"
+    __table_args__ = (Index("ix_completed_task_counts_done_on", "done_on"),)  # scopes with local calendars
 
     agency_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    below: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # False: the agency's own tasks
     done_on: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     title: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -37,6 +37,7 @@ class Scope:
 
     root: Agency
     agencies: list[Agency]
+    whole_tree: bool  # the root and every agency below it
 
     @property
     def ids(self) -> list[int]:
@@ -60,9 +61,11 @@ def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
         root_id = found
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
-    ordered = [agency_id for agency_id in descendant_ids(root_id) if agency_id in visible]
+    below = descendant_ids(root_id)
+    ordered = [agency_id for agency_id in below if agency_id in visible]
     rows = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, ordered)))}
-    return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered])
+    return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered],
+                 whole_tree=len(ordered) == len(below))
 
 
 def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
@@ -88,7 +91,8 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
         "within_working_days": within_working_days,
         **deadlines,
         "cases_per_stage": cases_per_stage(scope),
-        "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days),
+        "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days,
+                                                         whole_tree=scope.whole_tree),
         "staffing": staffing_of_scope(scope, actor=actor, on=today),
         "calendar": calendar_gaps(scope.ids, today=today),
     }

@@ -17,17 +17,18 @@ STAGE_ORDER = ("acceptance", "supplement", "review_opinion", "extension_approval
                "correction", "settlement", "decision", "publication", "archiving", "withdrawal")
 
 
-def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: int,
+def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: int, whole_tree: bool = False,
                            groups: GroupReader = counted_groups) -> dict:
     """Per task kind: tasks completed in the `period_days` days up to today, their average and longest
     duration in working days. Tasks whose days reach a year without calendar data are counted apart.
+    whole_tree: agency_ids are the first one and every agency below it (its subtree's counters serve).
 
     Counted from the groups (calendar, kind, title, opened day, done day) of the completed tasks, summed
     from the counter table (counters.counted_groups; counters.task_groups reads the tasks instead):
     agencies under no local calendar adjustment share the national calendar, so a province's groups fold
     into a few thousand, and each day pair's working days are counted once."""
     from_on = today - timedelta(days=period_days - 1)
-    rows = groups(agency_ids, from_on, today)
+    rows = groups(agency_ids, from_on, today, whole_tree)
     durations: dict[str, Counter] = defaultdict(Counter)
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # kind -> [sum, max]
     titles: dict[str, Counter] = defaultdict(Counter)

@@ -31,16 +31,20 @@ from .scenario import TODAY
 TODAY_DATE = date.fromisoformat(TODAY)
 
 
-@pytest.fixture
-def varied(app, as_user):
-    """Scenario A-D, plus: a correction round (three kinds, two rounds), an acceptance across Beijing
-    midnight, and the other agency resting on a working day (its tasks counted with its own calendar)."""
-    cases = scenario.build(as_user)
-    handler, reviewer = as_user("handler"), as_user("reviewer")
+def local_calendar(app) -> None:
+    """The other agency rests on a national working day: its tasks count with its own calendar."""
     with app.app_context():
         other = db.session.scalar(select(Agency.id).where(Agency.code == "other"))
         adjust_day(other, date(2026, 10, 13), is_working_day=False, reason="本地防汛停工")
         db.session.commit()
+
+
+@pytest.fixture
+def varied(app, as_user):
+    """Scenario A-D, plus: a correction round (three kinds, two rounds), an acceptance across Beijing
+    midnight, a case of the other agency completed on a day it may rest (local_calendar)."""
+    cases = scenario.build(as_user)
+    handler, reviewer = as_user("handler"), as_user("reviewer")
     with freeze_time(beijing("2026-10-13", 23)):
         late = scenario.submit_unfiled(handler, "市监罚〔2026〕150号", "戊公司跨夜案")
     with freeze_time(beijing("2026-10-14", 9)):  # UTC: opened 10-13 15:00, done 10-14 01:00
@@ -55,10 +59,13 @@ def varied(app, as_user):
     return cases
 
 
-def both_ways(app, agency_codes: tuple[str, ...], period_days: int) -> tuple[dict, dict]:
+def both_ways(app, agency_codes: tuple[str, ...], period_days: int, whole_tree: bool = True) -> tuple[dict, dict]:
+    """Working days per stage of these agencies (the first one's whole tree, if so) from the counters and
+    from the tasks."""
     with app.app_context():
-        ids = list(db.session.scalars(select(Agency.id).where(Agency.code.in_(agency_codes))))
-        return tuple(working_days_per_stage(ids, today=TODAY_DATE, period_days=period_days, groups=groups)
+        ids = [db.session.scalar(select(Agency.id).where(Agency.code == code)) for code in agency_codes]
+        return tuple(working_days_per_stage(ids, today=TODAY_DATE, period_days=period_days, whole_tree=whole_tree,
+                                            groups=groups)
                      for groups in (counted_groups, task_groups))
 
 
@@ -77,14 +84,30 @@ def recounted(app) -> dict:
     return counters(app)
 
 
+@pytest.mark.parametrize("with_local_calendar", [False, True])
 @pytest.mark.parametrize("period_days", [1, 3, 90])
-@pytest.mark.parametrize("codes", [("province", "city", "other"), ("city",), ("other",)])
-def test_counters_give_the_figures_of_the_tasks(app, varied, codes, period_days):
-    from_counters, from_tasks = both_ways(app, codes, period_days)
+@pytest.mark.parametrize(("codes", "whole_tree"), [(("province", "city", "other"), True), (("city",), True),
+                                                   (("province", "city", "other"), False), (("province",), False)])
+def test_counters_give_the_figures_of_the_tasks(app, varied, codes, whole_tree, period_days, with_local_calendar):
+    if with_local_calendar:
+        local_calendar(app)
+    from_counters, from_tasks = both_ways(app, codes, period_days, whole_tree)
     assert from_counters == from_tasks
 
 
+def test_a_whole_province_reads_its_own_rows_and_those_below_it(app, varied):
+    """Each completed task is counted in its agency's own group and in the groups below every agency above."""
+    with app.app_context():
+        province = db.session.scalar(select(Agency.id).where(Agency.code == "province"))
+        tasks = db.session.scalar(text("SELECT count(*) FROM tasks WHERE status = 'completed'"))
+        own = db.session.scalar(select(func.sum(CompletedTaskCount.tasks)).where(CompletedTaskCount.below.is_(False)))
+        below_province = db.session.scalar(select(func.sum(CompletedTaskCount.tasks)).where(
+            CompletedTaskCount.below.is_(True), CompletedTaskCount.agency_id == province))
+    assert tasks == own == below_province == 8
+
+
 def test_the_varied_scenario_reaches_every_group_shape(app, varied):
+    local_calendar(app)
     from_counters, _ = both_ways(app, ("province", "city", "other"), 90)
     stages = {stage["kind"]: stage["tasks"] for stage in from_counters["stages"]}
     assert stages == {"acceptance": 4, "review_opinion": 3, "response": 1}
@@ -125,8 +148,9 @@ def test_a_task_leaving_or_changing_its_group_is_recounted(app, varied, change):
     after = counters(app)
     assert after == recounted(app)
     assert (after == before) == ("assignee_id" in change)
-    from_counters, from_tasks = both_ways(app, ("province", "city", "other"), 90)
-    assert from_counters == from_tasks
+    for whole_tree in (True, False):
+        from_counters, from_tasks = both_ways(app, ("province", "city", "other"), 90, whole_tree)
+        assert from_counters == from_tasks
 
 
 def test_a_task_completed_again_after_reopening_counts_once(app, varied):

@@ -14,7 +14,9 @@ PostgreSQL alike (review_service/dashboard/models.py says why):
   has its old group, and its new one, recounted from tasks (DELETE + INSERT ... SELECT over the tasks
   completed on that Beijing day, through ix_tasks_completed).
 Days are Beijing days (UTC+8), hours are elapsed hours, as the dashboard computed them from tasks.
-The existing completed tasks are counted once here (INSERT ... SELECT ... GROUP BY).
+Each task is counted twice: in its agency's own group (below = false) and in the `below` group of every
+agency above it (below = true), so a whole subtree's groups (a province's) are one agency's rows, however
+many agencies and tasks it holds. The existing completed tasks are counted once here (INSERT ... SELECT).
 
 Cases per (agency, status) replace the dashboard's GROUP BY over every case of the scope (a sequential
 scan of `cases` for a province): a new case adds one to its (agency, status), a change of status or
@@ -30,8 +32,15 @@ down_revision = '403688bee2b9'
 branch_labels = None
 depends_on = None
 
-COLUMNS = "agency_id, done_on, kind, title, opened_on, tasks, total_hours, max_hours"
-KEY = "agency_id, done_on, kind, title, opened_on"
+COLUMNS = "agency_id, below, done_on, kind, title, opened_on, tasks, total_hours, max_hours"
+KEY = "agency_id, below, done_on, kind, title, opened_on"
+# (top, id): every agency `id` below `top`, at any depth
+BELOW_PAIRS = ("WITH RECURSIVE pairs(top, id) AS (SELECT parent_id, id FROM agencies WHERE parent_id IS NOT NULL "
+               "UNION ALL SELECT agencies.parent_id, pairs.id FROM pairs JOIN agencies ON agencies.id = pairs.top "
+               "WHERE agencies.parent_id IS NOT NULL)")
+ROLL_UP = ("SELECT pairs.top, true, c.done_on, c.kind, c.title, c.opened_on, sum(c.tasks), sum(c.total_hours), "
+           "max(c.max_hours) FROM pairs JOIN completed_task_counts c ON c.agency_id = pairs.id AND c.below = false "
+           "{where} GROUP BY pairs.top, c.done_on, c.kind, c.title, c.opened_on")
 PG_DAY = "date(timezone('Asia/Shanghai', {}))"
 PG_HOURS = "(extract(epoch FROM {end} - {start}) / 3600.0)"
 SQLITE_DAY = "date({}, '+8 hours')"
@@ -46,23 +55,32 @@ def _counted(dialect: str, where: str = "") -> str:
     """SELECT the groups of the completed tasks (those matching `where`, an extra condition)."""
     day, hours = _expressions(dialect)
     elapsed = hours.format(start="created_at", end="completed_at")
-    return (f"SELECT agency_id, {day.format('completed_at')}, kind, title, {day.format('created_at')}, "
+    return (f"SELECT agency_id, false, {day.format('completed_at')}, kind, title, {day.format('created_at')}, "
             f"count(*), sum({elapsed}), max({elapsed}) FROM tasks "
             f"WHERE status = 'completed' AND completed_at IS NOT NULL {where} "
             f"GROUP BY agency_id, kind, title, {day.format('created_at')}, {day.format('completed_at')}")
 
 
+def _above(row: str) -> str:
+    """WITH above(id): every agency above `row`'s agency."""
+    return (f"WITH RECURSIVE above(id) AS (SELECT parent_id FROM agencies WHERE id = {row}.agency_id "
+            "UNION ALL SELECT agencies.parent_id FROM agencies JOIN above ON agencies.id = above.id) ")
+
+
 def _add(dialect: str, row: str, when: str) -> str:
-    """Add `row` (NEW) to its group when `when` holds: INSERT ... SELECT ... ON CONFLICT DO UPDATE."""
+    """Add `row` (NEW) to its group, and to the `below` group of every agency above it, when `when` holds:
+    INSERT ... SELECT ... ON CONFLICT DO UPDATE."""
     day, hours = _expressions(dialect)
     elapsed = hours.format(start=f"{row}.created_at", end=f"{row}.completed_at")
     greatest = "greatest" if dialect == "postgresql" else "max"
-    return (f"INSERT INTO completed_task_counts ({COLUMNS}) SELECT {row}.agency_id, "
-            f"{day.format(row + '.completed_at')}, {row}.kind, {row}.title, {day.format(row + '.created_at')}, "
-            f"1, {elapsed}, {elapsed} WHERE {when} "
-            f"ON CONFLICT ({KEY}) DO UPDATE SET tasks = completed_task_counts.tasks + 1, "
-            "total_hours = completed_task_counts.total_hours + excluded.total_hours, "
-            f"max_hours = {greatest}(completed_task_counts.max_hours, excluded.max_hours)")
+    values = (f"{day.format(row + '.completed_at')}, {row}.kind, {row}.title, {day.format(row + '.created_at')}, "
+              f"1, {elapsed}, {elapsed}")
+    upsert = (f" ON CONFLICT ({KEY}) DO UPDATE SET tasks = completed_task_counts.tasks + 1, "
+              "total_hours = completed_task_counts.total_hours + excluded.total_hours, "
+              f"max_hours = {greatest}(completed_task_counts.max_hours, excluded.max_hours)")
+    return (f"INSERT INTO completed_task_counts ({COLUMNS}) SELECT {row}.agency_id, false, {values} "
+            f"WHERE {when}{upsert}; INSERT INTO completed_task_counts ({COLUMNS}) {_above(row)}"
+            f"SELECT above.id, true, {values} FROM above WHERE above.id IS NOT NULL AND {when}{upsert}")
 
 
 def _recount(dialect: str, row: str) -> list[str]:
@@ -76,9 +94,14 @@ def _recount(dialect: str, row: str) -> list[str]:
         since, until = f"datetime({done}, '-8 hours')", f"datetime({done}, '+16 hours')"
     same = (f"AND agency_id = {row}.agency_id AND kind = {row}.kind AND title = {row}.title "
             f"AND completed_at >= {since} AND completed_at < {until} AND {day.format('created_at')} = {opened}")
-    return [f"DELETE FROM completed_task_counts WHERE agency_id = {row}.agency_id AND done_on = {done} "
-            f"AND kind = {row}.kind AND title = {row}.title AND opened_on = {opened}",
-            f"INSERT INTO completed_task_counts ({COLUMNS}) {_counted(dialect, same)}"]
+    group = f"done_on = {done} AND kind = {row}.kind AND title = {row}.title AND opened_on = {opened}"
+    rolled = (f"AND c.done_on = {done} AND c.kind = {row}.kind AND c.title = {row}.title AND c.opened_on = {opened} "
+              f"AND pairs.top IN ({_above(row)}SELECT id FROM above)")
+    return [f"DELETE FROM completed_task_counts WHERE agency_id = {row}.agency_id AND below = false AND {group}",
+            f"INSERT INTO completed_task_counts ({COLUMNS}) {_counted(dialect, same)}",
+            f"DELETE FROM completed_task_counts WHERE below = true AND {group} "
+            f"AND agency_id IN ({_above(row)}SELECT id FROM above)",
+            f"INSERT INTO completed_task_counts ({COLUMNS}) {BELOW_PAIRS} {ROLL_UP.format(where=rolled)}"]
 
 
 PG_FUNCTION = """
@@ -128,10 +151,12 @@ def _sqlite_triggers() -> list[str]:
 
 
 def _guarded(statements: list[str], condition: str) -> list[str]:
-    """The recount's DELETE and INSERT ... SELECT, each only when `condition` holds."""
-    delete, insert = statements
-    return [f"{delete} AND {condition}", insert.replace("WHERE status = 'completed'",
-                                                        f"WHERE {condition} AND status = 'completed'")]
+    """The recount's DELETEs and INSERT ... SELECTs, each only when `condition` holds."""
+    own_delete, own_insert, below_delete, below_insert = statements
+    return [f"{own_delete} AND {condition}",
+            own_insert.replace("WHERE status = 'completed'", f"WHERE {condition} AND status = 'completed'"),
+            f"{below_delete} AND {condition}",
+            below_insert.replace("AND c.below = false", f"AND c.below = false AND {condition}")]
 
 
 CASE_TRIGGERS = ("cases_count_status_insert", "cases_count_status_update")
@@ -174,6 +199,7 @@ def upgrade():
     op.create_table(
         'completed_task_counts',
         sa.Column('agency_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('below', sa.Boolean(), nullable=False),
         sa.Column('done_on', sa.Date(), nullable=False),
         sa.Column('kind', sa.String(length=32), nullable=False),
         sa.Column('title', sa.String(length=200), nullable=False),
@@ -181,10 +207,12 @@ def upgrade():
         sa.Column('tasks', sa.Integer(), nullable=False),
         sa.Column('total_hours', sa.Float(), nullable=False),
         sa.Column('max_hours', sa.Float(), nullable=False),
-        sa.PrimaryKeyConstraint('agency_id', 'done_on', 'kind', 'title', 'opened_on'),
+        sa.PrimaryKeyConstraint('agency_id', 'below', 'done_on', 'kind', 'title', 'opened_on'),
     )
+    op.create_index('ix_completed_task_counts_done_on', 'completed_task_counts', ['done_on'])
     dialect = op.get_bind().dialect.name
     op.execute(f"INSERT INTO completed_task_counts ({COLUMNS}) {_counted(dialect)}")
+    op.execute(f"INSERT INTO completed_task_counts ({COLUMNS}) {BELOW_PAIRS} {ROLL_UP.format(where='')}")
     for statement in _postgresql_triggers() if dialect == "postgresql" else _sqlite_triggers():
         op.execute(statement)
     op.create_table(

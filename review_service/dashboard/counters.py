@@ -40,10 +40,9 @@ def counted_groups(agency_ids: list[int], from_on: date, to_on: date, whole_tree
     day pair, whatever the number of agencies and tasks. Else one row per (agency, kind, title, day pair)."""
     counts = CompletedTaskCount
     calendar = _calendar_of(counts.agency_id, agency_ids)
-    if whole_tree and calendar is None:
-        scope = (counts.agency_id == agency_ids[0],)
-    else:
-        scope = (among(counts.agency_id, agency_ids), counts.below.is_(False))
+    scope: list[ColumnElement[bool]] = [counts.agency_id == agency_ids[0]]
+    if not whole_tree or calendar is not None:
+        scope = [among(counts.agency_id, agency_ids), counts.below.is_(False)]
     query = (select(null() if calendar is None else calendar, counts.kind, counts.title, counts.opened_on,
                     counts.done_on, func.sum(counts.tasks), func.sum(counts.total_hours), func.max(counts.max_hours))
              .where(*scope, counts.done_on >= from_on, counts.done_on <= to_on)

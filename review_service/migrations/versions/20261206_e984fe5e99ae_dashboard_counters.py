@@ -2,7 +2,7 @@
 (agency, status)
 
 Revision ID: e984fe5e99ae
-Revises: 403688bee2b9
+Revises: 66ca159c50bc
 Create Date: 2026-12-06 06:40:00
 
 The dashboard's working days per stage read these groups instead of the tasks completed in the period
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'e984fe5e99ae'
-down_revision = '403688bee2b9'
+down_revision = '66ca159c50bc'
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,8 @@ DROPS and recreates schema public of the database, then:
    checked against its _digest) and written with COPY; each chain's head goes to bench_heads, from which
    `cases` is copied last (history_seq, history_hash), so `flask review verify-history` holds for every case.
    Then the indexes are rebuilt (two connections, one sort per index).
-6. After the copies: sequences set past the copies' ids; tables derived from the case rows are filled here.
+6. After the copies: sequences set past the copies' ids; tables derived from the case rows are filled here
+   (the dashboard's counters, which the copies' replica mode kept their triggers from filling).
 7. VACUUM ANALYZE; prints rows per table and pg_total_relation_size per case.
 """
 import argparse
@@ -210,6 +211,7 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
         timed["indexes_s"] = time.perf_counter() - start - timed["copies_and_history_s"]
         after_copies(conn, tables)
         conn.commit()
+    fill_dashboard_counters(app)
     timed["after_copies_s"] = time.perf_counter() - start - timed["copies_and_history_s"] - timed["indexes_s"]
     return {"steps": timed, "copied_events": events}
 
@@ -217,6 +219,17 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
 def after_copies(conn, tables) -> None:
     """Step 6: what follows from the copied rows (sequences past the copies' ids; derived tables go here)."""
     reset_sequences(conn, tables)
+
+
+def fill_dashboard_counters(app) -> None:
+    """Step 6 too: the copies bypassed the triggers on tasks and cases (replica mode), so the dashboard's
+    counter tables are recounted from scratch, as the migration's backfill does."""
+    from review_service.dashboard.counters import recount_case_statuses, recount_completed_tasks
+    from review_service.extensions import db
+    with app.app_context():
+        groups, statuses = recount_completed_tasks(), recount_case_statuses()
+        db.session.commit()
+    print(f"  completed_task_counts: {groups:,} rows, case_status_counts: {statuses:,} rows", flush=True)
 
 
 def sizes(conn) -> dict:

@@ -65,7 +65,7 @@ lint: install
 # Both runs side by side, each spread over pytest-xdist workers (PYTEST_WORKERS=0: in one process); each run's
 # output is printed whole when it ends. Plain `.venv/bin/python -m pytest tests/foo` stays one process.
 PYTEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS)
+PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test: install lint
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
@@ -79,7 +79,7 @@ test-sqlite: install
 test-postgres: install
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL: $(PG_TEST_URL)"; \
-		TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST); \
+		TEST_DATABASE_URL=$(PG_TEST_URL) PG_RUN_ALL=$(PG_RUN_ALL) $(PYTEST); \
 	elif [ "$(REQUIRE_POSTGRES)" = "1" ]; then \
 		echo "PostgreSQL at $(PG_TEST_URL) is required but not reachable" >&2; exit 1; \
 	else \

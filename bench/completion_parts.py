@@ -40,6 +40,7 @@ PARTS = (
     (S + "tasks.mirror", "record_event", ()),
     (S + "tasks.service", "save_run", ()),
     (S + "engine.runner", "dump_instance", ()),
+    (S + "persistence", "flush_changes", (S + "tasks.service",)),
 )
 
 

@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default=FULL_URL)
     parser.add_argument("--top", type=int, default=1, help="plans of the N slowest statements of each request")
+    parser.add_argument("--only", default="", help="only the requests whose label contains this, e.g. dashboard")
     args = parser.parse_args()
     from review_service.extensions import db
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,6 +80,8 @@ def main() -> None:
             token = client.post("/api/v1/auth/login", json={"username": username_of(uid), "password": PASSWORD})
             headers[name] = {"Authorization": f"Bearer {token.get_json()['token']}"}
         for label, user, path in requests_of(probes(args.database_url, 10)):
+            if args.only not in label:
+                continue
             client.get(path, headers=headers[user])  # warm
             recorder.rows, recorder.on = [], True
             start = time.perf_counter()

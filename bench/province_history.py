@@ -67,20 +67,36 @@ def template_shapes(app) -> dict[int, list[EventShape]]:
     return shapes
 
 
-def write_history(raw_url: str, shapes: dict[int, list[EventShape]]) -> int:
-    """COPY every copied case's events; set each copied case's head from its chain. Returns events written."""
+def start_history(raw_url: str, shapes: dict[int, list[EventShape]], workers: int = 2):
+    """Re-chain and COPY the copied cases' events in `workers` processes (copy number k modulo workers), each
+    also writing its cases' heads (seq, hash) to bench_heads; returns the pool and its pending result (the
+    events written), so that the other tables can be copied meanwhile."""
+    import multiprocessing
+    global _SHAPES
+    _SHAPES = shapes  # inherited by the forked workers
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    return pool, pool.starmap_async(_write_part, [(raw_url, part, workers) for part in range(workers)])
+
+
+_SHAPES: dict[int, list[EventShape]] = {}
+
+
+def _write_part(raw_url: str, part: int, parts: int) -> tuple[int, float]:
+    """COPY the events and heads of the copies whose k is `part` modulo `parts`. Returns (events, seconds)."""
+    import time
+
     import psycopg
-    written = 0
+    written, start = 0, time.perf_counter()
     with psycopg.connect(raw_url) as conn:
-        copies = conn.execute("SELECT template_id, k, new_id, prefix, user_delta, shift_s FROM bench_copies "
-                              "ORDER BY template_id, k").fetchall()
+        copies = conn.execute("SELECT template_id, new_id, prefix, user_delta, shift_s FROM bench_copies "
+                              "WHERE k %% %s = %s ORDER BY template_id, k", (parts, part)).fetchall()
         conn.execute("SET session_replication_role = replica")
-        conn.execute("CREATE TEMP TABLE bench_heads (case_id int, seq int, hash varchar(64))")
+        conn.execute("SET synchronous_commit = off")
         heads = io.StringIO()
         with conn.cursor().copy(f"COPY case_events ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
             out = io.StringIO()
-            for number, (template_id, _k, new_id, prefix, delta, shift_s) in enumerate(copies, 1):
-                events = shapes.get(template_id, [])
+            for number, (template_id, new_id, prefix, delta, shift_s) in enumerate(copies, 1):
+                events = _SHAPES.get(template_id, [])
                 seq, head = chain_copy(events, new_id, prefix, delta, timedelta(seconds=shift_s), out)
                 heads.write(f"{new_id}\t{seq}\t{head}\n")
                 written += len(events)
@@ -90,10 +106,8 @@ def write_history(raw_url: str, shapes: dict[int, list[EventShape]]) -> int:
             copy.write(out.getvalue())
         with conn.cursor().copy("COPY bench_heads FROM STDIN") as copy:
             copy.write(heads.getvalue())
-        conn.execute("UPDATE cases SET history_seq = h.seq, history_hash = h.hash FROM bench_heads h "
-                     "WHERE cases.id = h.case_id")
         conn.commit()
-    return written
+    return written, time.perf_counter() - start
 
 
 # ---------------------------------------------------------------- 6: size, checks, main

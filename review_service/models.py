@@ -11,6 +11,7 @@ from .cases.models import (  # noqa: F401
     Opinion,
     Task,
 )
+from .dashboard.models import CaseStatusCount, CompletedTaskCount  # noqa: F401
 from .deadlines.models import Deadline, ExtensionRequest  # noqa: F401
 from .documents.models import CaseDocument, DocumentCounter  # noqa: F401
 from .jobs.models import DueJob  # noqa: F401

@@ -66,6 +66,32 @@ def _sqlite_without_fsync(dbapi_connection, _record):
         dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run repeats what touches the database, not the rest (PG_RUN_ALL=1: everything).
+
+    Run once, in the SQLite run: tests that never open the test database (no database_template in their
+    fixtures and no PG_URL/POSTGRES in their module: static checks, the engine alone, the calendar) and the
+    browser journeys (marked e2e: they drive the pages; the pages' server side runs on PostgreSQL in the
+    test-client page tests).
+    """
+    if not PG_URL or os.environ.get("PG_RUN_ALL") == "1":
+        return
+    once = [item for item in items if _drives_a_browser(item) or not _opens_the_database(item)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        kept = set(map(id, once))
+        items[:] = [item for item in items if id(item) not in kept]
+
+
+def _drives_a_browser(item) -> bool:
+    return item.get_closest_marker("e2e") is not None or "browser" in getattr(item, "fixturenames", ())
+
+
+def _opens_the_database(item) -> bool:
+    module = vars(getattr(item, "module", None) or object)
+    return "database_template" in getattr(item, "fixturenames", ()) or "PG_URL" in module or "POSTGRES" in module
+
+
 @pytest.fixture(scope="session", autouse=True)
 def session_clock():
     """The frozen clock, started once: starting freezegun patches every loaded module, which costs."""

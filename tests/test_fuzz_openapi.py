@@ -1,12 +1,13 @@
 """Property-based fuzzing of the app's own OpenAPI document (schemathesis), through the WSGI app, as five roles.
 
-Every operation gets FUZZ_EXAMPLES generated requests per role and per mode (data the document calls valid,
-and data it calls invalid); the test
-fails on any 5xx and on any answer whose status, content type or body the document does not describe.
+Every operation gets FUZZ_EXAMPLES generated requests per role (one test per role, so that pytest-xdist spreads
+them) and per mode (data the document calls valid, and data it calls invalid); the test fails on any 5xx and
+on any answer whose status, content type or body the document does not describe.
 """
 import os
 from collections import Counter
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
@@ -21,22 +22,21 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 SKIPPED = {("POST", "/api/v1/auth/logout")}  # would end the token the other requests use
 
 
-def _tokens(client) -> dict[str, str]:
-    return {role: client.post("/api/v1/auth/login", json={"username": role, "password": PASSWORD}).get_json()["token"]
-            for role in ROLES}
+def _token(client, role: str) -> str:
+    return client.post("/api/v1/auth/login", json={"username": role, "password": PASSWORD}).get_json()["token"]
 
 
-def test_no_server_error_and_every_answer_as_documented(app, client, record_property):
+@pytest.mark.parametrize("role", ROLES)  # one test per role: pytest-xdist spreads them over its workers
+def test_no_server_error_and_every_answer_as_documented(app, client, record_property, role):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    tokens = _tokens(client)
+    token = _token(client, role)
     sent, failures = Counter(), []
     for result in schema.get_all_operations():
         operation = result.ok()
         if (operation.method.upper(), operation.path) in SKIPPED:
             continue
-        for role in ROLES:
-            for mode in GenerationMode:  # valid data, and data the document says is invalid
-                _fuzz(operation, mode, tokens[role], role, sent, failures)
+        for mode in GenerationMode:  # valid data, and data the document says is invalid
+            _fuzz(operation, mode, token, role, sent, failures)
     record_property("fuzz_requests", sum(sent.values()))
     print(f"fuzz: {sum(sent.values())} requests, {len(failures)} failures")
     assert failures == [], "\n".join(failures[:40])

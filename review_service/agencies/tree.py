@@ -17,8 +17,20 @@ def ancestor_ids(agency_id: int) -> list[int]:
 
 def descendant_ids(agency_id: int) -> list[int]:
     """The agency itself and every agency below it, depth first."""
+    return _below(agency_id)[0]
+
+
+def descendants_unless_all(agency_id: int) -> list[int] | None:
+    """descendant_ids, or None when they are every agency there is (a filter by them would keep every row)."""
+    ordered, every = _below(agency_id)
+    return None if len(ordered) == every else ordered
+
+
+def _below(agency_id: int) -> tuple[list[int], int]:
+    """(the agency and every agency below it, depth first; how many agencies there are), in one query."""
     children: dict[int | None, list[int]] = {}
-    for child_id, parent_id in db.session.execute(select(Agency.id, Agency.parent_id).order_by(Agency.code)):
+    rows = db.session.execute(select(Agency.id, Agency.parent_id).order_by(Agency.code)).all()
+    for child_id, parent_id in rows:
         children.setdefault(parent_id, []).append(child_id)
     ordered, seen, stack = [], set(), [agency_id]  # seen: a set, a province has 3,000 agencies
     while stack:
@@ -28,7 +40,7 @@ def descendant_ids(agency_id: int) -> list[int]:
         ordered.append(current)
         seen.add(current)
         stack.extend(reversed(children.get(current, [])))
-    return ordered
+    return ordered, len(rows)
 
 
 def within_reach(actor: Actor, agency_id: int | None) -> bool:

@@ -142,7 +142,9 @@ class Task(Model):
     __tablename__ = "tasks"
     __table_args__ = (Index("ix_tasks_inbox", "agency_id", "status", "role"),
                       Index("ix_tasks_completed", "status", "completed_at"),  # the dashboard's working days per stage
-                      Index("ix_tasks_completed_by", "completed_by_id", "completed_at"))  # 已办, newest first
+                      Index("ix_tasks_completed_by", "completed_by_id", "completed_at"),  # 已办, newest first
+                      # a reviewer's load (staffing.assignment): open reviews, when last active
+                      Index("ix_tasks_review_load", "assignee_id", "role", "completed_at", "created_at"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import User
 from ..accounts.roles import Actor, Role
-from ..agencies.tree import descendant_ids
+from ..agencies.tree import descendant_ids, descendants_unless_all
 from ..audit.service import record_event
 from ..catalog.service import evaluate_review_requirement
 from ..engine import ScriptFailed
@@ -75,6 +75,14 @@ def visible_agency_ids(actor: Actor) -> set[int]:
     """The actor's own agency; supervisors also see every agency below theirs."""
     if actor.has_role(Role.SUPERVISOR):
         return set(descendant_ids(actor.agency_id))
+    return {actor.agency_id}
+
+
+def visible_agency_ids_unless_all(actor: Actor) -> set[int] | None:
+    """visible_agency_ids, or None when the actor sees every agency (a province supervisor): no filter needed."""
+    if actor.has_role(Role.SUPERVISOR):
+        below = descendants_unless_all(actor.agency_id)
+        return None if below is None else set(below)
     return {actor.agency_id}
 
 

@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..agencies.models import Agency
-from ..agencies.tree import descendant_ids
+from ..agencies.tree import descendants_unless_all
 from ..cases.models import OPEN, Case, Task
-from ..cases.service import visible_agency_ids
+from ..cases.service import visible_agency_ids, visible_agency_ids_unless_all
 from ..deadlines.models import RUNNING, Deadline
 from ..extensions import db
-from ..persistence import among
+from ..persistence import among, plan_for_the_values_given
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SORTS = ("submitted", "due", "case_number")
@@ -71,12 +71,13 @@ def _like(text: str) -> str:
 
 def _agency_conditions(actor, agency: str | None, under: str | None) -> list[ColumnElement[bool]]:
     """Visible agencies only; `agency`: that agency's cases; `under`: that agency's and its descendants'."""
-    conditions: list[ColumnElement[bool]] = [among(Case.agency_id, visible_agency_ids(actor))]
+    visible = visible_agency_ids_unless_all(actor)
+    conditions: list[ColumnElement[bool]] = [] if visible is None else [among(Case.agency_id, visible)]
     for code, tree in ((agency, False), (under, True)):
         if code:
             found = db.session.scalar(select(Agency.id).where(Agency.code == code))
-            ids = [] if found is None else descendant_ids(found) if tree else [found]
-            conditions.append(among(Case.agency_id, ids))
+            ids = [] if found is None else descendants_unless_all(found) if tree else [found]
+            conditions.extend([] if ids is None else [among(Case.agency_id, ids)])
     return conditions
 
 
@@ -116,15 +117,27 @@ def _ordering(sort: str, order: str) -> list:
 
 def search_cases(*, actor, sort: str = "submitted", order: str = "desc", page: int = 1,
                  page_size: int = PAGE_SIZE, **filters) -> CasePage:
-    """One page of the cases the actor may see that match every filter given (see _conditions)."""
+    """One page of the cases the actor may see that match every filter given (see _conditions).
+
+    The page's ids are chosen first and only their due dates and overdue flags computed (per row, not a hash of
+    every running deadline). With a search text its matches are gathered first (MATERIALIZED on PostgreSQL):
+    otherwise the planner, which misjudges how many rows an ILIKE keeps, may walk ix_cases_created_at backwards
+    through every case looking for 20 matches (643 ms for 13 matches at 100,000 cases).
+    """
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     page = max(page, 1)
+    plan_for_the_values_given()  # a generic plan ANDed the search's few rows with a bitmap of every visible case
     conditions = _conditions(actor, **filters)
-    total = db.session.scalar(select(func.count()).select_from(Case).where(and_(*conditions)))
+    total = db.session.scalar(select(func.count()).select_from(Case).where(*conditions))
     assert total is not None  # count() always answers one row
-    query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue")).where(and_(*conditions))
-             .options(joinedload(Case.agency)).order_by(*_ordering(sort, order))
-             .limit(page_size).offset((page - 1) * page_size))
+    if filters.get("q"):  # the text's matches first (trigram indexes), then their order
+        found = select(Case.id).where(*conditions).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")
+        conditions = [Case.id.in_(select(found.c.id))]
+    page_ids = (select(Case.id).where(*conditions).order_by(*_ordering(sort, order))
+                .limit(page_size).offset((page - 1) * page_size).subquery())
+    query = (select(Case, _due_on().label("due_on"), _running_overdue().label("overdue"))
+             .join(page_ids, page_ids.c.id == Case.id).options(joinedload(Case.agency))
+             .order_by(*_ordering(sort, order)))
     items = [ListedCase(case, due_on=due, overdue=bool(late)) for case, due, late in db.session.execute(query).all()]
     _add_current_steps(items)
     return CasePage(items=items, total=total, page=page, page_size=page_size)

@@ -2,19 +2,27 @@
 from flask_smorest import Blueprint
 
 from ..accounts.auth import current_actor, require_actor
-from ..tasks.schemas import CompletedTaskSchema, CompleteTaskSchema, TaskDetailSchema, TaskListSchema
+from ..tasks.schemas import (
+    CompletedTaskSchema,
+    CompleteTaskSchema,
+    TaskDetailSchema,
+    TaskListQuerySchema,
+    TaskListSchema,
+)
 from ..tasks.service import claim_task, complete_task, get_task, shown, shown_all
-from .inbox import list_open_tasks
+from .inbox import open_tasks_page
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="待办任务")
 blp.before_request(require_actor)
 
 
 @blp.route("", methods=["GET"])
+@blp.arguments(TaskListQuerySchema, location="query")
 @blp.response(200, TaskListSchema)
-def inbox():
-    """The caller's open tasks (assigned to them, or claimable by their role)."""
-    return {"items": shown_all(list_open_tasks(current_actor()))}
+def inbox(query):
+    """The caller's open tasks (assigned to them, or claimable by their role), oldest first, a page at a time."""
+    tasks, next_after = open_tasks_page(current_actor(), limit=query["limit"], after=query["after"])
+    return {"items": shown_all(tasks), "next_after": next_after}
 
 
 @blp.route("/<task_id>", methods=["GET"])

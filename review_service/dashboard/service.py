@@ -2,17 +2,17 @@
 
 Scope: the actor's own agency; supervisors also every agency below it (cases.service.visible_agency_ids),
 optionally narrowed to one of those agencies and the agencies below it. Every figure is read from
-indexed columns (cases.status, tasks.*, deadlines.*) in a handful of queries, never from workflow state.
+indexed columns (deadlines.*, staff) and the counters the database keeps (models.py: cases per agency and
+status, completed tasks per agency, kind and day pair) in a handful of queries, never from workflow state.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
 from ..agencies.tree import descendant_ids
-from ..cases.models import Case
 from ..cases.service import visible_agency_ids
 from ..cases.status import CASE_STATUSES
 from ..china_time import today_in_china
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..persistence import among, plan_for_the_values_given
 from ..staffing.report import staffing_report
 from .deadlines import calendar_gaps, watched_deadlines
+from .models import CaseStatusCount
 from .stages import working_days_per_stage
 
 VIEWING_ROLES = (Role.SUPERVISOR, Role.HEAD, Role.REVIEW_HEAD, Role.ADMIN)
@@ -36,6 +37,7 @@ class Scope:
 
     root: Agency
     agencies: list[Agency]
+    whole_tree: bool  # the root and every agency below it
 
     @property
     def ids(self) -> list[int]:
@@ -59,9 +61,11 @@ def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
         root_id = found
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
-    ordered = [agency_id for agency_id in descendant_ids(root_id) if agency_id in visible]
+    below = descendant_ids(root_id)
+    ordered = [agency_id for agency_id in below if agency_id in visible]
     rows = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, ordered)))}
-    return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered])
+    return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered],
+                 whole_tree=len(ordered) == len(below))
 
 
 def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
@@ -87,16 +91,19 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
         "within_working_days": within_working_days,
         **deadlines,
         "cases_per_stage": cases_per_stage(scope),
-        "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days),
+        "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days,
+                                                         whole_tree=scope.whole_tree),
         "staffing": staffing_of_scope(scope, actor=actor, on=today),
         "calendar": calendar_gaps(scope.ids, today=today),
     }
 
 
 def cases_per_stage(scope: Scope) -> list[dict]:
-    """Every case status (in process order) with its count, in total and per agency (one GROUP BY)."""
-    query = (select(Case.agency_id, Case.status, func.count(Case.id))
-             .where(among(Case.agency_id, scope.ids)).group_by(Case.agency_id, Case.status))
+    """Every case status (in process order) with its count, in total and per agency, read from the counters
+    kept per (agency, status) by the database (models.CaseStatusCount): one row per agency and status,
+    whatever the number of cases."""
+    query = (select(CaseStatusCount.agency_id, CaseStatusCount.status, CaseStatusCount.cases)
+             .where(among(CaseStatusCount.agency_id, scope.ids), CaseStatusCount.cases > 0))
     counts = {(agency_id, status): count for agency_id, status, count in db.session.execute(query)}
     statuses = list(CASE_STATUSES) + sorted({status for _, status in counts} - set(CASE_STATUSES))
     stages: list[dict] = []

@@ -9,38 +9,26 @@ clock hours from opening to completion (average and longest, one decimal), which
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, case, func, null, select
-
-from ..agencies.tree import descendant_ids
-from ..cases.models import COMPLETED, Task
-from ..deadlines.clock import start_of_day
-from ..extensions import db
-from ..persistence import among
 from ..workdays import service as workdays
-from ..workdays.models import CalendarAdjustment
+from .counters import GroupReader, counted_groups
 
 # The default process's task kinds in the order a case meets them; other kinds follow by name.
 STAGE_ORDER = ("acceptance", "supplement", "review_opinion", "extension_approval", "response", "coordination",
                "correction", "settlement", "decision", "publication", "archiving", "withdrawal")
 
 
-def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: int) -> dict:
+def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: int, whole_tree: bool = False,
+                           groups: GroupReader = counted_groups) -> dict:
     """Per task kind: tasks completed in the `period_days` days up to today, their average and longest
     duration in working days. Tasks whose days reach a year without calendar data are counted apart.
+    whole_tree: agency_ids are the first one and every agency below it (its subtree's counters serve).
 
-    Counted in SQL per (calendar, kind, title, opened day, done day): agencies under no local calendar
-    adjustment share the national calendar, so a province's tasks fold into a few thousand groups."""
+    Counted from the groups (calendar, kind, title, opened day, done day) of the completed tasks, summed
+    from the counter table (counters.counted_groups; counters.task_groups reads the tasks instead):
+    agencies under no local calendar adjustment share the national calendar, so a province's groups fold
+    into a few thousand, and each day pair's working days are counted once."""
     from_on = today - timedelta(days=period_days - 1)
-    calendar = _calendar_of(agency_ids)
-    opened, done = _beijing_day(Task.created_at), _beijing_day(Task.completed_at)
-    elapsed = _elapsed_hours(Task.created_at, Task.completed_at)
-    query = (select(null() if calendar is None else calendar, Task.kind, Task.title, opened, done, func.count(),
-                    func.sum(elapsed), func.max(elapsed))
-             .where(among(Task.agency_id, agency_ids), Task.status == COMPLETED,
-                    Task.completed_at >= start_of_day(from_on), Task.completed_at < start_of_day(today + timedelta(1)))
-             .group_by(*([] if calendar is None else [calendar]), Task.kind, Task.title, opened, done))
-    rows = [(agency_id, kind, title, _as_date(opened_on), _as_date(done_on), count, float(total), float(longest))
-            for agency_id, kind, title, opened_on, done_on, count, total, longest in db.session.execute(query)]
+    rows = groups(agency_ids, from_on, today, whole_tree)
     durations: dict[str, Counter] = defaultdict(Counter)
     hours: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # kind -> [sum, max]
     titles: dict[str, Counter] = defaultdict(Counter)
@@ -65,32 +53,6 @@ def working_days_per_stage(agency_ids: list[int], *, today: date, period_days: i
             "unmeasured_tasks": unmeasured}
 
 
-def _calendar_of(agency_ids: list[int]) -> ColumnElement | None:
-    """The agency whose calendar counts a task's days: its own where it or an agency above it has local
-    adjustments, else None (the national calendar)."""
-    adjusting = set(db.session.scalars(select(CalendarAdjustment.agency_id).distinct()))
-    local = sorted({below for agency_id in adjusting for below in descendant_ids(agency_id)} & set(agency_ids))
-    return case((Task.agency_id.in_(local), Task.agency_id), else_=None) if local else None  # None: all national
-
-
-def _beijing_day(column):
-    """The Beijing calendar day of a UTC timestamp, in SQL (UTC+8 all year since 1991)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("Asia/Shanghai", column))
-    return func.date(column, "+8 hours")
-
-
-def _elapsed_hours(start, end):
-    """Hours from `start` to `end` (UTC timestamps), in SQL."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", end - start) / 3600.0
-    return (func.julianday(end) - func.julianday(start)) * 24.0
-
-
-def _as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 class _Durations:
     """Working days from opened to done, counted once per agency and day rather than once per task.
 
@@ -101,10 +63,10 @@ class _Durations:
 
     def __init__(self, anchor: date):
         self.anchor = anchor
-        self.ranks: dict[tuple[int, date], int | None] = {}
-        self.direct: dict[tuple[int, date, date], int | None] = {}
+        self.ranks: dict[tuple[int | None, date], int | None] = {}
+        self.direct: dict[tuple[int | None, date, date], int | None] = {}
 
-    def __call__(self, agency_id: int, opened_on: date, done_on: date) -> int | None:
+    def __call__(self, agency_id: int | None, opened_on: date, done_on: date) -> int | None:
         opened, done = self._rank(agency_id, opened_on), self._rank(agency_id, done_on)
         if opened is not None and done is not None:
             return max(done - opened, 0)
@@ -113,13 +75,13 @@ class _Durations:
             self.direct[key] = _count(opened_on, done_on, agency_id)
         return self.direct[key]
 
-    def _rank(self, agency_id: int, day: date) -> int | None:
+    def _rank(self, agency_id: int | None, day: date) -> int | None:
         if (agency_id, day) not in self.ranks:
             self.ranks[agency_id, day] = _count(self.anchor, day, agency_id)
         return self.ranks[agency_id, day]
 
 
-def _count(start: date, end: date, agency_id: int) -> int | None:
+def _count(start: date, end: date, agency_id: int | None) -> int | None:
     try:
         return workdays.working_days_between(start, end, agency_id=agency_id)
     except workdays.CalendarDataMissing:

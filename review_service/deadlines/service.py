@@ -34,7 +34,15 @@ from ..extensions import db
 from ..jobs.models import DueJob
 from ..jobs.service import add_new_jobs, schedule_job
 from ..notifications.service import notify, users_with_role
-from ..persistence import built_once, execute_core, flush_if_unsaved, no_autoflush, read_without_flush, unsaved
+from ..persistence import (
+    add_at_once,
+    built_once,
+    execute_core,
+    flush_if_unsaved,
+    no_autoflush,
+    read_without_flush,
+    unsaved,
+)
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
 from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline
@@ -67,7 +75,7 @@ def sync_deadlines(case: Case, run: WorkflowRun, ready: list[HumanTask], task_ro
                    record_change: Callable[[dict[str, Any]], object]) -> None:
     """Keep the case's clocks in step with its ready tasks; pass each history entry to record_change.
 
-    New clocks are added in one flush, after their history entries (their ids name the alert jobs).
+    New clocks are INSERTed in one statement, after their history entries (their ids name the alert jobs).
     task_rows may hold tasks not added to the session yet: they get their deadline_id before their INSERT.
     """
     still_open = []
@@ -101,14 +109,12 @@ def _follow_tasks(case: Case, deadline: Deadline, by_kind: dict[str, HumanTask],
 
 def _start_deadlines(case: Case, run: WorkflowRun, by_kind: dict[str, HumanTask],
                      record_change: Callable[[dict[str, Any]], object]) -> list[Deadline]:
-    """New clocks for the ready tasks no open clock follows, added in one flush after their history entries."""
+    """New clocks for the ready tasks no open clock follows, INSERTed at once after their history entries."""
     opened = [_new_deadline(case, run, human, kind) for kind, human in by_kind.items()]
     for deadline in opened:
         record_change({"action": "deadline.started", "kind": deadline.kind, "due_on": deadline.due_on,
                        "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
-    if opened:
-        db.session.add_all(opened)
-        db.session.flush()
+    add_at_once(opened)  # one INSERT ... RETURNING their ids; the transaction's other rows are written later
     for deadline in opened:
         schedule_alerts(deadline, new=True)
         if deadline.capped:

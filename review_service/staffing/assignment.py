@@ -48,15 +48,33 @@ def choose_reviewer(case, *, exclude: Iterable[int] = ()) -> int | None:
                     and c.staff.user_id not in excluded})
     if not users:
         return None
-    open_counts = dict(db.session.execute(
-        select(Task.assignee_id, func.count(Task.id)).where(
-            Task.assignee_id.in_(users), Task.role == Role.REVIEWER, Task.status == OPEN)
-        .group_by(Task.assignee_id)).all())
-    last_active: dict[int, Any] = dict(db.session.execute(
-        select(Task.assignee_id, func.max(func.coalesce(Task.completed_at, Task.created_at))).where(
-            Task.assignee_id.in_(users), Task.role == Role.REVIEWER)
-        .group_by(Task.assignee_id)).all())
-    return min(users, key=lambda uid: (open_counts.get(uid, 0), str(last_active.get(uid) or ""), uid))
+    load = {uid: (open_count, *_known_and_latest(finished, got)) for uid, open_count, finished, got
+            in db.session.execute(_review_load(users)).all()}
+    return min(users, key=lambda uid: (*load.get(uid, (0, False, None)), uid))
+
+
+def _known_and_latest(*moments) -> tuple[bool, Any]:
+    """(whether the user was ever active, when last): never active sorts first (idle longest)."""
+    known = [moment for moment in moments if moment is not None]
+    return bool(known), max(known, default=None)
+
+
+def _review_load(users: list[int]):
+    """Per user: open review tasks, and when they last finished one and last got one still open.
+
+    Each answer is one short range of ix_tasks_review_load (assignee, role, completed_at, created_at), however
+    many reviews the user did before. When they were last active, max(coalesce(completed_at, created_at)) over
+    all their review tasks, equals the later of the two maxima read here: a task is completed or cancelled after
+    it was created (so its completed_at counts, not its created_at), and only an open task has no completed_at.
+    """
+    def theirs(*conditions):
+        return Task.assignee_id == User.id, Task.role == Role.REVIEWER, *conditions
+    still_open = Task.completed_at.is_(None)
+    return select(User.id,
+                  select(func.count()).where(*theirs(still_open, Task.status == OPEN)).scalar_subquery(),
+                  select(func.max(Task.completed_at)).where(*theirs()).scalar_subquery(),
+                  select(func.max(Task.created_at)).where(*theirs(still_open)).scalar_subquery()
+                  ).where(User.id.in_(users))
 
 
 def assign_by_load(case, task: Task, *, actor: Actor | None, exclude: Iterable[int] = (),

@@ -8,6 +8,7 @@ The clauses take SQL expressions (columns or bind parameters), so one text serve
 eligibility query and the inbox query alike.
 """
 from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import aliased
 
 from ..accounts.roles import Role
 from ..cases.models import COMPLETED, Task
@@ -23,8 +24,10 @@ def handled_case(case_id, user_id, handler_id):
 
 
 def _completed_handling_task(case_id, user_id):
-    return exists().where(Task.case_id == case_id, Task.role == HANDLING_ROLE, Task.status == COMPLETED,
-                          Task.completed_by_id == user_id)
+    """Over an alias of tasks: a query over tasks (the inbox) must not correlate it with its own rows."""
+    done = aliased(Task)
+    return exists().where(done.case_id == case_id, done.role == HANDLING_ROLE, done.status == COMPLETED,
+                          done.completed_by_id == user_id)
 
 
 def recused(case_id, user_id):

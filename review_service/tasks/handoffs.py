@@ -3,12 +3,12 @@
 kind by task kind: the handler hears the opinion is back (response) or materials are wanted (supplement);
 the reviewer hears a corrected case is back (a review task after the first round); the heads hear a dispute
 (settlement, referral) or a decision (decision, collective_discussion) waits; a coordination task tells its
-reviewer a dispute was raised. All notices of one call are added together, so the flush writes them in one
-batched INSERT; a task for any head of the agency is one INSERT ... SELECT of its heads.
+reviewer a dispute was raised. The notices of one task are INSERTed at once in one statement; a task for any
+head of the agency is one INSERT ... SELECT of its heads.
 """
 from ..accounts.roles import Role
 from ..cases.models import Task
-from ..notifications.service import notify, notify_role
+from ..notifications.service import notify_now, notify_role
 
 HANDLER_NOTICES = {"response": ("opinion.returned", "审核意见已返回，请处理"),
                    "supplement": ("materials.requested", "法制审核机构要求补充材料")}
@@ -28,7 +28,7 @@ def announce_new_tasks(case, created: list[Task]) -> None:
         if recipients == "heads":
             notify_role(case.agency_id, Role.HEAD, kind=kind, message=message, case_id=case.id, data=data)
         elif isinstance(recipients, list) and recipients:
-            notify(recipients, kind=kind, message=message, case_id=case.id, data=data)
+            notify_now(recipients, kind=kind, message=message, case_id=case.id, data=data)
 
 
 def _recipients(case, task: Task) -> tuple[list[int] | str, tuple[str, str]]:

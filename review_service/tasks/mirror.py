@@ -3,11 +3,11 @@
 Called by whoever advanced the run (submitting a case, completing a task, migrating a case) while the case
 is locked; the caller saves the run and owns the transaction.
 """
+from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import cast
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.roles import Role
@@ -28,53 +28,87 @@ from .hooks import assign_review_task, sync_deadlines
 @built_once
 def _statements() -> SimpleNamespace:
     """Built once on first use (building a select costs more than running it on SQLite)."""
+    other = aliased(Task)
+    wanted = or_(Task.id == bindparam("task_id"), and_(Task.status == OPEN, Task.engine_task.is_(True)))
     return SimpleNamespace(
-        lock_case_of_task=select(Task, Case).join(Case, Case.id == Task.case_id)
-        .where(Task.id == bindparam("task_id")).options(joinedload(Case.agency))
-        .with_for_update(of=Case).execution_options(populate_existing=True),
-        task_after_lock=select(Task.status, Task.assignee_id, WorkflowInstance)
-        .outerjoin(WorkflowInstance, WorkflowInstance.case_id == Task.case_id).where(Task.id == bindparam("task_id"))
-        .execution_options(populate_existing=True),
+        lock_case_of_task=_locking(select(Task, Case).where(Task.id == bindparam("task_id"))),
+        lock_with_state=_locking(select(Task, Case, WorkflowInstance).outerjoin(
+            WorkflowInstance, WorkflowInstance.case_id == Task.case_id).where(
+            Task.case_id == select(other.case_id).where(other.id == bindparam("task_id")).scalar_subquery(), wanted)),
+        task_after_lock=select(Task.status, Task.assignee_id).where(Task.id == bindparam("task_id")),
+        tasks_after_lock=select(Task, WorkflowInstance).outerjoin(
+            WorkflowInstance, WorkflowInstance.case_id == Task.case_id)
+        .where(Task.case_id == bindparam("case_id"), wanted).execution_options(populate_existing=True),
         open_engine_tasks=select(Task).where(Task.case_id == bindparam("case_id"), Task.status == OPEN,
                                              Task.engine_task.is_(True)),
     )
 
 
-def lock_case_of_task(task_id: str) -> tuple[Task, Case] | None:
-    """The task and its case, the case locked as by cases.workflow.lock_case, in one query (None: no such task).
+def _locking(statement):
+    return (statement.join(Case, Case.id == Task.case_id).options(joinedload(Case.agency))
+            .with_for_update(of=Case).execution_options(populate_existing=True))
 
-    On PostgreSQL the task's columns come from before the lock: re-read what you check (refresh_task_after_lock).
+
+@dataclass
+class LockedTask:
+    """A task and its case, the case locked for the rest of the transaction; with_state, also the case's engine
+    state and its open engine tasks (this task among them while open), for load_run and sync_tasks."""
+    task: Task
+    case: Case
+    instance: WorkflowInstance | None = None
+    open_engine_tasks: list[Task] | None = None
+
+
+def lock_case_of_task(task_id: str, *, with_state: bool = False) -> LockedTask | None:
+    """The task and its case, the case locked as by cases.workflow.lock_case (None: no such task).
+
+    SQLite: one query (the transaction held the write lock before its first read). PostgreSQL: the locking
+    SELECT read the task before the lock was granted, so a second one re-reads it after the lock (its status
+    and assignee; with_state, the whole row with the engine state and the open engine tasks).
     """
-    return db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
-
-
-def refresh_task_after_lock(task: Task) -> WorkflowInstance | None:
-    """PostgreSQL: re-read the task's status and assignee (lock_case_of_task read them before the case lock
-    was granted) and, in the same statement, the case's engine state, for load_run(case, instance=...).
-
-    SQLite: nothing to re-read (the transaction held the write lock before its first read); returns None.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    if with_state and sqlite:
+        rows = db.session.execute(_statements().lock_with_state, {"task_id": task_id}).all()
+        return _with_state(task_id, rows[0][1] if rows else None, [(row[0], row[2]) for row in rows])
+    found = db.session.execute(_statements().lock_case_of_task, {"task_id": task_id}).first()
+    if found is None:
         return None
-    status, assignee_id, instance = db.session.execute(_statements().task_after_lock, {"task_id": task.id}).one()
+    task, case = found
+    if sqlite:
+        return LockedTask(task, case)
+    if with_state:
+        pairs = db.session.execute(_statements().tasks_after_lock, {"task_id": task_id, "case_id": case.id}).all()
+        return _with_state(task_id, case, [(row[0], row[1]) for row in pairs])
+    status, assignee_id = db.session.execute(_statements().task_after_lock, {"task_id": task_id}).one()
     set_committed_value(task, "status", status)
     set_committed_value(task, "assignee_id", assignee_id)
-    return cast(WorkflowInstance | None, instance)
+    return LockedTask(task, case)
 
 
-def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
-               eligible_reviewer: int | None = None, history: list[CaseEvent] | None = None) -> list[Task]:
+def _with_state(task_id: str, case: Case | None, rows: list[tuple[Task, WorkflowInstance | None]]
+                ) -> LockedTask | None:
+    tasks = {task.id: task for task, _instance in rows}
+    if case is None or task_id not in tasks:
+        return None
+    return LockedTask(tasks[task_id], case, rows[0][1],
+                      [task for task in tasks.values() if task.status == OPEN and task.engine_task])
+
+
+def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *, eligible_reviewer: int | None = None,
+               history: list[CaseEvent] | None = None, open_rows: list[Task] | None = None) -> list[Task]:
     """Mirror READY human tasks into the task table, cancel vanished ones, and set the case status.
 
     eligible_reviewer: a user this transaction already found eligible to review the case (the actor of a
     review-lane task); new review tasks keep them as the case's reviewer without asking again.
     history: the caller's unwritten history events (chain_event); the mirror's entries are appended and the
     caller INSERTs them all at once (insert_events). Without it each entry is INSERTed at once.
+    open_rows: the case's open engine tasks as lock_case_of_task(with_state=True) read them (else read here).
     """
     ready = {task.id: task for task in run.ready_human_tasks()}
     # one flush at the end; rows completed in this transaction are seen in memory
-    open_rows = [row for row in read_without_flush(_statements().open_engine_tasks, {"case_id": case.id})
-                 if row.status == OPEN]
+    if open_rows is None:
+        open_rows = read_without_flush(_statements().open_engine_tasks, {"case_id": case.id})
+    open_rows = [row for row in open_rows if row.status == OPEN]
     for row in open_rows:
         if row.id not in ready:
             row.status, row.completed_at = CANCELLED, utcnow()
@@ -91,7 +125,7 @@ def sync_tasks(case: Case, runtime: Runtime, run: WorkflowRun, *,
             history.append(chain_event(case, actor=None, action=change.pop("action"), data=change))
     sync_deadlines(case, run, list(ready.values()), task_rows, record_change)
     _insert_tasks(created)  # after the deadlines, so each INSERT already carries its deadline_id
-    announce_new_tasks(case, created)  # notices, written by the caller's flush
+    announce_new_tasks(case, created)  # notices, INSERTed at once
     return created
 
 

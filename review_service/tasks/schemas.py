@@ -1,5 +1,5 @@
 """Marshmallow schemas of the tasks API. Dumping reads attributes only: tasks.service.shown computes the rest."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..accounts.schemas import person_ref
 
@@ -42,6 +42,17 @@ class CompletedTaskSchema(TaskSchema):
 
 class TaskListSchema(Schema):
     items = fields.List(fields.Nested(TaskSchema))
+    next_after = fields.String(allow_none=True, metadata={
+        "description": "pass as `after` for the next page; null: this was the last page"})
+
+
+INBOX_PAGE, MAX_INBOX_PAGE = 20, 100  # tasks per page of the inbox (GET /api/v1/tasks): by default, at most
+
+
+class TaskListQuerySchema(Schema):
+    limit = fields.Integer(load_default=INBOX_PAGE, validate=validate.Range(min=1, max=MAX_INBOX_PAGE),
+                           metadata={"description": "tasks per page (a page may hold fewer: see next_after)"})
+    after = fields.String(load_default=None, metadata={"description": "next_after of the previous page"})
 
 
 class CompleteTaskSchema(Schema):

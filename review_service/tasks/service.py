@@ -10,10 +10,10 @@ from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..processes.models import WorkflowInstance
+from ..persistence import flush_changes
 from ..processes.vocabulary import labelled_form_schema, normalise_opinion
 from .hooks import working_days_left
-from .mirror import lock_case_of_task, refresh_task_after_lock, sync_tasks
+from .mirror import LockedTask, lock_case_of_task, sync_tasks
 from .permissions import check_can_work, check_visible
 
 
@@ -54,14 +54,15 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     """
     if not isinstance(data, dict):
         raise InvalidInput("data 必须是对象", fields={"data": ["必须是对象"]})
-    task, case, prefetched = _lock_open_task(task_id, actor)
+    locked = _lock_open_task(task_id, actor, with_state=True)
+    task, case = locked.task, locked.case
     check_can_work(actor, task)
     data = normalise_opinion(task, data)
     validate_form(task.form_key, data)
     checked = check_preconditions(case, task.kind)
     run = instance = runtime = None
     if task.engine_task:
-        run, instance, runtime = load_run(case, prefetched)
+        run, instance, runtime = load_run(case, locked.instance)
         _run_engine_task(run, task, data)
     task.status, task.completed_at, task.completed_by_id, task.data = COMPLETED, utcnow(), actor.id, data
     task.assignee_id = task.assignee_id or actor.id
@@ -72,11 +73,11 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     if run is not None and instance is not None and runtime is not None:  # an engine task: loaded above
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
         sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None,
-                   history=history)
+                   history=history, open_rows=locked.open_engine_tasks)
         save_run(run, instance)
     insert_events(history)  # the completion and the clocks' entries, in chain order, one INSERT
     _resolve_for_response(task)
-    db.session.flush()
+    flush_changes()  # the changed case, task and clocks: Core UPDATEs, one statement on PostgreSQL
     return task
 
 
@@ -101,19 +102,16 @@ def _run_engine_task(run, task: Task, data: dict) -> None:
 
 def lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case]:
     """The task, still open, and its case locked for this transaction (keep the case: the identity map is weak)."""
-    task, case, _instance = _lock_open_task(task_id, actor)
-    return task, case
+    locked = _lock_open_task(task_id, actor)
+    return locked.task, locked.case
 
 
-def _lock_open_task(task_id: str, actor: Actor) -> tuple[Task, Case, WorkflowInstance | None]:
-    """lock_open_task, plus on PostgreSQL the case's engine state read after the lock in the same statement
-    as the task's re-read (None on SQLite: load_run reads it)."""
-    found = lock_case_of_task(task_id)
-    if found is None:
+def _lock_open_task(task_id: str, actor: Actor, *, with_state: bool = False) -> LockedTask:
+    """lock_open_task; with_state, also the case's engine state and open engine tasks, read with the lock."""
+    locked = lock_case_of_task(task_id, with_state=with_state)
+    if locked is None:
         raise NotFound("任务不存在", code="task_not_found")
-    task, case = found
-    check_visible(actor, task)
-    instance = refresh_task_after_lock(task)
-    if task.status != OPEN:
+    check_visible(actor, locked.task)
+    if locked.task.status != OPEN:
         raise Conflict("任务已办理或已取消", code="task_not_open")
-    return task, case, instance
+    return locked

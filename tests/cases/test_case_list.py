@@ -4,7 +4,7 @@ from sqlalchemy import update
 from review_service.deadlines.models import Deadline
 from review_service.extensions import db
 
-from ..factories import three_cases
+from ..factories import create_agency_with_users, three_cases
 
 
 def listed(api, query: str = "") -> list[int]:
@@ -77,3 +77,19 @@ def test_only_the_callers_agencies(as_user, frozen_clock):
     three_cases(as_user, frozen_clock)
     assert listed(as_user("other.handler")) == []
     assert len(listed(as_user("supervisor"), "q=案")) == 3  # the province sees the city below it
+
+
+def test_a_supervisor_of_every_agency_and_of_some(app, as_user, frozen_clock):
+    """The province sees every agency (the list then drops the agency filter); once an agency outside its tree
+    exists, it still sees its own tree only, and `under` keeps to the subtree asked for."""
+    ids = three_cases(as_user, frozen_clock)
+    supervisor = as_user("supervisor")
+    assert sorted(listed(supervisor)) == sorted(ids.values())
+    assert sorted(listed(supervisor, "under=province")) == sorted(ids.values())
+    with app.app_context():
+        create_agency_with_users("elsewhere", roles=("handler",))
+    outside = as_user("elsewhere.handler").submit(case_number="外罚〔2026〕1号", title="某公司销售不合格产品案")["id"]
+    assert sorted(listed(supervisor)) == sorted(ids.values())
+    assert listed(supervisor, "q=不合格") == [ids[1]]
+    assert listed(as_user("elsewhere.handler"), "q=不合格") == [outside]
+    assert listed(supervisor, "under=other") == []

@@ -13,7 +13,7 @@ from review_service.deadlines.models import Deadline
 from review_service.deadlines.service import working_days_left
 from review_service.extensions import db
 
-from ..factories import submission
+from ..factories import review, submission
 
 SUBMITTED = {  # case number suffix: (title, submitted on)
     "1": ("某公司销售不合格产品案", "2026-04-20"),
@@ -92,3 +92,39 @@ def test_overdue_means_flagged_or_past_due_in_working_days(app, four_cases):
             db.session.flush()
             late = {task.case_id for task in inbox_page(actor, only_overdue=True).tasks}
             assert late == {four_cases["1"], four_cases["4"]}
+
+
+def test_handling_one_case_does_not_hide_the_reviews_of_others(as_user):
+    """Four-eyes in the inbox's SQL bars the case the reviewer worked on, not every case once they completed a
+    handling task anywhere (its clause is correlated with the listed task's case)."""
+    own = as_user("handler_reviewer").submit(case_number="市监罚〔2026〕91号")["id"]
+    as_user("reviewer").complete(own, "accept_submission", {"result": "accept"})
+    as_user("reviewer").complete(own, "review_case", review("issues"))
+    as_user("handler_reviewer").complete(own, "respond_to_opinion", {
+        "action": "correct", "correction_summary": "已按审核意见整改", "updated": {"fine_amount": 120000}})
+    other = as_user("handler").submit(case_number="市监罚〔2026〕92号")["id"]
+    inbox = as_user("handler_reviewer").get("/api/v1/tasks").get_json()["items"]
+    listed = {(task["case_id"], task["name"]) for task in inbox}
+    assert (other, "accept_submission") in listed
+    assert not any(case_id == own and name != "respond_to_opinion" for case_id, name in listed)
+
+
+def test_the_api_inbox_pages_by_keyset_in_the_order_of_the_whole_list(app, four_cases, as_user):
+    with freeze_time(beijing("2026-05-12")):
+        reviewer = as_user("reviewer")
+        whole = reviewer.get("/api/v1/tasks").get_json()
+        with app.app_context():
+            actor = db.session.scalar(select(User).where(User.username == "reviewer"))
+            assert [task["id"] for task in whole["items"]] == [task.id for task in list_open_tasks(actor)]
+        assert len(whole["items"]) == 4 and whole["next_after"] is None
+        for limit in (1, 3):
+            seen, after = [], ""
+            while after is not None:
+                page = reviewer.get(f"/api/v1/tasks?limit={limit}" + (f"&after={after}" if after else "")).get_json()
+                assert len(page["items"]) <= limit
+                seen += [task["id"] for task in page["items"]]
+                after = page["next_after"]
+            assert seen == [task["id"] for task in whole["items"]]
+        assert reviewer.get("/api/v1/tasks?after=no-such-task").get_json() == {"items": [], "next_after": None}
+        for wrong in (0, 101):
+            assert reviewer.get(f"/api/v1/tasks?limit={wrong}").status_code == 422

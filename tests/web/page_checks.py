@@ -9,12 +9,14 @@
   (document.documentElement.scrollWidth > innerWidth), with the elements that stick out named;
 - a visible form control (input, select, textarea) without a label (<label for>, aria-label, aria-labelledby or
   title) fails the test: json-editor's output and the filters included;
-- a screenshot of each loaded page: tests/artifacts/screenshots/<test>-<step>.png.
+- with PAGE_SCREENSHOTS=1, a screenshot of each loaded page: tests/artifacts/screenshots/<test>-<step>.png
+  (the steps a test names with screenshot(page, "name") are always kept).
 
 The page checks itself (a script added to every document, re-run when the page changes) and reports through an
 exposed binding; the test fails after its body has run (conftest's pytest_runtest_call), listing every finding.
 """
 import json
+import os
 import re
 from contextlib import suppress
 from functools import cache
@@ -140,7 +142,8 @@ class PageChecks:
         page.on("console", self.console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self.response)
-        page.on("load", lambda _page: self.screenshot_step())
+        if os.environ.get("PAGE_SCREENSHOTS") == "1":  # every loaded page, to look at; off: only named steps
+            page.on("load", lambda _page: self.screenshot_step())
 
     def allow_console(self, pattern: str):
         """A console error the test expects (say, a page it opens on purpose that answers 404)."""

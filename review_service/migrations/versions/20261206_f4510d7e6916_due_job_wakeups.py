@@ -8,7 +8,7 @@ later than five minutes are found by the workers' own wake-up at the next due ti
 minutes apart). SQLite has no NOTIFY: its workers poll.
 
 Revision ID: f4510d7e6916
-Revises: 403688bee2b9
+Revises: e984fe5e99ae
 Create Date: 2026-12-06 06:40:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f4510d7e6916'
-down_revision = '403688bee2b9'
+down_revision = 'e984fe5e99ae'
 branch_labels = None
 depends_on = None
 

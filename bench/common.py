@@ -25,6 +25,17 @@ def normalize_url(url: str) -> str:
     return url
 
 
+def create_database_if_missing(url: str) -> None:
+    """CREATE DATABASE for a PostgreSQL url whose database does not exist yet (nothing for SQLite)."""
+    if not url.startswith("postgresql"):
+        return
+    import psycopg
+    base, _, name = url.replace("+psycopg", "").split("?", 1)[0].rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def make_app(url: str, workdir: Path):
     """create_app() on the given database with a cheap password hash (seeding stays fast)."""
     from review_service import create_app

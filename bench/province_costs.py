@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSWORD, ROOT, environment, make_app, normalize_url, percentile
+from common import PASSWORD, ROOT, create_database_if_missing, environment, make_app, normalize_url, percentile
 from multi_node_http import Node, NodeClient
 from multi_node_procs import BIN, child_env, free_port
 from payloads import CASE_PATH, submission
@@ -48,6 +48,7 @@ TARGETS = (("inbox", "GET /api/v1/tasks (reviewer, handler)", 95, 20.0, False),
 
 def build_empty(url: str, workdir: Path) -> None:
     """Migrated, agencies and staff, one template case per step of the path (and one needing no review)."""
+    create_database_if_missing(url)
     app = make_app(url, workdir)
     reset_schema(app)
     seed_people(app)

@@ -20,6 +20,11 @@ def descendant_ids(agency_id: int) -> list[int]:
     return _below(agency_id)[0]
 
 
+def descendants_and_total(agency_id: int) -> tuple[list[int], int]:
+    """(descendant_ids, how many agencies there are), in one query."""
+    return _below(agency_id)
+
+
 def descendants_unless_all(agency_id: int) -> list[int] | None:
     """descendant_ids, or None when they are every agency there is (a filter by them would keep every row)."""
     ordered, every = _below(agency_id)

@@ -98,11 +98,16 @@ def _groups(rows) -> list[Group]:
             for calendar, kind, title, opened_on, done_on, count, total, longest in rows]
 
 
+def locally_adjusted(agency_ids: list[int]) -> list[int]:
+    """Those of the agencies whose calendar has local adjustments (their own or an agency's above them)."""
+    adjusting = set(db.session.scalars(select(CalendarAdjustment.agency_id).distinct()))
+    return sorted({below for agency_id in adjusting for below in descendant_ids(agency_id)} & set(agency_ids))
+
+
 def _calendar_of(agency_column, agency_ids: list[int]) -> ColumnElement | None:
     """The agency whose calendar counts a task's days: its own where it or an agency above it has local
     adjustments, else None (the national calendar)."""
-    adjusting = set(db.session.scalars(select(CalendarAdjustment.agency_id).distinct()))
-    local = sorted({below for agency_id in adjusting for below in descendant_ids(agency_id)} & set(agency_ids))
+    local = locally_adjusted(agency_ids)
     return case((agency_column.in_(local), agency_column), else_=None) if local else None  # None: all national
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..accounts.roles import Actor, Role
 from ..agencies.models import Agency
-from ..agencies.tree import descendant_ids
+from ..agencies.tree import descendants_and_total
 from ..cases.service import visible_agency_ids
 from ..cases.status import CASE_STATUSES
 from ..china_time import today_in_china
@@ -38,6 +38,7 @@ class Scope:
     root: Agency
     agencies: list[Agency]
     whole_tree: bool  # the root and every agency below it
+    every_agency: bool  # and those are every agency there is: a filter by agency would keep every row
 
     @property
     def ids(self) -> list[int]:
@@ -61,11 +62,11 @@ def dashboard_scope(actor: Actor, agency_code: str | None = None) -> Scope:
         root_id = found
         if root_id not in visible:
             raise Forbidden("无权查看该机关的监督数据", code="agency_forbidden")
-    below = descendant_ids(root_id)
+    below, total = descendants_and_total(root_id)
     ordered = [agency_id for agency_id in below if agency_id in visible]
     rows = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, ordered)))}
     return Scope(root=rows[root_id], agencies=[rows[agency_id] for agency_id in ordered],
-                 whole_tree=len(ordered) == len(below))
+                 whole_tree=len(ordered) == len(below), every_agency=len(ordered) == total)
 
 
 def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
@@ -83,7 +84,8 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
     plan_for_the_values_given()
     scope = dashboard_scope(actor, agency_code)
     today = today_in_china()
-    deadlines = watched_deadlines(scope.ids, today=today, within_working_days=within_working_days, limit=limit)
+    deadlines = watched_deadlines(scope.ids, today=today, within_working_days=within_working_days, limit=limit,
+                                  every_agency=scope.every_agency)
     return {
         "on": today,
         "agency_code": scope.root.code,
@@ -94,7 +96,7 @@ def dashboard_figures(actor: Actor, *, agency_code: str | None = None,
         "working_days_per_stage": working_days_per_stage(scope.ids, today=today, period_days=period_days,
                                                          whole_tree=scope.whole_tree),
         "staffing": staffing_of_scope(scope, actor=actor, on=today),
-        "calendar": calendar_gaps(scope.ids, today=today),
+        "calendar": calendar_gaps(scope.ids, today=today, every_agency=scope.every_agency),
     }
 
 

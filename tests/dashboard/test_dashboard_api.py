@@ -8,8 +8,11 @@ from sqlalchemy import event, select
 from review_service.accounts.models import User
 from review_service.agencies.models import Agency
 from review_service.dashboard.service import dashboard_figures
+from review_service.deadlines.models import RUNNING, Deadline
+from review_service.deadlines.service import working_days_until
 from review_service.extensions import db
 from review_service.staffing.models import StaffMember
+from review_service.workdays.service import adjust_day
 
 from ..factories import STAFF_FROM
 from . import scenario
@@ -205,3 +208,29 @@ def test_a_year_without_calendar_data_is_counted_apart(as_user):
     assert body["working_days_per_stage"]["unmeasured_tasks"] == 1
     assert body["overdue"] == [] and body["upcoming"] == []  # its review clock has no due date
     assert body["calendar"] == {"missing_years": [2027], "deadlines_without_due_date": 1}
+
+
+@pytest.mark.parametrize("other_works_saturday", [False, True])
+def test_upcoming_is_what_counting_each_deadlines_working_days_gives(app, as_user, cases, other_works_saturday):
+    """National-calendar deadlines are picked by due date in SQL, locally adjusted ones counted in Python: both
+    must equal counting each running deadline's working days one by one (with `other` working on Saturday
+    10-17, C's clock and days left follow `other`'s calendar)."""
+    with app.app_context():
+        if other_works_saturday:
+            other = db.session.scalar(select(Agency.id).where(Agency.code == "other"))
+            adjust_day(other, date(2026, 10, 17), is_working_day=True, reason="本地调休上班")
+            db.session.commit()
+    for within in range(5):
+        body = dashboard(as_user("supervisor"), within_working_days=within)
+        with app.app_context():
+            scope = set(db.session.scalars(select(Agency.id).where(Agency.code.in_(
+                [agency["code"] for agency in body["agencies"]]))))
+            today = date.fromisoformat(TODAY)
+            running = db.session.scalars(select(Deadline).where(
+                Deadline.status == RUNNING, Deadline.due_on >= today, Deadline.agency_id.in_(scope)))
+            days_left = {d.id: working_days_until(d.due_on, today, agency_id=d.agency_id) for d in running}
+        expected = sorted(pair for pair in days_left.items() if pair[1] is not None and pair[1] <= within)
+        assert sorted((d["deadline_id"], d["working_days_left"]) for d in body["upcoming"]) == expected, within
+        assert body["upcoming_total"] == len(expected)
+        assert [d["working_days_left"] for d in body["upcoming"]] == \
+            sorted(d["working_days_left"] for d in body["upcoming"])  # earliest due first

@@ -118,7 +118,8 @@ def cases_per_stage(scope: Scope) -> list[dict]:
 
 def staffing_of_scope(scope: Scope, *, actor: Actor, on: date) -> dict:
     """The 5% rule for each agency of the scope (staffing_report checks the actor may read it), with totals."""
-    report = staffing_report(scope.root, actor=actor, on=on, rollup=True)
+    report = staffing_report(scope.root, actor=actor, on=on, rollup=True,
+                             loaded={agency.id: agency for agency in scope.agencies})
     codes = {agency.code for agency in scope.agencies}
     rows = [row for row in report["agencies"] if row["agency_code"] in codes]
     total = {key: sum(row[key] for row in rows) for key in STAFFING_TOTALS}

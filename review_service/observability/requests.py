@@ -10,11 +10,13 @@ from .metrics import observe_request
 
 access_log = logging.getLogger("review_service.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+CASE_ANSWER_BYTES = 64 * 1024  # larger JSON answers are not parsed for their case id
 
 
 def register_request_hooks(app: Flask) -> None:
     app.before_request(start_request)
     app.after_request(finish_request)
+
 
 
 def start_request() -> None:
@@ -45,8 +47,11 @@ def finish_request(response):
 
 
 def _case_id_from(response):
-    """The case a JSON answer is about: its case_id, or its id when it is a case (never a file being sent)."""
+    """The case a JSON answer is about: its case_id, or its id when it is a case (never a file being sent, nor
+    an answer over CASE_ANSWER_BYTES: lists and dashboards are about no single case, and parsing them costs)."""
     if not response.is_json or response.status_code >= 400 or response.direct_passthrough:
+        return None
+    if (response.content_length or 0) > CASE_ANSWER_BYTES:
         return None
     body = response.get_json(silent=True)
     if not isinstance(body, dict):

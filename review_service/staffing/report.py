@@ -17,7 +17,9 @@ def check_can_read_report(actor: Actor, agency) -> None:
     raise Forbidden("无权查看该机关的人员配备情况", code="report_forbidden")
 
 
-def staffing_report(agency, *, actor: Actor, on: date | None = None, rollup: bool = False) -> dict:
+def staffing_report(agency, *, actor: Actor, on: date | None = None, rollup: bool = False,
+                    loaded: dict | None = None) -> dict:
+    """One agency's figures, or (rollup) every agency's below it; loaded: see staffing_rollup."""
     check_can_read_report(actor, agency)
     on = on or today()
-    return staffing_rollup(agency, on) if rollup else staffing_of(agency, on).as_dict()
+    return staffing_rollup(agency, on, loaded=loaded) if rollup else staffing_of(agency, on).as_dict()

@@ -88,12 +88,15 @@ def staffing_of(agency: Agency, on: date) -> Staffing:
     return _staffing(agency, on, _counts(holders, on), holders)
 
 
-def staffing_rollup(agency: Agency, on: date) -> dict:
-    """The agency and every agency below it, each judged on its own, plus totals."""
+def staffing_rollup(agency: Agency, on: date, *, loaded: dict[int, Agency] | None = None) -> dict:
+    """The agency and every agency below it, each judged on its own, plus totals.
+
+    loaded: those agencies by id when the caller has them already (a province's 3,000 are not read twice)."""
     below = descendant_ids(agency.id)
     above = ancestor_ids(agency.id)
     counts = _counts(sorted(set(below) | set(above)), on)
-    agencies = {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, below)))}
+    agencies = loaded if loaded is not None and set(below) <= set(loaded) else \
+        {a.id: a for a in db.session.scalars(select(Agency).where(among(Agency.id, below)))}
     profiles = profiles_in_force(list(agencies.values()))
     rows = [_staffing(agencies[agency_id], on, counts, _holders(agencies, agency_id, above), profiles[agency_id])
             for agency_id in below]

@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import PASSWORD, check, make_app, normalize_url
+from common import PASSWORD, check, create_database_if_missing, make_app, normalize_url
 from payloads import CASE_PATH, submission
 from province_copies import (
     CITIES,
@@ -247,6 +247,7 @@ def build(url: str, raw_url: str, cases: int, workdir: Path, workers: int = 2) -
     """Every step, timed; returns what to print."""
     from sqlalchemy import create_engine, text
     steps, start = {}, time.perf_counter()
+    create_database_if_missing(url)
     app = make_app(url, workdir)
     app.config["DOCUMENT_PDF"] = False
     reset_schema(app)

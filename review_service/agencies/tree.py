@@ -1,18 +1,37 @@
 """Walk the agency tree: ancestors (for pools and supervisors) and descendants (for reach and roll-ups)."""
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from ..accounts.roles import Actor
 from ..extensions import db
 from .models import Agency
 
+MAX_DEPTH = 32  # far more levels than 国家/省/市/县 have; stops a parent cycle in the recursive query
+
 
 def ancestor_ids(agency_id: int) -> list[int]:
-    """The agency itself and every agency above it, nearest first."""
-    chain, current = [], db.session.get(Agency, agency_id)
-    while current is not None and current.id not in chain:
-        chain.append(current.id)
-        current = current.parent
+    """The agency itself and every agency above it, nearest first: from the agencies the session holds
+    already, else in one recursive query (not one query per level)."""
+    chain, current = [], agency_id
+    while current is not None and current not in chain:
+        agency = db.session.identity_map.get(db.session.identity_key(Agency, current))
+        if agency is None:
+            return _ancestors_in_one_query(agency_id)
+        chain.append(current)
+        current = agency.parent_id
     return chain
+
+
+def _ancestors_in_one_query(agency_id: int) -> list[int]:
+    chain = (select(Agency.id, Agency.parent_id, literal(0).label("depth"))
+             .where(Agency.id == agency_id).cte("chain", recursive=True))
+    chain = chain.union_all(select(Agency.id, Agency.parent_id, chain.c.depth + 1)
+                            .join(chain, Agency.id == chain.c.parent_id).where(chain.c.depth < MAX_DEPTH))
+    ordered: list[int] = []
+    for found in db.session.scalars(select(chain.c.id).order_by(chain.c.depth)):
+        if found in ordered:  # a parent cycle: stop where it closes
+            break
+        ordered.append(found)
+    return ordered
 
 
 def descendant_ids(agency_id: int) -> list[int]:

@@ -23,11 +23,13 @@ def handled_case(case_id, user_id, handler_id):
     return or_(handler_id == user_id, _completed_handling_task(case_id, user_id))
 
 
+_DONE = aliased(Task, name="done_task")  # built once: an alias of a table this wide costs ~1 ms to build
+
+
 def _completed_handling_task(case_id, user_id):
     """Over an alias of tasks: a query over tasks (the inbox) must not correlate it with its own rows."""
-    done = aliased(Task)
-    return exists().where(done.case_id == case_id, done.role == HANDLING_ROLE, done.status == COMPLETED,
-                          done.completed_by_id == user_id)
+    return exists().where(_DONE.case_id == case_id, _DONE.role == HANDLING_ROLE, _DONE.status == COMPLETED,
+                          _DONE.completed_by_id == user_id)
 
 
 def recused(case_id, user_id):

@@ -6,6 +6,7 @@ service that calls `commit()` or `rollback()`; every HTTP view is wrapped in one
 `RH.process` is the model), CLI commands (`@transactional`) and the worker open their own, probes read
 in `reading()`.
 """
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,10 +14,16 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, request
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db, read_only_transactions
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# deadlock_detected, serialization_failure: two transactions met (e.g. on the dashboard's counter rows, which
+# triggers keep); PostgreSQL rolled one back, and running it again is the documented remedy
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+VIEW_ATTEMPTS = 3
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork:
@@ -107,7 +114,8 @@ def keeps_changes_on(*refusals: type[BaseException] | int) -> Callable[[Callable
 def init_app(app: Flask) -> None:
     """Wrap every view (API and pages) in a unit of work; call after every blueprint is registered.
 
-    A view that answers with an error status (a refusal re-rendered on a page, a 4xx body) changes nothing.
+    A view that answers with an error status (a refusal re-rendered on a page, a 4xx body) changes nothing. A
+    view whose transaction PostgreSQL ended for a deadlock or serialization failure runs again (VIEW_ATTEMPTS).
     """
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
@@ -121,9 +129,28 @@ def _view_in_unit_of_work(app: Flask, view: Callable[..., Any]) -> Callable[...,
 
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
-        with unit_of_work(read_only=request.method in READ_ONLY_METHODS, keep_on=keep_on) as work:
-            response = app.make_response(view(*args, **kwargs))
-            if response.status_code >= 400 and response.status_code not in keep_statuses:
-                work.discard()
-        return response
+        for attempt in range(1, VIEW_ATTEMPTS + 1):
+            try:
+                with unit_of_work(read_only=request.method in READ_ONLY_METHODS, keep_on=keep_on) as work:
+                    response = app.make_response(view(*args, **kwargs))
+                    if response.status_code >= 400 and response.status_code not in keep_statuses:
+                        work.discard()
+                return response
+            except DBAPIError as error:
+                if attempt == VIEW_ATTEMPTS or not may_run_again(error):
+                    raise
+                log.warning("transaction %s (attempt %d of %d): the request runs again", _sqlstate(error), attempt,
+                            VIEW_ATTEMPTS)
+        raise AssertionError("unreachable")  # the last attempt returned or raised
     return run
+
+
+def may_run_again(error: DBAPIError) -> bool:
+    """PostgreSQL ended the transaction for a deadlock or a serialization failure and asks the client to run
+    it again (everything was rolled back); a request with uploaded files is not run again (their streams
+    were read)."""
+    return _sqlstate(error) in TRANSIENT_SQLSTATES and not request.files
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    return getattr(error.orig, "sqlstate", None)

@@ -129,3 +129,31 @@ def _count_cases(app) -> int:
         count = db.session.scalar(select(func.count()).select_from(Case))
         db.session.remove()
         return count
+
+
+class _Transient(Exception):
+    """What psycopg raises for a deadlock: an error carrying PostgreSQL's SQLSTATE."""
+
+    def __init__(self, sqlstate: str):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(("sqlstate", "runs", "status"), [("40P01", 2, 201), ("40001", 2, 201), ("23505", 1, 500)])
+def test_a_view_ended_by_a_deadlock_runs_again_from_nothing(fresh_app, sqlstate, runs, status):
+    """A deadlock or serialization failure rolls the first run back and runs the view again; other database
+    errors are not retried. The first run's row is never stored twice."""
+    from sqlalchemy.exc import DBAPIError
+    app, calls = fresh_app, []
+
+    def once_refused():
+        calls.append(1)
+        _add_agency("retried")
+        if len(calls) == 1:
+            raise DBAPIError("UPDATE case_status_counts ...", None, _Transient(sqlstate))
+        return "stored", 201
+
+    app.add_url_rule("/once-refused", "once_refused", once_refused, methods=["POST"])
+    unit_of_work_module.init_app(app)
+    assert app.test_client().post("/once-refused").status_code == status
+    assert len(calls) == runs and _stored(app, "retried") is (status == 201)

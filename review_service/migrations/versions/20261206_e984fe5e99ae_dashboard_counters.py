@@ -119,6 +119,10 @@ BEGIN
 END $$ LANGUAGE plpgsql
 """
 COUNTED_COLUMNS = "status, completed_at, created_at, agency_id, kind, title"
+# PostgreSQL: the counters change when the transaction commits (deferred constraint triggers), so a counter row
+# is locked for the commit only, not from the statement on: concurrent completions in one agency (or under one
+# province) met on those rows for the rest of their transactions and deadlocked (bench/multi_node.py)
+AT_COMMIT = "DEFERRABLE INITIALLY DEFERRED"
 TRIGGERS = ("tasks_count_completed_insert", "tasks_count_completed_update", "tasks_count_completed_delete")
 
 
@@ -126,13 +130,13 @@ def _postgresql_triggers() -> list[str]:
     function = PG_FUNCTION.format(recount_old=";\n        ".join(_recount("postgresql", "OLD")),
                                   recount_new=";\n            ".join(_recount("postgresql", "NEW")),
                                   add_new=_add("postgresql", "NEW", "true"))
-    call = "FOR EACH ROW WHEN ({}) EXECUTE FUNCTION count_completed_tasks()"
+    call = f"{AT_COMMIT} FOR EACH ROW WHEN ({{}}) EXECUTE FUNCTION count_completed_tasks()"
     old_completed, new_completed = "OLD.status = 'completed'", "NEW.status = 'completed'"
     return [function,
-            f"CREATE TRIGGER {TRIGGERS[0]} AFTER INSERT ON tasks {call.format(new_completed)}",
-            f"CREATE TRIGGER {TRIGGERS[1]} AFTER UPDATE OF {COUNTED_COLUMNS} ON tasks "
+            f"CREATE CONSTRAINT TRIGGER {TRIGGERS[0]} AFTER INSERT ON tasks {call.format(new_completed)}",
+            f"CREATE CONSTRAINT TRIGGER {TRIGGERS[1]} AFTER UPDATE OF {COUNTED_COLUMNS} ON tasks "
             f"{call.format(old_completed + ' OR ' + new_completed)}",
-            f"CREATE TRIGGER {TRIGGERS[2]} AFTER DELETE ON tasks {call.format(old_completed)}"]
+            f"CREATE CONSTRAINT TRIGGER {TRIGGERS[2]} AFTER DELETE ON tasks {call.format(old_completed)}"]
 
 
 def _sqlite_triggers() -> list[str]:
@@ -185,10 +189,10 @@ def _case_count(row: str, change: int) -> str:
 def _case_triggers(dialect: str) -> list[str]:
     moved = "OLD.status IS NOT NEW.status OR OLD.agency_id IS NOT NEW.agency_id"
     if dialect == "postgresql":
-        call = "FOR EACH ROW {}EXECUTE FUNCTION count_case_statuses()"
+        call = f"{AT_COMMIT} FOR EACH ROW {{}}EXECUTE FUNCTION count_case_statuses()"
         return [PG_CASE_FUNCTION.format(add_new=_case_count("NEW", 1), remove_old=_case_count("OLD", -1)),
-                f"CREATE TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases {call.format('')}",
-                f"CREATE TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases "
+                f"CREATE CONSTRAINT TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases {call.format('')}",
+                f"CREATE CONSTRAINT TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases "
                 f"{call.format('WHEN (' + moved.replace(' IS NOT ', ' IS DISTINCT FROM ') + ') ')}"]
     return [f"CREATE TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases BEGIN {_case_count('NEW', 1)}; END",
             f"CREATE TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases WHEN {moved} "

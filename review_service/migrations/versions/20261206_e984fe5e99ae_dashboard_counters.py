@@ -107,6 +107,7 @@ def _recount(dialect: str, row: str) -> list[str]:
 PG_FUNCTION = """
 CREATE FUNCTION count_completed_tasks() RETURNS trigger AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock({counters_lock});
     IF TG_OP <> 'INSERT' AND OLD.status = 'completed' AND OLD.completed_at IS NOT NULL THEN
         {recount_old};
         IF TG_OP = 'UPDATE' AND NEW.status = 'completed' AND NEW.completed_at IS NOT NULL THEN
@@ -123,11 +124,15 @@ COUNTED_COLUMNS = "status, completed_at, created_at, agency_id, kind, title"
 # is locked for the commit only, not from the statement on: concurrent completions in one agency (or under one
 # province) met on those rows for the rest of their transactions and deadlocked (bench/multi_node.py)
 AT_COMMIT = "DEFERRABLE INITIALLY DEFERRED"
+# ... and one committing transaction at a time changes counters (a transaction-level advisory lock taken before
+# its first counter row): at commit two transactions still met on rows in different orders and deadlocked.
+# The lock is held for the few upserts of one commit.
+COUNTERS_LOCK = 1849207261
 TRIGGERS = ("tasks_count_completed_insert", "tasks_count_completed_update", "tasks_count_completed_delete")
 
 
 def _postgresql_triggers() -> list[str]:
-    function = PG_FUNCTION.format(recount_old=";\n        ".join(_recount("postgresql", "OLD")),
+    function = PG_FUNCTION.format(counters_lock=COUNTERS_LOCK, recount_old=";\n        ".join(_recount("postgresql", "OLD")),
                                   recount_new=";\n            ".join(_recount("postgresql", "NEW")),
                                   add_new=_add("postgresql", "NEW", "true"))
     call = f"{AT_COMMIT} FOR EACH ROW WHEN ({{}}) EXECUTE FUNCTION count_completed_tasks()"
@@ -167,6 +172,7 @@ CASE_TRIGGERS = ("cases_count_status_insert", "cases_count_status_update")
 PG_CASE_FUNCTION = """
 CREATE FUNCTION count_case_statuses() RETURNS trigger AS $$
 BEGIN
+    PERFORM pg_advisory_xact_lock({counters_lock});
     IF TG_OP = 'INSERT' THEN
         {add_new};
     ELSIF (OLD.agency_id, OLD.status) < (NEW.agency_id, NEW.status) THEN
@@ -190,7 +196,8 @@ def _case_triggers(dialect: str) -> list[str]:
     moved = "OLD.status IS NOT NEW.status OR OLD.agency_id IS NOT NEW.agency_id"
     if dialect == "postgresql":
         call = f"{AT_COMMIT} FOR EACH ROW {{}}EXECUTE FUNCTION count_case_statuses()"
-        return [PG_CASE_FUNCTION.format(add_new=_case_count("NEW", 1), remove_old=_case_count("OLD", -1)),
+        return [PG_CASE_FUNCTION.format(counters_lock=COUNTERS_LOCK, add_new=_case_count("NEW", 1),
+                                        remove_old=_case_count("OLD", -1)),
                 f"CREATE CONSTRAINT TRIGGER {CASE_TRIGGERS[0]} AFTER INSERT ON cases {call.format('')}",
                 f"CREATE CONSTRAINT TRIGGER {CASE_TRIGGERS[1]} AFTER UPDATE OF status, agency_id ON cases "
                 f"{call.format('WHEN (' + moved.replace(' IS NOT ', ' IS DISTINCT FROM ') + ') ')}"]

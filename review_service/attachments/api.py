@@ -12,7 +12,6 @@ blp = Blueprint("attachments", __name__, url_prefix="/api/v1/attachments", descr
 blp.before_request(require_actor)
 
 
-
 @blp.route("", methods=["POST"])
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
     "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}})

@@ -18,7 +18,6 @@ def register_request_hooks(app: Flask) -> None:
     app.after_request(finish_request)
 
 
-
 def start_request() -> None:
     """Take the caller's X-Request-ID when it is sane, else make one; note the case id from the URL."""
     incoming = request.headers.get("X-Request-ID", "")

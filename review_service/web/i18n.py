@@ -34,7 +34,6 @@ def date_time(value: datetime | None) -> str:
     return format_date(value, "long") + " " + format_datetime(value, "HH:mm")
 
 
-
 def _unread_notifications() -> int:
     return unread_count(current_user.id) if current_user.is_authenticated else 0
 

@@ -7,11 +7,13 @@ import copy
 import io
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
@@ -467,3 +469,17 @@ def short_of_reviewers(app, code: str) -> None:
                                        enforcement_certificate_no=f"{code}-y{n}", valid_from=STAFF_FROM)
                            for n in range(11))
         db.session.commit()
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """The SQL statements the app's engine sends inside the block (on SQLite its BEGIN too), as a list."""
+    sent: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        sent.append(statement)
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -1,20 +1,18 @@
 """ancestor_ids: the chain up the tree, nearest first, in at most one query however deep the agency sits."""
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from review_service.agencies.models import Agency
 from review_service.agencies.tree import ancestor_ids
 from review_service.extensions import db
 
+from ..factories import statements_sent
+
 
 def _statements_of(call) -> tuple[object, int]:
     """(what call returned, how many queries it sent; a BEGIN of the session's transaction is not one)."""
-    seen = []
-    listener = lambda *args: seen.append(args[2]) if not args[2].lstrip().upper().startswith("BEGIN") else None  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        return call(), len(seen)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    with statements_sent() as sent:
+        result = call()
+    return result, sum(not statement.lstrip().upper().startswith("BEGIN") for statement in sent)
 
 
 def test_the_chain_comes_nearest_first_in_one_query_and_from_the_session_in_none(app):

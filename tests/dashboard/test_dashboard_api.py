@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from review_service.accounts.models import User
 from review_service.agencies.models import Agency
@@ -14,7 +14,7 @@ from review_service.extensions import db
 from review_service.staffing.models import StaffMember
 from review_service.workdays.service import adjust_day
 
-from ..factories import STAFF_FROM
+from ..factories import STAFF_FROM, statements_sent
 from . import scenario
 from .scenario import TODAY, beijing
 
@@ -168,16 +168,8 @@ def test_the_dashboard_is_documented(client):
 def _statements_for_figures(app) -> tuple[int, dict]:
     with app.app_context():
         supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
-        statements = []
-
-        def count(conn, cursor, statement, *args):
-            statements.append(statement)
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            with freeze_time(beijing(TODAY)):
-                figures = dashboard_figures(supervisor)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
+        with statements_sent() as statements, freeze_time(beijing(TODAY)):
+            figures = dashboard_figures(supervisor)
         return len(statements), figures
 
 

@@ -1,4 +1,5 @@
-"""Processes of bench/multi_node.py: the migrate step, two gunicorn nodes, two workers, a /metrics monitor."""
+"""Processes of bench/multi_node.py: the migrate step, two gunicorn nodes, two workers, a /metrics monitor,
+and the CPU each kind of process (and its PostgreSQL backends) spends."""
 import itertools
 import os
 import secrets
@@ -11,12 +12,19 @@ import time
 from pathlib import Path
 
 from common import PASSWORD, ROOT, load_bench_calendar, make_app, percentile, seed_agency
+from multi_node_cpu import cpu_by_role
 from multi_node_http import Node, NodeClient
 
 BIN = Path(sys.executable).parent
 SCRAPE_EVERY = 4  # the monitor scrapes /metrics once per this many driver requests (the same mix on both sides)
-CONVERTERS = ("soffice", "oosplash")  # LibreOffice (archive packages' PDFs): not the service's CPU, see cpu_seconds
 PG_WORKER_ARGS = ("--poll", "0.2")  # LISTEN/NOTIFY; idle back to the database at most every WORKER_MAX_WAIT_SECONDS
+
+
+def with_application_name(url: str, name: str) -> str:
+    """A PostgreSQL URL whose connections show as `name` in pg_stat_activity (SQLite: the URL as it is)."""
+    if not url.startswith("postgresql"):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}application_name={name}"
 
 
 def free_port() -> int:
@@ -25,9 +33,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def child_env(database_url: str, workdir: Path, **extra: str) -> dict:
+def child_env(database_url: str, workdir: Path, role: str, **extra: str) -> dict:
     """The settings every process of the cluster shares (one database, one attachments folder)."""
-    return {**os.environ, "FLASK_APP": "review_service", "DATABASE_URL": database_url,
+    return {**os.environ, "FLASK_APP": "review_service",
+            "DATABASE_URL": with_application_name(database_url, f"review-{role}"),
             "REVIEW_ATTACHMENTS_DIR": str(workdir / "attachments"), "REVIEW_LOG_FORMAT": "json",
             "REVIEW_SECRET_KEY": extra.pop("secret", "bench"),
             "REVIEW_DOCUMENT_PDF": "0",  # DOCX only: PDF conversion is measured by bench/documents.py
@@ -44,7 +53,7 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
         with engine.connect() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=child_env(database_url, workdir), cwd=ROOT,
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], env=child_env(database_url, workdir, "migrate"), cwd=ROOT,
                    check=True, capture_output=True)
     app = make_app(url, workdir)
     for year in load_bench_calendar(app, workdir):
@@ -59,22 +68,21 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
 
 class Cluster:
     """Web nodes and job workers (default: two nodes, two `--queue default` workers and a `--queue documents`
-    worker, as docker/compose.yaml; nodes=1, job_workers=1, documents_worker=False: one node and one worker of
-    both queues); a context manager that always stops them."""
+    worker, as docker/compose.yaml; nodes=1, job_workers=1: one node, one `--queue default` worker and the
+    documents worker); a context manager that always stops them."""
 
     def __init__(self, database_url: str, url: str, workdir: Path, web_workers: int, logdir: Path, *,  # noqa: PLR0913
-                 nodes: int = 2, job_workers: int = 2, documents_worker: bool = True,
-                 worker_args: tuple[str, ...] = PG_WORKER_ARGS):
+                 nodes: int = 2, job_workers: int = 2, worker_args: tuple[str, ...] = PG_WORKER_ARGS):
         self.database_url, self.url, self.workdir, self.web_workers = database_url, url, workdir, web_workers
-        self.logdir, self.job_workers, self.documents_worker = logdir, job_workers, documents_worker
+        self.logdir, self.job_workers = logdir, job_workers
         self.worker_args = list(worker_args)
         self.requests_sent, self.scrapes = 0, 0
         self._sent = itertools.count(1)
         self.nodes = [Node("127.0.0.1", free_port()) for _ in range(nodes)]
-        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.procs: list[tuple[str, str, subprocess.Popen]] = []  # name, role (ROLES), process
         self.lag_samples: list[float] = []
         self.stop_event = threading.Event()
-        self.app = make_app(url, workdir)
+        self.app = make_app(with_application_name(url, "review-bench"), workdir)
 
     def __enter__(self) -> "Cluster":
         self.logdir.mkdir(parents=True, exist_ok=True)
@@ -83,19 +91,16 @@ class Cluster:
             for number, node in enumerate(self.nodes):
                 metrics_dir = self.workdir / f"prometheus-{number}"
                 metrics_dir.mkdir()
-                env = child_env(self.database_url, self.workdir, secret=secret,
+                env = child_env(self.database_url, self.workdir, "web", secret=secret,
                                 REVIEW_WEB_BIND=f"{node.host}:{node.port}", REVIEW_WEB_WORKERS=str(self.web_workers),
                                 PROMETHEUS_MULTIPROC_DIR=str(metrics_dir))
-                self._start(f"web-{number}", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
+                self._start(f"web-{number}", "web", [str(BIN / "gunicorn"), "-c", "docker/gunicorn.conf.py",
                                               "review_service:create_app()"], env)
-            queues = ["--queue", "default"] if self.documents_worker else []  # as docker/compose.yaml
-            for number in range(self.job_workers):
-                self._start(f"worker-{number}", [str(BIN / "flask"), "review", "worker", *self.worker_args, *queues],
-                            child_env(self.database_url, self.workdir, secret=secret))
-            if self.documents_worker:
-                self._start("worker-documents", [str(BIN / "flask"), "review", "worker", *self.worker_args,
-                                                 "--queue", "documents"],
-                            child_env(self.database_url, self.workdir, secret=secret))
+            for number, queue in [*((n, "default") for n in range(self.job_workers)), ("documents", "documents")]:
+                role = "workers" if queue == "default" else "documents"  # the lanes of docker/compose.yaml
+                self._start(f"worker-{number}", role, [str(BIN / "flask"), "review", "worker", *self.worker_args,
+                                                       "--queue", queue],
+                            child_env(self.database_url, self.workdir, role, secret=secret))
             self._wait_ready()
         except BaseException:
             self.stop()
@@ -107,9 +112,10 @@ class Cluster:
     def __exit__(self, *_exc) -> None:
         self.stop()
 
-    def _start(self, name: str, command: list[str], env: dict) -> None:
+    def _start(self, name: str, role: str, command: list[str], env: dict) -> None:
         log = open(self.logdir / f"multi_node-{name}.log", "w")  # noqa: SIM115  (the process owns it)
-        self.procs.append((name, subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)))
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append((name, role, process))
 
     def _wait_ready(self, timeout: float = 180) -> None:  # start-up takes long on a loaded machine
         client = NodeClient(self.nodes, {})
@@ -122,7 +128,7 @@ class Cluster:
                         break
                 except OSError:
                     client.sent -= 1  # ask the same node again
-                if time.monotonic() > deadline or any(p.poll() is not None for _n, p in self.procs):
+                if time.monotonic() > deadline or any(p.poll() is not None for _n, _r, p in self.procs):
                     raise RuntimeError(f"web nodes not ready: see {self.logdir}/multi_node-*.log")
                 time.sleep(0.2)
         client.close()
@@ -164,39 +170,66 @@ class Cluster:
         slower run does not serve more scrapes per case, and nothing is scraped while the cluster is idle."""
         client = NodeClient(self.nodes, {})
         while not self.stop_event.wait(0.05):
-            if self.requests_sent < (self.scrapes + 1) * SCRAPE_EVERY:
-                continue
-            status, text = client.send(None, "GET", "/metrics")
-            self.scrapes += 1
-            if status == 200:
-                self.lag_samples.append(_sample(text, "review_worker_lag_seconds"))
+            if self.requests_sent >= (self.scrapes + 1) * SCRAPE_EVERY:
+                self._scrape_once(client)
+        while self.scrapes < self.requests_sent // SCRAPE_EVERY:  # the ones still owed: exactly one per SCRAPE_EVERY
+            self._scrape_once(client)
         client.close()
 
+    def _scrape_once(self, client: NodeClient) -> None:
+        status, text = client.send(None, "GET", "/metrics")
+        self.scrapes += 1
+        if status == 200:
+            self.lag_samples.append(_sample(text, "review_worker_lag_seconds"))
+
+    def wait_for_scrapes(self) -> None:
+        """Until the monitor made the scrapes owed so far (one per SCRAPE_EVERY driver requests)."""
+        while self.scrapes < self.requests_sent // SCRAPE_EVERY:
+            time.sleep(0.05)
+
     def stop_monitor(self) -> dict:
-        """Stop scraping; the lag gauge's samples and every node's request count (summed over its processes)."""
+        """Stop scraping (after the scrapes still owed); the lag gauge's samples."""
         self.stop_event.set()
         self.monitor.join()
-        client = NodeClient(self.nodes, {})
-        served = []
+        samples = self.lag_samples or [0.0]
+        return {"scrapes": len(self.lag_samples), "max_seconds": max(samples), "p95_seconds": percentile(samples, 95)}
+
+    def served_per_node(self) -> list[int]:
+        """Every node's request count (summed over its processes), from /metrics: after the measuring."""
+        client, served = NodeClient(self.nodes, {}), []
         for _node in self.nodes:
             _status, text = client.send(None, "GET", "/metrics")
             served.append(int(sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                                   if line.startswith("review_http_requests_total{"))))
-        samples = self.lag_samples or [0.0]
-        return {"scrapes": len(self.lag_samples), "max_seconds": max(samples), "p95_seconds": percentile(samples, 95),
-                "served": served}
+        client.close()
+        return served
 
-    def wait_for_due_jobs(self, timeout: float) -> None:
-        """Until no job is due any more (the workers caught up)."""
+    def review_overdue(self, case_id: int) -> bool:
+        """Whether a worker has flagged the case's review deadline overdue (asked in SQL, on this script's own
+        connection: the driver then asks the service once, so both databases serve the same requests)."""
+        from sqlalchemy import func, select
+
+        from review_service.deadlines.models import Deadline
+        from review_service.extensions import db
+        with self.app.app_context():
+            flagged = db.session.scalar(select(func.count()).select_from(Deadline).where(
+                Deadline.case_id == case_id, Deadline.kind == "review", Deadline.overdue.is_(True)))
+            db.session.remove()
+        return bool(flagged)
+
+    def wait_for_due_jobs(self, timeout: float, queue: str | None = None) -> None:
+        """Until no job (of this queue) is due any more (the workers caught up)."""
         from sqlalchemy import func, select
 
         from review_service.db_types import utcnow
         from review_service.extensions import db
         from review_service.jobs.models import PENDING, DueJob
         deadline = time.monotonic() + timeout
+        due = select(func.count()).select_from(DueJob).where(DueJob.status == PENDING)
+        if queue is not None:
+            due = due.where(DueJob.queue == queue)
         with self.app.app_context():
-            while db.session.scalar(select(func.count()).select_from(DueJob).where(
-                    DueJob.status == PENDING, DueJob.next_attempt_at <= utcnow())):
+            while db.session.scalar(due.where(DueJob.next_attempt_at <= utcnow())):
                 db.session.rollback()
                 if time.monotonic() > deadline:
                     break  # the checks report what is left
@@ -211,27 +244,24 @@ class Cluster:
         return {part: (after[part] - before[part]) / seconds for part in after}
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU seconds so far of the cluster's processes with their children (gunicorn workers), and of the
-        database server's backends serving this database (PostgreSQL on this host; SQLite works in-process).
-        LibreOffice processes (archive packages convert their documents) are left out: bench/documents.py
-        measures them, and one alive at a snapshot would count whole (it is a child of a job worker)."""
+        """CPU seconds so far per kind of process (multi_node_cpu.cpu_by_role)."""
         from sqlalchemy import text
 
         from review_service.extensions import db
-        backends: list[int] = []
+        backends: list[tuple[int, str]] = []
         if self.url.startswith("postgresql"):
             with self.app.app_context():
-                backends = list(db.session.scalars(text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+                backends = [tuple(row) for row in db.session.execute(text(
+                    "SELECT pid, application_name FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))]
                 db.session.rollback()
-        return {"app": sum(map(_cpu_of, _with_descendants([proc.pid for _n, proc in self.procs]))),
-                "database": sum(map(_cpu_of, backends))}
+        return cpu_by_role([(role, proc.pid) for _n, role, proc in self.procs], backends)
 
     def stop(self) -> None:
-        for _name, proc in self.procs:
+        for _name, _role, proc in self.procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
-        for _name, proc in self.procs:
+        for _name, _role, proc in self.procs:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -243,8 +273,8 @@ class Cluster:
 
     def log_problems(self) -> list[str]:
         """Exit codes other than 0, and ERROR / CRITICAL / Traceback lines or job failures in the logs."""
-        problems = [f"{name} exited with {proc.returncode}" for name, proc in self.procs if proc.returncode != 0]
-        for name, _proc in self.procs:
+        problems = [f"{name} exited with {proc.returncode}" for name, _role, proc in self.procs if proc.returncode != 0]
+        for name, _role, _proc in self.procs:
             text = (self.logdir / f"multi_node-{name}.log").read_text(encoding="utf-8", errors="replace")
             bad = [line for line in text.splitlines()
                    if '"level": "ERROR"' in line or '"level": "CRITICAL"' in line or "Traceback" in line
@@ -252,35 +282,6 @@ class Cluster:
             if bad:
                 problems.append(f"{name}: {len(bad)} error lines, first: {bad[0][:300]}")
         return problems
-
-
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of one process (/proc/PID/stat; 0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _with_descendants(pids: list[int]) -> list[int]:
-    """These processes and all their descendants (from /proc/*/stat's parent ids), LibreOffice's excepted."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                name, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
-                parent = int(rest.split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if not name.startswith(CONVERTERS):
-                children.setdefault(parent, []).append(int(entry.name))
-    found, stack = [], list(pids)
-    while stack:
-        pid = stack.pop()
-        found.append(pid)
-        stack.extend(children.get(pid, []))
-    return found
 
 
 def _sample(text: str, name: str) -> float:

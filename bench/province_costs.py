@@ -65,7 +65,7 @@ class Server:
 
     def __init__(self, database_url: str, workdir: Path, logfile: Path):
         self.node = Node("127.0.0.1", free_port())
-        self.env = child_env(database_url, workdir, REVIEW_WEB_BIND=f"127.0.0.1:{self.node.port}",
+        self.env = child_env(database_url, workdir, "web", REVIEW_WEB_BIND=f"127.0.0.1:{self.node.port}",
                              REVIEW_WEB_WORKERS="1", REVIEW_LOG_LEVEL="WARNING")
         self.logfile = logfile
 

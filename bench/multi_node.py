@@ -15,8 +15,11 @@ Driving: --threads threads take cases from a queue and walk each along the whole
 review "issues", correct, review "approve", decide, publish, archive) over HTTP, sending each request
 to the other node than the one before. Every --overdue-every-th case has its review deadline moved
 to yesterday right after submission (under the case lock, with the service's own schedule_alerts,
-the breach job made due now): its thread waits until a worker has flagged it overdue, then goes on,
-while the other threads keep completing tasks. A monitor thread scrapes /metrics of both nodes.
+the breach job made due now): its thread waits (in SQL) until a worker has flagged it overdue, sees it
+over HTTP once, then goes on, while the other threads keep completing tasks. A monitor thread scrapes
+/metrics of both nodes, once per 4 driver requests. --warmup cases run first, unmeasured.
+
+CPU per request against a single SQLite process (issue 18, item 6): see multi_node_cpu.py.
 
 Checked afterwards with SQL (any violation: exit status 1): see multi_node_checks.py.
 """
@@ -160,7 +163,7 @@ def print_report(args, driven: dict, lag: dict, checks: dict) -> None:
         print(f"{kind:<30}{row['count']:>7}{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['max_ms']:>9.1f}")
     fire = driven["fire_seconds"]
     if fire:
-        print(f"breach firing, from due to seen overdue over HTTP ({len(fire)} timers): p50 "
+        print(f"breach firing, from due to flagged overdue (seen in SQL, then once over HTTP; {len(fire)} timers): p50 "
               f"{percentile(fire, 50):.2f} s, p95 {percentile(fire, 95):.2f} s, max {max(fire):.2f} s")
     print(f"worker lag gauge (/metrics, {lag['scrapes']} scrapes of both nodes): max {lag['max_seconds']:.2f} s, "
           f"p95 {lag['p95_seconds']:.2f} s; requests served per node: {lag['served']}")

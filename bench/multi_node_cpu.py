@@ -4,15 +4,15 @@ Kinds (ROLES): "web" (the gunicorn masters and their workers), "workers" (the `-
 breaches, notifications) and "documents" (the `--queue documents` worker: archive packages, LibreOffice
 included). Each connects to PostgreSQL as application_name review-<kind>, so the backends serving it are counted
 as "db:<kind>"; this script's own connections (backdating, waiting) are "db:bench" and backends of no kind of
-ours (autovacuum) "db:other": neither is the service's. PostgreSQL's shared background processes (WAL writer,
-checkpointer) serve every database of the server (other engineers' too) and are not counted. SQLite works
-in-process: its "db:" parts are 0, its CPU is in the app processes.
+ours (autovacuum) "db:other": neither is the service's. PostgreSQL's background processes (WAL writer,
+checkpointer, ...) serve every database of the server, other engineers' too: "db:shared", printed, not counted.
+SQLite works in-process: its "db:" parts are 0, its CPU is in the app processes.
 """
 import os
 from pathlib import Path
 
 ROLES = ("web", "workers", "documents")
-DB_ROLES = {f"review-{role}": f"db:{role}" for role in (*ROLES, "bench")}
+DB_ROLES = {f"review-{role}": f"db:{role}" for role in (*ROLES, "bench")} | {"shared": "db:shared"}
 CONVERTERS = ("soffice", "oosplash")  # LibreOffice: counted with the documents worker once it ended (cutime)
 JUDGED = ("web", "workers", "db:web", "db:workers")  # the service's CPU per request: the target's figure
 
@@ -101,7 +101,8 @@ def print_cpu(cpu: dict, baseline: dict | None) -> None:
               f"{built['documents']:.2f} s + {built['db:documents']:.2f} s = "
               f"{(built['documents'] + built['db:documents']) / c['packages'] * 1000:.0f} ms per package, not in the "
               f"figure; not the service's: this script's connections {c['served']['db:bench']:.2f} s, other backends "
-              f"{c['served']['db:other']:.2f} s; idle, per second: "
+              f"{c['served']['db:other']:.2f} s, the server's background processes (shared with other databases) "
+              f"{c['served']['db:shared']:.2f} s; idle, per second: "
               + ", ".join(f"{part} {idle[part] * 1000:.1f} ms" for part in (*ROLES, "db:web", "db:workers"))
               + f"; warm-up ({c['warmup_cases']} cases first, not measured): "
               + ", ".join(f"{part} {c['warmup'][part]:.2f} s" for part in JUDGED))

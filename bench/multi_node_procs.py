@@ -252,8 +252,9 @@ class Cluster:
         if self.url.startswith("postgresql"):
             with self.app.app_context():
                 backends = [tuple(row) for row in db.session.execute(text(
-                    "SELECT pid, application_name FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))]
+                    "SELECT pid, CASE WHEN datname IS NULL THEN 'shared' ELSE application_name END "
+                    "FROM pg_stat_activity WHERE (datname = current_database() OR datname IS NULL) "
+                    "AND pid <> pg_backend_pid()"))]
                 db.session.rollback()
         return cpu_by_role([(role, proc.pid) for _n, role, proc in self.procs], backends)
 

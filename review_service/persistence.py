@@ -19,7 +19,7 @@ change that silently undoes one of these tricks (an extra autoflush, a statement
 - `flush_changes`: the closing flush; the changed columns of loaded rows as Core UPDATEs, on PostgreSQL
   all in one statement (a round trip each is most of what a completion costs more there than on SQLite).
 """
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
@@ -162,41 +162,21 @@ def plan_for_the_values_given() -> None:
         db.session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
-class ClosingWrite:
-    """A Core INSERT or UPDATE for flush_changes to send with the closing UPDATEs: on PostgreSQL one more CTE of
-    their single statement (a round trip less each), elsewhere `alone()` just before them.
-
-    key: names the statement `build()` returns (built once per key; its bind names must not start with
-    "w<digit>_"); params: its values; rows: how many rows it must write, else `refusal()` is raised (the
-    unit of work then rolls the whole transaction back, as when `alone()` raises).
-    """
-
-    def __init__(self, *, key: Any, build: Callable[[], Any], params: dict, rows: int,
-                 refusal: Callable[[], Exception], alone: Callable[[], None]) -> None:
-        self.key, self.build, self.params, self.rows = key, build, params, rows
-        self.refusal, self.alone = refusal, alone
-
-
-def flush_changes(closing: Sequence[ClosingWrite] = ()) -> None:
+def flush_changes() -> None:
     """The closing flush of a hot path: the changed columns of rows this transaction read, written by
-    Core UPDATEs built once per shape (on PostgreSQL all of them in one statement, each UPDATE a CTE, with
-    the `closing` writes), instead of the unit of work's per-row machinery; the same rows, values and
-    onupdate columns as `session.flush()`, which remains the way whenever the transaction also holds new or
-    deleted rows, or a change the fast path does not write (a relationship, a SQL expression, mapper
-    events, versioning). The `closing` writes go first wherever they are sent on their own."""
+    Core UPDATEs built once per shape (on PostgreSQL all of them in one statement, each UPDATE a CTE),
+    instead of the unit of work's per-row machinery; the same rows, values and onupdate columns as
+    `session.flush()`, which remains the way whenever the transaction also holds new or deleted rows, or
+    a change the fast path does not write (a relationship, a SQL expression, mapper events, versioning)."""
     session = db.session()
     found = [] if session.new or session.deleted else [_column_changes(row) for row in session.dirty]
     changed = [change for change in found if change is not None]
-    chained = db.session.get_bind().dialect.name == "postgresql"
-    if not found or len(changed) < len(found) or not chained:
-        for write in closing:
-            write.alone()
     if not found or len(changed) < len(found):
         session.flush()
         return
     writes = [change for change in changed if change.values]
-    if writes or (chained and closing):
-        _write_updates(writes, closing if chained else ())
+    if writes:
+        _write_updates(writes)
     for change in changed:
         change.commit(session)
 
@@ -262,25 +242,19 @@ def _add_onupdate_values(table: Any, values: dict) -> bool:
     return True
 
 
-def _write_updates(writes: list[_ColumnChanges], closing: Sequence[ClosingWrite] = ()) -> None:
-    """SQLite: one statement per shape (executemany for several rows). PostgreSQL: one statement, with the
-    closing writes."""
+def _write_updates(writes: list[_ColumnChanges]) -> None:
+    """SQLite: one statement per shape (executemany for several rows). PostgreSQL: one statement."""
     from sqlalchemy.orm.exc import StaleDataError
     if db.session.get_bind().dialect.name == "postgresql":
-        params = {key: value for number, write in enumerate(writes)
-                  for key, value in write.params(f"w{number}_").items()}
-        for write in closing:
-            params.update(write.params)
-        counts = execute_core(_chained_statement(tuple(write.shape for write in writes), closing), params).one()
-        for write, count in zip(closing, counts, strict=False):
-            if count != write.rows:
-                raise write.refusal()
-        matched = sum(counts[len(closing):])
+        counts = execute_core(_chained_updates(tuple(write.shape for write in writes)),
+                              {key: value for number, write in enumerate(writes)
+                               for key, value in write.params(f"w{number}_").items()}).one()
+        matched = sum(counts)
     else:
         matched = 0
         for shape in dict.fromkeys(write.shape for write in writes):
-            rows = [write.params() for write in writes if write.shape == shape]
-            matched += execute_core(_update_statement(shape), rows if len(rows) > 1 else rows[0]).rowcount
+            params = [write.params() for write in writes if write.shape == shape]
+            matched += execute_core(_update_statement(shape), params if len(params) > 1 else params[0]).rowcount
     if matched != len(writes):
         raise StaleDataError(f"UPDATE expected to match {len(writes)} rows; {matched} matched")
 
@@ -298,18 +272,10 @@ def _update_statement(shape: tuple) -> Any:
     return _update_of(shape)
 
 
-_CHAINED: dict[tuple, Any] = {}
-
-
-def _chained_statement(shapes: tuple, closing: Sequence[ClosingWrite]) -> Any:
-    """PostgreSQL: the closing writes, then every UPDATE, each a CTE of one SELECT that answers how many rows
-    each wrote (built once per shapes and keys)."""
+@cache
+def _chained_updates(shapes: tuple) -> Any:
+    """PostgreSQL: every UPDATE a CTE of one SELECT that answers how many rows each matched."""
     from sqlalchemy import func, literal_column, select
-    key = (shapes, tuple(write.key for write in closing))
-    statement = _CHAINED.get(key)
-    if statement is None:
-        ctes = [write.build().returning(literal_column("1")).cte(f"c{number}") for number, write in enumerate(closing)]
-        ctes += [_update_of(shape, f"w{number}_").returning(literal_column("1")).cte(f"w{number}")
-                 for number, shape in enumerate(shapes)]
-        statement = _CHAINED[key] = select(*[select(func.count()).select_from(cte).scalar_subquery() for cte in ctes])
-    return statement
+    ctes = [_update_of(shape, f"w{number}_").returning(literal_column("1")).cte(f"w{number}")
+            for number, shape in enumerate(shapes)]
+    return select(*[select(func.count()).select_from(cte).scalar_subquery() for cte in ctes])

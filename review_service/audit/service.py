@@ -3,14 +3,13 @@ import hashlib
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, event, select
+from sqlalchemy import event, select
 
 from ..accounts.roles import Actor
 from ..db_types import utcnow
 from ..extensions import db
-from ..persistence import ClosingWrite, insert_rows
+from ..persistence import insert_rows
 from .models import CaseEvent
 
 GENESIS_HASH = "0" * 64
@@ -70,22 +69,6 @@ def insert_events(rows: list[CaseEvent]) -> None:
     """INSERT events made by chain_event, in their order, in one statement (a request that records several
     collects them and writes them at once: one round trip instead of one per event)."""
     insert_rows(CaseEvent, [{column: getattr(row, column) for column in _EVENT_COLUMNS} for row in rows])
-
-
-def inserting_events(rows: list[CaseEvent]) -> ClosingWrite:
-    """insert_events for the caller's closing flush_changes (on PostgreSQL in its statement)."""
-    values = [{column: getattr(row, column) for column in _EVENT_COLUMNS} for row in rows]
-    return ClosingWrite(key=("audit.case_events", len(rows)), build=lambda: _multi_row_insert(len(rows)),
-                        params={f"event{number}_{column}": value for number, row in enumerate(values)
-                                for column, value in row.items()},
-                        rows=len(rows), refusal=lambda: RuntimeError("case_events: the INSERT wrote another count"),
-                        alone=lambda: insert_rows(CaseEvent, values))
-
-
-def _multi_row_insert(count: int) -> Any:
-    table = cast(Table, CaseEvent.__table__)
-    return table.insert().values([{table.c[column]: bindparam(f"event{number}_{column}", type_=table.c[column].type)
-                                   for column in _EVENT_COLUMNS} for number in range(count)])
 
 
 _EVENT_COLUMNS = ("case_id", "seq", "occurred_at", "actor_id", "actor_name", "action", "task_id", "round", "data",

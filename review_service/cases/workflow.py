@@ -1,7 +1,7 @@
 """A case's lock and its engine state: lock, start, load and save the run (the task mirror is tasks/mirror.py)."""
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -10,7 +10,7 @@ from ..db_types import utcnow
 from ..engine import Runtime, WorkflowRun
 from ..errors import Conflict
 from ..extensions import db
-from ..persistence import ClosingWrite, built_once, compare_and_set
+from ..persistence import built_once, compare_and_set
 from ..processes.models import ProcessVersion, WorkflowInstance
 from ..processes.service import profile_of, runtime_for
 from .models import Case
@@ -118,29 +118,8 @@ def save_run(run: WorkflowRun, instance: WorkflowInstance) -> None:
     A Core UPDATE on the transaction's connection: no ORM bulk-update step and no autoflush; the
     caller's flush (or commit) writes the transaction's other rows.
     """
-    saving_run(run, instance).alone()
-
-
-def saving_run(run: WorkflowRun, instance: WorkflowInstance) -> ClosingWrite:
-    """save_run for the caller's closing flush_changes (on PostgreSQL in its statement): the state is dumped now."""
-    values = {"which_case": instance.case_id, "loaded_revision": instance.revision, "state": run.dump(),
-              "revision": instance.revision + 1, "updated_at": utcnow()}
-
-    def alone() -> None:
-        if not compare_and_set(_statements().save_state, values):
-            raise _changed_meanwhile()
-    return ClosingWrite(key="cases.workflow.save_state", build=_save_state_with_values, rows=1,
-                        params={f"saved_{key}": value for key, value in values.items()},
-                        refusal=_changed_meanwhile, alone=alone)
-
-
-def _changed_meanwhile() -> Conflict:
-    return Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")
-
-
-def _save_state_with_values() -> Any:
-    instances = cast(Table, WorkflowInstance.__table__)
-    return update(instances).where(
-        instances.c.case_id == bindparam("saved_which_case"), instances.c.revision == bindparam("saved_loaded_revision")
-    ).values({column: bindparam(f"saved_{column}", type_=instances.c[column].type)
-              for column in ("state", "revision", "updated_at")})
+    saved = compare_and_set(_statements().save_state, {
+        "which_case": instance.case_id, "loaded_revision": instance.revision, "state": run.dump(),
+        "revision": instance.revision + 1, "updated_at": utcnow()})
+    if not saved:
+        raise Conflict("案件已被他人同时修改，请刷新后重试", code="concurrent_update")

@@ -1,16 +1,16 @@
 """Read, claim and complete human tasks (the inbox is inbox.py). One call is one transaction, owned by the caller."""
 from ..accounts.roles import Actor, Role
-from ..audit.service import chain_event, inserting_events, record_event
+from ..audit.service import chain_event, insert_events, record_event
 from ..cases.effects import apply_effects, check_preconditions
 from ..cases.forms import form_schema, validate_form
 from ..cases.listeners import task_completed
 from ..cases.models import COMPLETED, OPEN, Case, Task
-from ..cases.workflow import load_run, saving_run
+from ..cases.workflow import load_run, save_run
 from ..db_types import utcnow
 from ..engine import ScriptFailed, TaskNotReady, UnknownTask
 from ..errors import Conflict, InvalidInput, NotFound
 from ..extensions import db
-from ..persistence import ClosingWrite, flush_changes
+from ..persistence import flush_changes
 from ..processes.vocabulary import labelled_form_schema, normalise_opinion
 from .hooks import working_days_left
 from .mirror import LockedTask, lock_case_of_task, sync_tasks
@@ -61,7 +61,6 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     validate_form(task.form_key, data)
     checked = check_preconditions(case, task.kind)
     run = instance = runtime = None
-    closing: list[ClosingWrite] = []
     if task.engine_task:
         run, instance, runtime = load_run(case, locked.instance)
         _run_engine_task(run, task, data)
@@ -75,11 +74,10 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
         sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None,
                    history=history, locked=locked)
-        closing.append(saving_run(run, instance))
-    closing.append(inserting_events(history))  # the completion and the clocks' entries, in chain order, one INSERT
+        save_run(run, instance)
+    insert_events(history)  # the completion and the clocks' entries, in chain order, one INSERT
     _resolve_for_response(task)
-    # the state, the history and the changed case, task and clocks: one statement on PostgreSQL
-    flush_changes(closing)
+    flush_changes()  # the changed case, task and clocks: Core UPDATEs, one statement on PostgreSQL
     return task
 
 

@@ -1,7 +1,9 @@
 """Archive package helpers shared by the archive test modules: a decided case, its package built by the worker,
 a ZIP rewritten file by file, a verification through the API."""
 import io
+import stat
 import zipfile
+from pathlib import Path
 
 from review_service.jobs.worker import work_once
 
@@ -62,3 +64,13 @@ def verify(as_user, data: bytes) -> dict:
                                              data={"file": (io.BytesIO(data), "案卷.zip")})
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+def stub_converter(folder: Path) -> str:
+    """A stand-in for soffice that writes a one-line PDF per DOCX given (same arguments, same output names),
+    for tests of what a build records rather than of its PDFs (those: test_archive_verification.py)."""
+    script = folder / "stub-soffice"
+    script.write_text('#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --outdir) out="$2"; shift;; *.docx) '
+                      'printf "%%PDF-1.7 stub\\n" > "$out/$(basename "$1" .docx).pdf";; esac; shift; done\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)

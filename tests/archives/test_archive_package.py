@@ -7,7 +7,7 @@ import zipfile
 
 from review_service.jobs.worker import work_once
 
-from .packages import REPORT, decided_case, verify
+from .packages import REPORT, decided_case, stub_converter, verify
 
 
 def test_on_demand_builds_need_a_decided_case_of_ones_own_agency(as_user, app):
@@ -19,7 +19,9 @@ def test_on_demand_builds_need_a_decided_case_of_ones_own_agency(as_user, app):
     assert as_user("other.handler").post(f"/api/v1/cases/{case_id}/archive-packages").status_code == 404
 
 
-def test_on_demand_build_of_a_decided_case_and_other_agencies_get_404(as_user, app):
+def test_on_demand_build_of_a_decided_case_and_other_agencies_get_404(as_user, app, monkeypatch, tmp_path):
+    from review_service.archives import pdf
+    monkeypatch.setattr(pdf, "SOFFICE", stub_converter(tmp_path))  # who may build and fetch, not the PDFs
     case_id = decided_case(as_user)
     response = as_user("head").post(f"/api/v1/cases/{case_id}/archive-packages")
     assert response.status_code == 202 and response.get_json()["status"] == "scheduled"
@@ -92,9 +94,11 @@ def test_an_attachment_changed_on_disk_fails_the_build(as_user, app):
     assert result.outcome == "failed" and "调查终结报告.txt" in result.error and "摘要不符" in result.error
 
 
-def test_the_retention_period_comes_from_the_profile(as_user, app, monkeypatch):
+def test_the_retention_period_comes_from_the_profile(as_user, app, monkeypatch, tmp_path):
     from review_service.archives import package as builder
+    from review_service.archives import pdf
     monkeypatch.setattr(builder, "profile_of_case", lambda case_id: {"retention": "10_years"})
+    monkeypatch.setattr(pdf, "SOFFICE", stub_converter(tmp_path))  # the manifest, not the PDFs
     case_id = decided_case(as_user)
     as_user("head").post(f"/api/v1/cases/{case_id}/archive-packages")
     with app.app_context():

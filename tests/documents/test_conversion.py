@@ -1,5 +1,6 @@
-"""LibreOffice runs (review_service/documents/soffice.py): several documents in one run, in their order; each run's
-profile copied from a template only this user may write; a failed run with a copied profile discards the template."""
+"""LibreOffice runs (review_service/documents/soffice.py): several documents in one run, in their order, leaving
+the profile template; a template folder others may write is not used; a run copies the template, and a failed
+run on a copy discards it."""
 import os
 import stat
 
@@ -25,19 +26,18 @@ def _fake_converter(folder, body: str) -> str:
     return str(script)
 
 
-def test_several_documents_convert_in_one_run_in_their_order_and_later_runs_copy_the_template(converter, monkeypatch):
-    runs, copies = [], []
-    run, copy = soffice._run, soffice._copy_profile
+def test_several_documents_convert_in_one_run_in_their_order_and_leave_the_profile_template(converter, monkeypatch):
+    """One run (LibreOffice on a copied profile: every other conversion of the suite after the first)."""
+    runs = []
+    run = soffice._run
     monkeypatch.setattr(soffice, "_run", lambda *args: runs.append(args) or run(*args))
-    monkeypatch.setattr(soffice, "_copy_profile", lambda *args: copies.append(args) or copy(*args))
     first, second = soffice.convert_many([_docx("甲公司案"), _docx("乙公司案")], timeout=120, command=converter)
     assert len(runs) == 1
-    assert "甲公司案" in pdf_text(first) and "乙公司案" not in pdf_text(first)
-    assert "乙公司案" in pdf_text(second) and "甲公司案" not in pdf_text(second)
+    first_text, second_text = pdf_text(first), pdf_text(second)
+    assert "甲公司案" in first_text and "乙公司案" not in first_text
+    assert "乙公司案" in second_text and "甲公司案" not in second_text
     template = soffice.profile_template(converter)
-    assert template is not None and template.is_dir()  # this run's profile, or an earlier one's
-    [third] = soffice.convert_many([_docx("丙公司案")], timeout=120, command=converter)
-    assert "丙公司案" in pdf_text(third) and copies[-1][0] == template
+    assert template is not None and (template / "user").is_dir()  # this run's profile, or an earlier one's
 
 
 def test_a_profile_folder_that_others_may_write_is_not_used(tmp_path, monkeypatch):
@@ -57,9 +57,12 @@ def test_a_failed_run_on_a_copied_profile_discards_the_template(tmp_path, monkey
     template = soffice.profile_template(command)
     assert template is not None
     (template / "user").mkdir(parents=True)
+    copies = []
+    copy = soffice._copy_profile
+    monkeypatch.setattr(soffice, "_copy_profile", lambda *args: copies.append(args) or copy(*args))
     with pytest.raises(soffice.ConversionError, match="退出码 3"):
         soffice.convert_many([b"not a docx"], timeout=30, command=command)
-    assert not template.exists()
+    assert copies[0][0] == template and not template.exists()  # the run copied it, then discarded it
     with pytest.raises(soffice.ConversionError, match="退出码 3"):  # and a run without a template fails the same
         soffice.convert_many([b"not a docx"], timeout=30, command=command)
     assert not template.exists()  # a failed run leaves no template

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from ..workdays.service import register_calendar_listener
     from .alerts import flag_overdue, preload_deadlines, send_reminder
     from .extension_requests import APPROVAL_KIND, decide_extension
+    from .open_clocks import open_clocks
     from .recompute import recompute_open_deadlines
     from .service import BREACH_JOB, REMINDER_JOB, sync_deadlines, working_days_left
     from .withdrawals import WITHDRAWAL_KIND, withdrawn
@@ -22,4 +23,4 @@ def init_app(app: Flask) -> None:
     register_effect(APPROVAL_KIND, decide_extension)
     register_effect(WITHDRAWAL_KIND, withdrawn)
     register_calendar_listener(recompute_open_deadlines)
-    register_deadline_clock(sync=sync_deadlines, days_left=working_days_left)
+    register_deadline_clock(sync=sync_deadlines, days_left=working_days_left, open_clocks=open_clocks)

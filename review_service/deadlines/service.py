@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, and_, bindparam, or_, select
+from sqlalchemy import Table, and_, bindparam, or_
 
 from ..accounts.roles import Role
 from ..cases.models import COMPLETED, Task
@@ -40,12 +40,11 @@ from ..persistence import (
     execute_core,
     flush_if_unsaved,
     no_autoflush,
-    read_without_flush,
-    unsaved,
 )
 from ..workdays import service as workdays
 from .clock import REMINDER_HOUR, breach_moment, start_of_day
 from .models import CALENDAR, CANCELLED, MET, OPEN_STATUSES, PAUSED, RUNNING, WORKING, Deadline
+from .open_clocks import open_deadlines
 
 if TYPE_CHECKING:
     from ..cases.models import Case
@@ -72,16 +71,18 @@ class DeadlineRule:
 
 
 def sync_deadlines(case: Case, run: WorkflowRun, ready: list[HumanTask], task_rows: dict[str, Task],
-                   record_change: Callable[[dict[str, Any]], object]) -> None:
+                   record_change: Callable[[dict[str, Any]], object], *, open_rows: list[Deadline] | None = None
+                   ) -> None:
     """Keep the case's clocks in step with its ready tasks; pass each history entry to record_change.
 
+    open_rows: the case's open clocks as read with the case lock (tasks.mirror.lock_case_of_task); else read here.
     New clocks are INSERTed in one statement, after their history entries (their ids name the alert jobs).
     task_rows may hold tasks not added to the session yet: they get their deadline_id before their INSERT.
     """
     still_open = []
     by_kind = {t.properties["deadlineKind"]: t for t in ready if t.properties.get("deadlineKind")}
     pausing = {t.properties["pausesDeadline"] for t in ready if t.properties.get("pausesDeadline")}
-    for deadline in open_deadlines(case.id):
+    for deadline in open_deadlines(case.id, read_with_lock=open_rows):
         still_open.append(deadline)
         if deadline.kind not in SERVICE_KINDS:
             _follow_tasks(case, deadline, by_kind, pausing, record_change)
@@ -115,32 +116,16 @@ def _start_deadlines(case: Case, run: WorkflowRun, by_kind: dict[str, HumanTask]
         record_change({"action": "deadline.started", "kind": deadline.kind, "due_on": deadline.due_on,
                        "start_on": deadline.start_on, "capped": deadline.capped, "problem": deadline.problem})
     add_at_once(opened)  # one INSERT ... RETURNING their ids; the transaction's other rows are written later
+    add_new_jobs([job for deadline in opened for job in _alert_jobs(deadline) or ()])  # new keys: one INSERT
     for deadline in opened:
-        schedule_alerts(deadline, new=True)
         if deadline.capped:
             warn_capped(case, deadline)
     return opened
 
 
 @built_once
-def _open_deadlines_statement() -> Any:
-    return select(Deadline).where(Deadline.case_id == bindparam("case_id"), Deadline.status.in_(OPEN_STATUSES))
-
-
-@built_once
 def _delete_jobs_statement() -> Any:
     return cast(Table, DueJob.__table__).delete().where(DueJob.dedupe_key.in_(bindparam("keys", expanding=True)))
-
-
-def open_deadlines(case_id: int) -> list[Deadline]:
-    """The case's running and paused clocks as this transaction sees them, read without flushing first.
-
-    A row changed in memory counts by its in-memory status, and a clock added but not flushed yet counts
-    too: the same answer an autoflush would give, without writing the transaction's rows at this point.
-    """
-    rows = read_without_flush(_open_deadlines_statement(), {"case_id": case_id})
-    pending = unsaved(Deadline, lambda row: row.case_id == case_id)
-    return [row for row in rows + pending if row.status in OPEN_STATUSES]
 
 
 def _new_deadline(case: Case, run: WorkflowRun, human: HumanTask, kind: str) -> Deadline:
@@ -313,30 +298,27 @@ def close_deadline(deadline: Deadline) -> dict[str, Any]:
             "late": late and deadline.status == MET}
 
 
-def schedule_alerts(deadline: Deadline, *, new: bool = False) -> None:
-    """(Re)schedule the reminder and the breach job of a running deadline, or drop them.
+def schedule_alerts(deadline: Deadline) -> None:
+    """(Re)schedule the reminder and the breach job of a running deadline, or drop them."""
+    jobs = _alert_jobs(deadline)
+    if jobs is None:
+        _delete_jobs([f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)])
+    for job in jobs or ():
+        schedule_job(job.pop("kind"), job.pop("due_at"), **job)
 
-    new: the deadline was just created, so it has no jobs to move yet (they are INSERTed at once).
-    """
-    keys = {kind: f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)}
+
+def _alert_jobs(deadline: Deadline) -> list[dict[str, Any]] | None:
+    """The reminder and breach jobs a deadline needs now (None: it is not running, or has no due date)."""
     if deadline.status != RUNNING or deadline.due_on is None:
-        if not new:
-            _delete_jobs(list(keys.values()))
-        return
+        return None
     due: dict[str, datetime] = {}
     if not deadline.overdue:
         due[BREACH_JOB] = breach_moment(deadline.due_on)
     remind_on = reminder_day(deadline)
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
         due[REMINDER_JOB] = start_of_day(remind_on, REMINDER_HOUR)
-    jobs: list[dict[str, Any]] = [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id,
-                                   "payload": {"deadline_id": deadline.id}, "dedupe_key": keys[kind]}
-                                  for kind, due_at in due.items()]
-    if new:
-        add_new_jobs(jobs)
-        return
-    for job in jobs:
-        schedule_job(job.pop("kind"), job.pop("due_at"), **job)
+    return [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id, "payload": {"deadline_id": deadline.id},
+             "dedupe_key": f"deadline:{deadline.id}:{kind.split('.')[1]}"} for kind, due_at in due.items()]
 
 
 def _delete_jobs(dedupe_keys: list[str]) -> None:

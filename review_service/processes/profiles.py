@@ -8,6 +8,7 @@ from functools import cache, lru_cache
 
 from flask import current_app
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm.util import identity_key
 
 from ..accounts.roles import Role
 from ..extensions import db
@@ -27,6 +28,10 @@ DEFAULT_EXTENSION_APPROVER = Role.DEPUTY_HEAD
 
 
 def _version_of_case(case_id: int) -> tuple[int, str] | None:
+    """The case's (version id, hash); from its engine state row when this transaction holds it (no query)."""
+    held = db.session.identity_map.get(identity_key(WorkflowInstance, case_id)) if case_id is not None else None
+    if held is not None and "process_version_id" in held.__dict__ and "process_hash" in held.__dict__:
+        return held.process_version_id, held.process_hash
     return db.session.execute(_version_of_case_statement(), {"case_id": case_id}).first()
 
 

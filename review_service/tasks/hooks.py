@@ -16,10 +16,13 @@ def register_reviewer_rules(*, check_eligible: Callable[..., None], assign: Call
     _HOOKS.update(check_reviewer_eligible=check_eligible, assign_review_task=assign)
 
 
-def register_deadline_clock(*, sync: Callable[..., None], days_left: Callable[..., int | None]) -> None:
-    """deadlines: sync(case, run, ready, task_rows, record_change) starts, stops and pauses the case's
-    deadlines as its tasks change; days_left(deadline|None) gives the working days left to a due date."""
-    _HOOKS.update(sync_deadlines=sync, working_days_left=days_left)
+def register_deadline_clock(*, sync: Callable[..., None], days_left: Callable[..., int | None],
+                            open_clocks: Callable[[], tuple[Any, Any]]) -> None:
+    """deadlines: sync(case, run, ready, task_rows, record_change, open_rows=None) starts, stops and pauses the
+    case's deadlines as its tasks change (open_rows: its open clocks, read with the case lock); days_left(
+    deadline|None) gives the working days left to a due date; open_clocks() is (the clock model, the SQL
+    condition of an open clock), for the mirror to read a case's open clocks together with its lock."""
+    _HOOKS.update(sync_deadlines=sync, working_days_left=days_left, open_clocks=open_clocks)
 
 
 def _hook(name: str) -> Callable[..., Any]:
@@ -37,8 +40,13 @@ def assign_review_task(case, task, *, eligible: int | None) -> None:
     _hook("assign_review_task")(case, task, eligible=eligible)
 
 
-def sync_deadlines(case, run, ready: list, task_rows: dict, record_change: Callable[[dict], None]) -> None:
-    _hook("sync_deadlines")(case, run, ready, task_rows, record_change)
+def sync_deadlines(case, run, ready: list, task_rows: dict, record_change: Callable[[dict], None], *,
+                   open_rows: list | None = None) -> None:
+    _hook("sync_deadlines")(case, run, ready, task_rows, record_change, open_rows=open_rows)
+
+
+def open_clocks() -> tuple[Any, Any]:
+    return _hook("open_clocks")()
 
 
 def working_days_left(deadline) -> int | None:

@@ -73,7 +73,7 @@ def complete_task(task_id: str, *, actor: Actor, data) -> Task:
     if run is not None and instance is not None and runtime is not None:  # an engine task: loaded above
         # check_can_work found the actor of a review-lane task eligible; completing it does not change that
         sync_tasks(case, runtime, run, eligible_reviewer=actor.id if task.role == Role.REVIEWER else None,
-                   history=history, open_rows=locked.open_engine_tasks)
+                   history=history, locked=locked)
         save_run(run, instance)
     insert_events(history)  # the completion and the clocks' entries, in chain order, one INSERT
     _resolve_for_response(task)

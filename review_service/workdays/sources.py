@@ -156,6 +156,19 @@ _REVISION = select(select(func.max(CalendarArrangement.id)).scalar_subquery(),
                    select(func.max(CalendarAdjustment.id)).scalar_subquery())
 
 
+def revision_columns() -> tuple[Any, Any]:
+    """The calendar revision as two scalar subqueries, for a statement the transaction runs anyway (the case
+    lock) to read it with; hand the two values to remember_revision."""
+    return _REVISION.selected_columns[0], _REVISION.selected_columns[1]
+
+
+def remember_revision(values: tuple[Any, Any]) -> None:
+    """The calendar revision this transaction read with another statement: current_snapshot() reads no more."""
+    session = db.session()
+    if not session.info.get(WRITTEN) and REVISION_KEY not in session.info:
+        session.info[REVISION_KEY] = tuple(values)
+
+
 def current_snapshot() -> Snapshot:
     """The snapshot for the database's current calendar revision (one small query when warm)."""
     session = db.session()

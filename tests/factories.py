@@ -300,11 +300,25 @@ class PageClient:
 
 
 def browser_login(page, username: str, password: str = PASSWORD):
-    page.goto("/login")
+    """Log in by typing the login form (opened unless the page shows it already, as after a logout)."""
+    if not re.search(r"/login(\?|$)", page.url):
+        page.goto("/login")
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/inbox.*"))
+
+
+def browser_session(page, username: str, then: str | None = "/inbox", password: str = PASSWORD):
+    """Log in without drawing the login page: the context's own request client posts the login form (CSRF token
+    included) as the page would, so the session cookie lands in the browser; then the page opens `then`. For tests
+    of something else than logging in (test_login.py and the forced password change type the form)."""
+    form = page.context.request.get("/login")
+    answer = page.context.request.post("/login", max_redirects=0, form={
+        "username": username, "password": password, "csrf_token": csrf_token(form.text())})
+    assert answer.status == 302 and not answer.headers["location"].endswith("/login"), answer.text()[:2000]
+    if then:
+        page.goto(then)
 
 
 def browser_logout(page):

@@ -21,11 +21,23 @@ def ancestor_ids(agency_id: int) -> list[int]:
     return chain
 
 
+def _chain(agency_id, *, nesting: bool = False):
+    """The agency and every agency above it with their depth (a recursive CTE); agency_id is a value or a column
+    of an enclosing query (nesting: the CTE is written inside the subquery that uses it, correlated)."""
+    start = select(Agency.id, Agency.parent_id, literal(0).label("depth")).where(Agency.id == agency_id)
+    chain = start.correlate_except(Agency).cte("chain", recursive=True, nesting=nesting)
+    return chain.union_all(select(Agency.id, Agency.parent_id, chain.c.depth + 1)
+                           .join(chain, Agency.id == chain.c.parent_id).where(chain.c.depth < MAX_DEPTH))
+
+
+def ancestors_of(agency_id_column):
+    """SQL: the ids ancestor_ids gives (as a set), for an agency id column of the enclosing query: one short
+    index walk up the tree per row, inside the query that lists the rows."""
+    return select(_chain(agency_id_column, nesting=True).c.id)
+
+
 def _ancestors_in_one_query(agency_id: int) -> list[int]:
-    chain = (select(Agency.id, Agency.parent_id, literal(0).label("depth"))
-             .where(Agency.id == agency_id).cte("chain", recursive=True))
-    chain = chain.union_all(select(Agency.id, Agency.parent_id, chain.c.depth + 1)
-                            .join(chain, Agency.id == chain.c.parent_id).where(chain.c.depth < MAX_DEPTH))
+    chain = _chain(agency_id)
     ordered: list[int] = []
     for found in db.session.scalars(select(chain.c.id).order_by(chain.c.depth)):
         if found in ordered:  # a parent cycle: stop where it closes

@@ -28,7 +28,7 @@ from ..processes.profiles import profile_of_case
 from . import manifest as mf
 from .history_document import BEIJING, beijing_time, history_docx
 from .models import ArchivePackage
-from .pdf import docx_to_pdf
+from .pdf import docx_to_pdfs
 
 PDF, JSON = "application/pdf", "application/json"
 
@@ -46,9 +46,10 @@ class ArchiveBuildFailed(RuntimeError):
     """A file the package must hold is not as recorded (e.g. an attachment changed on disk)."""
 
 
-def gather_documents(case) -> list[ArchiveFile]:
-    """The case's generated documents (审核意见书, 送审表, ...), every version, as PDF under documents/."""
-    return document_files(case_documents(case))
+def gather_documents(case, *also: bytes) -> tuple[list[ArchiveFile], list[bytes]]:
+    """The case's generated documents (审核意见书, 送审表, ...), every version, as PDF under documents/, and
+    the PDFs of the DOCX `also` given (converted in the same LibreOffice run)."""
+    return converted_files(case_documents(case), *also)
 
 
 def case_documents(case) -> list:
@@ -60,11 +61,17 @@ def case_documents(case) -> list:
 def document_files(entries) -> list[ArchiveFile]:
     """Entries with file_name, title, pdf_bytes() (None until converted) and docx_bytes(), as PDF files;
     a document whose PDF is not made yet is converted here (the package never waits for another job)."""
-    files = []
-    for entry in entries:
-        pdf = entry.pdf_bytes() or docx_to_pdf(entry.docx_bytes())
-        files.append(ArchiveFile(f"documents/{_safe(entry.file_name)}.pdf", pdf, "document", entry.title, PDF))
-    return files
+    return converted_files(entries)[0]
+
+
+def converted_files(entries, *also: bytes) -> tuple[list[ArchiveFile], list[bytes]]:
+    """document_files, and the PDFs of the DOCX `also` given: everything to convert in one LibreOffice run."""
+    made = [entry.pdf_bytes() for entry in entries]
+    missing = [entry.docx_bytes() for entry, pdf in zip(entries, made, strict=True) if not pdf]
+    pdfs = iter(docx_to_pdfs([*missing, *also]))
+    files = [ArchiveFile(f"documents/{_safe(entry.file_name)}.pdf", pdf or next(pdfs), "document", entry.title, PDF)
+             for entry, pdf in zip(entries, made, strict=True)]
+    return files, list(pdfs)
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,12 @@ def prepare_package(case, *, trigger: str, requested_by) -> PreparedPackage:
     head = {"seq": case.history_seq, "hash": case.history_hash}
     metadata = case_metadata(case)
     history = readable_history(case.id, events)
-    files = [*gather_documents(case), *material_files(case),
+    materials = material_files(case)  # checked first: a changed attachment fails the build before LibreOffice
+    documents, [history_pdf] = gather_documents(case, history_docx(metadata, case_rounds(case), history))
+    files = [*documents, *materials,
              ArchiveFile("history/history.json", _history_json(case, events, head), "history",
                          "案件历史记录（机读）", JSON),
-             ArchiveFile("history/history.pdf", docx_to_pdf(history_docx(metadata, case_rounds(case), history)),
-                         "history", "案件办理记录", PDF)]
+             ArchiveFile("history/history.pdf", history_pdf, "history", "案件办理记录", PDF)]
     version = (db.session.scalar(select(func.max(ArchivePackage.version))
                                  .where(ArchivePackage.case_id == case.id)) or 0) + 1
     built_at = utcnow()

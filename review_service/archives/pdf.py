@@ -1,10 +1,10 @@
 """DOCX -> PDF for the archive package: the documents' own converter (LibreOffice headless, a profile per
-conversion, the whole process group killed at the time limit, the CJK fonts mapped), with the archive's errors.
+run, the whole process group killed at the time limit, the CJK fonts mapped), with the archive's errors.
 """
-from ..documents.render import DocumentFailed, convert_to_pdf
+from ..documents.render import DocumentFailed, convert_all
 
 SOFFICE = "soffice"  # the worker may build outside an application context, so not the setting
-TIME_LIMIT_SECONDS = 120
+TIME_LIMIT_SECONDS = 120  # per document
 
 
 class PdfConversionFailed(RuntimeError):
@@ -13,7 +13,12 @@ class PdfConversionFailed(RuntimeError):
 
 def docx_to_pdf(docx: bytes, *, timeout: float = TIME_LIMIT_SECONDS) -> bytes:
     """The PDF of a DOCX (as bytes); raise PdfConversionFailed rather than hang or return nothing."""
+    return docx_to_pdfs([docx], timeout=timeout)[0]
+
+
+def docx_to_pdfs(documents: list[bytes], *, timeout: float = TIME_LIMIT_SECONDS) -> list[bytes]:
+    """The PDFs of several DOCX documents, in their order, from one LibreOffice run (its start is most of the cost)."""
     try:
-        return convert_to_pdf(docx, timeout=timeout, command=SOFFICE)
+        return convert_all(documents, timeout=timeout, command=SOFFICE)
     except DocumentFailed as failure:
         raise PdfConversionFailed(f"LibreOffice: {failure}") from failure

@@ -6,10 +6,6 @@ reproducible (fixed zip dates), so a DOCX rendered for a download equals the one
 """
 import hashlib
 import io
-import os
-import signal
-import subprocess
-import tempfile
 from pathlib import Path
 
 from docxtpl import DocxTemplate
@@ -19,12 +15,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..processes.service import agency_folder, nearest_up_the_tree
 from .build_templates import reproducible_zip
+from .soffice import ConversionError, convert_many
 
 TEMPLATE_FILES = {"opinion": "opinion.docx", "submission": "submission.docx",
                   "coordination": "coordination.docx", "discussion": "discussion.docx"}
 TEMPLATES_FOLDER = "documents"
 SHIPPED_DEFAULT = Path(__file__).resolve().parents[2] / "workflows" / "default"
-FONTS_CONF = Path(__file__).with_name("fonts.conf")  # 仿宋_GB2312 etc. -> Noto CJK SC
 
 
 class DocumentFailed(Exception):
@@ -85,33 +81,18 @@ def render_docx(template: bytes | Path, context: dict) -> bytes:
 
 
 def convert_to_pdf(docx: bytes, *, timeout: float | None = None, command: str | None = None) -> bytes:
-    """PDF of the DOCX by LibreOffice headless, in a fresh profile of its own; killed after `timeout` seconds.
+    """PDF of the DOCX by LibreOffice headless, in a profile of its own; killed after `timeout` seconds."""
+    return convert_all([docx], timeout=timeout, command=command)[0]
+
+
+def convert_all(documents: list[bytes], *, timeout: float | None = None, command: str | None = None) -> list[bytes]:
+    """PDFs of several DOCX documents from one LibreOffice run (its start costs more than a document), in their
+    order; `timeout` seconds per document (soffice.py).
 
     timeout, command: default the DOCUMENT_PDF_TIMEOUT_SECONDS and DOCUMENT_CONVERTER settings."""
     timeout = timeout or current_app.config["DOCUMENT_PDF_TIMEOUT_SECONDS"]
     command = command or current_app.config["DOCUMENT_CONVERTER"]
-    with tempfile.TemporaryDirectory(prefix="review-pdf-") as work:
-        folder = Path(work)
-        (folder / "document.docx").write_bytes(docx)
-        try:
-            process = subprocess.Popen(
-                [command, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(folder),
-                 str(folder / "document.docx")],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, cwd=work,
-                env={**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)})
-        except OSError as exc:  # no such program
-            raise DocumentFailed(f"无法启动 PDF 转换程序 {command}: {exc}") from exc
-        try:
-            _, errors = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # soffice starts soffice.bin: end the whole group
-            process.communicate()
-            raise DocumentFailed(f"PDF 转换超时（{timeout:g} 秒），已终止转换进程") from None
-        except OSError as exc:
-            raise DocumentFailed(f"无法启动 PDF 转换程序 {command}: {exc}") from exc
-        pdf = folder / "document.pdf"
-        if process.returncode != 0 or not pdf.is_file():
-            message = errors.decode("utf-8", "replace").strip()[-500:]
-            raise DocumentFailed(f"PDF 转换失败（退出码 {process.returncode}）：{message}")
-        return pdf.read_bytes()
+    try:
+        return convert_many(documents, timeout=timeout, command=command)
+    except ConversionError as exc:
+        raise DocumentFailed(str(exc)) from exc

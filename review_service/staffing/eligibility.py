@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, and_, bindparam, exists, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import User, UserRole
-from ..accounts.roles import Actor, Role
+from ..accounts.roles import Actor
 from ..agencies.models import Agency
-from ..agencies.tree import ancestor_ids
-from ..cases.models import Case
+from ..agencies.tree import ancestor_ids, ancestors_of
 from ..china_time import today_in_china as today
 from ..errors import Forbidden
 from ..extensions import db
@@ -81,6 +81,13 @@ def qualified_for_penalties(staff: StaffMember | Row[Any], agency) -> bool:
                 and staff.first_reviewed_on < QUALIFICATION_REQUIRED_FROM)
 
 
+def qualified_clause(staff, agency):
+    """SQL form of qualified_for_penalties (the same rule; tests/staffing/test_inbox_eligibility.py compares them)."""
+    return or_(and_(staff.legal_qualification_no.is_not(None), staff.legal_qualification_no != ""),
+               and_(agency.grandfather_pre_2021_reviewers.is_(True), staff.first_reviewed_on.is_not(None),
+                    staff.first_reviewed_on < QUALIFICATION_REQUIRED_FROM))
+
+
 def reasons_against(staff: StaffMember, case) -> list[str]:
     """Codes of every rule that bars this staff record's user from reviewing the case."""
     assert staff.user_id is not None  # reviewing staff records are linked to a login
@@ -145,29 +152,16 @@ def check_reviewer_eligible(actor: Actor, case) -> None:
                         fields={"reasons": reasons})
 
 
-def eligible_tasks_only(actor: Actor, tasks: list) -> list:
-    """Drop review tasks the actor may not work from an inbox listing."""
-    verdicts = eligible_cases(actor.id, list({t.case_id: t.case for t in tasks if t.role == Role.REVIEWER}.values()))
-    return [task for task in tasks if task.role != Role.REVIEWER or verdicts[task.case_id]]
+_CASE_AGENCY = aliased(Agency, name="case_agency")  # built once: the agency whose grandfathering counts
 
 
-def eligible_cases(user_id: int, cases: list) -> dict[int, bool]:
-    """is_eligible for many cases in a few queries (an inbox): the user's reviewing records once per agency,
-    the four-eyes rule and recusals once for all the cases."""
-    if len(cases) <= 1:
-        return {case.id: is_eligible(user_id, case) for case in cases}
-    ids = [case.id for case in cases]
-    flush_if_unsaved(lambda row: isinstance(row, _ROWS_READ)
-                     or any(may_change_handled_case(row, case_id, user_id) for case_id in ids))
-    with no_autoflush():
-        barred = set(db.session.scalars(select(Case.id).where(
-            Case.id.in_(ids), db.or_(handled_case(Case.id, user_id, Case.handler_id), recused(Case.id, user_id)))))
-        records = {agency_id: db.session.execute(
-            select(StaffMember.legal_qualification_no, StaffMember.first_reviewed_on, User.is_active)
-            .join(User, User.id == StaffMember.user_id)
-            .where(_reviewing_staff_clause(agency_id, today(), ancestor_ids(agency_id)),
-                   StaffMember.user_id == user_id)).all()
-            for agency_id in {case.agency_id for case in cases}}
-    return {case.id: case.id not in barred and any(
-        row.is_active and (case.decision_type != PENALTY or qualified_for_penalties(row, case.agency))
-        for row in records[case.agency_id]) for case in cases}
+def may_review(case, user_id, on):
+    """SQL for is_eligible over the columns of `case` (the Case entity of the enclosing query, or an alias): the
+    user holds a reviewing staff record for the case's agency on `on` with an active account, qualified when it
+    is a penalty, independent (four-eyes) and not recused. The inbox lists only what this lets through;
+    tests/staffing/test_inbox_eligibility.py checks that it answers as is_eligible does on the same rows."""
+    record = exists().where(
+        StaffMember.user_id == user_id, User.id == StaffMember.user_id, User.is_active.is_(True),
+        _reviewing_staff_clause(case.agency_id, on, ancestors_of(case.agency_id)), _CASE_AGENCY.id == case.agency_id,
+        or_(case.decision_type.is_(None), case.decision_type != PENALTY, qualified_clause(StaffMember, _CASE_AGENCY)))
+    return and_(record, not_(handled_case(case.id, user_id, case.handler_id)), not_(recused(case.id, user_id)))

@@ -51,7 +51,7 @@ INBOX_PAGE, MAX_INBOX_PAGE = 20, 100  # tasks per page of the inbox (GET /api/v1
 
 class TaskListQuerySchema(Schema):
     limit = fields.Integer(load_default=INBOX_PAGE, validate=validate.Range(min=1, max=MAX_INBOX_PAGE),
-                           metadata={"description": "tasks per page (a page may hold fewer: see next_after)"})
+                           metadata={"description": "tasks per page (the last page may hold fewer: see next_after)"})
     after = fields.String(load_default=None, metadata={"description": "next_after of the previous page"})
 
 

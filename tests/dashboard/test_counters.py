@@ -1,98 +1,27 @@
 """The dashboard's counters (kept by triggers on tasks and cases) give exactly the figures of the rows themselves.
 
 A varied scenario (the dashboard's cases A-D, a correction round, a completion across Beijing midnight, a
-local calendar adjustment, a case in another agency) is compared for several periods and scopes; then every
-way a task leaves or changes its group behind the service's back (reopened, cancelled, moved, retitled,
-deleted) keeps the counters equal to a recount from tasks; cases per (agency, status) likewise.
+local calendar adjustment, a case in another agency; counting.py) is compared for several periods and scopes
+(test_counter_figures.py, on one scenario per module); here, every way a task leaves or changes its group
+behind the service's back (reopened, cancelled, moved, retitled, deleted) keeps the counters equal to a
+recount from tasks; cases per (agency, status) likewise.
 """
-from datetime import date
-
 import pytest
-from freezegun import freeze_time
 from sqlalchemy import func, select, text
 
 from review_service.agencies.models import Agency
 from review_service.cases.models import Case
-from review_service.dashboard.counters import (
-    counted_groups,
-    recount_case_statuses,
-    recount_completed_tasks,
-    task_groups,
-)
+from review_service.dashboard.counters import recount_case_statuses
 from review_service.dashboard.models import CaseStatusCount, CompletedTaskCount
-from review_service.dashboard.stages import working_days_per_stage
 from review_service.extensions import db
-from review_service.workdays.service import adjust_day
 
-from ..factories import beijing, correct, find_issues, review
-from . import scenario
-from .scenario import TODAY
-
-TODAY_DATE = date.fromisoformat(TODAY)
-
-
-def local_calendar(app) -> None:
-    """The other agency rests on a national working day: its tasks count with its own calendar."""
-    with app.app_context():
-        other = db.session.scalar(select(Agency.id).where(Agency.code == "other"))
-        adjust_day(other, date(2026, 10, 13), is_working_day=False, reason="本地防汛停工")
-        db.session.commit()
+from .counting import both_ways, build_varied, counters, local_calendar, recounted
 
 
 @pytest.fixture
 def varied(app, as_user):
-    """Scenario A-D, plus: a correction round (three kinds, two rounds), an acceptance across Beijing
-    midnight, a case of the other agency completed on a day it may rest (local_calendar)."""
-    cases = scenario.build(as_user)
-    handler, reviewer = as_user("handler"), as_user("reviewer")
-    with freeze_time(beijing("2026-10-13", 23)):
-        late = scenario.submit_unfiled(handler, "市监罚〔2026〕150号", "戊公司跨夜案")
-    with freeze_time(beijing("2026-10-14", 9)):  # UTC: opened 10-13 15:00, done 10-14 01:00
-        reviewer.complete(late, "accept_submission", {"result": "accept"})
-    with freeze_time(beijing("2026-10-15", 10)):
-        as_user("other.reviewer").complete(cases["c"], "accept_submission", {"result": "accept"})
-        holder = as_user(reviewer.open_task(late, "review_case")["assignee"]["full_name"])
-        find_issues(lambda _name: holder, late)
-    with freeze_time(beijing("2026-10-16", 8)):
-        correct(as_user, late, fine_amount=120000)
-        holder.complete(late, "review_case", review("approve"))
-    return cases
-
-
-def both_ways(app, agency_codes: tuple[str, ...], period_days: int, whole_tree: bool = True) -> tuple[dict, dict]:
-    """Working days per stage of these agencies (the first one's whole tree, if so) from the counters and
-    from the tasks."""
-    with app.app_context():
-        ids = [db.session.scalar(select(Agency.id).where(Agency.code == code)) for code in agency_codes]
-        return tuple(working_days_per_stage(ids, today=TODAY_DATE, period_days=period_days, whole_tree=whole_tree,
-                                            groups=groups)
-                     for groups in (counted_groups, task_groups))
-
-
-def counters(app) -> dict:
-    with app.app_context():
-        return {(row.agency_id, row.done_on, row.kind, row.title, row.opened_on):
-                (row.tasks, round(row.total_hours, 6), round(row.max_hours, 6))
-                for row in db.session.scalars(select(CompletedTaskCount))}
-
-
-def recounted(app) -> dict:
-    """The counters rebuilt from tasks (then left that way: the same rows when they were right)."""
-    with app.app_context():
-        recount_completed_tasks()
-        db.session.commit()
-    return counters(app)
-
-
-@pytest.mark.parametrize("with_local_calendar", [False, True])
-@pytest.mark.parametrize("period_days", [1, 3, 90])
-@pytest.mark.parametrize(("codes", "whole_tree"), [(("province", "city", "other"), True), (("city",), True),
-                                                   (("province", "city", "other"), False), (("province",), False)])
-def test_counters_give_the_figures_of_the_tasks(app, varied, codes, whole_tree, period_days, with_local_calendar):
-    if with_local_calendar:
-        local_calendar(app)
-    from_counters, from_tasks = both_ways(app, codes, period_days, whole_tree)
-    assert from_counters == from_tasks
+    """The varied scenario (counting.build_varied) on the test's own database."""
+    return build_varied(as_user)
 
 
 def test_a_whole_province_reads_its_own_rows_and_those_below_it(app, varied):

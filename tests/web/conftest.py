@@ -3,8 +3,8 @@ the app served on 127.0.0.1 and driven by Playwright with Debian's chromium (nev
 
 Browser tests are marked `e2e`. Without chromium they are skipped, unless REQUIRE_E2E=1 (set by
 .ci/run), which turns a missing browser into a failure. Every browser_page runs tests/web/page_checks.py's
-checks on every page it loads (console errors, untranslated English, horizontal scrolling on a phone) and
-keeps a screenshot of each in tests/artifacts/screenshots/; any finding fails the test after its body ran.
+checks on every page it loads (console errors, untranslated English, horizontal scrolling on a phone); any
+finding fails the test after its body ran. Screenshots (tests/artifacts/screenshots/): see page_checks.py.
 Parametrize `browser_page` indirectly with "desktop" (1366 px, the default) or "phone" (390 px).
 """
 import os
@@ -52,7 +52,8 @@ def browser(chromium_path):
 def live_server(app):
     """The app on a free port of 127.0.0.1 in a thread (the clock: TEST_NOW, ticking, as in every test)."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for the loop to look (the default 0.5 s cost every browser test as much)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -80,10 +81,16 @@ def browser_page(browser, live_server, request):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """After a browser test's body passed: fail it on what its pages reported (page_checks.py)."""
-    result = yield
+    """After a browser test's body passed: fail it on what its pages reported (page_checks.py). A failed browser
+    test keeps a screenshot of its page as it was left (<test>-NN-failed.png)."""
     checks = getattr(item, "page_checks", None)
-    if checks is not None:
-        checks.final()
-        assert not checks.problems, "page checks:\n" + "\n".join(checks.problems)
+    try:
+        result = yield
+        if checks is not None:
+            checks.final()
+            assert not checks.problems, "page checks:\n" + "\n".join(checks.problems)
+    except BaseException:
+        if checks is not None:
+            checks.screenshot_step("failed", always=True)
+        raise
     return result

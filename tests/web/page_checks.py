@@ -9,8 +9,9 @@
   (document.documentElement.scrollWidth > innerWidth), with the elements that stick out named;
 - a visible form control (input, select, textarea) without a label (<label for>, aria-label, aria-labelledby or
   title) fails the test: json-editor's output and the filters included;
-- with PAGE_SCREENSHOTS=1, a screenshot of each loaded page: tests/artifacts/screenshots/<test>-<step>.png
-  (the steps a test names with screenshot(page, "name") are always kept).
+- screenshots in tests/artifacts/screenshots/<test>-<step>.png: with PAGE_SCREENSHOTS=1 of each loaded page and of
+  the steps a test names with screenshot(page, "name"); with PAGE_SCREENSHOTS=steps of the named steps only;
+  unset, none (a picture costs a third of a second): only a failing test's page as it was left is always kept.
 
 The page checks itself (a script added to every document, re-run when the page changes) and reports through an
 exposed binding; the test fails after its body has run (conftest's pytest_runtest_call), listing every finding.
@@ -142,7 +143,8 @@ class PageChecks:
         page.on("console", self.console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self.response)
-        if os.environ.get("PAGE_SCREENSHOTS") == "1":  # every loaded page, to look at; off: only named steps
+        self.keep_steps = os.environ.get("PAGE_SCREENSHOTS") in ("1", "steps")
+        if os.environ.get("PAGE_SCREENSHOTS") == "1":  # every loaded page, to look at
             page.on("load", lambda _page: self.screenshot_step())
 
     def allow_console(self, pattern: str):
@@ -181,9 +183,12 @@ class PageChecks:
             if not any(p.startswith(f"horizontal scrolling on {url}:") for p in self.problems):
                 self.problems.append(problem)
 
-    def screenshot_step(self, name: str | None = None, *, full_page: bool = False) -> Path:
-        """tests/artifacts/screenshots/<test>-<NN>-<name or the page's path>.png."""
+    def screenshot_step(self, name: str | None = None, *, full_page: bool = False, always: bool = False) -> Path:
+        """tests/artifacts/screenshots/<test>-<NN>-<name or the page's path>.png (PAGE_SCREENSHOTS unset: only
+        when `always`, as for a failed test)."""
         self.steps += 1
+        if not (self.keep_steps or always):
+            return Path("(no screenshot: PAGE_SCREENSHOTS unset)")
         slug = name or re.sub(r"[^\w]+", "_", self.page.url.split("//", 1)[-1].split("/", 1)[-1].split("?")[0])
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{self.test}-{self.steps:02d}-{slug.strip('_') or 'root'}.png"

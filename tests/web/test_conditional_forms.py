@@ -9,7 +9,7 @@ import pytest
 
 from review_service.tasks.prefill import PREFILL_SOURCES
 
-from ..factories import browser_login, decision, review, screenshot
+from ..factories import browser_session, decision, review, screenshot
 
 FORMS = Path(__file__).resolve().parents[2] / "forms"
 
@@ -91,8 +91,7 @@ def test_fields_follow_the_choice_in_the_browser(browser_page, as_user):
     reviewer.complete(case_id, "accept_submission", {"result": "accept"})
     task = reviewer.open_task(case_id, "review_case")
     page = browser_page
-    browser_login(page, task["assignee"]["full_name"])
-    page.goto(f"/tasks/{task['id']}")
+    browser_session(page, task["assignee"]["full_name"], then=f"/tasks/{task['id']}")
     transfer = page.locator('[data-field="transfer_target"]')
     assert not transfer.is_visible()
     page.check('[id="opinion.transfer"]')
@@ -110,8 +109,7 @@ def test_the_reply_form_shows_only_the_fields_of_the_chosen_reply(browser_page, 
     reviewer.complete(case_id, "accept_submission", {"result": "accept"})
     reviewer.complete(case_id, "review_case", review("issues"))
     page = browser_page
-    browser_login(page, "handler")
-    page.goto("/cases/new")
+    browser_session(page, "handler", then="/cases/new")
     page.wait_for_selector('#form-editor[data-ready="true"]')
     assert page.locator('input[type="checkbox"][id^="root[sanctions]"]').count() == 10  # no Ctrl-click list
     assert page.locator('select[name^="root[sanctions]"]').count() == 0

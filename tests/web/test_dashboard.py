@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from ..dashboard import scenario
 from ..dashboard.scenario import TODAY
-from ..factories import beijing, browser_login, screenshot, short_of_reviewers
+from ..factories import beijing, browser_session, screenshot, short_of_reviewers
 
 
 @pytest.fixture(autouse=True)
@@ -155,7 +155,7 @@ def test_the_dashboard_in_the_browser(app, browser_page, as_user):
     with freeze_time(beijing("2026-10-28")):  # due Wed 11-04: two working days left on Mon 11-02
         scenario.submit_unfiled(as_user("handler"), "市监罚〔2026〕110号", "戊公司即将到期案")
     short_of_reviewers(app, "other")
-    browser_login(browser_page, "supervisor")
+    browser_session(browser_page, "supervisor")
     browser_page.click("nav >> text=监督看板")
     browser_page.wait_for_url(re.compile(r".*/dashboard$"))
     assert "监督看板" in browser_page.inner_text("h1")

@@ -13,7 +13,7 @@ from review_service.extensions import db
 from review_service.processes.models import ProcessVersion
 from review_service.processes.service import publish_version
 
-from ..factories import browser_login, screenshot
+from ..factories import browser_session, screenshot
 from ..processes.overrides import GUANGDONG_PROFILE, default_bpmn, replace, upload
 
 DEFAULT_PROFILE = json.loads((Path(__file__).resolve().parents[2] / "workflows" / "default" / "profile.json")
@@ -237,8 +237,7 @@ def count_versions(app) -> int:
 @pytest.mark.e2e
 def test_a_designer_changes_the_review_period_validates_and_publishes(app, browser_page):
     page = browser_page
-    browser_login(page, "designer")
-    page.goto("/designer")
+    browser_session(page, "designer", then="/designer")
     page.click("#open-editor")
     watermark = page.locator("#designer-canvas .bjs-powered-by")
     watermark.wait_for(state="visible")
@@ -276,8 +275,7 @@ def test_a_designer_changes_the_review_period_validates_and_publishes(app, brows
 @pytest.mark.e2e
 def test_the_editor_shows_the_servers_problems_and_publishes_nothing(app, browser_page):
     page = browser_page
-    browser_login(page, "designer")
-    page.goto("/designer/editor")
+    browser_session(page, "designer", then="/designer/editor")
     page.locator("#designer-canvas [data-element-id='review_case']").wait_for()
     page.evaluate("""() => {  // delete the review step's lane: the service routes on it
         const modeler = window.designerModeler;
@@ -295,8 +293,7 @@ def test_the_editor_shows_the_servers_problems_and_publishes_nothing(app, browse
 @pytest.mark.e2e
 def test_the_side_form_changes_a_steps_spiff_property(app, browser_page):
     page = browser_page
-    browser_login(page, "designer")
-    page.goto("/designer/editor")
+    browser_session(page, "designer", then="/designer/editor")
     page.locator("#designer-canvas [data-element-id='review_case']").click()
     page.click("#tab-properties")
     assert "review_case" in page.inner_text("#properties-of")
@@ -327,8 +324,7 @@ def test_a_designer_compares_two_versions(as_user, browser_page):
     upload(as_user("designer"), "city", {"profile.json": pretty({**GUANGDONG_PROFILE, "time_limits": {
         "review_working_days": 10}})})
     page = browser_page
-    browser_login(page, "designer")
-    page.goto("/designer")
+    browser_session(page, "designer", then="/designer")
     page.select_option("#diff-from", "1")
     page.select_option("#diff-to", "2")
     page.click("#diff-form button[type=submit]")
@@ -345,7 +341,7 @@ def test_leaving_the_editor_asks_only_when_something_was_changed(browser_page):
     page = browser_page
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
-    browser_login(page, "designer")
+    browser_session(page, "designer", then=None)
     for change in (False, True):
         page.goto("/designer/editor")
         page.locator("#designer-canvas [data-element-id='review_case']").wait_for()

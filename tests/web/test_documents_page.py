@@ -1,7 +1,7 @@
 """The case page lists the documents; the handler opens the opinion's PDF from it and from the task answering it."""
 import pytest
 
-from ..factories import browser_login, pdf_text, review, run_due_jobs, screenshot
+from ..factories import browser_session, pdf_text, review, run_due_jobs, screenshot
 
 
 def opinion_issued(as_user) -> int:
@@ -37,8 +37,7 @@ def test_the_handler_opens_the_opinions_pdf_from_the_case_page(app, as_user, bro
     case_id = opinion_issued(as_user)
     run_due_jobs(app)
     page = browser_page
-    browser_login(page, "handler")
-    page.goto(f"/cases/{case_id}")
+    browser_session(page, "handler", then=f"/cases/{case_id}")
     row = page.locator("#documents tr.document[data-kind=opinion]")
     assert "市市场监督管理局法审〔2026〕1号" in row.inner_text()
     page.locator("#documents").scroll_into_view_if_needed()

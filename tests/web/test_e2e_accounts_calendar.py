@@ -12,7 +12,7 @@ from review_service.accounts.service import create_user
 from review_service.agencies.models import Agency
 from review_service.extensions import db
 
-from ..factories import PASSWORD, decision, review, screenshot, submission
+from ..factories import PASSWORD, browser_session, decision, review, screenshot, submission
 
 pytestmark = pytest.mark.e2e
 BEIJING = timezone(timedelta(hours=8))
@@ -81,11 +81,7 @@ def test_the_administrator_enters_2027_and_a_2027_deadline_gets_its_due_date(app
     case_id = _case_decided_on(as_user, "2026-12-10")
     assert _archiving(as_user, case_id)["due_on"] is None  # 2027 is not known yet
     page = browser_page
-    page.goto("/login")
-    page.fill("#username", "province.admin")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/inbox.*"))
+    browser_session(page, "province.admin")
     page.click("#nav-calendar")
     page.wait_for_url(re.compile(r".*/admin/calendar$"))
     holidays = "元旦 2027-01-01 2027-01-03\n春节 2027-02-06 至 2027-02-13\n国庆节 2027-10-01 2027-10-07"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, browser_logout, find_issues, screenshot, under_review
+from ..factories import browser_logout, browser_session, find_issues, screenshot, under_review
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,9 @@ def fill_submission(page, tmp_path):
 
 
 def open_task(page, case_id: int, title: str):
-    page.goto(f"/cases/{case_id}")
+    """From the case page (opened unless the page shows it already), the step's 办理 link."""
+    if not page.url.endswith(f"/cases/{case_id}"):
+        page.goto(f"/cases/{case_id}")
     page.locator("#open-tasks li", has_text=title).get_by_role("link").click()
     page.wait_for_selector("#task-title")
     if page.locator("#form-editor").count():
@@ -45,9 +47,10 @@ def open_task(page, case_id: int, title: str):
 
 
 def next_user_opens(page, username: str, case_id: int, title: str):
-    """The current user logs out; `username` logs in and opens the case's step `title`."""
+    """The current user logs out (the navigation's button); `username` logs in (browser_session: the login form
+    itself is tested in test_login.py and test_e2e_csp.py) and opens the case's step `title` from the case page."""
     browser_logout(page)
-    browser_login(page, username)
+    browser_session(page, username, then=f"/cases/{case_id}")
     open_task(page, case_id, title)
 
 
@@ -83,7 +86,7 @@ def handle_visible(page, title: str):
 @pytest.mark.parametrize("browser_page", ["desktop", "phone"], indirect=True)
 def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     page = browser_page
-    browser_login(page, "handler")
+    browser_session(page, "handler", then=None)
     fill_submission(page, tmp_path)
     screenshot(page, "case_new")
     submit_form(page)
@@ -95,7 +98,7 @@ def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     screenshot(page, "case_page")
     browser_logout(page)
 
-    browser_login(page, "reviewer")
+    browser_session(page, "reviewer")
     row = page.locator("#inbox-table tr", has_text="某公司销售不合格电线电缆案")
     assert row.count() == 1 and row.get_by_role("link", name="办理").is_visible()
     screenshot(page, "inbox")
@@ -108,7 +111,7 @@ def test_whole_case_with_an_issues_found_round(browser_page, as_user, tmp_path):
     reviewer = as_user("handler").case(case_id)["open_tasks"][0]["assignee"]["full_name"]
     if reviewer != "reviewer":  # assignment by load: log in as whoever got the review
         browser_logout(page)
-        browser_login(page, reviewer)
+        browser_session(page, reviewer, then=f"/cases/{case_id}")
     open_task(page, case_id, "审核")
     fill_checklist(page, issue_point="legal_basis_and_discretion")
     page.check('input[name="opinion"][value="issues"]')
@@ -153,7 +156,7 @@ def test_the_handler_disagrees_and_the_coordination_is_recorded(browser_page, as
     case_id = under_review(as_user)
     find_issues(as_user, case_id)
     page = browser_page
-    browser_login(page, "handler")
+    browser_session(page, "handler", then=None)
     open_task(page, case_id, "处理审核意见")
     page.select_option('[name="root[action]"]', "disagree")
     page.fill('[name="root[disagreement_reasons]"]', "裁量适当，不同意审核意见")
@@ -175,8 +178,7 @@ def test_the_handler_disagrees_and_the_coordination_is_recorded(browser_page, as
 
 def test_server_field_error_is_shown_beside_the_field(browser_page, as_user):
     page = browser_page
-    browser_login(page, "handler")
-    page.goto("/cases/new")
+    browser_session(page, "handler", then="/cases/new")
     wait_for_form(page)
     page.fill('[name="root[case_number]"]', "市监罚〔2026〕89号")
     page.fill('[name="root[title]"]', "某商店销售过期食品案")

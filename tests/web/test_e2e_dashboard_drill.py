@@ -6,9 +6,10 @@ import re
 import pytest
 
 from ..dashboard import scenario
-from ..factories import browser_login, screenshot, short_of_reviewers
+from ..factories import browser_session, screenshot, short_of_reviewers
 
 pytestmark = pytest.mark.e2e
+CHARTS = ("chart-stages", "chart-times", "chart-staffing")
 
 
 def watch_console(page) -> list[str]:
@@ -25,9 +26,12 @@ def listed_cases(page) -> set[int]:
 
 def open_dashboard(page) -> None:
     page.goto("/dashboard")
-    for chart in ("chart-stages", "chart-times", "chart-staffing"):
+    for chart in CHARTS:
         page.wait_for_selector(f"#{chart}[data-chart-ready='1'] canvas")
-    page.wait_for_timeout(1200)  # ECharts' opening animation (a screenshot or a click wants the bars drawn)
+    # ECharts' opening animation over (a screenshot or a click wants the bars drawn): no animation left to run
+    page.wait_for_function("""ids => ids.every(id => {
+        const chart = echarts.getInstanceByDom(document.getElementById(id));
+        return chart && chart.getZr().animation.isFinished(); })""", arg=list(CHARTS))
 
 
 def click_bar(page, chart_id: str, series: int, index: int) -> None:
@@ -47,7 +51,7 @@ def test_dashboard_figures_lead_to_exactly_their_cases(browser_page, as_user):
     page, console = browser_page, watch_console(browser_page)
     page.set_viewport_size({"width": 1366, "height": 768})
     cases = scenario.build(as_user)  # by today (2026-11-02) A, B and C are overdue; D waits for its decision
-    browser_login(page, "supervisor")
+    browser_session(page, "supervisor", then=None)
     open_dashboard(page)
     assert page.inner_text("#overdue-count") == "3"
     page.click("#overdue-count a")
@@ -81,7 +85,7 @@ def test_the_staffing_legend_has_the_bars_colours(app, browser_page, as_user):
     page.set_viewport_size({"width": 1366, "height": 768})
     scenario.build(as_user)
     short_of_reviewers(app, "other")
-    browser_login(page, "supervisor")
+    browser_session(page, "supervisor", then=None)
     open_dashboard(page)
     series = page.evaluate("""() => echarts.getInstanceByDom(document.getElementById('chart-staffing'))
         .getOption().series.map(s => [s.name, s.itemStyle.color, s.data.map(v => v === '-' ? null : v)])""")

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, screenshot
+from ..factories import browser_session, screenshot
 from ..processes.overrides import default_bpmn, replace, upload
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +18,7 @@ def page(browser_page):
     browser_page.set_viewport_size({"width": 1366, "height": 768})
     errors = browser_page.js_errors
     browser_page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    browser_login(browser_page, "designer")
+    browser_session(browser_page, "designer", then=None)
     return browser_page
 
 
@@ -28,18 +28,14 @@ def open_editor(page):
     page.locator("#validate-button:not([disabled])").wait_for()
 
 
-def test_the_start_event_is_visible_beside_the_palette(page):
-    open_editor(page)
+def test_the_start_event_shows_beside_the_palette_and_a_time_limit_in_words_is_marked_on_its_task(page):
+    open_editor(page)  # as it opens: the start event inside the canvas, right of the palette
     palette = page.locator("#designer-canvas .djs-palette").bounding_box()
     start = page.locator("#designer-canvas .djs-element[data-element-id='case_submitted']").bounding_box()
     canvas = page.locator("#designer-canvas").bounding_box()
     assert start["x"] > palette["x"] + palette["width"], (start, palette)
     assert canvas["y"] <= start["y"] and start["y"] + start["height"] <= canvas["y"] + canvas["height"]
     assert page.js_errors == []
-
-
-def test_a_time_limit_in_words_is_marked_on_its_task(page):
-    open_editor(page)
     page.locator("#designer-canvas [data-element-id='review_case']").click()
     page.click("#tab-properties")
     assert "审核时限（工作日）" in page.inner_text("#designer-properties")  # Chinese names, codes beside them

@@ -3,7 +3,7 @@ keyboard, ctrl + wheel) and pans, marks the done and current steps, and a click 
 who worked it and when; a case on an earlier process version renders too. Any console error fails."""
 import pytest
 
-from ..factories import browser_login, screenshot
+from ..factories import browser_session, screenshot
 from ..processes.overrides import default_bpmn, upload, with_extra_step
 
 pytestmark = pytest.mark.e2e
@@ -63,7 +63,7 @@ def test_the_diagram_zooms_marks_the_steps_and_tells_who_and_when(browser_page, 
     page.set_viewport_size({"width": 1366, "height": 768})
     case_id = accepted_case(as_user)
     reviewer = as_user("handler").case(case_id)["open_tasks"][0]["assignee"]["full_name"]
-    browser_login(page, "handler")
+    browser_session(page, "handler", then=None)
     open_diagram(page, case_id)
     box, main = page.locator("#diagram").bounding_box(), page.locator("main").bounding_box()
     assert box["width"] >= main["width"] - 80 and box["height"] >= 420  # the content width, a readable height
@@ -121,7 +121,7 @@ def test_a_case_on_an_earlier_process_version_renders_with_its_marks(browser_pag
     old = accepted_case(as_user)
     assert upload(as_user("designer"), "city", {"legal_review.bpmn": with_drawn_extra_step()}).status_code == 201
     new = as_user("handler").submit(case_number="市监罚〔2026〕302号")["id"]
-    browser_login(page, "handler")
+    browser_session(page, "handler", then=None)
     open_diagram(page, old)
     assert page.get_attribute("#diagram", "data-marked") == "accept_submission:done review_case:current"
     assert shape(page, "leaders_meeting").count() == 0 and page.locator("#diagram .current-step").count() == 1

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, screenshot, three_cases
+from ..factories import browser_session, screenshot, three_cases
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +22,7 @@ def watch_console(page) -> list[str]:
 
 def test_empty_submission_errors_once_in_chinese_with_links(browser_page):
     page, console = browser_page, watch_console(browser_page)
-    browser_login(page, "handler")
-    page.goto("/cases/new")
+    browser_session(page, "handler", then="/cases/new")
     page.wait_for_selector('#form-editor[data-ready="true"]')
     assert page.locator(".invalid-feedback:visible, .alert-danger:visible").count() == 0  # nothing before a submit
     screenshot(page, "case_new_blank")
@@ -46,8 +45,7 @@ def test_empty_submission_errors_once_in_chinese_with_links(browser_page):
 def test_case_list_search_by_party(browser_page, as_user, frozen_clock):
     ids = three_cases(as_user, frozen_clock)
     page, console = browser_page, watch_console(browser_page)
-    browser_login(page, "handler")
-    page.goto("/cases")
+    browser_session(page, "handler", then="/cases")
     page.fill("#q", "餐饮店")
     page.click("#case-search-submit")
     page.wait_for_url(re.compile(r".*q=.*"))
@@ -59,8 +57,7 @@ def test_case_list_search_by_party(browser_page, as_user, frozen_clock):
 
 def test_after_a_refusal_a_kept_upload_and_an_empty_date_show_no_false_message(browser_page, tmp_path):
     page, console = browser_page, watch_console(browser_page)
-    browser_login(page, "handler")
-    page.goto("/cases/new")
+    browser_session(page, "handler", then="/cases/new")
     page.wait_for_selector('#form-editor[data-ready="true"]')
     hearing = page.locator('[name="root[hearing_held]"] option').all_inner_texts()
     assert "true" not in hearing and "是" in hearing and "否" in hearing

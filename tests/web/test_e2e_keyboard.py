@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, screenshot, under_review
+from ..factories import browser_session, screenshot, under_review
 
 pytestmark = pytest.mark.e2e
 OPINION = "事实清楚，证据确凿，适用依据正确，程序合法，同意。"
@@ -49,7 +49,7 @@ def test_a_review_is_claimed_filled_and_submitted_with_the_keyboard_only(browser
     task = as_user(holder).open_task(case_id, "review_case")
     assert as_user(holder).post(f"/api/v1/tasks/{task['id']}/unclaim").status_code == 200
     page = browser_page
-    browser_login(page, holder)
+    browser_session(page, holder)
     assert page.locator('nav [aria-current="page"]').inner_text() == "待办"
     page.keyboard.press("Tab")
     skip = focused(page)

@@ -2,7 +2,7 @@
 the review checklist. Screenshot: tests/artifacts/screenshots/round2_review_with_reply.png."""
 import pytest
 
-from ..factories import browser_login, review, screenshot
+from ..factories import browser_session, review, screenshot
 
 pytestmark = pytest.mark.e2e
 SUMMARY = "已按审核意见将罚款调整为十二万元，并补充裁量说明"
@@ -17,8 +17,7 @@ def test_the_round_two_reviewer_sees_the_reply_beside_the_checklist(browser_page
                                                      "updated": {"fine_amount": 120000}})
     task = reviewer.open_task(case_id, "review_case")
     page = browser_page
-    browser_login(page, task["assignee"]["full_name"])
-    page.goto(f"/tasks/{task['id']}")
+    browser_session(page, task["assignee"]["full_name"], then=f"/tasks/{task['id']}")
     page.wait_for_selector("#checklist")
     exchange = page.locator("#previous-exchange")
     reply = exchange.locator(".handler-reply")

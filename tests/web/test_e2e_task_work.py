@@ -4,7 +4,7 @@ on the case. Screenshots: tests/artifacts/screenshots/<test>-NN-task_claimed_kee
 ...case_comments.png."""
 import pytest
 
-from ..factories import browser_login, screenshot
+from ..factories import browser_session, screenshot
 
 pytestmark = pytest.mark.e2e
 NOTE = "送审材料基本齐全，听证笔录待核"
@@ -15,8 +15,7 @@ def test_claim_keeps_typed_text_then_hand_over_and_comment(browser_page, as_user
     case_id = as_user("handler").submit()["id"]
     task = as_user("reviewer").open_task(case_id, "accept_submission")
     page = browser_page
-    browser_login(page, "reviewer")
-    page.goto(f"/tasks/{task['id']}")
+    browser_session(page, "reviewer", then=f"/tasks/{task['id']}")
     note = page.locator('[name="root[note]"]')
     note.fill(NOTE)
     page.click("#claim-task")

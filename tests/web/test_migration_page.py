@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, decision, review, screenshot, version_of_case
+from ..factories import browser_session, decision, review, screenshot, version_of_case
 from ..processes.overrides import GUANGDONG_PROFILE, default_bpmn, upload, with_extra_step
 
 NATIONAL_V1 = (None, 1)
@@ -101,8 +101,7 @@ def test_an_unknown_version_and_a_missing_csrf_token(app, as_user, page_as):
 def test_a_designer_moves_running_cases_in_the_browser(app, as_user, browser_page):
     waiting, decided = cases_and_a_new_version(as_user)
     page = browser_page
-    browser_login(page, "designer")
-    page.goto("/designer")
+    browser_session(page, "designer", then="/designer")
     page.locator('tr[data-version="1"] a.migrate-cases').click()
     page.wait_for_selector("#migration-cases")
     assert page.locator(f'tr[data-case="{decided}"]').get_attribute("data-result") == "refused"

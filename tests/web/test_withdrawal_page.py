@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from ..factories import browser_login, decision, review, screenshot
+from ..factories import browser_session, decision, review, screenshot
 
 TODAY = "2026-11-02"  # the frozen clock's day in Beijing (a Monday)
 FORM = {"received_on": TODAY, "document": "市人民政府行政复议决定书（市政复〔2026〕12号）",
@@ -112,8 +112,7 @@ def test_the_standalone_form_and_english(as_user, page_as):
 def test_the_handler_withdraws_published_information_in_the_browser(as_user, browser_page):
     case_id = decided_case(as_user)
     page = browser_page
-    browser_login(page, "handler")
-    page.goto(f"/cases/{case_id}")
+    browser_session(page, "handler", then=f"/cases/{case_id}")
     page.click("#withdrawal-open")
     page.fill("#received_on", TODAY)
     page.fill("#document", FORM["document"])

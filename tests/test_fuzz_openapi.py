@@ -20,6 +20,7 @@ ROLES = ("handler", "reviewer", "head", "designer", "admin")
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 5))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SKIPPED = {("POST", "/api/v1/auth/logout")}  # would end the token the other requests use
+_GENERATED: dict[tuple, list] = {}  # (operation, mode) -> its generated cases, per process
 
 
 def _token(client, role: str) -> str:
@@ -43,11 +44,8 @@ def test_no_server_error_and_every_answer_as_documented(app, client, record_prop
 
 
 def _fuzz(operation, mode, token, role, sent, failures):
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
-    @given(case=operation.as_strategy(generation_mode=mode))
-    def run(case):
-        headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}"}
+    for case in _generated(operation, mode):
         response = case.call(headers=headers)
         sent[operation.label] += 1
         try:
@@ -56,4 +54,20 @@ def _fuzz(operation, mode, token, role, sent, failures):
             for one in getattr(failure, "exceptions", [failure]):
                 text = " | ".join(line.strip() for line in str(one).splitlines() if line.strip())[:400]
                 failures.append(f"{role} {case.method} {case.formatted_path} -> {response.status_code}: {text}")
-    run()
+
+
+def _generated(operation, mode) -> list:
+    """The requests Hypothesis makes for an operation and mode. Derandomized, they are the same for every role,
+    so each process generates them once (generating cost more than sending) and every role sends them all."""
+    key = (operation.label, mode)
+    if key not in _GENERATED:
+        cases: list = []
+
+        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy(generation_mode=mode))
+        def collect(case):
+            cases.append(case)
+        collect()
+        _GENERATED[key] = cases
+    return _GENERATED[key]

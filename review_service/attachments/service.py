@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..accounts.roles import Actor
+from ..db_types import utcnow
 from ..errors import InvalidInput, NotFound
 from ..extensions import db
 from .models import Attachment
@@ -73,7 +74,8 @@ def store_upload(stream, filename: str, *, actor: Actor) -> Attachment:
             os.unlink(tmp.name)
             raise
     attachment = Attachment(id=str(uuid.uuid4()), agency_id=actor.agency_id, filename=safe_name,
-                            content_type=mime, size=size, sha256=digest.hexdigest(), uploaded_by_id=actor.id)
+                            content_type=mime, size=size, sha256=digest.hexdigest(), uploaded_by_id=actor.id,
+                            uploaded_at=utcnow())  # set now, not at the flush: the 201 answer shows it
     os.replace(tmp.name, folder / attachment.id)
     db.session.add(attachment)
     return attachment

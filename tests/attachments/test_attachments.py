@@ -1,5 +1,7 @@
 """Uploads: size limit, content checks, agency scope, and binding to one case's materials."""
-from ..factories import PDF, submission, upload_attachment
+from datetime import UTC, datetime, timedelta
+
+from ..factories import PDF, TEST_NOW, submission, upload_attachment
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -15,6 +17,8 @@ def test_upload_then_reference_from_the_submission(as_user, app):
     assert uploaded.status_code == 201
     attachment = uploaded.get_json()
     assert attachment["content_type"] == "application/pdf" and attachment["size"] == len(PDF)
+    uploaded_at = datetime.fromisoformat(attachment["uploaded_at"])  # the answer shows it (it once said null)
+    assert timedelta(0) <= uploaded_at - datetime.fromisoformat(TEST_NOW).replace(tzinfo=UTC) < timedelta(minutes=1)
     case = handler.submit(materials=[{"name": "调查终结报告", "category": "investigation_report",
                                       "attachment_ids": [attachment["id"]]}])
     material = case["materials"][0]

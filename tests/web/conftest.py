@@ -51,13 +51,38 @@ def browser(chromium_path):
 @pytest.fixture
 def live_server(app):
     """The app on a free port of 127.0.0.1 in a thread (the clock: TEST_NOW, ticking, as in every test)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    answering = RequestsInFlight(app)
+    server = make_server("127.0.0.1", 0, answering, threaded=True)
     # a short poll: shutdown() waits for the loop to look (the default 0.5 s cost every browser test as much)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    # a request still being answered (the page's last fetches) holds a database connection: the next test's
+    # fresh copy of the SQLite file must not replace the file under it ("disk I/O error"), nor its rows be written
+    assert answering.wait_until_idle(timeout=15), "the live server was still answering 15 s after the test"
+
+
+class RequestsInFlight:
+    """WSGI wrapper that counts the requests being answered, so that teardown can wait for the last one."""
+
+    def __init__(self, app):
+        self.app, self.count, self.changed = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            yield from self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
 
 
 @pytest.fixture

@@ -46,26 +46,16 @@ class ArchiveBuildFailed(RuntimeError):
     """A file the package must hold is not as recorded (e.g. an attachment changed on disk)."""
 
 
-def gather_documents(case, *also: bytes) -> tuple[list[ArchiveFile], list[bytes]]:
-    """The case's generated documents (审核意见书, 送审表, ...), every version, as PDF under documents/, and
-    the PDFs of the DOCX `also` given (converted in the same LibreOffice run)."""
-    return converted_files(case_documents(case), *also)
-
-
 def case_documents(case) -> list:
     """The document service's entries of the case (review_service/documents/: list_case_documents)."""
     from ..documents.service import list_case_documents
     return list_case_documents(case)
 
 
-def document_files(entries) -> list[ArchiveFile]:
-    """Entries with file_name, title, pdf_bytes() (None until converted) and docx_bytes(), as PDF files;
-    a document whose PDF is not made yet is converted here (the package never waits for another job)."""
-    return converted_files(entries)[0]
-
-
-def converted_files(entries, *also: bytes) -> tuple[list[ArchiveFile], list[bytes]]:
-    """document_files, and the PDFs of the DOCX `also` given: everything to convert in one LibreOffice run."""
+def document_files(entries, *also: bytes) -> tuple[list[ArchiveFile], list[bytes]]:
+    """Entries with file_name, title, pdf_bytes() (None until converted) and docx_bytes(), as PDF files under
+    documents/, and the PDFs of the DOCX `also` given. A document whose PDF is not made yet is converted here
+    (the package never waits for another job), with the `also` in the same LibreOffice run."""
     made = [entry.pdf_bytes() for entry in entries]
     missing = [entry.docx_bytes() for entry, pdf in zip(entries, made, strict=True) if not pdf]
     pdfs = iter(docx_to_pdfs([*missing, *also]))
@@ -90,7 +80,8 @@ def prepare_package(case, *, trigger: str, requested_by) -> PreparedPackage:
     metadata = case_metadata(case)
     history = readable_history(case.id, events)
     materials = material_files(case)  # checked first: a changed attachment fails the build before LibreOffice
-    documents, [history_pdf] = gather_documents(case, history_docx(metadata, case_rounds(case), history))
+    documents, [history_pdf] = document_files(case_documents(case),
+                                               history_docx(metadata, case_rounds(case), history))
     files = [*documents, *materials,
              ArchiveFile("history/history.json", _history_json(case, events, head), "history",
                          "案件历史记录（机读）", JSON),

@@ -11,13 +11,9 @@ class PdfConversionFailed(RuntimeError):
     """LibreOffice is missing, failed, or took longer than the time limit."""
 
 
-def docx_to_pdf(docx: bytes, *, timeout: float = TIME_LIMIT_SECONDS) -> bytes:
-    """The PDF of a DOCX (as bytes); raise PdfConversionFailed rather than hang or return nothing."""
-    return docx_to_pdfs([docx], timeout=timeout)[0]
-
-
 def docx_to_pdfs(documents: list[bytes], *, timeout: float = TIME_LIMIT_SECONDS) -> list[bytes]:
-    """The PDFs of several DOCX documents, in their order, from one LibreOffice run (its start is most of the cost)."""
+    """The PDFs of DOCX documents, in their order, from one LibreOffice run (its start is most of the cost); raise
+    PdfConversionFailed rather than hang or return nothing."""
     try:
         return convert_all(documents, timeout=timeout, command=SOFFICE)
     except DocumentFailed as failure:

@@ -302,7 +302,7 @@ def schedule_alerts(deadline: Deadline) -> None:
     """(Re)schedule the reminder and the breach job of a running deadline, or drop them."""
     jobs = _alert_jobs(deadline)
     if jobs is None:
-        _delete_jobs([f"deadline:{deadline.id}:{kind.split('.')[1]}" for kind in (REMINDER_JOB, BREACH_JOB)])
+        _delete_jobs([_job_key(deadline, kind) for kind in (REMINDER_JOB, BREACH_JOB)])
     for job in jobs or ():
         schedule_job(job.pop("kind"), job.pop("due_at"), **job)
 
@@ -318,7 +318,12 @@ def _alert_jobs(deadline: Deadline) -> list[dict[str, Any]] | None:
     if remind_on is not None and deadline.reminded_for_on != deadline.due_on:
         due[REMINDER_JOB] = start_of_day(remind_on, REMINDER_HOUR)
     return [{"kind": kind, "due_at": due_at, "case_id": deadline.case_id, "payload": {"deadline_id": deadline.id},
-             "dedupe_key": f"deadline:{deadline.id}:{kind.split('.')[1]}"} for kind, due_at in due.items()]
+             "dedupe_key": _job_key(deadline, kind)} for kind, due_at in due.items()]
+
+
+def _job_key(deadline: Deadline, kind: str) -> str:
+    """The dedupe key of a deadline's reminder or breach job: one of each per deadline."""
+    return f"deadline:{deadline.id}:{kind.split('.')[1]}"
 
 
 def _delete_jobs(dedupe_keys: list[str]) -> None:

@@ -58,7 +58,8 @@ def test_documents_go_in_as_pdf_converted_when_their_pdf_is_not_made_yet(app):
                         "dates": {"submitted_at_beijing": ""}}
             return history_docx(metadata, [], [])
 
-    files = document_files([Entry("市监罚1号-审核意见书/第1轮-v1", b"%PDF-1.7 made"), Entry("送审表-v1", None)])
+    files, rest = document_files([Entry("市监罚1号-审核意见书/第1轮-v1", b"%PDF-1.7 made"), Entry("送审表-v1", None)])
+    assert rest == []
     assert [f.path for f in files] == ["documents/市监罚1号-审核意见书_第1轮-v1.pdf", "documents/送审表-v1.pdf"]
     assert files[0].data == b"%PDF-1.7 made" and files[1].data.startswith(b"%PDF")
 

@@ -174,7 +174,10 @@ def flush_changes() -> None:
     if not found or len(changed) < len(found):
         session.flush()
         return
-    writes = [change for change in changed if change.values]
+    # in one order (table, then primary key) whatever the session's: one statement text per shape of change, so
+    # SQLAlchemy compiles it once and psycopg prepares it (PostgreSQL no longer parses and plans the closing
+    # statement of every permutation of the same rows), and rows are always locked in the same order
+    writes = sorted((change for change in changed if change.values), key=_ColumnChanges.order)
     if writes:
         _write_updates(writes)
     for change in changed:
@@ -187,6 +190,9 @@ class _ColumnChanges:
     def __init__(self, state: Any, table: Any, values: dict) -> None:
         self.state, self.table, self.values = state, table, values
         self.shape = (table, tuple(sorted(column.key for column in values)))
+
+    def order(self) -> tuple:
+        return self.table.name, self.state.key[1]
 
     def params(self, prefix: str = "") -> dict:
         mapper = self.state.mapper

@@ -7,7 +7,7 @@ from flask_smorest import Api
 from . import archives, deadlines, documents, edge, headers, mail, observability, staffing, tasks, unit_of_work, web
 from .config import Config
 from .errors import ErrorEnvelopeSchema, http_exception_response, register_error_handlers
-from .extensions import db, migrate
+from .extensions import db, migrate, tune_postgresql
 
 
 class ReviewApi(Api):
@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     edge.install_converter(app)  # before any route: <int:> ids within the database's integer
     db.init_app(app)
+    with app.app_context():
+        tune_postgresql(db.engine)
     migrate.init_app(app, db, directory=str(Config.MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     tasks.init_app(app)  # the task mirror, for cases (submitting a case mirrors its first tasks)
     staffing.init_app(app)  # reviewer eligibility and assignment, for the task checks and the mirror

@@ -4,11 +4,13 @@ From the project root:
     .venv/bin/python bench/pg_trips.py --cases 20 --database-url postgresql://postgres@127.0.0.1:5432/h_x
     .venv/bin/python bench/pg_trips.py --cases 20 --database-url ... --statements   # + each statement's text
 
-Drives run_cases.py's cases on one fresh database (PostgreSQL: schema public DROPPED) in one thread and, while
-each completion request runs, counts the client's round trips to the server (every result psycopg waits for:
-BEGIN, the statements, COMMIT, the pool's ping), the wall clock and this thread's CPU spent waiting for them,
-the whole request's CPU and wall clock, and the backend's CPU (its /proc/<pid>/schedstat, nanoseconds). Prints
-the mean per completion step. On SQLite only the statements and the request's CPU and wall clock.
+Drives run_cases.py's cases (after 3 warm-up cases) on one fresh database (PostgreSQL: schema public DROPPED)
+in one thread and, while each completion request runs, counts the client's round trips to the server (every
+result psycopg waits for: BEGIN, each statement, COMMIT; an executemany's pipeline is not counted), the wall
+clock and this thread's CPU spent in them, the request's CPU and wall clock, and the backend's CPU (its
+/proc/<pid>/schedstat, nanoseconds). Prints the mean per completion step, the backend's CPU per kind of
+statement, and how often psycopg ran a statement unprepared. On SQLite: statements, CPU and wall clock only.
+The driver is instrumented through psycopg internals (3.3): an analysis tool, not a benchmark of record.
 """
 import argparse
 import sys
@@ -35,52 +37,48 @@ class Trips:
     def install(self, engine) -> None:
         import psycopg._connection_base as connection_base
         import psycopg._cursor_base as cursor_base
+        from psycopg._preparing import PrepareManager
         from sqlalchemy import event
 
-        original = cursor_base.execute
-
-        def counted(command: bool):
-            def execute(pgconn, *args, **kwargs):
-                if not self.active:
-                    return (yield from original(pgconn, *args, **kwargs))
-                if command:
-                    kind = self.command
-                else:
-                    kind = " ".join(self.texts[-1].split())[:70] if self.texts else "?"
-                backend, wall, cpu = self.backend_ns(), time.perf_counter(), time.thread_time()
-                try:
-                    return (yield from original(pgconn, *args, **kwargs))
-                finally:
-                    self.count += 1
-                    self.cpu += time.thread_time() - cpu
-                    wall = time.perf_counter() - wall
-                    self.wall += wall
-                    row = self.per_kind[kind]
-                    row[0] += 1
-                    row[1] += wall * 1000
-                    row[2] += (self.backend_ns() - backend) / 1e6
-            return execute
-        from psycopg._preparing import PrepareManager
-        get = PrepareManager.get
+        original, get = cursor_base.execute, PrepareManager.get
+        exec_command = connection_base.BaseConnection._exec_command
 
         def prepared_or_not(manager, *args, **kwargs):
             answer = get(manager, *args, **kwargs)
             if self.active:
                 self.prepared[answer[0].name] += 1
             return answer
-        PrepareManager.get = prepared_or_not
-        exec_command = connection_base.BaseConnection._exec_command
 
         def remembered(connection, command, *args, **kwargs):
-            self.command = bytes(command if isinstance(command, bytes) else str(command).encode()).decode()[:20]
+            self.command = (command if isinstance(command, bytes) else str(command).encode()).decode()[:20]
             return exec_command(connection, command, *args, **kwargs)
-        connection_base.BaseConnection._exec_command = remembered
-        cursor_base.execute = counted(False)
-        connection_base.generators.execute = counted(True)  # BEGIN / COMMIT / ROLLBACK
 
         def checkout(dbapi, *_args):
             self.pid = dbapi.info.backend_pid
+        PrepareManager.get = prepared_or_not
+        connection_base.BaseConnection._exec_command = remembered
+        cursor_base.execute = self._counted(original, command=False)
+        connection_base.generators.execute = self._counted(original, command=True)  # BEGIN / COMMIT / ROLLBACK
         event.listen(engine, "checkout", checkout)
+
+    def _counted(self, original, *, command: bool):
+        def execute(pgconn, *args, **kwargs):
+            if not self.active:
+                return (yield from original(pgconn, *args, **kwargs))
+            kind = self.command if command else " ".join(self.texts[-1].split())[:70] if self.texts else "?"
+            backend, wall, cpu = self.backend_ns(), time.perf_counter(), time.thread_time()
+            try:
+                return (yield from original(pgconn, *args, **kwargs))
+            finally:
+                self.count += 1
+                self.cpu += time.thread_time() - cpu
+                wall = time.perf_counter() - wall
+                self.wall += wall
+                row = self.per_kind[kind]
+                row[0] += 1
+                row[1] += wall * 1000
+                row[2] += (self.backend_ns() - backend) / 1e6
+        return execute
 
     def backend_ns(self) -> int:
         try:
@@ -162,7 +160,8 @@ def _report(sums, counts, last, per_kind) -> None:
         n += counts[step]
     print(f"{'(all)':<20}" + "".join(f"{total[c] / n:13.2f}" for c in columns))
     if per_kind:
-        print(f"\nper round trip, by statement (over {n} completions): trips per completion, mean wall ms, mean backend ms")
+        print(f"\nper round trip, by statement (over {n} completions): trips per completion, mean wall ms, "
+              "mean backend ms")
         for kind, (trips, wall, backend) in sorted(per_kind.items(), key=lambda item: -item[1][2]):
             print(f"  {trips / n:5.2f} {wall / trips:7.3f} {backend / trips:7.3f}  {kind}")
     for step, statements in last.items():

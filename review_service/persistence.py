@@ -17,7 +17,8 @@ change that silently undoes one of these tricks (an extra autoflush, a statement
 - `add_at_once`: new rows the request reads back as objects (a case's new clocks) in one INSERT ...
   RETURNING their ids, kept in the session as if read: no flush, so nothing else is written with them.
 - `flush_changes`: the closing flush; the changed columns of loaded rows as Core UPDATEs, on PostgreSQL
-  all in one statement (a round trip each is most of what a completion costs more there than on SQLite).
+  all in one statement (a round trip each is most of what a completion costs more there than on SQLite),
+  rows in one order, so the same changes are the same statement text (compiled once, prepared by psycopg).
 """
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager

@@ -1,5 +1,6 @@
 """Load the JSON Schema of a form key and validate submitted data against it (server is the authority)."""
 import json
+import stat
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +26,16 @@ def _load(path: str, mtime: float) -> tuple[dict, Draft202012Validator]:
     return schema, Draft202012Validator(schema, format_checker=FormatChecker())
 
 
-def _form_path(form_key: str) -> Path:
+def _form_file(form_key: str) -> tuple[str, float]:
+    """(path, modification time) of the form's schema file, from one stat (NotFound if it is no file)."""
     path = _resolve(current_app.config["FORMS_DIR"], form_key)
-    if path is None or not path.is_file():
+    try:
+        found = path.stat() if path is not None else None
+    except OSError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):
         raise NotFound(f"表单 {form_key} 不存在", code="form_not_found")
-    return path
+    return str(path), found.st_mtime
 
 
 @lru_cache(maxsize=256)
@@ -41,14 +47,12 @@ def _resolve(forms_dir: Path, form_key: str) -> Path | None:
 
 
 def form_schema(form_key: str) -> dict:
-    path = _form_path(form_key)
-    return _load(str(path), path.stat().st_mtime)[0]
+    return _load(*_form_file(form_key))[0]
 
 
 def validate_form(form_key: str, data) -> None:
     """Raise InvalidInput with {field path: [messages]} for every violation of the form's schema."""
-    path = _form_path(form_key)
-    _, validator = _load(str(path), path.stat().st_mtime)
+    _, validator = _load(*_form_file(form_key))
     fields: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         for field, message in _describe(error):

@@ -4,7 +4,9 @@ import stat
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import jsonschema_rs
 from flask import current_app
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -19,11 +21,47 @@ MESSAGES = {
 }
 
 
+# Keywords whose checks differ between jsonschema and jsonschema_rs in corner cases (regular expression dialects,
+# format checkers, e.g. what \s matches or whether year 0000 is a date): a schema using any, as a key anywhere,
+# is always checked by jsonschema alone.
+_SLOW_KEYWORDS = frozenset({"format", "pattern", "patternProperties", "$ref", "$dynamicRef", "contentEncoding",
+                            "contentMediaType", "contentSchema"})
+
+
 @lru_cache(maxsize=64)
-def _load(path: str, mtime: float) -> tuple[dict, Draft202012Validator]:
+def _load(path: str, mtime: float) -> tuple[dict, Draft202012Validator, Any]:
     schema = json.loads(Path(path).read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return schema, Draft202012Validator(schema, format_checker=FormatChecker())
+    return schema, Draft202012Validator(schema, format_checker=FormatChecker()), _compiled(schema)
+
+
+def _compiled(schema: dict) -> Any:
+    """jsonschema_rs's compiled validator of the schema when it uses none of _SLOW_KEYWORDS, else None.
+
+    It answers "valid?" about a hundred times faster than jsonschema (review_case: 5 µs against 300-450 µs);
+    jsonschema still decides every answer it calls invalid and words the messages, so only data both call
+    valid skips it.
+    """
+    return None if _uses(schema, _SLOW_KEYWORDS) else jsonschema_rs.Draft202012Validator(schema)
+
+
+def _uses(node: Any, keywords: frozenset[str]) -> bool:
+    """Whether any of `keywords` is a key anywhere in the schema (property names count too: on the safe side)."""
+    if isinstance(node, dict):
+        return any(key in keywords or _uses(value, keywords) for key, value in node.items())
+    if isinstance(node, list):
+        return any(_uses(item, keywords) for item in node)
+    return False
+
+
+def _valid_at_once(compiled: Any, data: Any) -> bool:
+    """True only if the compiled validator calls the data valid (a value it cannot take: the full check decides)."""
+    if compiled is None:
+        return False
+    try:
+        return bool(compiled.is_valid(data))
+    except (ValueError, TypeError, OverflowError):
+        return False
 
 
 def _form_file(form_key: str) -> tuple[str, float]:
@@ -52,11 +90,12 @@ def form_schema(form_key: str) -> dict:
 
 def validate_form(form_key: str, data) -> None:
     """Raise InvalidInput with {field path: [messages]} for every violation of the form's schema."""
-    _, validator = _load(*_form_file(form_key))
+    _, validator, compiled = _load(*_form_file(form_key))
     fields: dict[str, list[str]] = {}
-    for error in validator.iter_errors(data):
-        for field, message in _describe(error):
-            fields.setdefault(field or "_schema", []).append(message)
+    if not _valid_at_once(compiled, data):
+        for error in validator.iter_errors(data):
+            for field, message in _describe(error):
+                fields.setdefault(field or "_schema", []).append(message)
     if not fields and isinstance(data, dict):  # well-formed: every typed date in its plausible range
         for name, value in data.items():
             problem = _implausible(name, value)

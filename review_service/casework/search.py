@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -86,9 +86,21 @@ def _agency_conditions(actor, agency: str | None, under: str | None) -> list[Col
 
 
 def _text_matches(q: str) -> ColumnElement[bool]:
-    """The text in the case number, title or party name (substring, any case)."""
+    """The text in the case number, title or party name (substring, any case).
+
+    On PostgreSQL the number also matches the text with every character but letters and digits spelled 'x': true
+    whenever the number holds the text, it is what ix_cases_case_number_words_trgm serves (see its migration).
+    """
     pattern = _like(q)
-    return or_(*(column.ilike(pattern, escape="\\") for column in (Case.case_number, Case.title, Case.party_name)))
+    number: ColumnElement[bool] = Case.case_number.ilike(pattern, escape="\\")
+    if db.session.get_bind().dialect.name == "postgresql":
+        number = and_(number, _number_words(Case.case_number).ilike("%" + _number_words(q) + "%"))
+    return or_(number, *(column.ilike(pattern, escape="\\") for column in (Case.title, Case.party_name)))
+
+
+def _number_words(text):
+    """The spelling the number's trigram index holds: no % _ or \\ is left to escape."""
+    return func.regexp_replace(text, "[^[:alnum:]]", "x", "g")
 
 
 def _conditions(actor, *, status=None, step=None, overdue=None, reviewer_id=None,  # noqa: PLR0913  (one keyword per filter of the list)
@@ -147,11 +159,11 @@ def _text_page(conditions: list, text: ColumnElement[bool], sort: str, order: st
     """A search text's page: at most SEARCH_CAP + 1 matches gathered, whatever their number.
 
     The matches are gathered first, in no order, by the trigram indexes (MATERIALIZED on PostgreSQL: the
-    planner, which misjudges how many rows an ILIKE keeps, would otherwise walk ix_cases_created_at through
+    planner, which misjudges how many rows an ILIKE keeps, would otherwise walk ix_cases_list_order through
     every case looking for them), stopping at SEARCH_CAP + 1. Up to the cap the total is exact and the page is
     cut from those matches. Above it (a broad text: `贸易有限公司` matches 100,849 of 500,000 cases) the total
     is the cap, flagged as a lower bound, and only the first SEARCH_CAP cases of the list are reachable: sorted
-    by submission date the page walks ix_cases_created_at in that direction until it holds its matches (the
+    by submission date the page walks ix_cases_list_order in that direction until it holds its matches (the
     matches are dense, so that is quick); sorted otherwise, it is cut from the SEARCH_CAP newest matches.
     """
     found = select(Case.id).where(*conditions, text).cte("found").prefix_with("MATERIALIZED", dialect="postgresql")

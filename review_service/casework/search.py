@@ -164,7 +164,7 @@ def _text_page(conditions: list, text: ColumnElement[bool], sort: str, order: st
     The matches are gathered first, in no order, by the trigram indexes (MATERIALIZED on PostgreSQL: the
     planner, which misjudges how many rows an ILIKE keeps, would otherwise walk ix_cases_list_order through
     every case looking for them), stopping at SEARCH_CAP + 1. Up to the cap the total is exact and the page is
-    cut from those matches. Above it (a broad text: `贸易有限公司` matches 100,849 of 500,000 cases) the total
+    cut from those matches. Above it (a broad text: `贸易有限公司` matches some 100,000 of 500,000 cases) the total
     is the cap, flagged as a lower bound, and only the first SEARCH_CAP cases of the list are reachable: sorted
     by submission date the page walks ix_cases_list_order in that direction until it holds its matches (the
     matches are dense, so that is quick); sorted otherwise, it is cut from the SEARCH_CAP newest matches.

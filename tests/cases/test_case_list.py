@@ -117,6 +117,8 @@ def test_a_search_counts_up_to_the_cap(as_user, frozen_clock, monkeypatch):
     assert body(api, "q=案&page_size=2&page=2") == ([], 2, True)  # beyond the cap: nothing more
     assert body(api, "q=案&order=asc") == ([ids[1], ids[2]], 2, True)  # walked oldest first
     assert body(api, "q=案&sort=case_number&order=asc") == ([ids[2], ids[3]], 2, True)  # the 2 newest, by number
+    by_due = body(api, "q=案&sort=due")
+    assert sorted(by_due[0]) == sorted([ids[3], ids[2]]) and by_due[1:] == (2, True)
     assert body(api, "q=贸易") == ([ids[1]], 1, False)  # a narrow text still counts exactly
     waiting = api.case(ids[1])["status"]
     assert body(api, f"q=案&status={waiting}") == ([ids[3], ids[1]], 2, False)  # other filters before the cap

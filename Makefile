@@ -62,13 +62,14 @@ lint: install
 	$(VENV)/bin/ruff check review_service tests bench
 	$(VENV)/bin/mypy
 
-# Both runs side by side, each spread over pytest-xdist workers (PYTEST_WORKERS=0: in one process); each run's
-# output is printed whole when it ends. Plain `.venv/bin/python -m pytest tests/foo` stays one process.
+# Both runs side by side with `lint` (still a gate: make fails when it finds anything), each run spread over
+# pytest-xdist workers (PYTEST_WORKERS=0: in one process); each one's output is printed whole when it ends.
+# Plain `.venv/bin/python -m pytest tests/foo` stays one process.
 PYTEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal
 
-test: install lint
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+test: install
+	@$(MAKE) --no-print-directory -j3 --output-sync=target lint test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== SQLite"

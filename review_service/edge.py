@@ -55,11 +55,17 @@ def _check_json_body() -> None:
     raw = request.get_data(cache=True)
     if len(raw) > MAX_JSON_BYTES:
         raise ServiceError(f"JSON 请求体超过 {MAX_JSON_BYTES // 1024} KB 上限", code="payload_too_large", status=413)
-    if json_depth(raw) > MAX_JSON_DEPTH:
+    if _openings(raw) > MAX_JSON_DEPTH and json_depth(raw) > MAX_JSON_DEPTH:
         raise InvalidInput(f"JSON 嵌套超过 {MAX_JSON_DEPTH} 层", code="json_too_deep",
                            fields={"_body": [f"嵌套不得超过 {MAX_JSON_DEPTH} 层"]})
     body = request.get_json(silent=True)
     _walk(body, "json")
+
+
+def _openings(raw: bytes) -> int:
+    """How many [ and { the text holds, strings included: a bound of its depth, counted at C speed (a body
+    with at most MAX_JSON_DEPTH of them needs no walk byte by byte)."""
+    return raw.count(b"[") + raw.count(b"{")
 
 
 def json_depth(raw: bytes) -> int:

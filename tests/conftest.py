@@ -4,7 +4,8 @@ Each pytest process (each pytest-xdist worker) migrates and seeds a template dat
 - TEST_DATABASE_URL unset: a SQLite file; every test starts on a fresh copy of it.
 - TEST_DATABASE_URL=postgresql://.../<db>: the database <db> (under xdist <db>_<worker id>, created when
   missing); the seeded rows are kept in the schema `seed`, and every test starts by emptying the tables and
-  copying them back (DELETE + INSERT ... SELECT, much cheaper than TRUNCATE on tables this small).
+  copying them back (DELETE with triggers and foreign-key checks off + INSERT ... SELECT: much cheaper than
+  TRUNCATE on tables this small).
 The seed holds a long-lived bearer token per seeded user, issued by the login service, so as_user() needs
 no login request. The app is built once per process (create_app costs more than most tests) and the app
 fixture resets what a test may change. Commits need not reach the disk in tests: SQLite runs with
@@ -153,12 +154,10 @@ def _keep_seed_aside() -> tuple[list[str], str]:
     sequences = db.session.execute(text(
         "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'")).all()
     db.session.commit()
-    guarded = set(db.session.scalars(text(  # a trigger refuses DELETE (append-only history): TRUNCATE those
-        "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal AND tgtype & 8 = 8")))
-    # TRUNCATE is refused too (a trigger): the test superuser switches triggers off for the restore
-    restore = ((["SET LOCAL session_replication_role = replica", f"TRUNCATE {', '.join(sorted(guarded))} CASCADE"]
-                if guarded else [])
-               + [f'DELETE FROM public."{name}"' for name in reversed(tables) if name not in guarded]
+    # the test superuser switches triggers off for the restore: those that refuse DELETE (append-only history)
+    # and the foreign keys' checks, so a DELETE per table empties it (cheaper than TRUNCATE on tables this small)
+    restore = (["SET LOCAL session_replication_role = replica"]
+               + [f'DELETE FROM public."{name}"' for name in reversed(tables)]
                + [f'INSERT INTO public."{name}" SELECT * FROM seed."{name}"' for name in seeded]
                + [f"SELECT setval('{sequence}', {value or 1}, {'true' if value else 'false'})"
                   for sequence, value in sequences])

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, utcnow
 from ..extensions import Model, db
 
-# GIN trigram indexes of the case list's search, made by migration 8ed0f7b701ca only where PostgreSQL has
-# pg_trgm (not expressible in the models; comparisons with the models skip them by name).
-TRIGRAM_INDEXES = ("ix_cases_case_number_trgm", "ix_cases_title_trgm", "ix_cases_party_name_trgm")
+# GIN trigram indexes of the case list's search, made by migrations 8ed0f7b701ca and its successor only where
+# PostgreSQL has pg_trgm (not expressible in the models; comparisons with the models skip them by name). The
+# number's is of its spelling with every character but letters and digits replaced by 'x' (casework.search).
+TRIGRAM_INDEXES = ("ix_cases_case_number_words_trgm", "ix_cases_title_trgm", "ix_cases_party_name_trgm")
 
 
 class Case(Model):
@@ -20,7 +21,9 @@ class Case(Model):
     __tablename__ = "cases"
     __table_args__ = (UniqueConstraint("agency_id", "case_number"),
                       Index("ix_cases_agency_status", "agency_id", "status"),  # the dashboard's cases per stage
-                      Index("ix_cases_created_at", "created_at"))  # the case list's default order
+                      # the case list's default order; on PostgreSQL a broad search walks it alone (casework.search)
+                      Index("ix_cases_list_order", "created_at", "id",
+                            postgresql_include=["agency_id", "case_number", "title", "party_name"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)

@@ -100,7 +100,12 @@ class CaseListItemSchema(CaseSummarySchema):
 
 class CaseListSchema(Schema):
     items = fields.List(fields.Nested(CaseListItemSchema))
-    total = fields.Integer(metadata={"description": "cases matching the query, on all pages"})
+    total = fields.Integer(metadata={"description": "cases matching the query, on all pages; with a search text "
+                                                    "at most 1,000 (see total_is_lower_bound)"})
+    total_is_lower_bound = fields.Boolean(metadata={
+        "description": "true: more than `total` cases match the search text (the search stopped counting at "
+                       "1,000); only the first `total` are listed: sorted by submission date the list's first "
+                       "1,000 matches, sorted otherwise the 1,000 most recently submitted matches in that order"})
     page = fields.Integer()
     page_size = fields.Integer()
 

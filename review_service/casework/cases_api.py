@@ -52,10 +52,12 @@ def create():
 def index(query):
     """Cases of the caller's agency (supervisors: and the agencies below it): search, filters, sort, paging.
 
-    Each item names its current steps and earliest running due date; `total` counts every matching case.
+    Each item names its current steps and earliest running due date; `total` counts every matching case, up to
+    1,000 with a search text `q`: above that, `total` is 1,000 and `total_is_lower_bound` true ("more than").
     """
     result = search_cases(actor=current_actor(), **query)
-    return {"items": result.items, "total": result.total, "page": result.page, "page_size": result.page_size}
+    return {"items": result.items, "total": result.total, "total_is_lower_bound": result.total_is_lower_bound,
+            "page": result.page, "page_size": result.page_size}
 
 
 @blp.route("/<int:case_id>", methods=["GET"])

@@ -38,10 +38,11 @@ def finish_request(response):
     response.headers["X-Request-ID"] = g.request_id
     endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
     observe_request(endpoint, request.method, response.status_code, elapsed)
-    access_log.info("%s %s %s", request.method, request.path, response.status_code,
-                    extra={"method": request.method, "path": request.path, "endpoint": endpoint,
-                           "status": response.status_code, "duration_ms": round(elapsed * 1000, 2),
-                           "remote_addr": request.remote_addr})
+    if access_log.isEnabledFor(logging.INFO):
+        access_log.info("%s %s %s", request.method, request.path, response.status_code,
+                        extra={"method": request.method, "path": request.path, "endpoint": endpoint,
+                               "status": response.status_code, "duration_ms": round(elapsed * 1000, 2),
+                               "remote_addr": request.remote_addr})
     return response
 
 

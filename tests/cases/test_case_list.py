@@ -1,6 +1,7 @@
 """GET /api/v1/cases: search, filters, sort and paging in SQL, within the caller's agencies (issue 17 item 6)."""
 from sqlalchemy import update
 
+from review_service.casework import search
 from review_service.deadlines.models import Deadline
 from review_service.extensions import db
 
@@ -93,3 +94,35 @@ def test_a_supervisor_of_every_agency_and_of_some(app, as_user, frozen_clock):
     assert listed(supervisor, "q=不合格") == [ids[1]]
     assert listed(as_user("elsewhere.handler"), "q=不合格") == [outside]
     assert listed(supervisor, "under=other") == []
+
+
+def body(api, query: str) -> tuple:
+    answer = api.get(f"/api/v1/cases?{query}").get_json()
+    return [item["id"] for item in answer["items"]], answer["total"], answer["total_is_lower_bound"]
+
+
+def test_a_search_counts_up_to_the_cap(as_user, frozen_clock, monkeypatch):
+    """Below and at the cap the total is exact; above it the total is the cap, flagged as a lower bound, and the
+    list holds the cap's worth: by submission date the first matches in that order, otherwise the newest."""
+    ids, api = three_cases(as_user, frozen_clock), as_user("handler")
+    newest_first = [ids[3], ids[2], ids[1]]
+    monkeypatch.setattr(search, "SEARCH_CAP", 4)
+    assert body(api, "q=案") == (newest_first, 3, False)  # below
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)
+    assert body(api, "q=案") == (newest_first, 3, False)  # at
+    assert body(api, "q=案&page_size=2&page=2") == ([ids[1]], 3, False)
+    monkeypatch.setattr(search, "SEARCH_CAP", 2)
+    assert body(api, "q=案") == ([ids[3], ids[2]], 2, True)  # above
+    assert body(api, "q=案&page_size=1&page=2") == ([ids[2]], 2, True)
+    assert body(api, "q=案&page_size=2&page=2") == ([], 2, True)  # beyond the cap: nothing more
+    assert body(api, "q=案&order=asc") == ([ids[1], ids[2]], 2, True)  # walked oldest first
+    assert body(api, "q=案&sort=case_number&order=asc") == ([ids[2], ids[3]], 2, True)  # the 2 newest, by number
+    by_due = body(api, "q=案&sort=due")
+    assert sorted(by_due[0]) == sorted([ids[3], ids[2]]) and by_due[1:] == (2, True)
+    assert body(api, "q=贸易") == ([ids[1]], 1, False)  # a narrow text still counts exactly
+    waiting = api.case(ids[1])["status"]
+    assert body(api, f"q=案&status={waiting}") == ([ids[3], ids[1]], 2, False)  # other filters before the cap
+    assert body(as_user("other.handler"), "q=案") == ([], 0, False)  # only the caller's agencies count
+    assert body(as_user("supervisor"), "q=案") == ([ids[3], ids[2]], 2, True)
+    assert body(api, f"status={waiting}") == ([ids[3], ids[1]], 2, False)  # no text: no cap
+    assert body(api, "") == (newest_first, 3, False)

@@ -1,6 +1,8 @@
 """The case list page (/cases): the same search, filters, sort and paging as the API, in Chinese."""
 import re
 
+from review_service.casework import search
+
 from ..factories import three_cases
 
 
@@ -64,3 +66,12 @@ def test_bad_parameters_are_left_out_with_a_notice(page_as, as_user, frozen_cloc
 def test_other_agencies_cases_are_not_listed(page_as, as_user, frozen_clock):
     three_cases(as_user, frozen_clock)
     assert rows(page_as("other.handler").get("/cases").get_data(as_text=True)) == []
+
+
+def test_a_broad_search_says_more_than_the_cap(page_as, as_user, frozen_clock, monkeypatch):
+    ids, page = three_cases(as_user, frozen_clock), page_as("handler")
+    monkeypatch.setattr(search, "SEARCH_CAP", 2)
+    html = page.get("/cases?q=案").get_data(as_text=True)
+    assert rows(html) == [ids[3], ids[2]] and "找到超过 2 件案件" in html and "共 1 页" in html
+    html = page.get("/cases?q=贸易").get_data(as_text=True)
+    assert rows(html) == [ids[1]] and "共 1 件案件" in html and "超过" not in html

@@ -54,35 +54,33 @@ def _begin_sqlite_immediately(conn):
         conn.exec_driver_sql("BEGIN" if read_only_transactions.get() else "BEGIN IMMEDIATE")
 
 
-class _Columns:
-    """psycopg cursors whose `description` is a list of plain DBAPI 7-tuples (name, type oid, five Nones):
+def _plain_description_cursor() -> type:
+    """A psycopg cursor whose `description` is a list of plain DBAPI 7-tuples (name, type oid, five Nones):
     SQLAlchemy reads only the first two items, and psycopg's Column objects (a type lookup each, items
     through properties) cost about 1.3 µs per column of every result, 150 columns per task completion."""
+    import psycopg  # only where PostgreSQL is used
+    from psycopg.pq import ExecStatus
+    returns_rows = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
 
-    @staticmethod
-    def cursor_class() -> type:
-        import psycopg
-        from psycopg.pq import ExecStatus
-        returns_rows = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
-
-        class Cursor(psycopg.Cursor):
-            @property
-            def description(self) -> list[tuple] | None:  # type: ignore[override]
-                result = self.pgresult
-                if result is None or not (result.nfields or result.status in returns_rows):
-                    return None
-                encoding = self.connection.info.encoding
-                return [((result.fname(index) or f"column_{index + 1}".encode()).decode(encoding),
-                         result.ftype(index), None, None, None, None, None) for index in range(result.nfields)]
-        return Cursor
+    class Cursor(psycopg.Cursor):
+        @property
+        def description(self) -> list[tuple] | None:  # type: ignore[override]
+            result = self.pgresult
+            if result is None or not (result.nfields or result.status in returns_rows):
+                return None
+            encoding = self.connection.info.encoding
+            return [((result.fname(index) or f"column_{index + 1}".encode()).decode(encoding),
+                     result.ftype(index), None, None, None, None, None) for index in range(result.nfields)]
+    return Cursor
 
 
 def tune_postgresql(engine: Engine) -> None:
     """PostgreSQL: an INSERT of several rows without RETURNING is sent as one INSERT ... VALUES (...), (...)
     (SQLAlchemy's insertmanyvalues, what its psycopg2 dialect does by default) instead of psycopg's
     executemany, whose pipeline costs the client about 3x the CPU and the server 2x (a completion's history
-    entries, new tasks, alert jobs)."""
+    entries, new tasks, alert jobs); its connections' cursors describe results as plain tuples
+    (_plain_description_cursor)."""
     if engine.dialect.name == "postgresql":
         engine.dialect.use_insertmanyvalues_wo_returning = True
-        cursor_class = _Columns.cursor_class()
+        cursor_class = _plain_description_cursor()
         event.listen(engine, "connect", lambda connection, _record: setattr(connection, "cursor_factory", cursor_class))

@@ -119,7 +119,7 @@ def _seed_demo(passwords: dict[str, str]) -> None:
         if db.session.scalar(select(User.id).where(User.username == username)) is None:
             kept = passwords.get(username)
             passwords[username] = kept if kept and not password_problems(kept, username=username) \
-                else one_time_password()
+                else one_time_password(username)
             create_user(agency_id=agencies[agency_code].id, username=username, full_name=full_name,
                         password=passwords[username], roles=roles)
     seed_demo_staff()

@@ -94,7 +94,7 @@ def create_account(agency: Agency, *, actor: Actor, username: str, full_name: st
         raise InvalidInput(USERNAME_RULE, code="invalid_username", fields={"username": [USERNAME_RULE]})
     if not full_name.strip() or len(full_name) > 100:
         raise InvalidInput("姓名不能为空，最长 100 个字符", fields={"full_name": ["姓名不能为空，最长 100 个字符"]})
-    secret = one_time_password()
+    secret = one_time_password(username)
     user = create_user(agency_id=agency.id, username=username, full_name=full_name, password=secret,
                        roles=roles, must_change_password=True)
     record_account_event(user, actor=actor, action=CREATED, data={"username": username, "full_name": full_name,
@@ -122,7 +122,7 @@ def reset_password(user: User, *, actor: Actor) -> str:
     """Give the account a new one-time password (returned once) and end its sessions and tokens."""
     check_account_admin(actor)
     _check_active(user)
-    secret = one_time_password()
+    secret = one_time_password(user.username)
     set_password(user, secret, one_time=True)
     ended = revoke_tokens(user.id)
     record_account_event(user, actor=actor, action=PASSWORD_RESET, data={"sessions_ended": ended})
@@ -148,7 +148,7 @@ def reactivate_account(user: User, *, actor: Actor) -> str:
     if user.is_active:
         raise Conflict("该账号未停用", code="not_deactivated")
     user.is_active, user.deactivated_at = True, None
-    secret = one_time_password()
+    secret = one_time_password(user.username)
     set_password(user, secret, one_time=True)
     record_account_event(user, actor=actor, action=REACTIVATED)
     return secret

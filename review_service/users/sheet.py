@@ -84,7 +84,8 @@ def import_accounts(agency, content: bytes, *, actor: Actor) -> list[tuple[User,
 
 
 def _create(agency, plan: dict, actor: Actor) -> tuple[User, str]:
-    values, secret = plan["values"], one_time_password()
+    values = plan["values"]
+    secret = one_time_password(values["username"])
     user = create_user(agency_id=agency.id, username=values["username"], full_name=values["name"], password=secret,
                        roles=plan["roles"], must_change_password=True)
     record_account_event(user, actor=actor, action=IMPORTED,

@@ -1,5 +1,6 @@
 """Account management through the CLI and the API: one-time passwords, reach, policy, deactivation, log, import."""
 import io
+from types import SimpleNamespace
 
 from openpyxl import Workbook
 from sqlalchemy import select
@@ -84,6 +85,19 @@ def test_weak_policy_is_configurable(app, as_user, client):
     answer = new.post("/api/v1/auth/password", json={"current_password": secret, "new_password": "Sixteen chars 1!"})
     assert answer.status_code == 422  # 20 characters needed now
     assert "至少 20 个字符" in answer.get_json()["error"]["fields"]["new_password"][0]
+
+
+def test_a_one_time_password_never_contains_the_username(as_user, client, monkeypatch):
+    """A random password contains a short username now and then (about 1 in 100 for "x1"), which the policy
+    refuses: the generator draws again. The first draw here contains "X1"; the account is still created."""
+    draws = iter("aX1bcdefgh-Jk2" "aY2bcdefgh-Jk3")
+    monkeypatch.setattr("review_service.accounts.passwords.secrets", SimpleNamespace(choice=lambda _: next(draws)))
+    answer = as_user("admin").post("/api/v1/users", json={"agency": "city", "username": "x1", "full_name": "x",
+                                                          "roles": ["handler"]})
+    assert answer.status_code == 201, answer.get_json()
+    secret = answer.get_json()["one_time_password"]
+    assert secret == "aY2bcdefgh-Jk3"
+    assert client.post("/api/v1/auth/login", json={"username": "x1", "password": secret}).status_code == 200
 
 
 def test_an_administrator_reaches_only_their_agency_and_below(app, as_user):

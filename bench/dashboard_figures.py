@@ -74,7 +74,6 @@ def seed(case_count: int, agency_count: int) -> None:
     for table, rows in ((Case, cases), (Task, tasks), (Deadline, deadlines)):
         for start in range(0, len(rows), 2000):
             db.session.execute(insert(table), rows[start:start + 2000])
-    db.session.commit()
 
 
 def main() -> None:
@@ -93,11 +92,13 @@ def main() -> None:
         from review_service.accounts.models import User
         from review_service.dashboard.service import dashboard_figures
         from review_service.extensions import db
+        from review_service.unit_of_work import unit_of_work
         if args.database_url:
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
+            with unit_of_work():
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade(revision="heads")
-        seed(args.cases, args.agencies)
+        with unit_of_work():
+            seed(args.cases, args.agencies)
         supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
         seconds = []
         for _ in range(6):

@@ -48,6 +48,7 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
     from sqlalchemy import create_engine, text
 
     from review_service.extensions import db
+    from review_service.unit_of_work import unit_of_work
     if url.startswith("postgresql"):  # SQLite (the CPU baseline): a fresh file
         engine = create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
@@ -60,8 +61,8 @@ def migrate_and_seed(database_url: str, url: str, workdir: Path, users) -> None:
         print(f"calendar: {year} has no arrangement; loaded an invented bench-only year "
               "(weekends and 1 January only)", flush=True)
     with app.app_context():
-        seed_agency(users)
-        db.session.commit()
+        with unit_of_work():
+            seed_agency(users)
         db.session.remove()
         db.engine.dispose()
 
@@ -152,12 +153,13 @@ class Cluster:
         from review_service.deadlines.service import BREACH_JOB
         from review_service.extensions import db
         from review_service.jobs.models import DueJob
+        from review_service.unit_of_work import unit_of_work
         with self.app.app_context():
-            db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
-            backdate_api_cases([case_id])
-            db.session.execute(update(DueJob).where(DueJob.case_id == case_id, DueJob.kind == BREACH_JOB)
-                               .values(next_attempt_at=utcnow()))
-            db.session.commit()
+            with unit_of_work():
+                db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update())
+                backdate_api_cases([case_id])
+                db.session.execute(update(DueJob).where(DueJob.case_id == case_id, DueJob.kind == BREACH_JOB)
+                                   .values(next_attempt_at=utcnow()))
             db.session.remove()
         return time.time()
 

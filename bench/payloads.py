@@ -1,4 +1,4 @@
-"""Form payloads of the benchmark cases (see tests/helpers.py, forms/) and the path a case takes."""
+"""Form payloads of the benchmark cases (see tests/factories/payloads.py, forms/) and the path a case takes."""
 import json
 
 from common import AGENCY, ROOT

@@ -101,13 +101,13 @@ def main(argv=None) -> int:
         from sqlalchemy import event, text
 
         from review_service.extensions import db
+        from review_service.unit_of_work import unit_of_work
         texts: list[str] = []
         trips = Trips(texts)
-        with app.app_context():
+        with app.app_context(), unit_of_work():
             engine = db.engine
             for statement in args.setup_sql:
                 db.session.execute(text(statement))
-            db.session.commit()
         if engine.dialect.name == "postgresql":
             trips.install(engine)
         event.listen(engine, "before_cursor_execute", lambda _c, _cu, statement, *_a: texts.append(statement))

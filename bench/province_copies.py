@@ -151,11 +151,11 @@ def copy_tables(conn, tables, strides: dict) -> dict[str, float]:
         columns = list(table.c)
         expressions = ", ".join(column_expression(table, column, strides) for column in columns)
         key = "s.id" if table.name == "cases" else "s.case_id"
-        conn.execute(text(f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
-                          f"SELECT {expressions} FROM {table.name} s JOIN bench_copies c ON c.template_id = {key} "
-                          f"{EXTRA_JOINS.get(table.name, '')}"
-                          + (" WHERE c.open" if table.name in ONLY_OPEN else "")))
-        conn.commit()
+        with conn.begin():
+            conn.execute(text(f"INSERT INTO {table.name} ({', '.join(c.name for c in columns)}) "
+                              f"SELECT {expressions} FROM {table.name} s JOIN bench_copies c ON c.template_id = {key} "
+                              f"{EXTRA_JOINS.get(table.name, '')}"
+                              + (" WHERE c.open" if table.name in ONLY_OPEN else "")))
         seconds[table.name] = time.perf_counter() - start
         print(f"  {table.name}: {seconds[table.name]:.1f} s", flush=True)
     return seconds
@@ -194,10 +194,11 @@ ORDER BY pg_relation_size(t.oid) DESC, x.relname
 def drop_indexes(conn, table_names: list[str]) -> list[tuple]:
     """Drop the indexes (and unique constraints) bulk loading would maintain row by row; returns them."""
     from sqlalchemy import text
-    indexes = [tuple(row) for row in conn.execute(text(INDEXES_SQL), {"tables": table_names})]
-    for table, index, constraint, _definition in indexes:
-        conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}" if constraint else f"DROP INDEX {index}"))
-    conn.commit()
+    with conn.begin():
+        indexes = [tuple(row) for row in conn.execute(text(INDEXES_SQL), {"tables": table_names})]
+        for table, index, constraint, _definition in indexes:
+            conn.execute(text(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}" if constraint
+                              else f"DROP INDEX {index}"))
     return indexes
 
 
@@ -213,12 +214,13 @@ def rebuild_indexes(engine, settings: tuple[str, ...], indexes: list[tuple], wor
         from sqlalchemy import text
         start = time.perf_counter()
         with engine.connect() as conn:
-            for setting in settings:
-                conn.execute(text(setting))
+            with conn.begin():  # session settings: they outlast the transaction
+                for setting in settings:
+                    conn.execute(text(setting))
             for table, _index, constraint, definition in rows:
-                conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}" if constraint
-                                  else definition))
-                conn.commit()
+                with conn.begin():
+                    conn.execute(text(f"ALTER TABLE {table} ADD CONSTRAINT {constraint} {definition}" if constraint
+                                      else definition))
         print(f"  indexes of {rows[0][0]} ({len(rows)}): {time.perf_counter() - start:.1f} s", flush=True)
 
     with ThreadPoolExecutor(workers) as pool:

@@ -82,12 +82,13 @@ def reset_schema(app) -> None:
 
     from review_service.extensions import db
     from review_service.processes.service import publish_default_version
+    from review_service.unit_of_work import unit_of_work
     with app.app_context():
-        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-        publish_default_version()
-        db.session.commit()
+        with unit_of_work():
+            publish_default_version()
 
 
 PEOPLE_SQL = """
@@ -128,12 +129,12 @@ def seed_people(app) -> None:
     from werkzeug.security import generate_password_hash
 
     from review_service.extensions import db
+    from review_service.unit_of_work import unit_of_work
     params = {"cities": CITIES, "per": COUNTIES_PER_CITY, "per_agency": USERS_PER_AGENCY,
               "hash": generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")}
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         for statement in filter(str.strip, PEOPLE_SQL.split(";\n")):
             db.session.execute(text(statement), params)
-        db.session.commit()
 
 
 # ---------------------------------------------------------------- 3: template cases through the service
@@ -192,11 +193,11 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
     tables, timed, start = case_tables(), {}, time.perf_counter()
     engine = create_engine(url)
     with engine.connect() as conn:
-        for setting in BULK_SETTINGS:
-            conn.execute(text(setting))
-        strides = strides_of(conn, tables)
-        plan_copies(conn, templates, cases)
-        conn.commit()
+        with conn.begin():  # committed before the history processes read bench_copies
+            for setting in BULK_SETTINGS:
+                conn.execute(text(setting))
+            strides = strides_of(conn, tables)
+            plan_copies(conn, templates, cases)
         indexes = drop_indexes(conn, [table.name for table in tables] + ["case_events"])
         pool, history = start_history(raw_url, template_shapes(app), workers)
         copy_tables(conn, [table for table in tables if table.name != "cases"], strides)
@@ -206,11 +207,10 @@ def copy_everything(app, url: str, raw_url: str, templates, cases: int, workers:
         pool.join()
         copy_tables(conn, [table for table in tables if table.name == "cases"], strides)
         timed["copies_and_history_s"] = time.perf_counter() - start
-        conn.commit()
         rebuild_indexes(engine, BULK_SETTINGS, indexes)
         timed["indexes_s"] = time.perf_counter() - start - timed["copies_and_history_s"]
-        after_copies(conn, tables)
-        conn.commit()
+        with conn.begin():
+            after_copies(conn, tables)
     fill_dashboard_counters(app)
     timed["after_copies_s"] = time.perf_counter() - start - timed["copies_and_history_s"] - timed["indexes_s"]
     return {"steps": timed, "copied_events": events}
@@ -225,10 +225,9 @@ def fill_dashboard_counters(app) -> None:
     """Step 6 too: the copies bypassed the triggers on tasks and cases (replica mode), so the dashboard's
     counter tables are recounted from scratch, as the migration's backfill does."""
     from review_service.dashboard.counters import recount_case_statuses, recount_completed_tasks
-    from review_service.extensions import db
-    with app.app_context():
+    from review_service.unit_of_work import unit_of_work
+    with app.app_context(), unit_of_work():
         groups, statuses = recount_completed_tasks(), recount_case_statuses()
-        db.session.commit()
     print(f"  completed_task_counts: {groups:,} rows, case_status_counts: {statuses:,} rows", flush=True)
 
 

@@ -87,7 +87,7 @@ def _write_part(raw_url: str, part: int, parts: int) -> tuple[int, float]:
 
     import psycopg
     written, start = 0, time.perf_counter()
-    with psycopg.connect(raw_url) as conn:
+    with psycopg.connect(raw_url) as conn:  # one transaction, committed when the block ends normally
         copies = conn.execute("SELECT template_id, new_id, prefix, user_delta, shift_s FROM bench_copies "
                               "WHERE k %% %s = %s ORDER BY template_id, k", (parts, part)).fetchall()
         conn.execute("SET session_replication_role = replica")
@@ -106,7 +106,6 @@ def _write_part(raw_url: str, part: int, parts: int) -> tuple[int, float]:
             copy.write(out.getvalue())
         with conn.cursor().copy("COPY bench_heads FROM STDIN") as copy:
             copy.write(heads.getvalue())
-        conn.commit()
     return written, time.perf_counter() - start
 
 

@@ -60,13 +60,14 @@ def prepare_database(app) -> None:
     from sqlalchemy import text
 
     from review_service.extensions import db
+    from review_service.unit_of_work import unit_of_work
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
+            with unit_of_work():
+                db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-        seed_agency(USERS)  # handler, reviewer (a qualified legal reviewer), head
-        db.session.commit()
+        with unit_of_work():
+            seed_agency(USERS)  # handler, reviewer (a qualified legal reviewer), head
         db.session.remove()
 
 

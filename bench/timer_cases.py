@@ -20,25 +20,26 @@ def prepare(url: str, timers: int, workdir: Path) -> dict:
     from sqlalchemy import text
 
     from review_service.extensions import db
+    from review_service.unit_of_work import unit_of_work
     app = make_app(url, workdir)
     with app.app_context():
-        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         db.session.remove()
     bench_years = load_bench_calendar(app, workdir)
     with app.app_context():
-        agency_id = seed()
-        db.session.commit()
+        with unit_of_work():
+            agency_id = seed()
         db.session.remove()
     api_ids = submit_api_cases(app, min(API_CASES, timers))
     with app.app_context():
-        due_on = backdate_api_cases(api_ids)
-        bulk_ids = bulk_insert_cases(agency_id, api_ids[0], timers - len(api_ids), due_on)
-        db.session.commit()
-        recipients = expected_recipients(agency_id)
-        db.session.execute(text("ANALYZE"))
-        db.session.commit()
+        with unit_of_work():
+            due_on = backdate_api_cases(api_ids)
+            bulk_ids = bulk_insert_cases(agency_id, api_ids[0], timers - len(api_ids), due_on)
+        with unit_of_work():
+            recipients = expected_recipients(agency_id)
+            db.session.execute(text("ANALYZE"))
         db.session.remove()
         db.engine.dispose()
     return {"case_ids": api_ids + bulk_ids, "api_cases": len(api_ids), "due_on": due_on.isoformat(),

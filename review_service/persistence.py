@@ -182,7 +182,7 @@ def flush_changes() -> None:
     if writes:
         _write_updates(writes)
     for change in changed:
-        change.commit(session)
+        change.mark_written(session)
 
 
 class _ColumnChanges:
@@ -201,7 +201,7 @@ class _ColumnChanges:
                 zip(mapper.primary_key, self.state.key[1], strict=True)}
         return keys | {f"{prefix}v_{column.key}": value for column, value in self.values.items()}
 
-    def commit(self, session: Any) -> None:
+    def mark_written(self, session: Any) -> None:
         """Mark the row written, as a flush does (onupdate values set on the object too)."""
         mapper = self.state.mapper
         for column, value in self.values.items():

@@ -1,4 +1,4 @@
-"""The suite's own rules: shared helpers live in tests/factories.py (or a helper module), so no module of
+"""The suite's own rules: shared helpers live in tests/factories/ (or a helper module), so no module of
 the suite imports a test module or a conftest (pytest loads those itself; importing them runs them twice)."""
 import ast
 import time

@@ -16,7 +16,7 @@ run() {  # $1 label, $2 revision, $3 pair: one fresh clone, `make test`, its fig
     local load; load="$(cut -d' ' -f1 /proc/loadavg)"
     (cd "$dir" && /usr/bin/time -f "%e %U %S" -o "$work/time" make test > "$log" 2>&1)
     local status=$?
-    read -r wall user sys < "$work/time"
+    read -r wall user sys < <(tail -1 "$work/time")  # a failed run's first line is "Command exited with ..."
     echo "$1 $3 $(git -C "$dir" rev-parse --short HEAD) status=$status wall=$wall user=$user sys=$sys load=$load" \
         "$(grep -E '^[0-9]+ (passed|failed)' "$log" | tr '\n' ' ')"
     echo "$wall" > "$work/$1-$3.wall"

@@ -52,7 +52,8 @@ def one_time_password(username: str) -> str:
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
         # every class (meets any PASSWORD_MIN_CLASSES); never starts with "-" (read as an option)
-        if _classes_in(candidate) == 4 and candidate[0].isalnum() and username.lower() not in candidate.lower():
+        if _classes_in(candidate) == 4 and candidate[0].isalnum() \
+                and not (username and username.lower() in candidate.lower()):
             return candidate
 
 

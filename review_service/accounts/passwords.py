@@ -45,15 +45,15 @@ def check_password(password: str, *, username: str | None = None, field: str = "
 
 
 def one_time_password(username: str) -> str:
-    """A random password for the account `username` that meets the policy (it never contains the username,
-    which a random one of a short username would now and then): shown once, to be changed at first login."""
+    """A random password for the account `username`, drawn again until the policy accepts it (a random one of a
+    short username contains it now and then): shown once, to be changed at first login."""
     length = max(current_app.config["PASSWORD_MIN_LENGTH"], 14)
     alphabet = string.ascii_letters + string.digits + "-_."  # nothing a shell or a URL would interpret
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        # every class (meets any PASSWORD_MIN_CLASSES); never starts with "-" (read as an option)
+        # every class; never starts with "-" (read as an option); and whatever else the policy asks
         if _classes_in(candidate) == 4 and candidate[0].isalnum() \
-                and not (username and username.lower() in candidate.lower()):
+                and not password_problems(candidate, username=username):
             return candidate
 
 
